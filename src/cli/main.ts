@@ -1,0 +1,63 @@
+import { pathToFileURL } from "node:url";
+import { ConfigError, loadConfig } from "../config/env.js";
+import type { AppContext } from "../context.js";
+import { createLogger } from "../log.js";
+import { openStore } from "../service.js";
+import { COMMANDS } from "./registry.js";
+import type { CliIO } from "./types.js";
+
+function help(io: CliIO) {
+  io.out("Tend - the Customer Success assistant for Slack and Feishu\n");
+  io.out("usage: tend <command> [options]\n");
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  for (const c of COMMANDS) io.out(`  ${c.name.padEnd(width)}  ${c.summary}`);
+  io.out("\n`tend <command> --help` shows a command's options.");
+  io.out("Configuration comes from the environment (see README): DATABASE_URL, TEND_DATA_DIR, ...");
+}
+
+/** Runs one CLI invocation; returns the exit code. `env` overrides the environment (tests). */
+export async function runCli(
+  argv: string[],
+  io: CliIO = { out: (l) => console.log(l), err: (l) => console.error(l) },
+  opts: { env?: Record<string, string | undefined>; ctx?: AppContext } = {},
+): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    help(io);
+    return name ? 0 : 2;
+  }
+  const cmd = COMMANDS.find((c) => c.name === name);
+  if (!cmd) {
+    io.err(`unknown command "${name}". Commands: ${COMMANDS.map((c) => c.name).join(", ")}`);
+    return 2;
+  }
+  if (args.includes("--help") || args.includes("-h")) {
+    io.out(`${cmd.summary}\n\nusage: ${cmd.usage}`);
+    return 0;
+  }
+  if (opts.ctx) return cmd.run(args, io, opts.ctx);
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(opts.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.err(err.message);
+      return 78;
+    }
+    throw err;
+  }
+  // CLI output is for people: keep the structured log quiet unless asked for.
+  const log = createLogger(config.logLevel === "info" ? "warn" : config.logLevel);
+  const { db, applied } = await openStore(config, log);
+  if (applied.length) io.err(`applied migrations: ${applied.join(", ")}`);
+  const ctx: AppContext = { config, log, db, now: () => new Date() };
+  try {
+    return await cmd.run(args, io, ctx);
+  } finally {
+    await db.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href || process.argv[1]?.endsWith("bin/tend.js")) {
+  process.exitCode = await runCli(process.argv.slice(2));
+}

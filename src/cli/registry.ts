@@ -1,0 +1,8 @@
+import { askCommand } from "./ask.js";
+import { migrateCommand } from "./migrate.js";
+import { outboxCommand } from "./outbox.js";
+import { runCommand } from "./run.js";
+import type { CliCommand } from "./types.js";
+
+// Every `tend` subcommand, in the order `tend --help` lists them.
+export const COMMANDS: CliCommand[] = [migrateCommand, askCommand, runCommand, outboxCommand];

@@ -1,0 +1,142 @@
+import { z } from "zod";
+
+// The only module that reads process.env. Everything else receives a validated Config.
+
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const onOff = z
+  .enum(["on", "off", "true", "false", "1", "0"])
+  .optional()
+  .transform((v) => (v === undefined ? undefined : v === "on" || v === "true" || v === "1"));
+
+const timezone = z
+  .string()
+  .default("UTC")
+  .refine(
+    (tz) => {
+      try {
+        new Intl.DateTimeFormat("en", { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: "not an IANA time zone (e.g. Europe/Berlin, Asia/Shanghai)" },
+  );
+
+export const EnvSchema = z
+  .object({
+    NODE_ENV: optional,
+    DATABASE_URL: optional.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+      message: "must start with postgresql:// (leave unset for the embedded store)",
+    }),
+    TEND_DATA_DIR: z.string().default("./data"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: optional,
+    TEND_TIMEZONE: timezone,
+    TEND_LOCALE: z.enum(["en", "zh-CN"]).default("en"),
+    TEND_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    TEND_DEMO: onOff,
+    TEND_PLAYGROUND: onOff,
+    TEND_SCHEDULER: onOff,
+    SLACK_BOT_TOKEN: optional,
+    SLACK_SIGNING_SECRET: optional,
+    SLACK_APP_TOKEN: optional,
+    SLACK_API_URL: optional.refine((v) => v === undefined || /^https?:\/\//.test(v), { message: "must be a URL" }),
+    SLACK_TEAM_IDS: optional, // comma-separated workspace ids allowed to use the app; unset = any
+    FEISHU_APP_ID: optional,
+    FEISHU_APP_SECRET: optional,
+    FEISHU_VERIFICATION_TOKEN: optional,
+    FEISHU_ENCRYPT_KEY: optional,
+    FEISHU_DOMAIN: optional.refine((v) => v === undefined || v === "feishu" || v === "lark" || /^https?:\/\//.test(v), {
+      message: "must be feishu, lark or a base URL",
+    }),
+    FEISHU_MODE: z.enum(["http", "ws"]).default("http"),
+    FEISHU_TENANT_KEYS: optional, // comma-separated tenant keys allowed; unset = any
+    TEND_INGEST_TOKEN: optional,
+    TEND_PROACTIVE_CONFIG: optional, // JSON file overriding the proactive engine's defaults (docs/proactive.md)
+  })
+  .superRefine((env, ctx) => {
+    if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SLACK_SIGNING_SECRET"],
+        message: "needed with SLACK_BOT_TOKEN for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)",
+      });
+    }
+    if ((env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN) && !env.SLACK_BOT_TOKEN) {
+      ctx.addIssue({ code: "custom", path: ["SLACK_BOT_TOKEN"], message: "needed to talk to Slack" });
+    }
+    if (Boolean(env.FEISHU_APP_ID) !== Boolean(env.FEISHU_APP_SECRET)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.FEISHU_APP_ID ? "FEISHU_APP_SECRET" : "FEISHU_APP_ID"],
+        message: "FEISHU_APP_ID and FEISHU_APP_SECRET go together",
+      });
+    }
+  });
+
+const list = (v: string | undefined) =>
+  v
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean) ?? [];
+
+export function parseConfig(env: Record<string, string | undefined>) {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const slackEnabled = Boolean(e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN));
+  const feishuEnabled = Boolean(e.FEISHU_APP_ID && e.FEISHU_APP_SECRET);
+  return {
+    env: e.NODE_ENV ?? "development",
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.TEND_DATA_DIR,
+    port: e.PORT,
+    host: e.HOST,
+    timezone: e.TEND_TIMEZONE,
+    locale: e.TEND_LOCALE,
+    logLevel: e.TEND_LOG_LEVEL,
+    demo: e.TEND_DEMO ?? true,
+    scheduler: e.TEND_SCHEDULER ?? true,
+    // The browser playground is for trying Tend without a chat platform.
+    playground: e.TEND_PLAYGROUND ?? !(slackEnabled || feishuEnabled),
+    slack: slackEnabled
+      ? {
+          botToken: e.SLACK_BOT_TOKEN as string,
+          signingSecret: e.SLACK_SIGNING_SECRET,
+          appToken: e.SLACK_APP_TOKEN,
+          apiUrl: e.SLACK_API_URL,
+          teamIds: list(e.SLACK_TEAM_IDS),
+        }
+      : undefined,
+    feishu: feishuEnabled
+      ? {
+          appId: e.FEISHU_APP_ID as string,
+          appSecret: e.FEISHU_APP_SECRET as string,
+          verificationToken: e.FEISHU_VERIFICATION_TOKEN,
+          encryptKey: e.FEISHU_ENCRYPT_KEY,
+          domain: e.FEISHU_DOMAIN ?? "feishu",
+          mode: e.FEISHU_MODE,
+          tenantKeys: list(e.FEISHU_TENANT_KEYS),
+        }
+      : undefined,
+    ingestToken: e.TEND_INGEST_TOKEN,
+    proactiveConfigFile: e.TEND_PROACTIVE_CONFIG,
+  };
+}
+
+export type Config = ReturnType<typeof parseConfig>;
+
+export class ConfigError extends Error {}
+
+/** Reads the process environment once (the only process.env access in the project). */
+export function loadConfig(overrides: Record<string, string | undefined> = {}): Config {
+  return parseConfig({ ...process.env, ...overrides });
+}

@@ -1,0 +1,55 @@
+// Locales Tend speaks. Member's locale, else the team's, else the configured default.
+export const LOCALES = ["en", "zh-CN"] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export function asLocale(value: string | null | undefined): Locale | undefined {
+  if (!value) return undefined;
+  const v = value.toLowerCase();
+  if (v.startsWith("zh")) return "zh-CN";
+  if (v.startsWith("en")) return "en";
+  return undefined;
+}
+
+export function resolveLocale(
+  member: string | null | undefined,
+  team: string | null | undefined,
+  fallback: Locale = "en",
+): Locale {
+  return asLocale(member) ?? asLocale(team) ?? fallback;
+}
+
+/** A message catalogue: every key has an English and a Chinese text; `{name}` placeholders. */
+export type Catalogue<K extends string> = Record<Locale, Record<K, string>>;
+
+export function translator<K extends string>(catalogue: Catalogue<K>) {
+  return (locale: Locale, key: K, params: Record<string, string | number> = {}) =>
+    catalogue[locale][key].replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+}
+
+export function formatNumber(locale: Locale, n: number, digits = 0): string {
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(n);
+}
+
+export function formatMoney(locale: Locale, amount: number, currency: string): string {
+  try {
+    return new Intl.NumberFormat(locale, { style: "currency", currency, maximumFractionDigits: 0 }).format(amount);
+  } catch {
+    return `${formatNumber(locale, amount)} ${currency}`;
+  }
+}
+
+export function formatPercent(locale: Locale, ratio: number, digits = 0): string {
+  return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: digits }).format(ratio);
+}
+
+/** A calendar date (stored as UTC midnight) in the reader's locale. */
+export function formatDate(locale: Locale, date: Date): string {
+  return new Intl.DateTimeFormat(locale, { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" }).format(
+    date,
+  );
+}
+
+/** An instant in the reader's locale and time zone. */
+export function formatDateTime(locale: Locale, date: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone }).format(date);
+}

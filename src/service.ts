@@ -1,0 +1,92 @@
+import type { AddressInfo } from "node:net";
+import type { Config } from "./config/env.js";
+import type { AppContext } from "./context.js";
+import { HttpApp, sendJson } from "./http/server.js";
+import type { Logger } from "./log.js";
+import { type Db, openDb } from "./store/db.js";
+
+export interface Service {
+  ctx: AppContext;
+  http: HttpApp;
+  address?: AddressInfo;
+  start(): Promise<AddressInfo>;
+  stop(): Promise<void>;
+}
+
+/** Something mounted on the service: HTTP routes now, background work on start, cleanup on stop. */
+export interface Door {
+  name: string;
+  start?(): Promise<void>;
+  stop?(): Promise<void>;
+}
+
+/** Opens the configured store and applies pending migrations. */
+export async function openStore(config: Config, log: Logger): Promise<{ db: Db; applied: string[] }> {
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const applied = await db.migrate((line) => log.debug({ engine: line }, "schema engine"));
+    if (applied.length) log.info({ applied }, "migrations applied");
+    return { db, applied };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}
+
+export async function createService(
+  config: Config,
+  log: Logger,
+  db?: Db,
+  now: () => Date = () => new Date(),
+): Promise<Service> {
+  const store = db ?? (await openStore(config, log)).db;
+  const ctx: AppContext = { config, log, db: store, now };
+  const http = new HttpApp(log);
+  const doors: Door[] = [];
+
+  http.route("GET", "/healthz", async (_req, res) => {
+    const reachable = await store.ping();
+    const pending = reachable ? await store.pending() : [];
+    const ok = reachable && pending.length === 0;
+    sendJson(res, ok ? 200 : 503, {
+      status: ok ? "ok" : "degraded",
+      store: { kind: store.kind, reachable, migrationsCurrent: pending.length === 0, pending },
+      doors: doors.map((d) => d.name),
+    });
+  });
+
+  // Each door mounts its routes on `http` and returns what to start and stop with the service.
+  for (const mount of await loadDoors()) {
+    const door = await mount(ctx, http);
+    if (door) doors.push(door);
+  }
+
+  const service: Service = {
+    ctx,
+    http,
+    async start() {
+      const address = await http.listen(config.port, config.host ?? (config.playground ? "127.0.0.1" : undefined));
+      service.address = address;
+      for (const d of doors) await d.start?.();
+      return address;
+    },
+    async stop() {
+      // Stop taking work first, finish in-flight requests, then stop background work, then the store.
+      await http.close();
+      for (const d of [...doors].reverse())
+        await d.stop?.().catch((err) => log.error({ err, door: d.name }, "stop failed"));
+      await store.close();
+    },
+  };
+  return service;
+}
+
+export type MountDoor = (ctx: AppContext, http: HttpApp) => Promise<Door | undefined>;
+
+/** The doors this build has; later modules add themselves here. */
+async function loadDoors(): Promise<MountDoor[]> {
+  const doors: MountDoor[] = [];
+  // DOORS: each line mounts one surface (ingest API, Slack, Feishu, scheduler, playground).
+  doors.push((await import("./proactive/scheduler.js")).mountScheduler);
+  return doors;
+}
