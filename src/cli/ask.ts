@@ -1,0 +1,41 @@
+import { handleCommand } from "../commands/index.js";
+import { renderFeishuCard } from "../reply/render-feishu.js";
+import { renderSlack } from "../reply/render-slack.js";
+import { renderText } from "../reply/render-text.js";
+import type { CliCommand } from "./types.js";
+
+const FORMATS = ["text", "slack", "feishu"] as const;
+
+/** Runs any command exactly as chat would, as the member with that email, and prints the reply. */
+export const askCommand: CliCommand = {
+  name: "ask",
+  summary: "run a chat command as a member and print the reply (text, Slack Block Kit or Feishu card JSON)",
+  usage: 'tend ask "<command text>" --as <email> [--format text|slack|feishu]',
+  async run(args, io, ctx) {
+    let as: string | undefined;
+    let format: (typeof FORMATS)[number] = "text";
+    const words: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i] as string;
+      if (a === "--as") as = args[++i];
+      else if (a.startsWith("--as=")) as = a.slice(5);
+      else if (a === "--format" || a.startsWith("--format=")) {
+        const f = a === "--format" ? args[++i] : a.slice(9);
+        if (!FORMATS.includes(f as never)) {
+          io.err(`--format must be one of ${FORMATS.join(", ")}`);
+          return 2;
+        }
+        format = f as (typeof FORMATS)[number];
+      } else words.push(a);
+    }
+    if (!as) {
+      io.err(`--as <email> is required\nusage: ${this.usage}`);
+      return 2;
+    }
+    const reply = await handleCommand(ctx, { identity: { surface: "cli", email: as }, text: words.join(" ") });
+    if (format === "text") io.out(renderText(reply));
+    else if (format === "slack") io.out(JSON.stringify(renderSlack(reply), null, 2));
+    else io.out(JSON.stringify(renderFeishuCard(reply), null, 2));
+    return reply.error === "unknown_user" || reply.error === "forbidden" ? 3 : reply.error === "internal" ? 1 : 0;
+  },
+};

@@ -1,0 +1,90 @@
+// Who may see and change what. Identity -> member (or a polite refusal), then role rules:
+// admin: everything; manager: their team; csm: their team's accounts (default lists = own book);
+// viewer: their team, read-only.
+import type { AppContext } from "../context.js";
+import { localDay } from "../domain/dates.js";
+import { type Locale, resolveLocale } from "../i18n/locale.js";
+import { findMemberByIdentity, type MemberRow } from "../store/repos/members.js";
+import type { Identity, Surface } from "./types.js";
+
+export type Role = MemberRow["role"];
+
+export interface Asker {
+  member: MemberRow;
+  role: Role;
+  surface: Surface;
+  locale: Locale;
+  timeZone: string;
+  /** The asker's local calendar day. */
+  today: string;
+  now: Date;
+}
+
+export type Identified =
+  | { ok: true; asker: Asker }
+  | { ok: false; reason: "unknown_user" | "inactive"; locale: Locale };
+
+export async function identify(ctx: AppContext, identity: Identity): Promise<Identified> {
+  const member = await findMemberByIdentity(ctx.db, identity);
+  if (!member) return { ok: false, reason: "unknown_user", locale: ctx.config.locale };
+  const locale = resolveLocale(member.locale, member.team?.locale, ctx.config.locale);
+  if (!member.active) return { ok: false, reason: "inactive", locale };
+  const timeZone = member.timezone ?? member.team?.timezone ?? ctx.config.timezone;
+  const now = ctx.now();
+  return {
+    ok: true,
+    asker: {
+      member,
+      role: member.role,
+      surface: identity.surface,
+      locale,
+      timeZone,
+      today: localDay(now, timeZone),
+      now,
+    },
+  };
+}
+
+/** Which accounts a query covers. */
+export type AccountFilter =
+  | { kind: "all" }
+  | { kind: "team"; teamId: string; alsoOwnerId?: string }
+  | { kind: "owner"; ownerId: string };
+
+/** Everything the asker may read (for name resolution and single-account access). */
+export function readableFilter(asker: Asker): AccountFilter {
+  if (asker.role === "admin") return { kind: "all" };
+  if (!asker.member.teamId) return { kind: "owner", ownerId: asker.member.id };
+  return { kind: "team", teamId: asker.member.teamId, alsoOwnerId: asker.member.id };
+}
+
+export function canRead(asker: Asker, account: { teamId: string | null; ownerId: string | null }): boolean {
+  if (asker.role === "admin") return true;
+  if (account.ownerId === asker.member.id) return true;
+  return asker.member.teamId !== null && account.teamId === asker.member.teamId;
+}
+
+export function canWrite(asker: Asker): boolean {
+  return asker.role !== "viewer";
+}
+
+export function canSeeMetrics(asker: Asker): boolean {
+  return asker.role === "admin" || asker.role === "manager";
+}
+
+/** SQL WHERE fragment over table alias `a` for a filter; params are appended from `start`. */
+export function filterSql(filter: AccountFilter, start = 1): { sql: string; params: string[] } {
+  switch (filter.kind) {
+    case "all":
+      return { sql: "TRUE", params: [] };
+    case "owner":
+      return { sql: `a."ownerId" = $${start}`, params: [filter.ownerId] };
+    case "team":
+      return filter.alsoOwnerId
+        ? {
+            sql: `(a."teamId" = $${start} OR a."ownerId" = $${start + 1})`,
+            params: [filter.teamId, filter.alsoOwnerId],
+          }
+        : { sql: `a."teamId" = $${start}`, params: [filter.teamId] };
+  }
+}

@@ -1,0 +1,260 @@
+import { type BriefFacts, buildBrief } from "../../domain/brief.js";
+import { addDays, isoDay } from "../../domain/dates.js";
+import type { Reason } from "../../domain/health/types.js";
+import { formatPercent } from "../../i18n/locale.js";
+import type { Block, Reply } from "../../reply/model.js";
+import { filterSql, readableFilter } from "../access.js";
+import { accountButtons, auditRead, type Deps, day, type FoundAccount, money, reason, renewalText } from "./common.js";
+
+const iso = (d: Date | null) => (d ? isoDay(d) : null);
+
+async function similarHealthyPeer(
+  d: Deps,
+  a: { id: string; industry: string | null; tier: string },
+): Promise<BriefFacts["peer"]> {
+  const f = filterSql(readableFilter(d.asker), 5);
+  const { rows } = await d.db.pool.query<{
+    name: string;
+    score: number;
+    same_industry: boolean;
+    core_used: number | null;
+    core_total: number | null;
+    touches: number;
+    reasons: Reason[] | null;
+  }>(
+    `SELECT a.name, hs.score, hs.reasons, (a.industry IS NOT DISTINCT FROM $2) AS same_industry,
+            u."coreFeaturesUsed" AS core_used, u."coreFeaturesTotal" AS core_total,
+            (SELECT count(*)::int FROM "Interaction" i WHERE i."accountId" = a.id AND NOT i.scheduled
+               AND i."occurredAt" >= $4::date - 90 AND i."occurredAt" < $4::date + 1) AS touches
+       FROM "Account" a
+       JOIN LATERAL (SELECT h.score, h.grade, h.reasons FROM "HealthScore" h WHERE h."accountId" = a.id AND h.day <= $4::date
+                      ORDER BY h.day DESC LIMIT 1) hs ON hs.grade = 'green'
+       LEFT JOIN LATERAL (SELECT * FROM "UsageSnapshot" s WHERE s."accountId" = a.id AND s.day <= $4::date
+                           ORDER BY s.day DESC LIMIT 1) u ON TRUE
+      WHERE a.id <> $1 AND ((a.industry IS NOT NULL AND a.industry = $2) OR a.tier::text = $3) AND ${f.sql}
+      ORDER BY (a.industry IS NOT DISTINCT FROM $2) DESC, hs.score DESC, a.name LIMIT 1`,
+    [a.id, a.industry, a.tier, d.asker.today, ...f.params],
+  );
+  const p = rows[0];
+  if (!p) return null;
+  return {
+    name: p.name,
+    score: p.score,
+    sameIndustry: p.same_industry,
+    coreUsed: p.core_used,
+    coreTotal: p.core_total,
+    cadenceDays: p.touches > 0 ? Math.round(90 / p.touches) : null,
+    strength: (p.reasons ?? []).filter((r) => r.kind === "lift").sort((x, y) => y.impact - x.impact)[0] ?? null,
+  };
+}
+
+export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
+  const today = d.asker.today;
+  const a = await d.db.prisma.account.findUniqueOrThrow({
+    where: { id: found.id },
+    include: {
+      owner: { select: { name: true } },
+      usage: { where: { day: { gte: new Date(`${addDays(today, -56)}T00:00:00Z`) } }, orderBy: { day: "asc" } },
+      feedback: true,
+      interactions: { orderBy: { occurredAt: "desc" }, take: 20 },
+      contacts: true,
+      surveys: { where: { kind: "nps" }, orderBy: { respondedAt: "desc" }, take: 5 },
+      milestones: true,
+      promises: true,
+      risks: true,
+      renewals: { where: { status: { in: ["upcoming", "in_progress"] } }, orderBy: { dueDate: "asc" }, take: 1 },
+    },
+  });
+  const renewal = a.renewals[0]?.dueDate ?? a.renewalDate;
+  const facts: BriefFacts = {
+    today,
+    usage: a.usage.map((u) => ({ ...u, day: isoDay(u.day) })),
+    feedback: a.feedback.map((f) => ({
+      title: f.title,
+      status: f.status,
+      raisedAt: isoDay(f.raisedAt),
+      resolvedAt: iso(f.resolvedAt),
+    })),
+    interactions: a.interactions.map((i) => ({
+      kind: i.kind,
+      occurredAt: i.occurredAt.toISOString(),
+      notes: i.notes,
+      nextSteps: i.nextSteps,
+      scheduled: i.scheduled,
+    })),
+    contacts: a.contacts.map((c) => ({
+      name: c.name,
+      role: c.role,
+      title: c.title,
+      attitude: c.attitude,
+      influence: c.influence,
+      active: c.active,
+      leftAt: iso(c.leftAt),
+      lastContact: iso(c.lastContact),
+    })),
+    nps: a.surveys.map((s) => ({ score: s.score, respondedAt: isoDay(s.respondedAt) })),
+    milestones: a.milestones.map((m) => ({ title: m.title, dueDate: isoDay(m.dueDate), status: m.status })),
+    promises: a.promises.map((p) => ({ title: p.title, dueDate: isoDay(p.dueDate), status: p.status })),
+    risks: a.risks.map((r) => ({
+      kind: r.kind,
+      severity: r.severity,
+      raisedAt: isoDay(r.raisedAt),
+      resolvedAt: iso(r.resolvedAt),
+    })),
+    renewalDate: iso(renewal),
+    peer: await similarHealthyPeer(d, a),
+  };
+  const b = buildBrief(facts);
+  const t = d.t;
+  const pct = (r: number) => formatPercent(d.locale, r);
+  const signed = (r: number) => `${r >= 0 ? "+" : ""}${pct(r)}`;
+
+  const blocks: Block[] = [{ type: "header", text: t("brief.title", { name: a.name }) }];
+  // 1. usage
+  const usageLines: string[] = [];
+  if (b.usage) {
+    usageLines.push(
+      t("brief.usage_line", {
+        active: b.usage.activeAvg,
+        seats: b.usage.seats,
+        change: b.usage.change === null ? t("label.no_data") : signed(b.usage.change),
+        activated: pct(b.usage.activation),
+        core: b.usage.core,
+        coreTotal: b.usage.coreTotal,
+      }),
+      t(`brief.usage_${b.usage.trend}`),
+    );
+    if (b.usage.advice.includes("activation"))
+      usageLines.push(t("brief.advice_activation", { pct: pct(b.usage.activation) }));
+    if (b.usage.advice.includes("depth"))
+      usageLines.push(t("brief.advice_depth", { core: b.usage.core, coreTotal: b.usage.coreTotal }));
+  } else usageLines.push(t("brief.usage_none"));
+  blocks.push({ type: "text", text: `**${t("brief.usage")}**\n${usageLines.join("\n")}` });
+  // 2. what they raised
+  const raisedItems = b.raised.map((r) => ({
+    text: t("brief.raised_item", { title: r.title, status: t(`fb.${r.status as "open"}`), date: day(d, r.raisedAt) }),
+    tone:
+      r.status === "open" ? ("warning" as const) : r.status === "delivered" ? ("good" as const) : ("neutral" as const),
+  }));
+  if (b.lastInteraction)
+    raisedItems.push({
+      text: t("brief.last_contact", {
+        kind: t(`kind.${b.lastInteraction.kind as "visit"}`),
+        date: day(d, b.lastInteraction.occurredAt),
+        notes: b.lastInteraction.notes ? ` - ${b.lastInteraction.notes}` : "",
+      }),
+      tone: "neutral",
+    });
+  blocks.push({
+    type: "list",
+    title: t("brief.raised"),
+    items: raisedItems.length ? raisedItems : [{ text: t("brief.raised_none") }],
+  });
+  // 3. the account record, decision chain and questions
+  blocks.push({ type: "text", text: `**${t("brief.chain")}**` });
+  blocks.push({
+    type: "fields",
+    fields: [
+      { label: t("label.arr"), value: money(d, Number(a.arr), a.currency) },
+      { label: t("label.renewal"), value: renewalText(d, facts.renewalDate) },
+      { label: t("label.stage"), value: t(`stage.${a.stage}`) },
+      { label: t("label.tier"), value: t(`tier.${a.tier}`) },
+      { label: t("label.owner"), value: a.owner?.name ?? t("label.unassigned") },
+    ],
+  });
+  blocks.push({
+    type: "list",
+    items: b.contacts.slice(0, 8).map((c) => ({
+      text: t("brief.contact", {
+        name: c.name,
+        role: t(`role.${c.role as "user"}`),
+        title: c.title ? `, ${c.title}` : "",
+        attitude: t(`att.${c.attitude as "neutral"}`),
+        last: c.lastContact ? day(d, c.lastContact) : t("brief.contact_never"),
+      }),
+      tone:
+        c.attitude === "opponent"
+          ? ("danger" as const)
+          : c.attitude === "supporter"
+            ? ("good" as const)
+            : ("neutral" as const),
+    })),
+  });
+  blocks.push({
+    type: "list",
+    title: t("brief.questions"),
+    items: b.questions.map((q) => {
+      const params: Record<string, string | number> = "params" in q ? { ...q.params } : {};
+      if (q.key === "milestone") params.date = day(d, q.params.date);
+      if (q.key === "usage_drop") params.pct = `${q.params.pct}%`;
+      return { text: t(`brief.q_${q.key}`, params) };
+    }),
+  });
+  // 4. good practice
+  const p = b.practice;
+  const practices = !p
+    ? []
+    : [
+        ...(p.strength ? [reason(d, p.strength)] : []),
+        ...(p.coreUsed !== null && p.coreTotal
+          ? [t("brief.practice_depth", { core: p.coreUsed, coreTotal: p.coreTotal })]
+          : []),
+        ...(p.cadenceDays !== null ? [t("brief.practice_cadence", { days: p.cadenceDays })] : []),
+      ];
+  const what = practices.length ? practices.join("; ") : t("brief.practice_generic");
+  blocks.push({
+    type: "text",
+    text: `**${t("brief.practice")}**\n${
+      p
+        ? t("brief.practice_line", {
+            name: p.name,
+            reason: t(p.sameIndustry ? "brief.practice_industry" : "brief.practice_tier"),
+            score: p.score,
+            what,
+          })
+        : t("brief.practice_none")
+    }`,
+  });
+  // 5. recent changes
+  const changeText = b.changes.map((c) => {
+    switch (c.key) {
+      case "left":
+        return t("brief.change_left", { name: c.name, role: t(`role.${c.role as "user"}`), date: day(d, c.date) });
+      case "nps":
+        return t("brief.change_nps", { from: c.from, to: c.to });
+      case "feedback":
+        return t("brief.change_feedback", { count: c.count });
+      case "risk":
+        return t("brief.change_risk", {
+          risk: t(`risk.${c.kind as "other"}`),
+          severity: t(`severity.${c.severity as "high"}`),
+        });
+      case "usage":
+        return t("brief.change_usage", { change: `${c.changePct >= 0 ? "+" : ""}${c.changePct}%` });
+      default:
+        return "";
+    }
+  });
+  blocks.push({
+    type: "list",
+    title: t("brief.changes"),
+    items: (changeText.length ? changeText : [t("brief.changes_none")]).map((text) => ({ text })),
+  });
+  // promises
+  blocks.push({
+    type: "list",
+    title: t("brief.promises"),
+    items: b.openPromises.length
+      ? b.openPromises.map((pr) => ({
+          text: t(pr.overdue ? "brief.promise_overdue" : "brief.promise", {
+            title: pr.title,
+            date: day(d, pr.dueDate),
+          }),
+          tone: pr.overdue ? ("danger" as const) : ("warning" as const),
+        }))
+      : [{ text: t("brief.promises_none") }],
+  });
+  blocks.push({ type: "buttons", buttons: accountButtons(d, a, `brief id:${a.id}`) });
+  await auditRead(d, "brief.read", [a.id]);
+  return { summary: t("brief.summary", { name: a.name }), blocks, tone: "neutral" };
+}

@@ -1,0 +1,164 @@
+// Shared plumbing for handlers: dependencies, account lookup (forgiving names, access-checked),
+// and locale formatting helpers.
+import { daysBetween, dayToDate } from "../../domain/dates.js";
+import type { Grade, Reason } from "../../domain/health/types.js";
+import { resolveAccount } from "../../domain/resolve.js";
+import { formatDate, formatMoney, type Locale } from "../../i18n/locale.js";
+import type { Block, Button, Reply } from "../../reply/model.js";
+import type { Db } from "../../store/db.js";
+import { accountsNamedExactly, type NamedRow, namedAccounts } from "../../store/repos/accounts.js";
+import { audit } from "../../store/repos/audit.js";
+import { type Asker, canRead, readableFilter } from "../access.js";
+import { type MessageKey, type T, tFor } from "../messages.js";
+import { reasonText } from "../reasons.js";
+
+/** What every handler receives. */
+export interface Deps {
+  db: Db;
+  asker: Asker;
+  t: T;
+  locale: Locale;
+}
+
+export function depsFor(db: Db, asker: Asker): Deps {
+  return { db, asker, t: tFor(asker.locale), locale: asker.locale };
+}
+
+export const money = (d: Deps, amount: number, currency: string) => formatMoney(d.locale, amount, currency);
+export const day = (d: Deps, iso: string) => formatDate(d.locale, dayToDate(iso));
+export const gradeLabel = (d: Deps, grade: Grade | null, score?: number | null) =>
+  grade === null
+    ? d.t("label.no_score")
+    : score === null || score === undefined
+      ? `${GRADE_DOT[grade]} ${d.t(`grade.${grade}`)}`
+      : `${GRADE_DOT[grade]} ${d.t("grade.score", { grade: d.t(`grade.${grade}`), score })}`;
+export const GRADE_DOT: Record<Grade, string> = { green: "🟢", yellow: "🟡", red: "🔴" };
+export const toneOf = (grade: Grade | null) =>
+  grade === "red"
+    ? ("danger" as const)
+    : grade === "yellow"
+      ? ("warning" as const)
+      : grade === "green"
+        ? ("good" as const)
+        : ("neutral" as const);
+export const reason = (d: Deps, r: Reason) => reasonText(r, d.locale);
+
+export function renewalText(d: Deps, renewalDate: string | null): string {
+  if (!renewalDate) return d.t("label.no_renewal");
+  const days = daysBetween(d.asker.today, renewalDate);
+  return days >= 0
+    ? d.t("label.days_left", { date: day(d, renewalDate), days })
+    : `${day(d, renewalDate)} (${d.t("label.overdue")})`;
+}
+
+export function simple(summary: string, error?: Reply["error"], tone: Reply["tone"] = "neutral"): Reply {
+  const reply: Reply = { summary, blocks: [{ type: "text", text: summary }], tone };
+  if (error) reply.error = error;
+  return reply;
+}
+
+export function refusal(d: Deps, key: MessageKey, params?: Record<string, string | number>): Reply {
+  return simple(d.t(key, params), "forbidden", "warning");
+}
+
+/** Quick actions for an account card. `name` goes into command texts (quoted when needed). */
+export function accountButtons(d: Deps, account: { id: string; name: string }, share?: string): Button[] {
+  const ref = `id:${account.id}`;
+  const buttons: Button[] = [
+    { text: d.t("button.brief"), actionId: "tend.run", value: `brief ${ref}` },
+    { text: d.t("button.health"), actionId: "tend.run", value: `health ${ref}` },
+  ];
+  if (d.asker.role !== "viewer") {
+    buttons.push(
+      {
+        text: d.t("button.log_visit"),
+        actionId: "tend.log_form",
+        value: JSON.stringify({ accountId: account.id, kind: "visit" }),
+        style: "primary",
+      },
+      {
+        text: d.t("button.snooze7"),
+        actionId: "tend.snooze",
+        value: JSON.stringify({ accountId: account.id, days: 7 }),
+      },
+      {
+        text: d.t("button.snooze30"),
+        actionId: "tend.snooze",
+        value: JSON.stringify({ accountId: account.id, days: 30 }),
+      },
+    );
+  }
+  if (share) buttons.push({ text: d.t("button.share"), actionId: "tend.share", value: share });
+  return buttons;
+}
+
+export interface FoundAccount {
+  id: string;
+  name: string;
+  teamId: string | null;
+  ownerId: string | null;
+}
+
+/**
+ * Finds the account a user typed, among the accounts they may read. `id:<id>` (from buttons) is
+ * exact. An ambiguous name returns the candidates as choices; an unknown one the closest names.
+ * Names outside the asker's reach are simply not found (nothing is revealed about them).
+ */
+export async function findAccount(
+  d: Deps,
+  typed: string,
+  commandFor: (ref: string) => string,
+): Promise<{ account: FoundAccount } | { reply: Reply }> {
+  const idRef = /^id:(\S+)$/.exec(typed.trim());
+  if (idRef) {
+    const a = await d.db.prisma.account.findUnique({
+      where: { id: idRef[1] as string },
+      select: { id: true, name: true, teamId: true, ownerId: true },
+    });
+    if (!a) return { reply: simple(d.t("resolve.unknown", { name: typed }), "not_found", "warning") };
+    if (!canRead(d.asker, a)) return { reply: refusal(d, "access.forbidden_account") };
+    return { account: a };
+  }
+  const filter = readableFilter(d.asker);
+  // Most names are typed as stored (buttons, copy-paste): one narrow query before loading every name.
+  const exact = await accountsNamedExactly(d.db, filter, typed);
+  const r =
+    exact.length === 1
+      ? { kind: "exact" as const, account: exact[0] as NamedRow }
+      : resolveAccount(typed, await namedAccounts(d.db, filter));
+  if (r.kind === "exact") {
+    const a = await d.db.prisma.account.findUniqueOrThrow({
+      where: { id: r.account.id },
+      select: { id: true, name: true, teamId: true, ownerId: true },
+    });
+    return { account: a };
+  }
+  const choices = (r.kind === "ambiguous" ? r.candidates : r.suggestions).slice(0, 10).map((c) => ({
+    label: c.name,
+    command: commandFor(`id:${c.id}`),
+  }));
+  if (r.kind === "ambiguous") {
+    const prompt = d.t("resolve.ambiguous", { name: typed });
+    return {
+      reply: { summary: prompt, blocks: [{ type: "choices", prompt, choices }], tone: "neutral", error: "ambiguous" },
+    };
+  }
+  const head = d.t("resolve.unknown", { name: typed });
+  const blocks: Block[] = [{ type: "text", text: head }];
+  if (choices.length > 0) blocks.push({ type: "choices", prompt: d.t("resolve.suggest"), choices });
+  else blocks.push({ type: "context", text: d.t("resolve.none") });
+  return { reply: { summary: head, blocks, tone: "warning", error: "not_found" } };
+}
+
+export async function auditRead(d: Deps, action: string, accountIds: string[], detail?: Record<string, unknown>) {
+  await audit(
+    d.db,
+    accountIds.map((accountId) => ({
+      memberId: d.asker.member.id,
+      surface: d.asker.surface,
+      action,
+      accountId,
+      ...(detail ? { detail } : {}),
+    })),
+  );
+}

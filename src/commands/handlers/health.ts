@@ -1,0 +1,95 @@
+import { addDays } from "../../domain/dates.js";
+import type { DimensionScore, Reason } from "../../domain/health/types.js";
+import { type QuadrantMove, quadrantMoves } from "../../domain/quadrant.js";
+import { sparkline } from "../../domain/sparkline.js";
+import { formatNumber } from "../../i18n/locale.js";
+import type { Block, Reply } from "../../reply/model.js";
+import { scoreHistory } from "../../store/repos/accounts.js";
+import {
+  accountButtons,
+  auditRead,
+  type Deps,
+  day,
+  type FoundAccount,
+  gradeLabel,
+  reason,
+  simple,
+  toneOf,
+} from "./common.js";
+
+// quadrantMoves is pure domain logic (src/domain/quadrant.ts), re-exported for existing callers.
+export { type QuadrantMove, quadrantMoves };
+
+function inputValue(d: Deps, v: number | string | boolean | null): string {
+  if (v === null) return d.t("label.no_data");
+  if (typeof v === "number") return formatNumber(d.locale, v, Math.abs(v) < 1 && v !== 0 ? 2 : 1);
+  return String(v);
+}
+
+export async function healthBreakdown(d: Deps, a: FoundAccount): Promise<Reply> {
+  const history = await scoreHistory(d.db, a.id, addDays(d.asker.today, -90));
+  const latest = history.filter((h) => h.day <= d.asker.today).at(-1);
+  await auditRead(d, "health.read", [a.id]);
+  if (!latest) return simple(d.t("health.not_scored", { name: a.name }), undefined, "neutral");
+  const lvl = (n: number) => d.t(`level.${Math.max(0, Math.min(2, n)) as 0 | 1 | 2}`);
+  const blocks: Block[] = [
+    { type: "header", text: d.t("health.title", { name: a.name }) },
+    {
+      type: "text",
+      text: `**${gradeLabel(d, latest.grade, latest.score)}**  ${sparkline(history.slice(-30).map((h) => h.score))}`,
+    },
+  ];
+  const components = (Array.isArray(latest.components) ? latest.components : []) as DimensionScore[];
+  for (const c of components) {
+    const score = c.score === null ? d.t("label.no_data") : String(Math.round(c.score));
+    const weight = `${Math.round(c.effectiveWeight * 100)}%`;
+    const inputs = Object.entries(c.inputs ?? {})
+      .map(([k, v]) => `${k.replace(/_/g, " ")}: ${inputValue(d, v)}`)
+      .join(" · ");
+    blocks.push({
+      type: "text",
+      text: `**${d.t("health.dimension", { dimension: d.t(`dim.${c.dimension}`), score, weight })}**${inputs ? `\n${inputs}` : ""}`,
+    });
+  }
+  const reasons = (latest.reasons ?? []) as Reason[];
+  if (reasons.length > 0)
+    blocks.push({
+      type: "list",
+      title: d.t("label.reasons"),
+      items: [...reasons]
+        .sort((x, y) => Math.abs(y.impact) - Math.abs(x.impact))
+        .map((r) => ({ text: reason(d, r), tone: r.kind === "drag" ? ("danger" as const) : ("good" as const) })),
+    });
+  blocks.push({
+    type: "context",
+    text: d.t("health.quadrant", { usage: lvl(latest.usageLevel), value: lvl(latest.valueLevel) }),
+  });
+  const moves = quadrantMoves(history.filter((h) => h.day <= d.asker.today));
+  const quad = (q: [number, number]) => `${lvl(q[0])}/${lvl(q[1])}`;
+  blocks.push({
+    type: "list",
+    title: d.t("health.moves"),
+    items:
+      moves.length === 0
+        ? [{ text: d.t("health.no_moves") }]
+        : moves.slice(-5).map((m) => ({
+            text: d.t(m.direction === "down" ? "health.move_down" : "health.move_up", {
+              date: day(d, m.day),
+              from: quad(m.from),
+              to: quad(m.to),
+            }),
+            tone: m.direction === "down" ? ("danger" as const) : ("good" as const),
+          })),
+  });
+  blocks.push({
+    type: "buttons",
+    buttons: accountButtons(d, a, `health id:${a.id}`)
+      .slice(0, 1)
+      .concat(accountButtons(d, a, `health id:${a.id}`).slice(2)),
+  });
+  return {
+    summary: d.t("health.summary", { name: a.name, grade: gradeLabel(d, latest.grade, latest.score) }),
+    blocks,
+    tone: toneOf(latest.grade),
+  };
+}

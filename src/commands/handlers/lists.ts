@@ -1,0 +1,339 @@
+// Lists over a book: renewals, risk, mine (and the home view built from it).
+import { addDays, daysBetween } from "../../domain/dates.js";
+import type { Reason } from "../../domain/health/types.js";
+import { arrAtRisk, quarterEnd, readinessGaps } from "../../domain/renewal.js";
+import type { Block, Reply } from "../../reply/model.js";
+import { gradeCounts, type ListRow, listAccounts } from "../../store/repos/accounts.js";
+import { findMemberByHandle, findTeamByName } from "../../store/repos/members.js";
+import type { AccountFilter } from "../access.js";
+import type { RenewalWindow, Scope } from "../parse.js";
+import { auditRead, type Deps, day, gradeLabel, money, reason, simple } from "./common.js";
+
+/** Items shown per list; the rest is summarised with a "more" line. */
+export const LIST_LIMIT = 30;
+
+export type ScopeResult = { ok: true; filter: AccountFilter; label: string } | { ok: false; reply: Reply };
+
+/** Whose accounts a list covers, checked against the asker's role. */
+export async function resolveScope(d: Deps, scope: Scope): Promise<ScopeResult> {
+  const me = d.asker.member;
+  const admin = d.asker.role === "admin";
+  const teamFilter = (teamId: string, name: string): ScopeResult => ({
+    ok: true,
+    filter: { kind: "team", teamId },
+    label: d.t("scope.team", { name }),
+  });
+  if (scope.kind === "default") {
+    if (admin) return { ok: true, filter: { kind: "all" }, label: d.t("scope.all") };
+    if (d.asker.role === "csm" || !me.team)
+      return { ok: true, filter: { kind: "owner", ownerId: me.id }, label: d.t("scope.mine") };
+    return teamFilter(me.team.id, me.team.name);
+  }
+  if (scope.kind === "member") {
+    const m = await findMemberByHandle(d.db, scope.who);
+    if (!m)
+      return { ok: false, reply: simple(d.t("resolve.member_unknown", { who: scope.who }), "not_found", "warning") };
+    if (!admin && m.id !== me.id && (m.teamId === null || m.teamId !== me.teamId))
+      return { ok: false, reply: simple(d.t("access.forbidden_scope"), "forbidden", "warning") };
+    return {
+      ok: true,
+      filter: { kind: "owner", ownerId: m.id },
+      label: m.id === me.id ? d.t("scope.mine") : d.t("scope.member", { name: m.name }),
+    };
+  }
+  if (!scope.name) {
+    if (me.team) return teamFilter(me.team.id, me.team.name);
+    if (admin) return { ok: true, filter: { kind: "all" }, label: d.t("scope.all") };
+    return { ok: false, reply: simple(d.t("access.no_team"), "forbidden", "neutral") };
+  }
+  const team = await findTeamByName(d.db, scope.name);
+  if (!team)
+    return { ok: false, reply: simple(d.t("resolve.team_unknown", { name: scope.name }), "not_found", "warning") };
+  if (!admin && team.id !== me.teamId)
+    return { ok: false, reply: simple(d.t("access.forbidden_scope"), "forbidden", "warning") };
+  return teamFilter(team.id, team.name);
+}
+
+function sumByCurrency(d: Deps, rows: { amount: number; currency: string }[]): string {
+  const by = new Map<string, number>();
+  for (const r of rows) by.set(r.currency, (by.get(r.currency) ?? 0) + r.amount);
+  if (by.size === 0) return money(d, 0, "USD");
+  return [...by.entries()].map(([c, v]) => money(d, v, c)).join(" + ");
+}
+
+export interface RenewalLine {
+  row: ListRow;
+  arr: number;
+  atRisk: number;
+  gaps: ReturnType<typeof readinessGaps>;
+  days: number;
+}
+
+export function renewalLines(rows: ListRow[], today: string): RenewalLine[] {
+  return rows
+    .map((row) => {
+      const gaps = readinessGaps({
+        termsClear: row.termsClear,
+        grade: row.grade,
+        latestNps: row.latestNps,
+        decisionMakerEngaged: row.dmEngaged,
+        openPromises: row.openPromises,
+        valueReportSent: row.valueReportSent ?? false,
+      });
+      const arr = row.renewalArr ?? row.arr;
+      return {
+        row,
+        arr,
+        gaps,
+        atRisk: arrAtRisk(arr, row.grade, gaps.length),
+        days: daysBetween(today, row.renewalDate ?? today),
+      };
+    })
+    .sort((a, b) => b.atRisk - a.atRisk || b.arr - a.arr || a.days - b.days);
+}
+
+function gapText(d: Deps, line: RenewalLine): string {
+  return line.gaps
+    .map((g) => (g === "promises" ? d.t("gap.promises", { count: line.row.openPromises }) : d.t(`gap.${g}`)))
+    .join(", ");
+}
+
+export async function renewals(d: Deps, window: RenewalWindow, scope: Scope): Promise<Reply> {
+  const s = await resolveScope(d, scope);
+  if (!s.ok) return s.reply;
+  const today = d.asker.today;
+  const end = "quarter" in window ? quarterEnd(today) : addDays(today, window.days);
+  const rows = await listAccounts(d.db, s.filter, today, { renewalFrom: today, renewalTo: end });
+  const lines = renewalLines(rows, today);
+  const title =
+    "quarter" in window
+      ? d.t("renewals.title_quarter", { end: day(d, end), scope: s.label })
+      : d.t("renewals.title", { days: window.days, scope: s.label });
+  const totalArr = sumByCurrency(
+    d,
+    lines.map((l) => ({ amount: l.arr, currency: l.row.currency })),
+  );
+  const totalRisk = sumByCurrency(
+    d,
+    lines.map((l) => ({ amount: l.atRisk, currency: l.row.currency })),
+  );
+  const blocks: Block[] = [{ type: "header", text: title }];
+  if (lines.length === 0) blocks.push({ type: "text", text: d.t("renewals.none") });
+  else {
+    const shown = lines.slice(0, LIST_LIMIT);
+    blocks.push({
+      type: "list",
+      items: shown.map((l) => ({
+        text: d.t("renewals.item", {
+          name: l.row.name,
+          arr: money(d, l.arr, l.row.currency),
+          date: day(d, l.row.renewalDate ?? today),
+          days: l.days,
+          grade: gradeLabel(d, l.row.grade, l.row.score),
+          status: d.t(`status.${(l.row.renewalStatus ?? "upcoming") as "upcoming"}`),
+        }),
+        detail: l.gaps.length ? d.t("renewals.gaps", { gaps: gapText(d, l) }) : d.t("renewals.ready"),
+        tone:
+          l.row.grade === "red"
+            ? ("danger" as const)
+            : l.gaps.length >= 3
+              ? ("warning" as const)
+              : ("neutral" as const),
+      })),
+    });
+    if (lines.length > shown.length)
+      blocks.push({ type: "context", text: d.t("renewals.more", { count: lines.length - shown.length }) });
+    await auditRead(
+      d,
+      "renewals.read",
+      shown.map((l) => l.row.id),
+    );
+  }
+  blocks.push({
+    type: "context",
+    text: d.t("renewals.totals", { count: lines.length, arr: totalArr, atRisk: totalRisk }),
+  });
+  return {
+    summary: d.t("renewals.summary", { count: lines.length, arr: totalArr, atRisk: totalRisk }),
+    blocks,
+    tone: lines.some((l) => l.row.grade === "red") ? "warning" : "neutral",
+  };
+}
+
+function riskLines(rows: ListRow[]) {
+  return rows
+    .map((row) => ({ row, atRisk: arrAtRisk(row.arr, row.grade, row.openRisks.length) }))
+    .sort((a, b) => b.atRisk - a.atRisk || b.row.arr - a.row.arr);
+}
+
+function riskDetail(d: Deps, row: ListRow): string {
+  const reasons = ((row.reasons ?? []) as Reason[])
+    .filter((r) => r.kind === "drag")
+    .sort((a, b) => Math.abs(b.impact) - Math.abs(a.impact))
+    .slice(0, 2)
+    .map((r) => reason(d, r));
+  const risks = row.openRisks.map(
+    (r) => `${d.t(`risk.${r.kind as "other"}`)} (${d.t(`severity.${r.severity as "high"}`)})`,
+  );
+  return [...risks, ...reasons].join(" · ");
+}
+
+export async function risk(d: Deps, scope: Scope): Promise<Reply> {
+  const s = await resolveScope(d, scope);
+  if (!s.ok) return s.reply;
+  const rows = await listAccounts(d.db, s.filter, d.asker.today, { atRisk: true });
+  const lines = riskLines(rows);
+  const atRisk = sumByCurrency(
+    d,
+    lines.map((l) => ({ amount: l.atRisk, currency: l.row.currency })),
+  );
+  const blocks: Block[] = [{ type: "header", text: d.t("risk.title", { scope: s.label }) }];
+  if (lines.length === 0) blocks.push({ type: "text", text: d.t("risk.none") });
+  else {
+    const shown = lines.slice(0, LIST_LIMIT);
+    blocks.push({
+      type: "list",
+      items: shown.map((l) => ({
+        text: d.t("risk.item", {
+          name: l.row.name,
+          grade: gradeLabel(d, l.row.grade, l.row.score),
+          arr: money(d, l.row.arr, l.row.currency),
+        }),
+        detail: riskDetail(d, l.row),
+        tone: l.row.grade === "red" ? ("danger" as const) : ("warning" as const),
+      })),
+    });
+    if (lines.length > shown.length)
+      blocks.push({ type: "context", text: d.t("renewals.more", { count: lines.length - shown.length }) });
+    await auditRead(
+      d,
+      "risk.read",
+      shown.map((l) => l.row.id),
+    );
+  }
+  const summary = d.t("risk.summary", { count: lines.length, atRisk });
+  blocks.push({ type: "context", text: summary });
+  return { summary, blocks, tone: lines.length ? "danger" : "good" };
+}
+
+/** Red accounts nobody has talked to for this long need the owner today. */
+export const RED_CONTACT_DAYS = 14;
+
+export async function mine(d: Deps, home = false): Promise<Reply> {
+  const me = d.asker.member;
+  const today = d.asker.today;
+  const filter: AccountFilter = { kind: "owner", ownerId: me.id };
+  const [counts, rows] = await Promise.all([gradeCounts(d.db, filter, today), listAccounts(d.db, filter, today)]);
+  const c = { green: 0, yellow: 0, red: 0, none: 0 };
+  for (const r of counts) c[r.grade ?? "none"] += r.n;
+  const total = c.green + c.yellow + c.red + c.none;
+  const blocks: Block[] = [{ type: "header", text: home ? d.t("home.title") : d.t("mine.title", { name: me.name }) }];
+  if (total === 0) {
+    blocks.push({ type: "text", text: d.t("mine.empty") });
+    return { summary: d.t("mine.empty"), blocks, tone: "neutral" };
+  }
+  blocks.push({ type: "text", text: d.t("mine.grades", c) });
+
+  const ids = rows.map((r) => r.id);
+  const promises = await d.db.prisma.customerPromise.findMany({
+    where: { accountId: { in: ids }, status: "open", dueDate: { lte: new Date(`${addDays(today, 7)}T00:00:00Z`) } },
+    include: { account: { select: { name: true } } },
+    orderBy: { dueDate: "asc" },
+    take: 10,
+  });
+  const visits = await d.db.prisma.interaction.findMany({
+    where: {
+      accountId: { in: ids },
+      scheduled: true,
+      occurredAt: { gte: new Date(`${today}T00:00:00Z`), lt: new Date(`${addDays(today, 1)}T00:00:00Z`) },
+    },
+    include: { account: { select: { name: true } } },
+  });
+  const needs: { text: string; tone: "danger" | "warning" | "neutral"; accountId: string }[] = [];
+  for (const v of visits)
+    needs.push({ text: d.t("mine.need_visit", { name: v.account.name }), tone: "neutral", accountId: v.accountId });
+  for (const r of rows) {
+    if (r.grade !== "red") continue;
+    const since = r.lastContact ? daysBetween(r.lastContact, today) : null;
+    if (since === null || since >= RED_CONTACT_DAYS)
+      needs.push({
+        text:
+          since === null
+            ? d.t("mine.need_red_never", { name: r.name })
+            : d.t("mine.need_red_contact", { name: r.name, days: since }),
+        tone: "danger",
+        accountId: r.id,
+      });
+  }
+  for (const p of promises)
+    needs.push({
+      text: d.t("mine.need_promise", {
+        name: p.account.name,
+        date: day(d, p.dueDate.toISOString().slice(0, 10)),
+        title: p.title,
+      }),
+      tone: "warning",
+      accountId: p.accountId,
+    });
+  const renewalSoon = renewalLines(
+    rows.filter((r) => r.renewalDate && r.renewalDate >= today && r.renewalDate <= addDays(today, 90)),
+    today,
+  );
+  for (const l of renewalSoon.filter((l) => l.days <= 30 && l.gaps.length > 0))
+    needs.push({
+      text: d.t("mine.need_renewal", { name: l.row.name, days: l.days, gaps: gapText(d, l) }),
+      tone: "warning",
+      accountId: l.row.id,
+    });
+  blocks.push({
+    type: "list",
+    title: d.t("mine.today"),
+    items: needs.length
+      ? needs.slice(0, 15).map(({ text, tone }) => ({ text, tone }))
+      : [{ text: d.t("mine.today_none") }],
+  });
+
+  const atRisk = riskLines(
+    rows.filter((r) => r.grade === "red" || r.openRisks.some((x) => x.severity === "high")),
+  ).slice(0, 10);
+  if (atRisk.length)
+    blocks.push({
+      type: "list",
+      title: d.t("mine.at_risk"),
+      items: atRisk.map((l) => ({
+        text: d.t("risk.item", {
+          name: l.row.name,
+          grade: gradeLabel(d, l.row.grade, l.row.score),
+          arr: money(d, l.row.arr, l.row.currency),
+        }),
+        detail: riskDetail(d, l.row),
+        tone: "danger" as const,
+      })),
+    });
+  blocks.push({
+    type: "list",
+    title: d.t("mine.renewals"),
+    items: renewalSoon.length
+      ? renewalSoon.slice(0, 10).map((l) => ({
+          text: d.t("renewals.item", {
+            name: l.row.name,
+            arr: money(d, l.arr, l.row.currency),
+            date: day(d, l.row.renewalDate ?? today),
+            days: l.days,
+            grade: gradeLabel(d, l.row.grade, l.row.score),
+            status: d.t(`status.${(l.row.renewalStatus ?? "upcoming") as "upcoming"}`),
+          }),
+          detail: l.gaps.length ? d.t("renewals.gaps", { gaps: gapText(d, l) }) : d.t("renewals.ready"),
+        }))
+      : [{ text: d.t("mine.renewals_none") }],
+  });
+  if (home) blocks.push({ type: "context", text: d.t("home.hint") });
+  // Audit the accounts this answer actually shows (grade counts are aggregates, not reads).
+  const shown = new Set([
+    ...needs.slice(0, 15).map((n) => n.accountId),
+    ...atRisk.map((l) => l.row.id),
+    ...renewalSoon.slice(0, 10).map((l) => l.row.id),
+  ]);
+  await auditRead(d, home ? "home.read" : "mine.read", [...shown]);
+  return { summary: d.t("mine.summary", { count: total, ...c }), blocks, tone: c.red > 0 ? "warning" : "good" };
+}

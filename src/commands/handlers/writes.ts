@@ -1,0 +1,128 @@
+// Writes: log and plan interactions, snooze an account, mark a nudge done. Viewers are refused.
+import { addDays, dayToDate } from "../../domain/dates.js";
+import { parseNudgeKey } from "../../proactive/state.js";
+import type { Reply } from "../../reply/model.js";
+import { audit } from "../../store/repos/audit.js";
+import { canWrite } from "../access.js";
+import type { MessageKey } from "../messages.js";
+import type { DaySpec, InteractionKindName } from "../parse.js";
+import { type Deps, day, type FoundAccount, simple } from "./common.js";
+
+const DAY_MS = 86_400_000;
+
+export function resolveDay(spec: DaySpec, today: string): string {
+  return "day" in spec ? spec.day : addDays(today, spec.offset);
+}
+
+export function writeRefusal(d: Deps, action: MessageKey): Reply | undefined {
+  if (canWrite(d.asker)) return undefined;
+  return simple(d.t("access.forbidden_write", { role: d.asker.role, action: d.t(action) }), "forbidden", "warning");
+}
+
+export interface LogInput {
+  kind: InteractionKindName;
+  day?: string;
+  notes?: string;
+  nextSteps?: string;
+}
+
+/** Records an interaction that happened (today unless a day is given; never in the future). */
+export async function logInteraction(d: Deps, a: FoundAccount, input: LogInput): Promise<Reply> {
+  const today = d.asker.today;
+  const dayIso = input.day ?? today;
+  if (dayIso > today) return simple(d.t("form.err_date"), "invalid", "warning");
+  // Today's entries carry the real instant; back-dated ones noon UTC of that day (calendar-stable).
+  const occurredAt = dayIso === today ? d.asker.now : new Date(dayToDate(dayIso).getTime() + DAY_MS / 2);
+  const row = await d.db.prisma.interaction.create({
+    data: {
+      accountId: a.id,
+      kind: input.kind,
+      occurredAt,
+      memberId: d.asker.member.id,
+      notes: input.notes ?? null,
+      nextSteps: input.nextSteps ?? null,
+    },
+  });
+  await audit(d.db, [
+    {
+      memberId: d.asker.member.id,
+      surface: d.asker.surface,
+      action: "interaction.log",
+      accountId: a.id,
+      detail: { interactionId: row.id, kind: input.kind, day: dayIso },
+    },
+  ]);
+  return simple(
+    d.t("log.saved", { kind: d.t(`kind.${input.kind}`), name: a.name, date: day(d, dayIso) }),
+    undefined,
+    "good",
+  );
+}
+
+export async function planVisit(d: Deps, a: FoundAccount, dayIso: string): Promise<Reply> {
+  if (dayIso < d.asker.today) return simple(d.t("plan.past", { date: day(d, dayIso) }), "invalid", "warning");
+  const row = await d.db.prisma.interaction.create({
+    data: {
+      accountId: a.id,
+      kind: "visit",
+      scheduled: true,
+      occurredAt: new Date(dayToDate(dayIso).getTime() + DAY_MS / 2),
+      memberId: d.asker.member.id,
+    },
+  });
+  await audit(d.db, [
+    {
+      memberId: d.asker.member.id,
+      surface: d.asker.surface,
+      action: "interaction.plan",
+      accountId: a.id,
+      detail: { interactionId: row.id, day: dayIso },
+    },
+  ]);
+  return simple(d.t("plan.saved", { name: a.name, date: day(d, dayIso) }), undefined, "good");
+}
+
+export async function snooze(d: Deps, a: FoundAccount, days: number): Promise<Reply> {
+  const until = new Date(d.asker.now.getTime() + days * DAY_MS);
+  await d.db.prisma.snooze.upsert({
+    where: { memberId_accountId: { memberId: d.asker.member.id, accountId: a.id } },
+    create: { memberId: d.asker.member.id, accountId: a.id, until },
+    update: { until },
+  });
+  await audit(d.db, [
+    {
+      memberId: d.asker.member.id,
+      surface: d.asker.surface,
+      action: "account.snooze",
+      accountId: a.id,
+      detail: { days },
+    },
+  ]);
+  return simple(
+    d.t("snooze.saved", { name: a.name, days, date: day(d, addDays(d.asker.today, days)) }),
+    undefined,
+    "good",
+  );
+}
+
+/**
+ * Marks a nudge done for the clicker: it stays quiet until its fingerprint (what triggered it)
+ * changes. The key is the proactive engine's `accountId|rule|fingerprint` (src/proactive/state.ts).
+ */
+export async function nudgeDone(
+  d: Deps,
+  key: string,
+  canReadAccount: (id: string) => Promise<boolean>,
+): Promise<boolean> {
+  const parsed = parseNudgeKey(key);
+  if (!parsed || !(await canReadAccount(parsed.accountId))) return false;
+  const { accountId, rule, fingerprint } = parsed;
+  const memberId = d.asker.member.id;
+  await d.db.prisma.nudgeState.upsert({
+    where: { memberId_accountId_rule: { memberId, accountId, rule } },
+    create: { memberId, accountId, rule, fingerprint, state: "done" },
+    update: { state: "done", fingerprint, until: null },
+  });
+  await audit(d.db, [{ memberId, surface: d.asker.surface, action: "nudge.done", accountId, detail: { rule } }]);
+  return true;
+}

@@ -1,0 +1,301 @@
+// The conversation core's entry points, called by every surface (Slack, Feishu, CLI, playground):
+// identify -> parse -> authorize -> handler -> Reply (platform-neutral).
+//
+// For surfaces:
+// - render replies with src/reply/render-{slack,feishu,text}.ts. Slack buttons carry action ids
+//   "<ActionId>:<n>" (unique per block): match SLACK_ACTION_ID_PATTERN, map back with
+//   parseSlackActionId. Feishu buttons carry behaviors[].value = {action, value}.
+// - forms: renderSlackModal (callback_id = formId, private_metadata = privateValue; read values
+//   with slackModalValues) / renderFeishuForm (submit callback value {form, privateValue}, fields
+//   in form_value by field id); pass them to handleForm; `errors` are keyed by field id.
+// - ActionOutcome.share: post outcome.reply to the channel (visibility "channel").
+// - Nothing here throws: failures come back as a Reply with error "internal" (and are logged).
+import { z } from "zod";
+import type { AppContext } from "../context.js";
+import type { ActionOutcome, Form, FormOutcome, Reply } from "../reply/model.js";
+import { type Asker, canRead, identify } from "./access.js";
+import { accountCard } from "./handlers/account.js";
+import { visitBrief } from "./handlers/brief.js";
+import { type Deps, depsFor, findAccount, simple } from "./handlers/common.js";
+import { healthBreakdown } from "./handlers/health.js";
+import { help, usageReply } from "./handlers/help.js";
+import { mine, renewals, risk } from "./handlers/lists.js";
+import { metrics } from "./handlers/metrics.js";
+import { logInteraction, nudgeDone, planVisit, resolveDay, snooze, writeRefusal } from "./handlers/writes.js";
+import { t } from "./messages.js";
+import { type Command, INTERACTION_KINDS, MAX_SNOOZE_DAYS, parseCommand } from "./parse.js";
+import type { ActionRequest, CommandRequest, FormRequest, Identity } from "./types.js";
+
+type Gate = { ok: true; d: Deps } | { ok: false; reply: Reply };
+
+/** Unknown or inactive people get a polite refusal and nothing else. */
+async function gate(ctx: AppContext, identity: Identity): Promise<Gate> {
+  const who = await identify(ctx, identity);
+  if (!who.ok) {
+    const text = t(who.locale, who.reason === "inactive" ? "access.inactive" : "access.unknown");
+    return {
+      ok: false,
+      reply: { summary: text, blocks: [{ type: "text", text }], tone: "neutral", error: "unknown_user" },
+    };
+  }
+  return { ok: true, d: depsFor(ctx.db, who.asker) };
+}
+
+async function guarded<R extends object>(
+  ctx: AppContext,
+  what: string,
+  fallback: (locale: Asker["locale"]) => R,
+  fn: () => Promise<R>,
+): Promise<R> {
+  try {
+    return await fn();
+  } catch (err) {
+    ctx.log.error({ err, what }, "conversation core failed");
+    return fallback(ctx.config.locale);
+  }
+}
+
+const internal = (locale: Asker["locale"]): Reply => simple(t(locale, "error.internal"), "internal", "danger");
+
+export async function runCommand(d: Deps, command: Command): Promise<Reply> {
+  switch (command.kind) {
+    case "help":
+      return help(d, command.topic);
+    case "mine":
+      return mine(d);
+    case "renewals":
+      return renewals(d, command.window, command.scope);
+    case "risk":
+      return risk(d, command.scope);
+    case "metrics":
+      return metrics(d, command.scope, command.period);
+    case "account":
+    case "brief":
+    case "health": {
+      const verb = command.kind;
+      const found = await findAccount(d, command.name, (ref) => `${verb} ${ref}`);
+      if ("reply" in found) return found.reply;
+      if (command.kind === "account") return accountCard(d, found.account);
+      if (command.kind === "brief") return visitBrief(d, found.account);
+      return healthBreakdown(d, found.account);
+    }
+    case "log":
+    case "plan":
+    case "snooze": {
+      const refused = writeRefusal(d, `verb.${command.kind}`);
+      if (refused) return refused;
+      // Choices (ambiguous or misspelt names) re-run the whole write with the chosen account.
+      const rerun = (ref: string) =>
+        command.kind === "log"
+          ? `log ${ref} ${command.interaction}${command.notes ? ` ${command.notes}` : ""}${command.date ? ` --date ${resolveDay(command.date, d.asker.today)}` : ""}`
+          : command.kind === "plan"
+            ? `plan ${ref} visit ${resolveDay(command.date, d.asker.today)}`
+            : `snooze ${ref} ${command.days}`;
+      const found = await findAccount(d, command.name, rerun);
+      if ("reply" in found) return found.reply;
+      if (command.kind === "log") {
+        const input: Parameters<typeof logInteraction>[2] = { kind: command.interaction };
+        if (command.date) input.day = resolveDay(command.date, d.asker.today);
+        if (command.notes) input.notes = command.notes;
+        return logInteraction(d, found.account, input);
+      }
+      if (command.kind === "plan") return planVisit(d, found.account, resolveDay(command.date, d.asker.today));
+      return snooze(d, found.account, command.days);
+    }
+  }
+}
+
+export async function handleCommand(ctx: AppContext, req: CommandRequest): Promise<Reply> {
+  return guarded(ctx, "command", internal, async () => {
+    const g = await gate(ctx, req.identity);
+    if (!g.ok) return g.reply;
+    const parsed = parseCommand(req.text);
+    if (!parsed.ok) return usageReply(g.d, parsed.topic, parsed.problem, parsed.detail);
+    return runCommand(g.d, parsed.command);
+  });
+}
+
+const SnoozeValue = z.object({ accountId: z.string().min(1), days: z.number().int().min(1).max(MAX_SNOOZE_DAYS) });
+const LogFormValue = z.object({ accountId: z.string().min(1), kind: z.enum(INTERACTION_KINDS).optional() });
+const NudgeValue = z.object({ nudgeKey: z.string().min(3).max(500) });
+
+function json(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+}
+
+async function readableAccount(d: Deps, accountId: string) {
+  const a = await d.db.prisma.account.findUnique({
+    where: { id: accountId },
+    select: { id: true, name: true, teamId: true, ownerId: true },
+  });
+  return a && canRead(d.asker, a) ? a : undefined;
+}
+
+export function logForm(d: Deps, account: { id: string; name: string }, kind?: string): Form {
+  return {
+    formId: "tend.log_interaction",
+    title: d.t("form.title"),
+    submitLabel: d.t("form.submit"),
+    privateValue: JSON.stringify({ accountId: account.id }),
+    fields: [
+      { id: "date", label: d.t("form.date"), kind: "date", required: true, initial: d.asker.today },
+      {
+        id: "kind",
+        label: d.t("form.kind"),
+        kind: "select",
+        required: true,
+        ...(kind ? { initial: kind } : {}),
+        options: INTERACTION_KINDS.map((k) => ({ label: d.t(`kind.${k}`), value: k })),
+      },
+      {
+        id: "notes",
+        label: `${d.t("form.notes")} - ${account.name}`,
+        kind: "textarea",
+        placeholder: d.t("form.notes_placeholder"),
+        maxLength: 2000,
+      },
+      { id: "next_steps", label: d.t("form.next_steps"), kind: "textarea", maxLength: 1000 },
+    ],
+  };
+}
+
+export async function handleAction(ctx: AppContext, req: ActionRequest): Promise<ActionOutcome> {
+  return guarded<ActionOutcome>(
+    ctx,
+    "action",
+    (l) => ({ toast: { text: t(l, "error.internal"), tone: "danger" } }),
+    async () => {
+      const g = await gate(ctx, req.identity);
+      if (!g.ok) return { reply: g.reply, toast: { text: g.reply.summary, tone: "warning" } };
+      const d = g.d;
+      const bad: ActionOutcome = { toast: { text: d.t("action.bad"), tone: "warning" } };
+      switch (req.actionId) {
+        case "tend.run": {
+          const parsed = parseCommand(req.value);
+          return {
+            reply: parsed.ok
+              ? await runCommand(d, parsed.command)
+              : usageReply(d, parsed.topic, parsed.problem, parsed.detail),
+          };
+        }
+        case "tend.share": {
+          const parsed = parseCommand(req.value);
+          if (!parsed.ok) return bad;
+          const reply = await runCommand(d, parsed.command);
+          // Refusals and errors stay private; only real answers are shared.
+          if (reply.error) return { reply };
+          return { reply: { ...reply, visibility: "channel" }, share: true };
+        }
+        case "tend.snooze": {
+          const v = SnoozeValue.safeParse(json(req.value));
+          if (!v.success) return bad;
+          const refused = writeRefusal(d, "verb.snooze");
+          if (refused) return { toast: { text: refused.summary, tone: "warning" } };
+          const a = await readableAccount(d, v.data.accountId);
+          if (!a) return { toast: { text: d.t("access.forbidden_account"), tone: "warning" } };
+          const r = await snooze(d, a, v.data.days);
+          return { toast: { text: r.summary, tone: "good" } };
+        }
+        case "tend.log_form": {
+          const v = LogFormValue.safeParse(json(req.value));
+          if (!v.success) return bad;
+          const refused = writeRefusal(d, "verb.log");
+          if (refused) return { toast: { text: refused.summary, tone: "warning" } };
+          const a = await readableAccount(d, v.data.accountId);
+          if (!a) return { toast: { text: d.t("access.forbidden_account"), tone: "warning" } };
+          return { form: logForm(d, a, v.data.kind) };
+        }
+        case "tend.nudge_done": {
+          const v = NudgeValue.safeParse(json(req.value));
+          if (!v.success) return { toast: { text: d.t("nudge.bad"), tone: "warning" } };
+          const done = await nudgeDone(d, v.data.nudgeKey, async (id) => (await readableAccount(d, id)) !== undefined);
+          return done
+            ? { toast: { text: d.t("nudge.done"), tone: "good" } }
+            : { toast: { text: d.t("nudge.bad"), tone: "warning" } };
+        }
+      }
+    },
+  );
+}
+
+const isoDay = /^\d{4}-\d{2}-\d{2}$/;
+
+export async function handleForm(ctx: AppContext, req: FormRequest): Promise<FormOutcome> {
+  return guarded<FormOutcome>(
+    ctx,
+    "form",
+    (l) => ({ toast: { text: t(l, "error.internal"), tone: "danger" } }),
+    async () => {
+      const g = await gate(ctx, req.identity);
+      if (!g.ok) return { toast: { text: g.reply.summary, tone: "warning" } };
+      const d = g.d;
+      if (req.formId !== "tend.log_interaction") return { toast: { text: d.t("action.bad"), tone: "warning" } };
+      const ctxValue = z.object({ accountId: z.string().min(1) }).safeParse(json(req.privateValue));
+      if (!ctxValue.success) return { toast: { text: d.t("action.bad"), tone: "warning" } };
+      const refused = writeRefusal(d, "verb.log");
+      if (refused) return { toast: { text: refused.summary, tone: "warning" } };
+      const a = await readableAccount(d, ctxValue.data.accountId);
+      if (!a) return { toast: { text: d.t("access.forbidden_account"), tone: "warning" } };
+
+      const today = d.asker.today;
+      const schema = z.object({
+        date: z
+          .string()
+          .trim()
+          .regex(isoDay, { message: d.t("form.err_date") })
+          .refine(
+            (s) =>
+              !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+            {
+              message: d.t("form.err_date"),
+            },
+          )
+          .refine((s) => s <= today, { message: d.t("form.err_date") }),
+        kind: z.enum(INTERACTION_KINDS, { message: d.t("form.err_kind") }),
+        notes: z
+          .string()
+          .trim()
+          .max(2000, { message: d.t("form.err_long", { max: 2000 }) })
+          .optional(),
+        next_steps: z
+          .string()
+          .trim()
+          .max(1000, { message: d.t("form.err_long", { max: 1000 }) })
+          .optional(),
+      });
+      const parsed = schema.safeParse({
+        date: req.values.date ?? "",
+        kind: req.values.kind ?? "",
+        notes: req.values.notes || undefined,
+        next_steps: req.values.next_steps || undefined,
+      });
+      if (!parsed.success) {
+        const errors: Record<string, string> = {};
+        for (const issue of parsed.error.issues) {
+          const field = String(issue.path[0] ?? "date");
+          errors[field] ??= issue.message;
+        }
+        return { errors };
+      }
+      const v = parsed.data;
+      const input: Parameters<typeof logInteraction>[2] = { kind: v.kind, day: v.date };
+      if (v.notes) input.notes = v.notes;
+      if (v.next_steps) input.nextSteps = v.next_steps;
+      const reply = await logInteraction(d, a, input);
+      return { toast: { text: reply.summary, tone: "good" } };
+    },
+  );
+}
+
+/** The member's book for Slack App Home / the playground's start screen. */
+export async function homeView(ctx: AppContext, identity: Identity): Promise<Reply> {
+  return guarded(ctx, "home", internal, async () => {
+    const g = await gate(ctx, identity);
+    if (!g.ok) return g.reply;
+    return mine(g.d, true);
+  });
+}

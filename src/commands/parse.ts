@@ -1,0 +1,327 @@
+// The command grammar, one for every surface. A pure function: text in, a Command or a usage
+// problem out (never a throw). Locale-free: the handler renders problems and help per locale.
+
+export const INTERACTION_KINDS = [
+  "visit",
+  "call",
+  "qbr",
+  "exec_visit",
+  "training",
+  "email",
+  "praise",
+  "complaint",
+] as const;
+export type InteractionKindName = (typeof INTERACTION_KINDS)[number];
+
+export const HELP_TOPICS = [
+  "account",
+  "brief",
+  "health",
+  "renewals",
+  "risk",
+  "mine",
+  "log",
+  "plan",
+  "snooze",
+  "metrics",
+  "help",
+] as const;
+export type HelpTopic = (typeof HELP_TOPICS)[number];
+
+/** Whose accounts: the asker's default scope, a member (by @handle/email/name) or a team by name. */
+export type Scope = { kind: "default" } | { kind: "member"; who: string } | { kind: "team"; name?: string };
+
+/** A calendar day as given: an ISO day, or days relative to the asker's today. */
+export type DaySpec = { day: string } | { offset: number };
+
+export type RenewalWindow = { days: number } | { quarter: true };
+export type Period = "month" | "quarter" | "year";
+
+export type Command =
+  | { kind: "account"; name: string }
+  | { kind: "brief"; name: string }
+  | { kind: "health"; name: string }
+  | { kind: "renewals"; window: RenewalWindow; scope: Scope }
+  | { kind: "risk"; scope: Scope }
+  | { kind: "mine" }
+  | { kind: "log"; name: string; interaction: InteractionKindName; notes?: string; date?: DaySpec }
+  | { kind: "plan"; name: string; date: DaySpec }
+  | { kind: "snooze"; name: string; days: number }
+  | { kind: "metrics"; scope: Scope; period: Period }
+  | { kind: "help"; topic?: HelpTopic };
+
+export type UsageProblem =
+  | "missing_name"
+  | "missing_kind"
+  | "bad_kind"
+  | "missing_date"
+  | "bad_date"
+  | "missing_days"
+  | "bad_days"
+  | "bad_window"
+  | "bad_period"
+  | "unknown_topic"
+  | "too_long";
+
+export type ParseResult =
+  | { ok: true; command: Command }
+  | { ok: false; topic: HelpTopic; problem: UsageProblem; detail?: string };
+
+export const MAX_COMMAND_LENGTH = 2000;
+export const MAX_SNOOZE_DAYS = 365;
+
+const VERBS: Record<string, HelpTopic> = {
+  account: "account",
+  acct: "account",
+  账户: "account",
+  客户: "account",
+  brief: "brief",
+  prep: "brief",
+  简报: "brief",
+  拜访准备: "brief",
+  health: "health",
+  健康: "health",
+  健康度: "health",
+  renewals: "renewals",
+  renewal: "renewals",
+  续约: "renewals",
+  续费: "renewals",
+  risk: "risk",
+  risks: "risk",
+  风险: "risk",
+  mine: "mine",
+  me: "mine",
+  我的: "mine",
+  log: "log",
+  记录: "log",
+  plan: "plan",
+  计划: "plan",
+  snooze: "snooze",
+  mute: "snooze",
+  暂停: "snooze",
+  静音: "snooze",
+  metrics: "metrics",
+  指标: "metrics",
+  help: "help",
+  "?": "help",
+  帮助: "help",
+};
+
+const KIND_ALIASES: Record<string, InteractionKindName> = {
+  visit: "visit",
+  call: "call",
+  qbr: "qbr",
+  "exec-visit": "exec_visit",
+  exec_visit: "exec_visit",
+  execvisit: "exec_visit",
+  training: "training",
+  email: "email",
+  praise: "praise",
+  complaint: "complaint",
+  拜访: "visit",
+  电话: "call",
+  季度回顾: "qbr",
+  高层拜访: "exec_visit",
+  培训: "training",
+  邮件: "email",
+  表扬: "praise",
+  投诉: "complaint",
+};
+
+/** Own-property lookup: user text like "__proto__" or "constructor" must not hit Object.prototype. */
+function own<V>(table: Record<string, V>, key: string): V | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+const RELATIVE_DAYS: Record<string, number> = {
+  today: 0,
+  yesterday: -1,
+  tomorrow: 1,
+  今天: 0,
+  昨天: -1,
+  明天: 1,
+};
+
+/** Splits on whitespace; "double", “curly” or 「corner」 quotes keep spaces inside one token. */
+export function tokenize(text: string): string[] {
+  const tokens: string[] = [];
+  const re = /"([^"]*)"|“([^”]*)”|「([^」]*)」|(\S+)/g;
+  for (const m of text.matchAll(re)) {
+    const t = m[1] ?? m[2] ?? m[3] ?? m[4] ?? "";
+    if (t.trim() !== "") tokens.push(t.trim());
+  }
+  return tokens;
+}
+
+function isValidIsoDay(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/** "2026-12-01", "2026/12/1", "today", "昨天", "+3", "-2" => DaySpec; otherwise undefined. */
+export function parseDay(token: string): DaySpec | undefined {
+  const t = token.toLowerCase();
+  const rel0 = own(RELATIVE_DAYS, t);
+  if (rel0 !== undefined) return { offset: rel0 };
+  const rel = /^([+-])(\d{1,3})d?$/.exec(t);
+  if (rel) return { offset: (rel[1] === "-" ? -1 : 1) * Number(rel[2]) };
+  const m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(t);
+  if (m) {
+    const day = `${m[1]}-${m[2]!.padStart(2, "0")}-${m[3]!.padStart(2, "0")}`;
+    return isValidIsoDay(day) ? { day } : undefined;
+  }
+  return undefined;
+}
+
+function parseScope(tokens: string[]): Scope {
+  if (tokens.length === 0) return { kind: "default" };
+  const first = tokens[0] as string;
+  if (first.startsWith("@") && first.length > 1) return { kind: "member", who: first.slice(1) };
+  if (/^<@[A-Z0-9]+(\|[^>]*)?>$/i.test(first)) return { kind: "member", who: first.replace(/^<@|(\|[^>]*)?>$/g, "") };
+  const lower = first.toLowerCase();
+  if (lower === "team" || lower === "团队") {
+    const rest = tokens.slice(1).join(" ");
+    return rest ? { kind: "team", name: rest } : { kind: "team" };
+  }
+  return { kind: "team", name: tokens.join(" ") };
+}
+
+function usage(topic: HelpTopic, problem: UsageProblem, detail?: string): ParseResult {
+  return detail === undefined ? { ok: false, topic, problem } : { ok: false, topic, problem, detail };
+}
+
+const ok = (command: Command): ParseResult => ({ ok: true, command });
+
+/** Parses the text after `/tend` (a leading "/tend" or "tend" is accepted too). */
+export function parseCommand(input: string): ParseResult {
+  if (typeof input !== "string") return usage("help", "missing_name");
+  if (input.length > MAX_COMMAND_LENGTH) return usage("help", "too_long");
+  let tokens = tokenize(input.replace(/\u00a0|\u3000/g, " "));
+  if (tokens[0] && /^\/?tend$/i.test(tokens[0])) tokens = tokens.slice(1);
+  if (tokens.length === 0) return ok({ kind: "help" });
+  const verb = own(VERBS, (tokens[0] as string).toLowerCase());
+  // `tend <account>` is short for `tend account <account>`.
+  if (!verb) return ok({ kind: "account", name: tokens.join(" ") });
+  const args = tokens.slice(1);
+  switch (verb) {
+    case "account":
+    case "brief":
+    case "health": {
+      const name = args.join(" ");
+      return name ? ok({ kind: verb, name }) : usage(verb, "missing_name");
+    }
+    case "renewals": {
+      let window: RenewalWindow = { days: 90 };
+      let rest = args;
+      const w = args[0]?.toLowerCase();
+      if (w !== undefined) {
+        if (/^\d+d?$/.test(w)) {
+          const days = Number.parseInt(w, 10);
+          if (days < 1 || days > 730) return usage("renewals", "bad_window", w);
+          window = { days };
+          rest = args.slice(1);
+        } else if (w === "quarter" || w === "q" || w === "本季度" || w === "季度") {
+          window = { quarter: true };
+          rest = args.slice(1);
+        }
+      }
+      return ok({ kind: "renewals", window, scope: parseScope(rest) });
+    }
+    case "risk":
+      return ok({ kind: "risk", scope: parseScope(args) });
+    case "mine":
+      return ok({ kind: "mine" });
+    case "metrics": {
+      let period: Period = "quarter";
+      let rest = args;
+      const last = args[args.length - 1]?.toLowerCase();
+      const periods: Record<string, Period> = {
+        month: "month",
+        quarter: "quarter",
+        year: "year",
+        月: "month",
+        本月: "month",
+        季度: "quarter",
+        本季度: "quarter",
+        年: "year",
+        今年: "year",
+      };
+      if (last !== undefined && own(periods, last)) {
+        period = own(periods, last) as Period;
+        rest = args.slice(0, -1);
+      }
+      return ok({ kind: "metrics", scope: parseScope(rest), period });
+    }
+    case "log":
+      return parseLog(args);
+    case "plan": {
+      const at = args.findIndex((t, i) => i > 0 && own(KIND_ALIASES, t.toLowerCase()) === "visit");
+      if (args.length === 0) return usage("plan", "missing_name");
+      if (at < 0) return usage("plan", "missing_kind");
+      const dateToken = args[at + 1];
+      if (!dateToken) return usage("plan", "missing_date");
+      const date = parseDay(dateToken);
+      if (!date) return usage("plan", "bad_date", dateToken);
+      return ok({ kind: "plan", name: args.slice(0, at).join(" "), date });
+    }
+    case "snooze": {
+      if (args.length === 0) return usage("snooze", "missing_name");
+      const last = args[args.length - 1] as string;
+      const m = /^(\d+)(d|days?|天)?$/i.exec(last);
+      if (!m) return usage("snooze", args.length === 1 ? "missing_days" : "bad_days", last);
+      const days = Number(m[1]);
+      if (args.length === 1) return usage("snooze", "missing_name");
+      if (days < 1 || days > MAX_SNOOZE_DAYS) return usage("snooze", "bad_days", last);
+      return ok({ kind: "snooze", name: args.slice(0, -1).join(" "), days });
+    }
+    case "help": {
+      const t = args[0]?.toLowerCase();
+      if (t === undefined) return ok({ kind: "help" });
+      const topic = own(VERBS, t);
+      return topic ? ok({ kind: "help", topic }) : usage("help", "unknown_topic", args[0]);
+    }
+  }
+}
+
+function parseLog(all: string[]): ParseResult {
+  let date: DaySpec | undefined;
+  const args: string[] = [];
+  for (let i = 0; i < all.length; i++) {
+    const t = all[i] as string;
+    if (t === "--date" || t.startsWith("--date=")) {
+      const v = t === "--date" ? all[++i] : t.slice("--date=".length);
+      if (!v) return usage("log", "missing_date");
+      date = parseDay(v);
+      if (!date) return usage("log", "bad_date", v);
+    } else args.push(t);
+  }
+  if (args.length === 0) return usage("log", "missing_name");
+  // The account name runs up to the first interaction kind (names may contain spaces).
+  const at = args.findIndex((t, i) => i > 0 && own(KIND_ALIASES, t.toLowerCase()) !== undefined);
+  if (at < 0)
+    return usage(
+      "log",
+      args.length === 1 ? "missing_kind" : "bad_kind",
+      args.length > 1 ? args[args.length - 1] : undefined,
+    );
+  const interaction = own(KIND_ALIASES, (args[at] as string).toLowerCase()) as InteractionKindName;
+  const notes = args.slice(at + 1).join(" ");
+  const command: Command = { kind: "log", name: args.slice(0, at).join(" "), interaction };
+  if (notes) command.notes = notes;
+  if (date) command.date = date;
+  return ok(command);
+}
+
+/** Canonical text of a command (used for buttons: "open brief", "choose this account"). */
+export function commandText(command: Command): string {
+  const q = (name: string) => (/\s|"/.test(name) ? `"${name.replace(/"/g, "")}"` : name);
+  switch (command.kind) {
+    case "account":
+    case "brief":
+    case "health":
+      return `${command.kind} ${q(command.name)}`;
+    default:
+      return command.kind;
+  }
+}

@@ -1,0 +1,190 @@
+// Visit prep, the five points of DESIGN.md: usage, what they raised and where it stands, the
+// decision chain and questions to ask (derived from gaps), a good practice from a similar healthy
+// account, recent changes - plus promises still open. Pure: facts in, a locale-free brief out.
+import { addDays, daysBetween } from "./dates.js";
+import type { Reason } from "./health/types.js";
+
+export interface BriefFacts {
+  today: string;
+  /** Daily usage, oldest first, covering (at least) the last 56 days when available. */
+  usage: {
+    day: string;
+    activeUsers: number;
+    activatedUsers: number;
+    seats: number;
+    coreFeaturesUsed: number;
+    coreFeaturesTotal: number;
+  }[];
+  feedback: { title: string; status: string; raisedAt: string; resolvedAt: string | null }[];
+  /** Most recent first. */
+  interactions: {
+    kind: string;
+    occurredAt: string;
+    notes: string | null;
+    nextSteps: string | null;
+    scheduled: boolean;
+  }[];
+  contacts: {
+    name: string;
+    role: string;
+    title: string | null;
+    attitude: string;
+    influence: number;
+    active: boolean;
+    leftAt: string | null;
+    lastContact: string | null;
+  }[];
+  /** Most recent first. */
+  nps: { score: number; respondedAt: string }[];
+  milestones: { title: string; dueDate: string; status: string }[];
+  promises: { title: string; dueDate: string; status: string }[];
+  risks: { kind: string; severity: string; raisedAt: string; resolvedAt: string | null }[];
+  renewalDate: string | null;
+  peer: {
+    name: string;
+    score: number;
+    sameIndustry: boolean;
+    coreUsed: number | null;
+    coreTotal: number | null;
+    cadenceDays: number | null;
+    /** Its strongest lift ("what works there"), when scored with reasons. */
+    strength: Reason | null;
+  } | null;
+}
+
+export type Question =
+  | { key: "no_champion" }
+  | { key: "no_dm" }
+  | { key: "dm_opponent"; params: { name: string } }
+  | { key: "exec_gap" }
+  | { key: "usage_drop"; params: { pct: number } }
+  | { key: "low_nps"; params: { score: number } }
+  | { key: "milestone"; params: { title: string; date: string } }
+  | { key: "renewal"; params: { days: number } }
+  | { key: "default" };
+
+export type Change =
+  | { key: "left"; name: string; role: string; date: string }
+  | { key: "nps"; from: number; to: number }
+  | { key: "feedback"; count: number }
+  | { key: "risk"; kind: string; severity: string }
+  | { key: "usage"; changePct: number };
+
+export interface Brief {
+  usage: {
+    activeAvg: number;
+    seats: number;
+    activation: number;
+    core: number;
+    coreTotal: number;
+    /** Recent 4 weeks vs the 4 before, as a ratio change (-0.38 = down 38%); null without a baseline. */
+    change: number | null;
+    trend: "stable" | "falling" | "rising";
+    advice: ("activation" | "depth")[];
+  } | null;
+  raised: { title: string; status: string; raisedAt: string }[];
+  lastInteraction: { kind: string; occurredAt: string; notes: string | null } | null;
+  contacts: BriefFacts["contacts"];
+  questions: Question[];
+  practice: BriefFacts["peer"];
+  changes: Change[];
+  openPromises: { title: string; dueDate: string; overdue: boolean }[];
+}
+
+const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+const ROLE_ORDER = ["decision_maker", "executive", "champion", "admin", "finance", "user"];
+export const USAGE_CHANGE_THRESHOLD = 0.15;
+const RECENT_DAYS = 60;
+
+export function buildBrief(f: BriefFacts): Brief {
+  const recentFrom = addDays(f.today, -28);
+  const baseFrom = addDays(f.today, -56);
+  const recent = f.usage.filter((u) => u.day > recentFrom && u.day <= f.today);
+  const base = f.usage.filter((u) => u.day > baseFrom && u.day <= recentFrom);
+  let usage: Brief["usage"] = null;
+  if (recent.length > 0) {
+    const last = recent[recent.length - 1] as (typeof recent)[number];
+    const activeAvg = avg(recent.map((u) => u.activeUsers));
+    const baseAvg = avg(base.map((u) => u.activeUsers));
+    const change = base.length > 0 && baseAvg > 0 ? activeAvg / baseAvg - 1 : null;
+    const activation = last.seats > 0 ? last.activatedUsers / last.seats : 0;
+    const advice: ("activation" | "depth")[] = [];
+    if (last.seats > 0 && activation < 0.6) advice.push("activation");
+    if (last.coreFeaturesTotal > 0 && last.coreFeaturesUsed / last.coreFeaturesTotal < 0.5) advice.push("depth");
+    usage = {
+      activeAvg: Math.round(activeAvg),
+      seats: last.seats,
+      activation,
+      core: last.coreFeaturesUsed,
+      coreTotal: last.coreFeaturesTotal,
+      change,
+      trend:
+        change === null || Math.abs(change) < USAGE_CHANGE_THRESHOLD ? "stable" : change < 0 ? "falling" : "rising",
+      advice,
+    };
+  }
+
+  const recentCut = addDays(f.today, -RECENT_DAYS);
+  const raised = f.feedback
+    .filter(
+      (x) => x.status === "open" || x.status === "in_progress" || (x.resolvedAt !== null && x.resolvedAt >= recentCut),
+    )
+    .sort((a, b) => b.raisedAt.localeCompare(a.raisedAt))
+    .slice(0, 8)
+    .map(({ title, status, raisedAt }) => ({ title, status, raisedAt }));
+
+  const past = f.interactions.filter((i) => !i.scheduled && i.occurredAt.slice(0, 10) <= f.today);
+  const li = past[0];
+  const lastInteraction = li ? { kind: li.kind, occurredAt: li.occurredAt.slice(0, 10), notes: li.notes } : null;
+
+  const active = f.contacts.filter((c) => c.active);
+  const contacts = [...active].sort(
+    (a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || b.influence - a.influence,
+  );
+
+  const questions: Question[] = [];
+  if (!active.some((c) => c.role === "champion")) questions.push({ key: "no_champion" });
+  const dms = active.filter((c) => c.role === "decision_maker");
+  if (dms.length === 0) questions.push({ key: "no_dm" });
+  for (const dm of dms.filter((c) => c.attitude === "opponent"))
+    questions.push({ key: "dm_opponent", params: { name: dm.name } });
+  const execCut = addDays(f.today, -90);
+  const execContact =
+    past.some((i) => i.kind === "exec_visit" && i.occurredAt.slice(0, 10) >= execCut) ||
+    active.some(
+      (c) =>
+        (c.role === "executive" || c.role === "decision_maker") && c.lastContact !== null && c.lastContact >= execCut,
+    );
+  if (!execContact) questions.push({ key: "exec_gap" });
+  if (usage?.trend === "falling" && usage.change !== null)
+    questions.push({ key: "usage_drop", params: { pct: Math.round(-usage.change * 100) } });
+  const lastNps = f.nps[0];
+  if (lastNps && lastNps.score <= 6) questions.push({ key: "low_nps", params: { score: lastNps.score } });
+  for (const m of f.milestones.filter((m) => m.status === "planned" && m.dueDate < f.today).slice(0, 2))
+    questions.push({ key: "milestone", params: { title: m.title, date: m.dueDate } });
+  if (f.renewalDate) {
+    const days = daysBetween(f.today, f.renewalDate);
+    if (days >= 0 && days <= 120) questions.push({ key: "renewal", params: { days } });
+  }
+  if (questions.length === 0) questions.push({ key: "default" });
+
+  const changes: Change[] = [];
+  for (const c of f.contacts.filter((c) => c.leftAt !== null && c.leftAt >= recentCut))
+    changes.push({ key: "left", name: c.name, role: c.role, date: c.leftAt as string });
+  const prevNps = f.nps.find((n) => n !== lastNps && lastNps && n.respondedAt < lastNps.respondedAt);
+  if (lastNps && prevNps && lastNps.respondedAt >= recentCut && lastNps.score !== prevNps.score)
+    changes.push({ key: "nps", from: prevNps.score, to: lastNps.score });
+  const newFeedback = f.feedback.filter((x) => x.raisedAt >= recentCut).length;
+  if (newFeedback > 0) changes.push({ key: "feedback", count: newFeedback });
+  for (const r of f.risks.filter((r) => r.resolvedAt === null && r.raisedAt >= recentCut))
+    changes.push({ key: "risk", kind: r.kind, severity: r.severity });
+  if (usage?.change !== null && usage?.change !== undefined && usage.trend !== "stable")
+    changes.push({ key: "usage", changePct: Math.round(usage.change * 100) });
+
+  const openPromises = f.promises
+    .filter((p) => p.status === "open")
+    .sort((a, b) => a.dueDate.localeCompare(b.dueDate))
+    .map((p) => ({ title: p.title, dueDate: p.dueDate, overdue: p.dueDate < f.today }));
+
+  return { usage, raised, lastInteraction, contacts, questions, practice: f.peer, changes, openPromises };
+}

@@ -1,0 +1,52 @@
+// Plain-text rendering for the CLI (and logs): the same reply, readable in a terminal.
+import type { Form, Reply } from "./model.js";
+
+const TONE_MARK = { good: "+", warning: "!", danger: "x", neutral: "-" } as const;
+
+/** Strips the reply model's light markdown (**bold**, _italic_) for plain output. */
+const plain = (s: string) => s.replace(/\*\*(.+?)\*\*/g, "$1");
+
+export function renderText(reply: Reply): string {
+  const out: string[] = [];
+  for (const b of reply.blocks) {
+    switch (b.type) {
+      case "header":
+        out.push(b.text, "=".repeat(Math.min(60, [...b.text].length + 4)));
+        break;
+      case "text":
+        out.push(plain(b.text));
+        break;
+      case "fields": {
+        const width = Math.max(...b.fields.map((f) => f.label.length));
+        for (const f of b.fields) out.push(`${f.label.padEnd(width)}  ${plain(f.value)}`);
+        break;
+      }
+      case "list":
+        if (b.title) out.push(`${plain(b.title)}:`);
+        for (const i of b.items) {
+          out.push(`  ${TONE_MARK[i.tone ?? "neutral"]} ${plain(i.text)}`);
+          if (i.detail) out.push(`      ${plain(i.detail)}`);
+        }
+        break;
+      case "context":
+        out.push(`(${plain(b.text)})`);
+        break;
+      case "divider":
+        out.push("-".repeat(40));
+        break;
+      case "buttons":
+        out.push(`[${b.buttons.map((x) => x.text).join("] [")}]`);
+        break;
+      case "choices":
+        out.push(plain(b.prompt));
+        for (const c of b.choices) out.push(`  * ${c.label}    (tend ask "${c.command}")`);
+        break;
+    }
+    out.push("");
+  }
+  return out.join("\n").trimEnd();
+}
+
+export function renderTextForm(form: Form): string {
+  return [form.title, ...form.fields.map((f) => `  ${f.label}${f.required ? " *" : ""} [${f.kind}]`)].join("\n");
+}
