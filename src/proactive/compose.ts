@@ -1,0 +1,387 @@
+import { reasonText } from "../commands/reasons.js";
+import { addDays, daysBetween, dayToDate } from "../domain/dates.js";
+import type { Grade } from "../domain/health/types.js";
+import { formatDate, formatMoney, formatPercent, type Locale } from "../i18n/locale.js";
+import type { Block, Button, Reply } from "../reply/model.js";
+import type { ProactiveConfig } from "./config.js";
+import { type ProactiveMessageKey, t } from "./messages.js";
+import { movedDown } from "./rules/health.js";
+import type { Nudge, NudgeAction, RuleFacts } from "./rules/types.js";
+import { nudgeKey } from "./state.js";
+
+// Turns nudges, digests and summaries into platform-neutral Replies (src/reply/model.ts).
+
+function gradeText(locale: Locale, g: Grade | undefined) {
+  return t(locale, g ? (`grade.${g}` as ProactiveMessageKey) : "grade.none");
+}
+
+/** The sentence of one nudge in the reader's language, with the account name in front. */
+export function nudgeText(locale: Locale, n: Nudge): string {
+  return `${n.accountName}${locale === "zh-CN" ? "：" : ": "}${nudgeSentence(locale, n)}`;
+}
+
+/** The sentence of one nudge without the account name (several nudges under one account). */
+export function nudgeSentence(locale: Locale, n: Nudge): string {
+  const params = { ...n.params };
+  if (n.rule === "renewal_reminder") {
+    const gaps = String(n.params.gaps ?? "")
+      .split(",")
+      .filter(Boolean);
+    params.gapText = gaps.length
+      ? gaps.map((g) => t(locale, `gap.${g}` as ProactiveMessageKey)).join(locale === "zh-CN" ? "、" : ", ")
+      : t(locale, "gap.none");
+    params.due = formatDate(locale, dayToDate(String(n.params.due)));
+  }
+  if (n.rule === "renewal_passed") params.due = formatDate(locale, dayToDate(String(n.params.due)));
+  if (n.rule === "visit_prep") params.kind = t(locale, `kind.${n.params.kind}` as ProactiveMessageKey);
+  return t(locale, n.messageKey as ProactiveMessageKey, params);
+}
+
+function actionButton(locale: Locale, n: Nudge, a: NudgeAction): Button {
+  switch (a.kind) {
+    case "log":
+      return {
+        text: t(locale, a.interaction === "call" ? "action.call" : "action.visit"),
+        actionId: "tend.log_form",
+        value: JSON.stringify({ accountId: n.accountId, kind: a.interaction }),
+      };
+    case "brief":
+      return { text: t(locale, "action.brief"), actionId: "tend.run", value: `brief ${n.accountName}` };
+    case "snooze":
+      return {
+        text: t(locale, "action.snooze"),
+        actionId: "tend.snooze",
+        value: JSON.stringify({ accountId: n.accountId, days: a.days }),
+      };
+    case "done":
+      return {
+        text: t(locale, "action.done"),
+        actionId: "tend.nudge_done",
+        value: JSON.stringify({ nudgeKey: nudgeKey(n) }),
+        style: "primary",
+      };
+  }
+}
+
+/** Buttons of a nudge: its own next actions, then snooze 7 days and done. */
+export function nudgeButtons(locale: Locale, n: Nudge): Button[] {
+  const actions: NudgeAction[] = [...n.actions.slice(0, 2), { kind: "snooze", days: 7 }, { kind: "done" }];
+  return actions.map((a) => actionButton(locale, n, a));
+}
+
+/** Buttons for an account's nudges: their next actions, snooze 7 days, and one Done per nudge. */
+export function accountButtons(locale: Locale, nudges: Nudge[]): Button[] {
+  const first = nudges[0] as Nudge;
+  const seen = new Set<string>();
+  const actions: NudgeAction[] = [];
+  for (const a of nudges.flatMap((n) => n.actions)) {
+    const id = a.kind === "log" ? `log:${a.interaction}` : a.kind;
+    if (seen.has(id) || actions.length >= 3) continue;
+    seen.add(id);
+    actions.push(a);
+  }
+  const buttons = [...actions, { kind: "snooze", days: 7 } as const].map((a) => actionButton(locale, first, a));
+  for (const n of nudges) {
+    const done = actionButton(locale, n, { kind: "done" });
+    if (nudges.length > 1) done.text = `${done.text}: ${t(locale, `rule.${n.rule}` as ProactiveMessageKey)}`;
+    buttons.push(done);
+  }
+  return buttons;
+}
+
+/**
+ * One member's morning message: the capped nudges grouped by account (most urgent first), each
+ * saying why, with buttons; the overflow summarised in one line.
+ */
+export function composeNudges(locale: Locale, memberName: string, shown: Nudge[], overflow: Nudge[]): Reply {
+  const total = shown.length + overflow.length;
+  const blocks: Block[] = [{ type: "header", text: t(locale, "nudges.header", { name: memberName, count: total }) }];
+  const byAccount = new Map<string, Nudge[]>();
+  for (const n of shown) byAccount.set(n.accountId, [...(byAccount.get(n.accountId) ?? []), n]);
+  for (const group of byAccount.values()) {
+    const name = (group[0] as Nudge).accountName;
+    const text =
+      group.length === 1
+        ? nudgeText(locale, group[0] as Nudge)
+        : `**${name}**\n${group.map((n) => `- ${nudgeSentence(locale, n)}`).join("\n")}`;
+    blocks.push({ type: "text", text });
+    blocks.push({ type: "buttons", buttons: accountButtons(locale, group) });
+  }
+  if (overflow.length) {
+    const rules = [...new Set(overflow.map((n) => t(locale, `rule.${n.rule}` as ProactiveMessageKey)))];
+    blocks.push({
+      type: "context",
+      text: t(locale, "nudges.overflow", { count: overflow.length, rules: rules.join(", ") }),
+    });
+  }
+  const accounts = new Set([...shown, ...overflow].map((n) => n.accountId)).size;
+  return {
+    summary: t(locale, "nudges.summary", { count: accounts }),
+    blocks,
+    tone: shown.some((n) => n.priority === 1) ? "warning" : "neutral",
+  };
+}
+
+/** The visit-prep message: key facts and the button that opens the full brief (core's `brief`). */
+export function composeBrief(
+  locale: Locale,
+  n: Nudge,
+  f: RuleFacts | undefined,
+  when: "today" | "tomorrow",
+  full?: Reply,
+): Reply {
+  const latest = f?.scores.at(-1);
+  const renewal = f?.renewals[0];
+  const fields = [
+    {
+      label: t(locale, "brief.fields.grade"),
+      value: latest ? `${gradeText(locale, latest.grade)} (${latest.score})` : gradeText(locale, undefined),
+    },
+    { label: t(locale, "brief.fields.arr"), value: formatMoney(locale, f?.arr ?? n.arr, f?.currency ?? "USD") },
+    { label: t(locale, "brief.fields.contact"), value: String(n.params.contact ?? "-") },
+  ];
+  if (renewal)
+    fields.push({ label: t(locale, "brief.fields.renewal"), value: formatDate(locale, dayToDate(renewal.dueDate)) });
+  return {
+    summary: t(locale, "brief.summary", {
+      account: n.accountName,
+      when: t(locale, when === "today" ? "brief.when_today" : "brief.when_tomorrow"),
+    }),
+    blocks: full
+      ? [
+          { type: "header", text: t(locale, "brief.header", { account: n.accountName }) },
+          { type: "context", text: nudgeText(locale, n) },
+          // The core's brief, minus its own header (ours says why it arrives now).
+          ...full.blocks.filter((b) => b.type !== "header").slice(0, 45),
+        ]
+      : [
+          { type: "header", text: t(locale, "brief.header", { account: n.accountName }) },
+          { type: "text", text: nudgeText(locale, n) },
+          { type: "fields", fields },
+          { type: "context", text: t(locale, "brief.open") },
+          { type: "buttons", buttons: nudgeButtons(locale, n).filter((b) => b.actionId !== "tend.snooze") },
+        ],
+    tone: latest?.grade === "red" ? "danger" : "neutral",
+  };
+}
+
+const scoreOn = (f: RuleFacts, day: string) => f.scores.find((s) => s.day === day);
+
+export interface DigestContent {
+  newRisk: { f: RuleFacts; why: "red" | "quadrant" }[];
+  fell: { f: RuleFacts; from: number; to: number }[];
+  renewals: { f: RuleFacts; days: number }[];
+  arrAtRisk: number;
+  currency: string;
+  /** Accounts with a score for the day (none: the nightly recompute has not run). */
+  scored: number;
+  accounts: number;
+}
+
+/** What today's digest of a team would say (pure): only what changed, plus the renewals at stake. */
+export function digestContent(accounts: RuleFacts[], day: string, config: ProactiveConfig): DigestContent {
+  const yesterday = addDays(day, -1);
+  const weekAgo = addDays(day, -7);
+  const newRisk: DigestContent["newRisk"] = [];
+  const fell: DigestContent["fell"] = [];
+  const renewals: DigestContent["renewals"] = [];
+  let arrAtRisk = 0;
+  for (const f of accounts) {
+    const today = scoreOn(f, day);
+    const prev = scoreOn(f, yesterday);
+    const old = scoreOn(f, weekAgo);
+    if (today?.grade === "red") arrAtRisk += f.arr;
+    if (today && prev) {
+      const quadrantDown = movedDown(prev, today);
+      if (today.grade === "red" && prev.grade !== "red") newRisk.push({ f, why: "red" });
+      else if (quadrantDown) newRisk.push({ f, why: "quadrant" });
+    }
+    if (today && old && old.score - today.score > config.digestDropPoints && !newRisk.some((x) => x.f === f))
+      fell.push({ f, from: old.score, to: today.score });
+    const r = f.renewals.find((x) => {
+      const left = daysBetween(day, x.dueDate);
+      return left >= 0 && left <= 30;
+    });
+    if (r && today?.grade !== "green") renewals.push({ f, days: daysBetween(day, r.dueDate) });
+  }
+  const byArr = <T extends { f: RuleFacts }>(xs: T[]) => xs.sort((a, b) => b.f.arr - a.f.arr);
+  return {
+    newRisk: byArr(newRisk),
+    fell: byArr(fell),
+    renewals: renewals.sort((a, b) => a.days - b.days),
+    arrAtRisk,
+    currency: accounts[0]?.currency ?? "USD",
+    scored: accounts.filter((f) => scoreOn(f, day)).length,
+    accounts: accounts.length,
+  };
+}
+
+/** A team's morning digest, or undefined when nothing is new and the config says not to post. */
+export function composeDigest(
+  locale: Locale,
+  team: string,
+  day: string,
+  c: DigestContent,
+  config: ProactiveConfig,
+): Reply | undefined {
+  const count = c.newRisk.length + c.fell.length;
+  if (c.accounts > 0 && c.scored === 0) {
+    // Not "all quiet": we simply do not know yet. Say so rather than reassure.
+    const text = t(locale, "digest.no_scores", { team, day: formatDate(locale, dayToDate(day)) });
+    return { summary: text, blocks: [{ type: "text", text }] };
+  }
+  if (count === 0) {
+    if (config.digestWhenQuiet === "skip") return undefined;
+    return {
+      summary: t(locale, "digest.quiet", { team }),
+      blocks: [{ type: "text", text: t(locale, "digest.quiet", { team }) }],
+    };
+  }
+  const blocks: Block[] = [
+    { type: "header", text: t(locale, "digest.header", { team, day: formatDate(locale, dayToDate(day)) }) },
+  ];
+  const MAX = 15; // a digest is a glance, not a report: the rest is one `risk` command away
+  if (c.newRisk.length)
+    blocks.push({
+      type: "list",
+      title: t(locale, "digest.new_risk"),
+      items: c.newRisk.slice(0, MAX).map(({ f, why }) => ({
+        text: t(locale, "digest.risk_item", {
+          account: f.name,
+          grade: gradeText(locale, f.scores.at(-1)?.grade),
+          score: f.scores.at(-1)?.score ?? "-",
+          reason:
+            t(locale, why === "red" ? "digest.reason_red" : "digest.reason_quadrant") +
+            (f.topDrag ? ` - ${reasonText(f.topDrag, locale)}` : ""),
+        }),
+        tone: "danger",
+      })),
+    });
+  if (c.fell.length)
+    blocks.push({
+      type: "list",
+      title: t(locale, "digest.fell", { points: config.digestDropPoints }),
+      items: c.fell.slice(0, MAX).map(({ f, from, to }) => ({
+        text: t(locale, "digest.fell_item", { account: f.name, from, to }),
+        tone: "warning",
+      })),
+    });
+  if (c.renewals.length)
+    blocks.push({
+      type: "list",
+      title: t(locale, "digest.renewals"),
+      items: c.renewals.slice(0, MAX).map(({ f, days }) => ({
+        text: t(locale, "digest.renewal_item", {
+          account: f.name,
+          days,
+          grade: gradeText(locale, f.scores.at(-1)?.grade),
+          arr: formatMoney(locale, f.arr, f.currency),
+        }),
+        tone: f.scores.at(-1)?.grade === "red" ? "danger" : "warning",
+      })),
+    });
+  blocks.push({
+    type: "fields",
+    fields: [{ label: t(locale, "digest.arr_at_risk"), value: formatMoney(locale, c.arrAtRisk, c.currency) }],
+  });
+  blocks.push({ type: "buttons", buttons: [{ text: t(locale, "action.risk"), actionId: "tend.run", value: "risk" }] });
+  return { summary: t(locale, "digest.summary", { team, count }), blocks, tone: "warning", visibility: "channel" };
+}
+
+export interface WeeklyInput {
+  team: string;
+  day: string;
+  accounts: RuleFacts[];
+  closed: { arr: number; outcomeArr: number }[];
+}
+
+/** Gross and net revenue retention over closed renewals (ARR kept excluding / including expansion). */
+export function retention(closed: { arr: number; outcomeArr: number }[]): { grr: number; nrr: number } | undefined {
+  const base = closed.reduce((s, r) => s + r.arr, 0);
+  if (base <= 0) return undefined;
+  return {
+    grr: closed.reduce((s, r) => s + Math.min(r.arr, r.outcomeArr), 0) / base,
+    nrr: closed.reduce((s, r) => s + r.outcomeArr, 0) / base,
+  };
+}
+
+/** The manager's weekly summary: grades and their change, renewals in 90 days, GRR/NRR, top movers. */
+export function composeWeekly(locale: Locale, w: WeeklyInput): Reply {
+  const weekAgo = addDays(w.day, -7);
+  const count = (day: string) => {
+    const c = { green: 0, yellow: 0, red: 0 };
+    for (const f of w.accounts) {
+      const s = scoreOn(f, day);
+      if (s) c[s.grade]++;
+    }
+    return c;
+  };
+  const now = count(w.day);
+  const before = count(weekAgo);
+  const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
+  const renewals = w.accounts
+    .flatMap((f) => f.renewals.map((r) => ({ f, r, days: daysBetween(w.day, r.dueDate) })))
+    .filter((x) => x.days >= 0 && x.days <= 90)
+    .sort((a, b) => a.days - b.days);
+  const movers = w.accounts
+    .map((f) => ({ f, a: scoreOn(f, weekAgo)?.score, b: scoreOn(f, w.day)?.score }))
+    .filter((x): x is { f: RuleFacts; a: number; b: number } => x.a !== undefined && x.b !== undefined && x.a !== x.b)
+    .sort((x, y) => Math.abs(y.b - y.a) - Math.abs(x.b - x.a))
+    .slice(0, 5);
+  const ret = retention(w.closed);
+  const blocks: Block[] = [
+    { type: "header", text: t(locale, "weekly.header", { team: w.team, day: formatDate(locale, dayToDate(w.day)) }) },
+    {
+      type: "fields",
+      fields: [
+        {
+          label: t(locale, "weekly.grades"),
+          value: t(locale, "weekly.grade_line", {
+            ...now,
+            dg: signed(now.green - before.green),
+            dy: signed(now.yellow - before.yellow),
+            dr: signed(now.red - before.red),
+          }),
+        },
+        {
+          label: t(locale, "weekly.retention"),
+          value: ret
+            ? t(locale, "weekly.retention_line", {
+                grr: formatPercent(locale, ret.grr, 1),
+                nrr: formatPercent(locale, ret.nrr, 1),
+                count: w.closed.length,
+              })
+            : t(locale, "weekly.retention_none"),
+        },
+      ],
+    },
+    {
+      type: "list",
+      title: t(locale, "weekly.renewals"),
+      items: renewals.length
+        ? renewals.slice(0, 20).map(({ f, r, days }) => ({
+            text: t(locale, "weekly.renewal_item", {
+              account: f.name,
+              due: formatDate(locale, dayToDate(r.dueDate)),
+              days,
+              arr: formatMoney(locale, r.arr, f.currency),
+              grade: gradeText(locale, f.scores.at(-1)?.grade),
+              status: r.status,
+            }),
+            tone: f.scores.at(-1)?.grade === "red" ? ("danger" as const) : undefined,
+          }))
+        : [{ text: t(locale, "weekly.none") }],
+    },
+    {
+      type: "list",
+      title: t(locale, "weekly.movers"),
+      items: movers.length
+        ? movers.map(({ f, a, b }) => ({
+            text: t(locale, "weekly.mover_item", { account: f.name, from: a, to: b, delta: signed(b - a) }),
+            tone: b < a ? ("warning" as const) : ("good" as const),
+          }))
+        : [{ text: t(locale, "weekly.none") }],
+    },
+  ];
+  return { summary: t(locale, "weekly.summary", { team: w.team, ...now }), blocks };
+}

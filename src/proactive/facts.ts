@@ -1,0 +1,263 @@
+import type { Grade, Level, Reason } from "../domain/health/types.js";
+import type { Db } from "../store/db.js";
+import type { RuleFacts, Tier } from "./rules/types.js";
+
+// Loads what the rules read, for every (not churned) account as of `day`, with one set-based
+// query per kind of fact - never a query per account.
+
+export interface MemberInfo {
+  id: string;
+  name: string;
+  email: string;
+  role: string;
+  teamId: string | null;
+  locale: string | null;
+  timezone: string | null;
+  quietStart: number | null;
+  quietEnd: number | null;
+  slackUserId: string | null;
+  feishuOpenId: string | null;
+  active: boolean;
+}
+
+export interface TeamInfo {
+  id: string;
+  name: string;
+  locale: string;
+  timezone: string;
+  slackChannel: string | null;
+  feishuChatId: string | null;
+}
+
+export async function loadPeople(db: Db): Promise<{ members: MemberInfo[]; teams: TeamInfo[] }> {
+  const [members, teams] = await Promise.all([
+    db.pool.query<MemberInfo>(
+      `SELECT id, name, email, role::text AS role, "teamId", locale, timezone, "quietStart", "quietEnd",
+              "slackUserId", "feishuOpenId", active FROM "Member" ORDER BY name, id`,
+    ),
+    db.pool.query<TeamInfo>(
+      `SELECT id, name, locale, timezone, "slackChannel", "feishuChatId" FROM "Team" ORDER BY name, id`,
+    ),
+  ]);
+  return { members: members.rows, teams: teams.rows };
+}
+
+type Row = Record<string, unknown> & { accountId: string };
+
+function group<T extends Row>(rows: T[]): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const r of rows) {
+    const list = m.get(r.accountId);
+    if (list) list.push(r);
+    else m.set(r.accountId, [r]);
+  }
+  return m;
+}
+
+/** Facts for the rules, digest and weekly summary, for every account not churned. */
+export async function loadRuleFacts(db: Db, day: string): Promise<RuleFacts[]> {
+  const q = <T extends Row>(sql: string, params: unknown[] = [day]) =>
+    db.pool.query<T>(sql, params).then((r) => r.rows);
+  // Sequential on purpose: PGlite serves one query at a time anyway, and the pool stays free.
+  const accounts = await db.pool.query<{
+    id: string;
+    name: string;
+    tier: Tier;
+    stage: string;
+    arr: string;
+    currency: string;
+    ownerId: string | null;
+    teamId: string | null;
+    goLiveDate: string | null;
+    seats: number | null;
+  }>(
+    `SELECT id, name, tier::text AS tier, stage::text AS stage, arr::text AS arr, currency, "ownerId", "teamId",
+            "goLiveDate"::text AS "goLiveDate", seats
+       FROM "Account" WHERE stage <> 'churned' ORDER BY name, id`,
+  );
+  const scores = group(
+    await q<
+      Row & { day: string; score: number; grade: Grade; usageLevel: Level; valueLevel: Level; reasons: Reason[] | null }
+    >(
+      `SELECT "accountId", day::text AS day, score, grade::text AS grade, "usageLevel", "valueLevel",
+              CASE WHEN day = $1::date THEN reasons END AS reasons
+         FROM "HealthScore" WHERE day BETWEEN $1::date - 7 AND $1::date ORDER BY day`,
+    ),
+  );
+  const usage = new Map(
+    (
+      await q<
+        Row & {
+          baseline: number | null;
+          recentMax: number | null;
+          recentAvg: number | null;
+          recentDays: number;
+          activation: number | null;
+        }
+      >(
+        `SELECT "accountId",
+                avg("activeUsers") FILTER (WHERE day BETWEEN $1::date - 34 AND $1::date - 7)::float8 AS baseline,
+                max("activeUsers") FILTER (WHERE day > $1::date - 7) AS "recentMax",
+                avg("activeUsers") FILTER (WHERE day > $1::date - 7)::float8 AS "recentAvg",
+                count(*) FILTER (WHERE day > $1::date - 7)::int AS "recentDays",
+                (array_agg(CASE WHEN seats > 0 THEN "activatedUsers"::float8 / seats END ORDER BY day DESC))[1] AS activation
+           FROM "UsageSnapshot" WHERE day BETWEEN $1::date - 34 AND $1::date GROUP BY "accountId"`,
+      )
+    ).map((r) => [r.accountId, r]),
+  );
+  const lastContact = new Map(
+    (
+      await q<Row & { last: string }>(
+        `SELECT "accountId", max("occurredAt")::date::text AS last FROM "Interaction"
+          WHERE NOT scheduled AND kind IN ('visit','call','qbr','exec_visit','training')
+            AND "occurredAt" < $1::date + 1 GROUP BY "accountId"`,
+      )
+    ).map((r) => [r.accountId, r.last]),
+  );
+  const left = group(
+    await q<Row & { name: string; role: "champion" | "decision_maker"; leftAt: string }>(
+      `SELECT "accountId", name, role::text AS role, "leftAt"::text AS "leftAt" FROM "Contact"
+        WHERE role IN ('champion','decision_maker') AND "leftAt" IS NOT NULL
+          AND "leftAt" BETWEEN $1::date - 90 AND $1::date`,
+    ),
+  );
+  const dms = new Map(
+    (
+      await q<Row & { name: string; attitude: string; lastContact: string | null }>(
+        `SELECT DISTINCT ON ("accountId") "accountId", name, attitude::text AS attitude, "lastContact"::text AS "lastContact"
+           FROM "Contact" WHERE role = 'decision_maker' AND active ORDER BY "accountId", influence DESC, name`,
+        [],
+      )
+    ).map((r) => [r.accountId, r]),
+  );
+  const feedback = group(
+    await q<Row & { id: string; title: string; raisedAt: string }>(
+      `SELECT "accountId", id, title, "raisedAt"::text AS "raisedAt" FROM "Feedback"
+        WHERE status IN ('open','in_progress') AND "raisedAt" <= $1::date`,
+    ),
+  );
+  const promises = group(
+    await q<Row & { id: string; title: string; dueDate: string }>(
+      `SELECT "accountId", id, title, "dueDate"::text AS "dueDate" FROM "CustomerPromise" WHERE status = 'open'`,
+      [],
+    ),
+  );
+  const milestones = group(
+    await q<Row & { id: string; title: string; dueDate: string }>(
+      `SELECT "accountId", id, title, "dueDate"::text AS "dueDate" FROM "Milestone"
+        WHERE status = 'planned' AND "dueDate" < $1::date`,
+    ),
+  );
+  const detractors = group(
+    await q<Row & { id: string; score: number; respondent: string | null; respondedAt: string }>(
+      `SELECT "accountId", id, score, respondent, "respondedAt"::text AS "respondedAt" FROM "SurveyResponse"
+        WHERE kind = 'nps' AND score <= 6 AND "respondedAt" BETWEEN $1::date - 60 AND $1::date`,
+    ),
+  );
+  const visits = group(
+    await q<Row & { id: string; kind: string; day: string; contactName: string | null }>(
+      `SELECT "accountId", id, kind::text AS kind, "occurredAt"::date::text AS day, "contactName" FROM "Interaction"
+        WHERE scheduled AND kind IN ('visit','exec_visit','qbr') AND "occurredAt" >= $1::date AND "occurredAt" < $1::date + 2`,
+    ),
+  );
+  const renewals = group(
+    await q<
+      Row & {
+        id: string;
+        dueDate: string;
+        status: string;
+        arr: string;
+        termsClear: boolean | null;
+        valueReportSent: boolean;
+      }
+    >(
+      `SELECT "accountId", id, "dueDate"::text AS "dueDate", status::text AS status, arr::text AS arr, "termsClear", "valueReportSent"
+         FROM "Renewal" WHERE status IN ('upcoming','in_progress') AND "dueDate" <= $1::date + 120 ORDER BY "dueDate"`,
+    ),
+  );
+  return accounts.rows.map((a) => {
+    const u = usage.get(a.id);
+    const openPromises = promises.get(a.id) ?? [];
+    return {
+      id: a.id,
+      name: a.name,
+      tier: a.tier,
+      stage: a.stage,
+      arr: Number(a.arr),
+      currency: a.currency,
+      ownerId: a.ownerId,
+      teamId: a.teamId,
+      goLiveDate: a.goLiveDate,
+      seats: a.seats,
+      scores: (scores.get(a.id) ?? []).map((s) => ({
+        day: s.day,
+        score: s.score,
+        grade: s.grade,
+        usageLevel: s.usageLevel,
+        valueLevel: s.valueLevel,
+      })),
+      topDrag: topDrag(scores.get(a.id)?.at(-1)?.reasons),
+      usage: {
+        baseline: u?.baseline ?? null,
+        recentMax: u?.recentMax ?? null,
+        recentAvg: u?.recentAvg ?? null,
+        recentDays: u?.recentDays ?? 0,
+        activation: u?.activation ?? null,
+      },
+      lastContact: lastContact.get(a.id) ?? null,
+      stakeholdersLeft: (left.get(a.id) ?? []).map((s) => ({ name: s.name, role: s.role, leftAt: s.leftAt })),
+      decisionMaker: (() => {
+        const d = dms.get(a.id);
+        return d ? { name: d.name, attitude: d.attitude, lastContact: d.lastContact } : null;
+      })(),
+      openFeedback: (feedback.get(a.id) ?? []).map((x) => ({ id: x.id, title: x.title, raisedAt: x.raisedAt })),
+      overduePromises: openPromises
+        .filter((p) => p.dueDate < day)
+        .map((p) => ({ id: p.id, title: p.title, dueDate: p.dueDate })),
+      openPromises: openPromises.length,
+      overdueMilestones: (milestones.get(a.id) ?? []).map((m) => ({ id: m.id, title: m.title, dueDate: m.dueDate })),
+      detractors: (detractors.get(a.id) ?? []).map((d) => ({
+        id: d.id,
+        score: d.score,
+        respondent: d.respondent,
+        respondedAt: d.respondedAt,
+      })),
+      plannedVisits: (visits.get(a.id) ?? []).map((v) => ({
+        id: v.id,
+        kind: v.kind,
+        day: v.day,
+        contactName: v.contactName,
+      })),
+      renewals: (renewals.get(a.id) ?? []).map((r) => ({
+        id: r.id,
+        dueDate: r.dueDate,
+        status: r.status,
+        arr: Number(r.arr),
+        termsClear: r.termsClear,
+        valueReportSent: r.valueReportSent,
+      })),
+    };
+  });
+}
+
+function topDrag(reasons: Reason[] | null | undefined): Reason | null {
+  if (!Array.isArray(reasons)) return null;
+  const drags = reasons.filter((r) => r && r.kind === "drag" && typeof r.key === "string");
+  return drags.sort((a, b) => Math.abs(b.impact ?? 0) - Math.abs(a.impact ?? 0))[0] ?? null;
+}
+
+/** Closed renewals in a period, for GRR / NRR in the weekly summary. */
+export async function loadClosedRenewals(db: Db, from: string, to: string) {
+  const res = await db.pool.query<{ teamId: string | null; arr: string; outcomeArr: string | null; status: string }>(
+    `SELECT a."teamId", r.arr::text AS arr, r."outcomeArr"::text AS "outcomeArr", r.status::text AS status
+       FROM "Renewal" r JOIN "Account" a ON a.id = r."accountId"
+      WHERE r.status IN ('renewed','downsized','churned') AND COALESCE(r."closedAt", r."dueDate") BETWEEN $1::date AND $2::date`,
+    [from, to],
+  );
+  return res.rows.map((r) => ({
+    teamId: r.teamId,
+    arr: Number(r.arr),
+    outcomeArr: r.outcomeArr === null ? (r.status === "churned" ? 0 : Number(r.arr)) : Number(r.outcomeArr),
+    status: r.status,
+  }));
+}

@@ -1,0 +1,355 @@
+import { handleCommand } from "../commands/index.js";
+import type { AppContext } from "../context.js";
+import { enqueue, type OutboxMessage, outboxKey } from "../delivery/outbox.js";
+import type { Platform } from "../delivery/types.js";
+import { addDays, dayToDate, localDay, localHour } from "../domain/dates.js";
+import { type Locale, resolveLocale } from "../i18n/locale.js";
+import type { Reply } from "../reply/model.js";
+import { composeBrief, composeDigest, composeNudges, composeWeekly, digestContent } from "./compose.js";
+import type { ProactiveConfig } from "./config.js";
+import { loadClosedRenewals, loadPeople, loadRuleFacts, type MemberInfo, type TeamInfo } from "./facts.js";
+import { evaluateRules } from "./rules/index.js";
+import type { Nudge, RuleFacts, RuleId } from "./rules/types.js";
+import { capNudges, filterNudges, loadNudgeStates, loadSnoozes, recordSent } from "./state.js";
+
+// The proactive jobs: plan messages (pure rules + composition over set-based facts), then write
+// them to the outbox in one transaction together with the nudge state. The drainer sends them.
+
+export const JOBS = ["recompute", "nudges", "digest", "weekly", "briefs", "renewals", "drain"] as const;
+export type JobName = (typeof JOBS)[number];
+
+/** Rules of the morning batch (the visit-prep brief is its own message, see `briefs`). */
+const BATCH_RULES: RuleId[] = [
+  "contact_overdue",
+  "usage_drop",
+  "health_drop",
+  "quadrant_down",
+  "grade_red",
+  "stakeholder_left",
+  "onboarding_behind",
+  "feedback_open",
+  "promise_overdue",
+  "nps_detractor",
+  "renewal_reminder",
+  "renewal_passed",
+];
+const RENEWAL_RULES: RuleId[] = ["renewal_reminder", "renewal_passed"];
+
+export interface PlannedMessage extends OutboxMessage {
+  /** Who, for people: "Alice Chen <alice@acme.test>" or "#team-east". */
+  to: string;
+  /** Nudges this message delivers (recorded as sent when it is enqueued). */
+  nudges: Nudge[];
+  /** Preview only: the recipient has no chat id / channel, so it would not be sent. */
+  undeliverable?: boolean;
+}
+
+/** Which local day (if any) to plan for a recipient in `timeZone`; undefined skips them. */
+export type Audience = (timeZone: string) => string | undefined;
+
+/** Everyone, for one given day (manual runs: `tend run <job> --date D`). */
+export const everyone =
+  (day: string): Audience =>
+  () =>
+    day;
+
+/**
+ * Recipients whose local time at `now` is within `span` hours from `hour` (the hourly scheduler
+ * tick), for their local day. A span over one hour makes later ticks catch up on a missed or
+ * crashed one; the day's idempotency keys keep it to one message per recipient and day.
+ */
+export const atLocalHour =
+  (now: Date, hour: number, span = 1): Audience =>
+  (tz) => {
+    const h = localHour(now, tz);
+    return h >= hour && h < hour + span ? localDay(now, tz) : undefined;
+  };
+
+export interface PlanContext {
+  ctx: AppContext;
+  config: ProactiveConfig;
+  /** Platforms messages may go to (configured senders; all platforms for a dry run with none). */
+  platforms: Platform[];
+  audience: Audience;
+  /** Dry runs: also show messages for people and teams with no chat id or channel. */
+  preview?: boolean;
+}
+
+const nowhere = (p: PlanContext) => ({ platform: p.platforms[0] ?? ("slack" as Platform), recipient: "-" });
+
+function inQuiet(hour: number, start: number, end: number): boolean {
+  if (start === end) return false;
+  return start > end ? hour >= start || hour < end : hour >= start && hour < end;
+}
+
+/** The first instant at or after `now` outside the member's quiet hours (local time). */
+export function outsideQuietHours(now: Date, tz: string, start: number, end: number): Date {
+  let t = now;
+  for (let i = 0; i < 25 && inQuiet(localHour(t, tz), start, end); i++) {
+    const next = new Date(t.getTime() + 3_600_000);
+    t = new Date(Math.floor(next.getTime() / 3_600_000) * 3_600_000);
+  }
+  return t;
+}
+
+function memberTz(ctx: AppContext, m: MemberInfo, team: TeamInfo | undefined) {
+  return m.timezone ?? team?.timezone ?? ctx.config.timezone;
+}
+
+function memberTarget(m: MemberInfo, platforms: Platform[]): { platform: Platform; recipient: string } | undefined {
+  if (m.slackUserId && platforms.includes("slack")) return { platform: "slack", recipient: m.slackUserId };
+  if (m.feishuOpenId && platforms.includes("feishu")) return { platform: "feishu", recipient: m.feishuOpenId };
+  return undefined;
+}
+
+function teamTargets(t: TeamInfo, platforms: Platform[]) {
+  const out: { platform: Platform; recipient: string }[] = [];
+  if (t.slackChannel && platforms.includes("slack")) out.push({ platform: "slack", recipient: t.slackChannel });
+  if (t.feishuChatId && platforms.includes("feishu")) out.push({ platform: "feishu", recipient: t.feishuChatId });
+  return out;
+}
+
+/**
+ * The full visit-prep brief, exactly as the member would get it by asking `brief <account>`
+ * (the conversation core's handler: access rules, five points of DESIGN.md, their language).
+ * Undefined when the core refuses or fails; the message then carries the short brief and a button.
+ */
+async function fullBrief(ctx: AppContext, m: MemberInfo, account: string): Promise<Reply | undefined> {
+  try {
+    const reply = await handleCommand(ctx, { identity: { surface: "cli", email: m.email }, text: `brief ${account}` });
+    return reply.error ? undefined : reply;
+  } catch (err) {
+    ctx.log.warn({ err, account }, "proactive: full brief unavailable");
+    return undefined;
+  }
+}
+
+/** Facts are loaded once per distinct local day. */
+function factsCache(ctx: AppContext) {
+  const cache = new Map<string, Promise<RuleFacts[]>>();
+  return (day: string) => {
+    let p = cache.get(day);
+    if (!p) {
+      p = loadRuleFacts(ctx.db, day);
+      cache.set(day, p);
+    }
+    return p;
+  };
+}
+
+export interface PlanReport {
+  messages: PlannedMessage[];
+  /** People or teams with something to say but no way to reach them (no chat id configured). */
+  unreachable: string[];
+  silenced: number;
+}
+
+/** Per-member nudges: one batched message each (kind nudges / renewal), or one per visit (brief). */
+export async function planMemberMessages(p: PlanContext, kind: "nudges" | "renewal" | "brief"): Promise<PlanReport> {
+  const { ctx, config } = p;
+  const { members, teams } = await loadPeople(ctx.db);
+  const teamOf = new Map(teams.map((t) => [t.id, t]));
+  const facts = factsCache(ctx);
+  const now = ctx.now();
+  const rules: RuleId[] = kind === "brief" ? ["visit_prep"] : kind === "renewal" ? RENEWAL_RULES : BATCH_RULES;
+  const [states, snoozes] = await Promise.all([loadNudgeStates(ctx.db.pool), loadSnoozes(ctx.db.pool, now)]);
+  const report: PlanReport = { messages: [], unreachable: [], silenced: 0 };
+  // Group members by the local day they are planned for.
+  const byDay = new Map<string, MemberInfo[]>();
+  for (const m of members) {
+    if (!m.active) continue;
+    const team = m.teamId ? teamOf.get(m.teamId) : undefined;
+    const tz = memberTz(ctx, m, team);
+    const day = p.audience(tz);
+    if (!day) continue;
+    byDay.set(day, [...(byDay.get(day) ?? []), m]);
+  }
+  for (const [day, group] of byDay) {
+    const accounts = await facts(day);
+    const ids = new Set(group.map((m) => m.id));
+    const mine = accounts.filter((a) => a.ownerId !== null && ids.has(a.ownerId));
+    const { due, silenced } = filterNudges(evaluateRules(mine, { day, config }, rules), {
+      states,
+      snoozes,
+      now,
+      config,
+    });
+    report.silenced += silenced.length;
+    const perMember = new Map<string, Nudge[]>();
+    for (const n of due) perMember.set(n.memberId, [...(perMember.get(n.memberId) ?? []), n]);
+    const factsById = new Map(mine.map((a) => [a.id, a]));
+    for (const m of group) {
+      const list = perMember.get(m.id);
+      if (!list?.length) continue;
+      const team = m.teamId ? teamOf.get(m.teamId) : undefined;
+      const locale: Locale = resolveLocale(m.locale, team?.locale, ctx.config.locale);
+      const found = memberTarget(m, p.platforms);
+      const label = `${m.name} <${m.email}>`;
+      if (!found) {
+        report.unreachable.push(label);
+        if (!p.preview) continue;
+      }
+      const target = found ?? nowhere(p);
+      const undeliverable = !found || undefined;
+      const tz = memberTz(ctx, m, team);
+      const notBefore = outsideQuietHours(now, tz, m.quietStart ?? config.quietStart, m.quietEnd ?? config.quietEnd);
+      if (kind === "brief") {
+        for (const n of list) {
+          report.messages.push({
+            kind: "brief",
+            ...target,
+            to: label,
+            key: outboxKey({ kind: "brief", subject: `${n.accountId}:${n.fingerprint}`, ...target, period: day }),
+            reply: composeBrief(
+              locale,
+              n,
+              factsById.get(n.accountId),
+              config.briefTiming === "morning" ? "today" : "tomorrow",
+              await fullBrief(ctx, m, n.accountName),
+            ),
+            notBefore,
+            nudges: [n],
+            undeliverable,
+          });
+        }
+        continue;
+      }
+      const { shown, overflow } = capNudges(list, config.dailyCap);
+      report.messages.push({
+        kind,
+        ...target,
+        to: label,
+        key: outboxKey({ kind, subject: m.id, ...target, period: day }),
+        reply: composeNudges(locale, m.name.split(" ")[0] ?? m.name, shown, overflow),
+        notBefore,
+        nudges: shown,
+        undeliverable,
+      });
+    }
+  }
+  return report;
+}
+
+/** The morning at-risk digest for every team with a channel configured. */
+export async function planDigests(p: PlanContext): Promise<PlanReport> {
+  const { ctx, config } = p;
+  const { teams } = await loadPeople(ctx.db);
+  const facts = factsCache(ctx);
+  const report: PlanReport = { messages: [], unreachable: [], silenced: 0 };
+  for (const team of teams) {
+    const day = p.audience(team.timezone);
+    if (!day) continue;
+    let targets: { platform: Platform; recipient: string; undeliverable?: boolean }[] = teamTargets(team, p.platforms);
+    if (targets.length === 0) {
+      report.unreachable.push(`team ${team.name} (no channel configured)`);
+      if (!p.preview) continue;
+      targets = [{ ...nowhere(p), undeliverable: true }];
+    }
+    const accounts = (await facts(day)).filter((a) => a.teamId === team.id);
+    const locale = resolveLocale(undefined, team.locale, ctx.config.locale);
+    const reply = composeDigest(locale, team.name, day, digestContent(accounts, day, config), config);
+    if (!reply) continue;
+    for (const target of targets)
+      report.messages.push({
+        kind: "digest",
+        ...target,
+        to: `team ${team.name} (${target.recipient})`,
+        key: outboxKey({ kind: "digest", subject: team.id, ...target, period: day }),
+        reply,
+        nudges: [],
+      });
+  }
+  return report;
+}
+
+/** Monday of the ISO week containing `day` (the weekly summary's period). */
+export function weekOf(day: string): string {
+  const dow = (dayToDate(day).getUTCDay() + 6) % 7;
+  return addDays(day, -dow);
+}
+
+/** The weekly summary for each team's managers (direct messages). */
+export async function planWeekly(p: PlanContext): Promise<PlanReport> {
+  const { ctx } = p;
+  const { members, teams } = await loadPeople(ctx.db);
+  const facts = factsCache(ctx);
+  const report: PlanReport = { messages: [], unreachable: [], silenced: 0 };
+  for (const team of teams) {
+    const day = p.audience(team.timezone);
+    if (!day) continue;
+    const managers = members.filter((m) => m.active && m.teamId === team.id && m.role === "manager");
+    if (managers.length === 0) continue;
+    const accounts = (await facts(day)).filter((a) => a.teamId === team.id);
+    const closed = (await loadClosedRenewals(ctx.db, addDays(day, -90), day)).filter((r) => r.teamId === team.id);
+    for (const m of managers) {
+      const found = memberTarget(m, p.platforms);
+      const label = `${m.name} <${m.email}>`;
+      if (!found) {
+        report.unreachable.push(label);
+        if (!p.preview) continue;
+      }
+      const target = found ?? nowhere(p);
+      const locale = resolveLocale(m.locale, team.locale, ctx.config.locale);
+      const tz = memberTz(ctx, m, team);
+      report.messages.push({
+        kind: "weekly",
+        ...target,
+        to: label,
+        key: outboxKey({ kind: "weekly", subject: team.id, ...target, period: weekOf(day) }),
+        reply: composeWeekly(locale, { team: team.name, day, accounts, closed }),
+        undeliverable: !found || undefined,
+        notBefore: outsideQuietHours(
+          ctx.now(),
+          tz,
+          m.quietStart ?? p.config.quietStart,
+          m.quietEnd ?? p.config.quietEnd,
+        ),
+        nudges: [],
+      });
+    }
+  }
+  return report;
+}
+
+/**
+ * Writes planned messages to the outbox and records their nudges as sent, in one transaction:
+ * a message already in the outbox (same idempotency key) is skipped along with its nudges.
+ */
+export async function commitPlanned(ctx: AppContext, planned: PlannedMessage[]): Promise<number> {
+  const messages = planned.filter((m) => !m.undeliverable);
+  if (messages.length === 0) return 0;
+  const now = ctx.now();
+  const client = await ctx.db.pool.connect();
+  try {
+    await client.query("BEGIN");
+    const inserted = new Set(await enqueue(client, messages, now));
+    await recordSent(
+      client,
+      messages.filter((m) => inserted.has(m.key)).flatMap((m) => m.nudges),
+      now,
+    );
+    await client.query("COMMIT");
+    return inserted.size;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** Plans one job's messages. */
+export function planJob(p: PlanContext, job: Exclude<JobName, "recompute" | "drain">): Promise<PlanReport> {
+  switch (job) {
+    case "nudges":
+      return planMemberMessages(p, "nudges");
+    case "renewals":
+      return planMemberMessages(p, "renewal");
+    case "briefs":
+      return planMemberMessages(p, "brief");
+    case "digest":
+      return planDigests(p);
+    case "weekly":
+      return planWeekly(p);
+  }
+}

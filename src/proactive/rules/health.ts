@@ -1,0 +1,73 @@
+import { addDays } from "../../domain/dates.js";
+import { quadrantMoves } from "../../domain/quadrant.js";
+import { BRIEF, CALL, nudge } from "./nudge.js";
+import type { DayScore, Rule, RuleFacts } from "./types.js";
+
+function scoreOn(f: RuleFacts, day: string): DayScore | undefined {
+  return f.scores.find((s) => s.day === day);
+}
+
+/** Active users down by usageDropPct or more vs the 4-week baseline on every day of the last week. */
+export const usageDrop: Rule = (f, { config }) => {
+  const { baseline, recentMax, recentAvg, recentDays } = f.usage;
+  if (!baseline || baseline <= 0 || recentMax === null || recentAvg === null || recentDays < 5) return [];
+  const limit = baseline * (1 - config.usageDropPct / 100);
+  if (recentMax > limit) return [];
+  const pct = Math.round((1 - recentAvg / baseline) * 100);
+  return nudge(
+    f,
+    "usage_drop",
+    "nudge.usage_drop",
+    { pct, baseline: Math.round(baseline), recent: Math.round(recentAvg) },
+    `band:${Math.floor(pct / 10)}`,
+    pct >= 50 ? 1 : 2,
+    [CALL, BRIEF],
+  );
+};
+
+/** Health score down by healthDropPoints or more within 7 days. */
+export const healthDrop: Rule = (f, { day, config }) => {
+  const today = scoreOn(f, day);
+  const before = scoreOn(f, addDays(day, -7));
+  if (!today || !before) return [];
+  const drop = before.score - today.score;
+  if (drop < config.healthDropPoints) return [];
+  return nudge(
+    f,
+    "health_drop",
+    "nudge.health_drop",
+    { points: drop, from: before.score, to: today.score },
+    `band:${Math.floor(today.score / 10)}`,
+    1,
+    [CALL, BRIEF],
+  );
+};
+
+/** Moved down a quadrant of the nine-box since yesterday (the core's quadrantMoves definition). */
+export const quadrantDown: Rule = (f, { day }) => {
+  const today = scoreOn(f, day);
+  const prev = scoreOn(f, addDays(day, -1));
+  if (!today || !prev || !movedDown(prev, today)) return [];
+  return nudge(
+    f,
+    "quadrant_down",
+    "nudge.quadrant_down",
+    { from: `${prev.usageLevel}${prev.valueLevel}`, to: `${today.usageLevel}${today.valueLevel}` },
+    `q:${today.usageLevel}${today.valueLevel}`,
+    1,
+    [CALL, BRIEF],
+  );
+};
+
+/** One definition of "down a quadrant" across the product (src/domain/quadrant.ts). */
+export function movedDown(prev: DayScore, today: DayScore): boolean {
+  return quadrantMoves([prev, today])[0]?.direction === "down";
+}
+
+/** The grade turned red today. */
+export const gradeRed: Rule = (f, { day }) => {
+  const today = scoreOn(f, day);
+  const prev = scoreOn(f, addDays(day, -1));
+  if (!today || !prev || today.grade !== "red" || prev.grade === "red") return [];
+  return nudge(f, "grade_red", "nudge.grade_red", { score: today.score }, `red:${day}`, 1, [CALL, BRIEF]);
+};

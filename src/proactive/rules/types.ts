@@ -1,0 +1,108 @@
+import type { Grade, Level, Reason } from "../../domain/health/types.js";
+import type { ProactiveConfig } from "../config.js";
+
+// What the rules read: plain data about one account as of one day (loaded set-based by
+// src/proactive/facts.ts). Rules are pure functions of these, the day and the config.
+
+export type Tier = "strategic" | "key" | "standard" | "long_tail";
+
+export interface DayScore {
+  day: string;
+  score: number;
+  grade: Grade;
+  usageLevel: Level;
+  valueLevel: Level;
+}
+
+export interface RuleFacts {
+  id: string;
+  name: string;
+  tier: Tier;
+  stage: string;
+  arr: number;
+  currency: string;
+  ownerId: string | null;
+  teamId: string | null;
+  goLiveDate: string | null;
+  seats: number | null;
+  /** Health scores of the last 8 days (ascending by day); empty before the first recompute. */
+  scores: DayScore[];
+  /** The biggest drag on today's score (the health engine's reason), for "why" in digests. */
+  topDrag?: Reason | null;
+  usage: {
+    /** Average active users on the 28 days before the last 7. */
+    baseline: number | null;
+    /** Highest and average active users over the last 7 days, and how many days have data. */
+    recentMax: number | null;
+    recentAvg: number | null;
+    recentDays: number;
+    /** Latest activated users / seats. */
+    activation: number | null;
+  };
+  /** Last meaningful contact (visit, call, QBR, executive visit, training), YYYY-MM-DD. */
+  lastContact: string | null;
+  stakeholdersLeft: { name: string; role: "champion" | "decision_maker"; leftAt: string }[];
+  decisionMaker: { name: string; attitude: string; lastContact: string | null } | null;
+  openFeedback: { id: string; title: string; raisedAt: string }[];
+  overduePromises: { id: string; title: string; dueDate: string }[];
+  openPromises: number;
+  overdueMilestones: { id: string; title: string; dueDate: string }[];
+  detractors: { id: string; score: number; respondent: string | null; respondedAt: string }[];
+  plannedVisits: { id: string; kind: string; day: string; contactName: string | null }[];
+  renewals: {
+    id: string;
+    dueDate: string;
+    status: string;
+    arr: number;
+    termsClear: boolean | null;
+    valueReportSent: boolean;
+  }[];
+}
+
+export const RULE_IDS = [
+  "contact_overdue",
+  "usage_drop",
+  "health_drop",
+  "quadrant_down",
+  "grade_red",
+  "stakeholder_left",
+  "onboarding_behind",
+  "feedback_open",
+  "promise_overdue",
+  "nps_detractor",
+  "visit_prep",
+  "renewal_reminder",
+  "renewal_passed",
+] as const;
+export type RuleId = (typeof RULE_IDS)[number];
+
+export type NudgeAction =
+  | { kind: "log"; interaction: "visit" | "call" }
+  | { kind: "brief" }
+  | { kind: "snooze"; days: number }
+  | { kind: "done" };
+
+/** One thing a member should do something about, and why. */
+export interface Nudge {
+  rule: RuleId;
+  accountId: string;
+  accountName: string;
+  /** Who it is for (the account owner). */
+  memberId: string;
+  /** Message catalogue key and its numbers. */
+  messageKey: string;
+  params: Record<string, string | number>;
+  /** What triggered it: a done or snoozed nudge stays silent until this changes. */
+  fingerprint: string;
+  /** 1 most urgent .. 3; with ARR it orders the daily batch. */
+  priority: 1 | 2 | 3;
+  arr: number;
+  actions: NudgeAction[];
+}
+
+export interface RuleContext {
+  day: string;
+  config: ProactiveConfig;
+}
+
+export type Rule = (facts: RuleFacts, ctx: RuleContext) => Nudge[];

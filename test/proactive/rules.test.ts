@@ -1,0 +1,270 @@
+import { describe, expect, it } from "vitest";
+import { addDays } from "../../src/domain/dates.js";
+import { composeNudges, nudgeButtons } from "../../src/proactive/compose.js";
+import { PROACTIVE_DEFAULTS, resolveProactiveConfig } from "../../src/proactive/config.js";
+import { outsideQuietHours } from "../../src/proactive/jobs.js";
+import { evaluateRules, RULES } from "../../src/proactive/rules/index.js";
+import type { DayScore, RuleFacts, RuleId } from "../../src/proactive/rules/types.js";
+import { capNudges, filterNudges, type NudgeStateRow, nudgeKey, parseNudgeKey } from "../../src/proactive/state.js";
+
+const DAY = "2026-11-23";
+const ctx = { day: DAY, config: PROACTIVE_DEFAULTS };
+
+function facts(over: Partial<RuleFacts> = {}): RuleFacts {
+  return {
+    id: "acc1",
+    name: "Acme",
+    tier: "key",
+    stage: "steady",
+    arr: 100_000,
+    currency: "USD",
+    ownerId: "m1",
+    teamId: "t1",
+    goLiveDate: null,
+    seats: 100,
+    scores: [],
+    usage: { baseline: 50, recentMax: 52, recentAvg: 49, recentDays: 7, activation: 0.9 },
+    lastContact: addDays(DAY, -3),
+    stakeholdersLeft: [],
+    decisionMaker: { name: "Dana", attitude: "supporter", lastContact: addDays(DAY, -10) },
+    openFeedback: [],
+    overduePromises: [],
+    openPromises: 0,
+    overdueMilestones: [],
+    detractors: [],
+    plannedVisits: [],
+    renewals: [],
+    ...over,
+  };
+}
+
+const score = (daysAgo: number, s: number, grade: DayScore["grade"], u = 1, v = 1): DayScore => ({
+  day: addDays(DAY, -daysAgo),
+  score: s,
+  grade,
+  usageLevel: u as 0 | 1 | 2,
+  valueLevel: v as 0 | 1 | 2,
+});
+
+const fired = (rule: RuleId, f: RuleFacts, c = ctx) => RULES[rule](f, c);
+
+describe("nudge rules on crafted accounts", () => {
+  it("a healthy, recently contacted account triggers nothing", () => {
+    expect(
+      evaluateRules([facts({ scores: [score(7, 80, "green"), score(1, 81, "green"), score(0, 82, "green")] })], ctx),
+    ).toEqual([]);
+  });
+
+  it("contact cadence: overdue by tier, silent within cadence and for long-tail", () => {
+    expect(fired("contact_overdue", facts({ tier: "key", lastContact: addDays(DAY, -31) }))).toHaveLength(1);
+    expect(fired("contact_overdue", facts({ tier: "key", lastContact: addDays(DAY, -30) }))).toEqual([]);
+    expect(
+      fired("contact_overdue", facts({ tier: "strategic", lastContact: addDays(DAY, -15) }))[0]?.params,
+    ).toMatchObject({
+      days: 15,
+      cadence: 14,
+    });
+    expect(fired("contact_overdue", facts({ tier: "standard", lastContact: addDays(DAY, -60) }))).toEqual([]);
+    expect(fired("contact_overdue", facts({ tier: "long_tail", lastContact: null }))).toEqual([]);
+    const custom = {
+      day: DAY,
+      config: resolveProactiveConfig({ cadenceDays: { strategic: 7, key: 10, standard: 20, long_tail: 40 } }),
+    };
+    expect(fired("contact_overdue", facts({ tier: "long_tail", lastContact: addDays(DAY, -41) }), custom)).toHaveLength(
+      1,
+    );
+  });
+
+  it("an account with no owner produces no nudge (nobody to tell)", () => {
+    expect(fired("contact_overdue", facts({ ownerId: null, lastContact: null }))).toEqual([]);
+  });
+
+  it("usage drop: fires when every day of the week is >= 25% below baseline, not on a one-day dip", () => {
+    const drop = facts({ usage: { baseline: 100, recentMax: 70, recentAvg: 60, recentDays: 7, activation: 0.9 } });
+    expect(fired("usage_drop", drop)[0]?.params).toMatchObject({ pct: 40 });
+    const dip = facts({ usage: { baseline: 100, recentMax: 95, recentAvg: 70, recentDays: 7, activation: 0.9 } });
+    expect(fired("usage_drop", dip)).toEqual([]);
+    const thin = facts({ usage: { baseline: 100, recentMax: 50, recentAvg: 50, recentDays: 2, activation: 0.9 } });
+    expect(fired("usage_drop", thin)).toEqual([]);
+  });
+
+  it("health drop >= 15 points in 7 days fires; 14 does not", () => {
+    expect(fired("health_drop", facts({ scores: [score(7, 80, "green"), score(0, 65, "yellow")] }))).toHaveLength(1);
+    expect(fired("health_drop", facts({ scores: [score(7, 80, "green"), score(0, 66, "yellow")] }))).toEqual([]);
+  });
+
+  it("quadrant move down and grade turned red fire on the day they happen only", () => {
+    const down = facts({ scores: [score(1, 60, "yellow", 2, 1), score(0, 58, "yellow", 1, 1)] });
+    expect(fired("quadrant_down", down)).toHaveLength(1);
+    const up = facts({ scores: [score(1, 60, "yellow", 1, 1), score(0, 62, "yellow", 2, 1)] });
+    expect(fired("quadrant_down", up)).toEqual([]);
+    expect(fired("grade_red", facts({ scores: [score(1, 52, "yellow"), score(0, 48, "red")] }))).toHaveLength(1);
+    expect(fired("grade_red", facts({ scores: [score(1, 45, "red"), score(0, 44, "red")] }))).toEqual([]);
+  });
+
+  it("champion or decision maker left within 30 days", () => {
+    const f = facts({ stakeholdersLeft: [{ name: "Li Wei", role: "champion", leftAt: addDays(DAY, -12) }] });
+    expect(fired("stakeholder_left", f)[0]).toMatchObject({
+      messageKey: "nudge.champion_left",
+      params: { name: "Li Wei", days: 12 },
+    });
+    const old = facts({ stakeholdersLeft: [{ name: "Li Wei", role: "decision_maker", leftAt: addDays(DAY, -45) }] });
+    expect(fired("stakeholder_left", old)).toEqual([]);
+  });
+
+  it("onboarding behind the day-30/60/90 activation expectations or with overdue milestones", () => {
+    const behind = facts({ goLiveDate: addDays(DAY, -62), usage: { ...facts().usage, activation: 0.4 } });
+    expect(fired("onboarding_behind", behind)[0]?.params).toMatchObject({
+      checkpoint: 60,
+      activation: 40,
+      expected: 60,
+    });
+    const onTrack = facts({ goLiveDate: addDays(DAY, -62), usage: { ...facts().usage, activation: 0.7 } });
+    expect(fired("onboarding_behind", onTrack)).toEqual([]);
+    const late = facts({
+      goLiveDate: addDays(DAY, -10),
+      overdueMilestones: [{ id: "ms1", title: "SSO live", dueDate: addDays(DAY, -2) }],
+    });
+    expect(fired("onboarding_behind", late)[0]?.messageKey).toBe("nudge.onboarding_milestones");
+    expect(
+      fired(
+        "onboarding_behind",
+        facts({ goLiveDate: addDays(DAY, -200), usage: { ...facts().usage, activation: 0.1 } }),
+      ),
+    ).toEqual([]);
+  });
+
+  it("feedback open > 30 days, promise overdue, NPS detractor", () => {
+    const fb = facts({
+      openFeedback: [
+        { id: "f1", title: "Export", raisedAt: addDays(DAY, -31) },
+        { id: "f2", title: "New", raisedAt: addDays(DAY, -5) },
+      ],
+    });
+    expect(fired("feedback_open", fb)[0]?.params).toMatchObject({ count: 1, days: 31 });
+    expect(
+      fired("feedback_open", facts({ openFeedback: [{ id: "f2", title: "New", raisedAt: addDays(DAY, -30) }] })),
+    ).toEqual([]);
+    expect(
+      fired("promise_overdue", facts({ overduePromises: [{ id: "p1", title: "API", dueDate: addDays(DAY, -3) }] })),
+    ).toHaveLength(1);
+    const nps = facts({ detractors: [{ id: "s1", score: 4, respondent: "Bo", respondedAt: addDays(DAY, -2) }] });
+    expect(fired("nps_detractor", nps)[0]?.params).toMatchObject({ score: 4 });
+    const passive = facts({ detractors: [{ id: "s1", score: 7, respondent: "Bo", respondedAt: addDays(DAY, -2) }] });
+    expect(fired("nps_detractor", passive)).toEqual([]);
+    const stale = facts({ detractors: [{ id: "s1", score: 3, respondent: "Bo", respondedAt: addDays(DAY, -40) }] });
+    expect(fired("nps_detractor", stale)).toEqual([]);
+  });
+
+  it("visit-prep brief: the morning of the visit, or the evening before when configured", () => {
+    const f = facts({ plannedVisits: [{ id: "v1", kind: "visit", day: addDays(DAY, 1), contactName: "Dana" }] });
+    expect(fired("visit_prep", f)).toEqual([]);
+    const evening = { day: DAY, config: resolveProactiveConfig({ briefTiming: "evening" }) };
+    expect(fired("visit_prep", f, evening)[0]?.messageKey).toBe("nudge.visit_tomorrow");
+    const today = facts({ plannedVisits: [{ id: "v1", kind: "qbr", day: DAY, contactName: "Dana" }] });
+    expect(fired("visit_prep", today)[0]?.fingerprint).toBe("visit:v1");
+  });
+
+  it("renewal reminders at the tier's checkpoints with readiness gaps; a passed date with no outcome", () => {
+    const renewal = (days: number) => ({
+      id: "r1",
+      dueDate: addDays(DAY, days),
+      status: "upcoming",
+      arr: 100_000,
+      termsClear: null,
+      valueReportSent: false,
+    });
+    const at60 = fired("renewal_reminder", facts({ renewals: [renewal(60)] }))[0];
+    expect(at60?.fingerprint).toBe("r1:60");
+    expect(String(at60?.params.gaps)).toContain("terms");
+    expect(String(at60?.params.gaps)).toContain("value_report");
+    expect(fired("renewal_reminder", facts({ tier: "key", renewals: [renewal(100)] }))).toEqual([]);
+    expect(fired("renewal_reminder", facts({ tier: "strategic", renewals: [renewal(100)] }))[0]?.fingerprint).toBe(
+      "r1:120",
+    );
+    expect(fired("renewal_reminder", facts({ renewals: [{ ...renewal(20), status: "renewed" }] }))).toEqual([]);
+    expect(fired("renewal_passed", facts({ renewals: [renewal(-3)] }))[0]?.params).toMatchObject({ days: 3 });
+    expect(fired("renewal_passed", facts({ renewals: [renewal(0)] }))).toEqual([]);
+  });
+});
+
+describe("noise limits", () => {
+  const now = new Date(`${DAY}T08:00:00Z`);
+  const n = fired("contact_overdue", facts({ lastContact: addDays(DAY, -40) }))[0]!;
+  const state = (s: Partial<NudgeStateRow>): NudgeStateRow => ({
+    memberId: "m1",
+    accountId: "acc1",
+    rule: "contact_overdue",
+    fingerprint: n.fingerprint,
+    state: "sent",
+    until: null,
+    lastSentAt: null,
+    ...s,
+  });
+  const run = (states: NudgeStateRow[], snoozes: { memberId: string; accountId: string; until: Date }[] = []) =>
+    filterNudges([n], { states, snoozes, now, config: PROACTIVE_DEFAULTS });
+
+  it("a done nudge stays silent until its fingerprint changes", () => {
+    expect(run([state({ state: "done" })]).due).toEqual([]);
+    expect(run([state({ state: "done", fingerprint: "last:2026-01-01" })]).due).toHaveLength(1);
+  });
+
+  it("a snoozed nudge is silent until the snooze ends", () => {
+    expect(run([state({ state: "snoozed", until: new Date(now.getTime() + 86_400_000) })]).silenced[0]?.why).toBe(
+      "snoozed",
+    );
+    expect(run([state({ state: "snoozed", until: new Date(now.getTime() - 1) })]).due).toHaveLength(1);
+  });
+
+  it("an account snooze silences the account's nudges for that member only", () => {
+    const until = new Date(now.getTime() + 7 * 86_400_000);
+    expect(run([], [{ memberId: "m1", accountId: "acc1", until }]).silenced[0]?.why).toBe("account_snoozed");
+    expect(run([], [{ memberId: "m2", accountId: "acc1", until }]).due).toHaveLength(1);
+  });
+
+  it("the same nudge is not repeated within its cool-down", () => {
+    expect(run([state({ lastSentAt: new Date(now.getTime() - 2 * 86_400_000) })]).silenced[0]?.why).toBe("cool_down");
+    expect(run([state({ lastSentAt: new Date(now.getTime() - 8 * 86_400_000) })]).due).toHaveLength(1);
+  });
+
+  it("the daily cap shows the most urgent and summarises the rest in one line", () => {
+    const many = Array.from(
+      { length: 9 },
+      (_, i) =>
+        fired(
+          "contact_overdue",
+          facts({ id: `a${i}`, name: `Acct ${i}`, arr: i * 1000, lastContact: addDays(DAY, -40) }),
+        )[0]!,
+    );
+    const { shown, overflow } = capNudges(many, 6);
+    expect(shown).toHaveLength(6);
+    expect(shown[0]?.accountName).toBe("Acct 8"); // highest ARR first at equal priority
+    const reply = composeNudges("en", "Alice", shown, overflow);
+    const lines = reply.blocks.filter((b) => b.type === "context");
+    expect(lines).toHaveLength(1);
+    expect(JSON.stringify(lines[0])).toContain("3 more");
+  });
+
+  it("quiet hours hold a message until they end, in the member's time zone", () => {
+    // 22:00 in Shanghai (UTC+8) with quiet hours 20-7: held until 07:00 local = 23:00 UTC.
+    const late = new Date("2026-11-23T14:00:00Z");
+    expect(outsideQuietHours(late, "Asia/Shanghai", 20, 7).toISOString()).toBe("2026-11-23T23:00:00.000Z");
+    const morning = new Date("2026-11-23T01:00:00Z"); // 09:00 Shanghai
+    expect(outsideQuietHours(morning, "Asia/Shanghai", 20, 7)).toEqual(morning);
+    expect(outsideQuietHours(late, "UTC", 20, 7)).toEqual(late);
+  });
+
+  it("every nudge offers snooze and done, and done carries a key that round-trips", () => {
+    const buttons = nudgeButtons("zh-CN", n);
+    expect(buttons.map((b) => b.actionId)).toEqual([
+      "tend.log_form",
+      "tend.log_form",
+      "tend.snooze",
+      "tend.nudge_done",
+    ]);
+    const key = JSON.parse(buttons[3]!.value).nudgeKey;
+    expect(key).toBe(nudgeKey(n));
+    expect(parseNudgeKey(key)).toEqual({ accountId: "acc1", rule: "contact_overdue", fingerprint: n.fingerprint });
+    expect(buttons[3]!.text).toBe("完成");
+  });
+});
