@@ -58,6 +58,7 @@ export async function runCli(
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href || process.argv[1]?.endsWith("bin/tend.js")) {
+// `npm run tend -- ...` runs this file directly; `npx tend` goes through bin/tend.js.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   process.exitCode = await runCli(process.argv.slice(2));
 }
