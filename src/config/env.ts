@@ -39,6 +39,7 @@ export const EnvSchema = z
     TEND_TIMEZONE: timezone,
     TEND_LOCALE: z.enum(["en", "zh-CN"]).default("en"),
     TEND_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    TEND_LOG_FORMAT: z.enum(["auto", "json", "pretty"]).default("auto"),
     TEND_DEMO: onOff,
     TEND_PLAYGROUND: onOff,
     TEND_SCHEDULER: onOff,
@@ -103,6 +104,7 @@ export function parseConfig(env: Record<string, string | undefined>) {
     timezone: e.TEND_TIMEZONE,
     locale: e.TEND_LOCALE,
     logLevel: e.TEND_LOG_LEVEL,
+    logFormat: e.TEND_LOG_FORMAT,
     demo: e.TEND_DEMO ?? true,
     scheduler: e.TEND_SCHEDULER ?? true,
     // The browser playground is for trying Tend without a chat platform.

@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/env.js";
-import { createLogger } from "../../src/log.js";
+import { createLogger, prettyLines } from "../../src/log.js";
 import { createService, type Service } from "../../src/service.js";
 import { testDb } from "../support/store.js";
 
@@ -51,5 +51,15 @@ describe("the HTTP service", () => {
     log.info({ config }, "starting");
     expect(lines.join("")).not.toMatch(/xoxb-secret-token|shh-signing/);
     expect(lines.join("")).toMatch(/\[redacted\]/);
+  });
+
+  it("prints readable lines for a person at a terminal, still without secrets", () => {
+    const lines: string[] = [];
+    const log = createLogger("info", prettyLines({ write: (s: string) => lines.push(s) }));
+    const config = parseConfig({ SLACK_BOT_TOKEN: "xoxb-secret-token", SLACK_SIGNING_SECRET: "shh-signing" });
+    log.info({ port: 3000, config }, "Tend is listening");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d INFO Tend is listening {2}port=3000 /);
+    expect(lines[0]).not.toMatch(/xoxb-secret-token|shh-signing/);
   });
 });
