@@ -88,5 +88,8 @@ async function loadDoors(): Promise<MountDoor[]> {
   const doors: MountDoor[] = [];
   // DOORS: each line mounts one surface (ingest API, Slack, Feishu, scheduler, playground).
   doors.push((await import("./proactive/scheduler.js")).mountScheduler);
+  doors.push(async (ctx, http) =>
+    ctx.config.slack ? (await import("./slack/door.js")).mountSlack(ctx, http) : undefined,
+  );
   return doors;
 }

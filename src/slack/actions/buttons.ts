@@ -1,0 +1,102 @@
+import type { App, BlockAction, ButtonAction, webApi } from "@slack/bolt";
+import { handleAction } from "../../commands/index.js";
+import type { Locale } from "../../i18n/locale.js";
+import type { Reply, Tone } from "../../reply/model.js";
+import {
+  parseSlackActionId,
+  renderSlack,
+  renderSlackMessages,
+  SLACK_ACTION_ID_PATTERN,
+} from "../../reply/render-slack.js";
+import { failureText, privateMessage, type SlackDeps, tellPrivately, toastText } from "../deps.js";
+import { classifySlackError } from "../errors.js";
+import { publishHome } from "../events/app-home.js";
+import { slackWho } from "../identity.js";
+import { st } from "../messages.js";
+import { openForm } from "../views/log-interaction.js";
+
+// Every button on our messages and on App Home (run a command, snooze, open the log form, mark a
+// nudge done, share, pick among ambiguous accounts). Ack first; then the core decides, and we show
+// the outcome where the button was: the ephemeral card is replaced, a channel message gets a private
+// answer next to it, App Home is refreshed.
+
+type Respond = (msg: Record<string, unknown>) => Promise<unknown>;
+
+export function registerButtons(app: App, deps: SlackDeps) {
+  app.action<BlockAction<ButtonAction>>(SLACK_ACTION_ID_PATTERN, async ({ ack, body, action, client, respond }) => {
+    await ack();
+    const actionId = parseSlackActionId(action.action_id);
+    if (!actionId) return;
+    const user = body.user.id;
+    const channel = body.channel?.id;
+    const fromHome = body.view?.type === "home";
+    const ephemeral = (body.container as { is_ephemeral?: boolean } | undefined)?.is_ephemeral === true;
+    const answer: Respond | undefined = body.response_url && respond ? (m) => respond(m as never) : undefined;
+    let locale: Locale = deps.ctx.config.locale;
+    try {
+      const who = await slackWho(deps.ctx, client, user, body.team?.id ?? body.user.team_id);
+      locale = who.locale;
+      const outcome = await handleAction(deps.ctx, { identity: who.identity, actionId, value: action.value ?? "" });
+      // The trigger id expires 3 s after the click: open the form before anything else.
+      if (outcome.form) await openForm(client, body.trigger_id, outcome.form, channel);
+      if (outcome.share && outcome.reply && channel) {
+        await share(client, channel, outcome.reply);
+        if (answer && ephemeral) await answer({ replace_original: true, text: `✅ ${st(locale, "shared")}` });
+      } else if (outcome.reply) {
+        await show(deps, client, { user, channel, fromHome, ephemeral, answer }, outcome.reply, locale);
+      }
+      if (outcome.toast) await toast(deps, client, { user, channel, fromHome, answer }, outcome.toast);
+      else if (fromHome && !outcome.form && !outcome.reply) await publishHome(deps, client, user, body.team?.id);
+    } catch (err) {
+      deps.ctx.log.warn({ err, actionId }, "slack: button failed");
+      const text = `⚠️ ${failureText(err, locale)}`;
+      // response_url is not a Web API call, so it still works when the Web API is rate-limiting us.
+      if (answer) await answer({ response_type: "ephemeral", replace_original: false, text }).catch(() => {});
+      else await tellPrivately(deps, client, { user, channel }, text);
+    }
+  });
+}
+
+/** Posts a reply in the channel for everyone (split over several messages when long). */
+async function share(client: webApi.WebClient, channel: string, reply: Reply) {
+  for (const msg of renderSlackMessages(reply))
+    await client.chat.postMessage({ channel, text: msg.text, blocks: msg.blocks as never, unfurl_links: false });
+}
+
+interface Where {
+  user: string;
+  channel: string | undefined;
+  fromHome: boolean;
+  ephemeral?: boolean;
+  answer: Respond | undefined;
+}
+
+async function show(deps: SlackDeps, client: webApi.WebClient, where: Where, reply: Reply, locale: Locale) {
+  const msg = privateMessage(reply, locale);
+  if (where.answer) {
+    // Replacing is only right for our own private card; a shared message stays as everyone saw it.
+    await where.answer({ ...msg, response_type: "ephemeral", replace_original: where.ephemeral === true });
+    return;
+  }
+  // App Home has no response_url: the answer goes to our direct messages with the user.
+  const dm = renderSlack(reply, locale);
+  try {
+    await client.chat.postMessage({ channel: where.user, text: dm.text, blocks: dm.blocks as never });
+  } catch (err) {
+    if (classifySlackError(err).kind === "rate_limited") throw err;
+    deps.ctx.log.warn({ err }, "slack: could not answer a Home button in DM");
+  }
+}
+
+async function toast(deps: SlackDeps, client: webApi.WebClient, where: Where, toast: { text: string; tone?: Tone }) {
+  const text = toastText(toast);
+  if (where.fromHome) {
+    await publishHome(deps, client, where.user, undefined, text);
+    return;
+  }
+  if (where.answer) {
+    await where.answer({ response_type: "ephemeral", replace_original: false, text });
+    return;
+  }
+  await tellPrivately(deps, client, { user: where.user, channel: where.channel }, text);
+}

@@ -1,0 +1,144 @@
+import { App, HTTPReceiver, webApi } from "@slack/bolt";
+import type { AppContext } from "../context.js";
+import { registerButtons } from "./actions/buttons.js";
+import { boltLogger, type SlackConfig, slackClientOptions } from "./client.js";
+import { registerTendCommand } from "./commands/tend.js";
+import { Deduper, deliveryId } from "./dedupe.js";
+import { SLACK_TIMING, type SlackDeps } from "./deps.js";
+import { registerAppHome } from "./events/app-home.js";
+import { st } from "./messages.js";
+import { registerLogInteractionView } from "./views/log-interaction.js";
+
+// The Bolt app: global middleware (in-flight tracking, workspace allow-list, retry dedupe) and the
+// listeners, one register function per kind. HTTP mode hands verified requests to Bolt's own
+// HTTPReceiver (see door.ts); Socket Mode uses Bolt's SocketModeReceiver.
+
+export const SLACK_EVENTS_PATH = "/slack/events";
+
+export interface SlackApp {
+  app: App;
+  mode: "http" | "socket";
+  /** HTTP mode only: Bolt's receiver; door.ts feeds it requests whose signature we checked. */
+  receiver: HTTPReceiver | undefined;
+  /** Resolves when no listener is running (bounded by `maxMs`). */
+  idle(maxMs?: number): Promise<void>;
+}
+
+export interface SlackAppOptions {
+  ackBudgetMs?: number;
+}
+
+type AnyArgs = {
+  body: Record<string, unknown>;
+  context: { teamId?: string };
+  next: () => Promise<void>;
+  ack?: (r?: unknown) => Promise<void>;
+};
+
+export function createSlackApp(ctx: AppContext, opts: SlackAppOptions = {}): SlackApp {
+  const cfg = ctx.config.slack as SlackConfig;
+  const log = ctx.log.child({ door: "slack" });
+  const clientOptions = slackClientOptions(cfg, ctx.log);
+  const logger = boltLogger(ctx.log);
+
+  // Bot identity (auth.test) fetched once, on first use, and fetched again if that failed.
+  const authClient = new webApi.WebClient(cfg.botToken, clientOptions);
+  let bot: Promise<{ botUserId?: string; botId?: string }> | undefined;
+  const authorize = async () => {
+    bot ??= authClient.auth.test().then((r) => ({
+      ...(r.user_id ? { botUserId: r.user_id } : {}),
+      ...(r.bot_id ? { botId: r.bot_id } : {}),
+    }));
+    try {
+      return { botToken: cfg.botToken, ...(await bot) };
+    } catch (err) {
+      bot = undefined;
+      throw err;
+    }
+  };
+
+  const socket = Boolean(cfg.appToken);
+  const receiver = socket
+    ? undefined
+    : new HTTPReceiver({
+        // We verify signatures ourselves (injectable clock) before Bolt sees the request.
+        signingSecret: cfg.signingSecret ?? "",
+        signatureVerification: false,
+        endpoints: SLACK_EVENTS_PATH,
+        logger,
+        unhandledRequestTimeoutMillis: SLACK_TIMING.ackDeadlineMs + 1,
+      });
+  const app = new App({
+    ...(socket ? { socketMode: true, appToken: cfg.appToken as string } : { receiver: receiver as HTTPReceiver }),
+    authorize,
+    logger,
+    clientOptions,
+    convoStore: false,
+  });
+
+  const inflight = new Set<Promise<void>>();
+  app.use(async (args) => {
+    const p = (args as unknown as AnyArgs).next();
+    inflight.add(p);
+    try {
+      await p;
+    } finally {
+      inflight.delete(p);
+    }
+  });
+
+  // Other workspaces: refused before anything is read or written.
+  app.use(async (raw) => {
+    const args = raw as unknown as AnyArgs;
+    const team = args.context.teamId ?? teamOf(args.body);
+    if (cfg.teamIds.length === 0 || (team && cfg.teamIds.includes(team))) return args.next();
+    log.warn({ team }, "slack: request from a workspace not in SLACK_TEAM_IDS refused");
+    if (args.ack)
+      await (args.body.command
+        ? args.ack({ response_type: "ephemeral", text: st(ctx.config.locale, "workspace_refused") })
+        : args.ack());
+  });
+
+  // Deliveries Slack repeats (retries, a second replica) do their work once.
+  const dedupe = new Deduper(ctx.db, ctx.now);
+  app.use(async (raw) => {
+    const args = raw as unknown as AnyArgs;
+    const id = deliveryId(args.body);
+    if (id && !(await dedupe.claim(id))) {
+      log.info({ id }, "slack: repeated delivery ignored");
+      if (args.ack) await args.ack();
+      return;
+    }
+    await args.next();
+  });
+
+  const deps: SlackDeps = { ctx, dedupe, ackBudgetMs: opts.ackBudgetMs ?? SLACK_TIMING.ackBudgetMs };
+  registerTendCommand(app, deps);
+  registerButtons(app, deps);
+  registerLogInteractionView(app, deps);
+  registerAppHome(app, deps);
+  app.error(async (err) => {
+    log.error({ err }, "slack: listener failed");
+  });
+
+  return {
+    app,
+    mode: socket ? "socket" : "http",
+    receiver,
+    async idle(maxMs = 10_000) {
+      let late = false;
+      const deadline = new Promise<void>((r) => setTimeout(r, maxMs).unref()).then(() => {
+        late = true;
+      });
+      while (inflight.size > 0 && !late) await Promise.race([Promise.allSettled([...inflight]), deadline]);
+    },
+  };
+}
+
+function teamOf(body: Record<string, unknown>): string | undefined {
+  if (typeof body.team_id === "string") return body.team_id;
+  const team = body.team as { id?: string } | null | undefined;
+  if (team?.id) return team.id;
+  const user = body.user as { team_id?: string } | undefined;
+  return user?.team_id;
+}

@@ -1,0 +1,60 @@
+import type { App } from "@slack/bolt";
+import { handleCommand } from "../../commands/index.js";
+import { t } from "../../commands/messages.js";
+import { parseCommand } from "../../commands/parse.js";
+import type { Locale } from "../../i18n/locale.js";
+import type { Reply } from "../../reply/model.js";
+import { failureText, privateMessage, type SlackDeps, withinBudget } from "../deps.js";
+import { slackWho } from "../identity.js";
+
+// /tend <text>: the conversation core's answer, privately. Answered inside the ack when ready within
+// the budget (one round trip, nothing to rate-limit); otherwise acked empty at once and answered
+// through response_url, which needs no Web API call either.
+
+/** Answers about many accounts (lists, metrics) get a "share to channel" button here. */
+const SHAREABLE = new Set(["renewals", "risk", "metrics"]);
+
+export function withShareButton(reply: Reply, text: string, locale: Locale): Reply {
+  if (reply.error) return reply;
+  const parsed = parseCommand(text);
+  if (!parsed.ok || !SHAREABLE.has(parsed.command.kind)) return reply;
+  if (reply.blocks.some((b) => b.type === "buttons" && b.buttons.some((x) => x.actionId === "tend.share")))
+    return reply;
+  return {
+    ...reply,
+    blocks: [
+      ...reply.blocks,
+      { type: "buttons", buttons: [{ text: t(locale, "button.share"), actionId: "tend.share", value: text.trim() }] },
+    ],
+  };
+}
+
+export function registerTendCommand(app: App, deps: SlackDeps) {
+  // Any command starting /tend (a workspace may install it as /tend-staging).
+  app.command(/^\/tend/, async ({ command, ack, respond, client }) => {
+    const work = (async () => {
+      let locale = deps.ctx.config.locale;
+      try {
+        const who = await slackWho(deps.ctx, client, command.user_id, command.team_id);
+        locale = who.locale;
+        const reply = await handleCommand(deps.ctx, { identity: who.identity, text: command.text ?? "" });
+        return privateMessage(withShareButton(reply, command.text ?? "", who.locale), who.locale);
+      } catch (err) {
+        deps.ctx.log.warn({ err }, "slack: /tend failed");
+        return { response_type: "ephemeral" as const, text: failureText(err, locale), blocks: [] };
+      }
+    })();
+    const ready = await withinBudget(work, deps.ackBudgetMs);
+    if (ready) {
+      await ack(ready);
+      return;
+    }
+    await ack();
+    const late = await work;
+    try {
+      await respond({ ...late, response_type: "ephemeral" });
+    } catch (err) {
+      deps.ctx.log.error({ err }, "slack: response_url post failed; the answer to /tend was lost");
+    }
+  });
+}

@@ -1,0 +1,85 @@
+import type { webApi } from "@slack/bolt";
+import type { AppContext } from "../context.js";
+import type { Locale } from "../i18n/locale.js";
+import type { Reply, Tone } from "../reply/model.js";
+import { renderSlack, type SlackMessage } from "../reply/render-slack.js";
+import type { Deduper } from "./dedupe.js";
+import { classifySlackError } from "./errors.js";
+import { SlackBusyError } from "./identity.js";
+import { st } from "./messages.js";
+
+// What every Slack listener receives (handlers take their deps as arguments, no globals).
+
+export const SLACK_TIMING = {
+  /** Slack drops a request not acknowledged within 3 s; we answer in the ack only if ready by then. */
+  ackDeadlineMs: 3_000,
+  /** How long a command or modal submission may think before we ack and answer later. */
+  ackBudgetMs: 2_500,
+} as const;
+
+export interface SlackDeps {
+  ctx: AppContext;
+  dedupe: Deduper;
+  /** See SLACK_TIMING.ackBudgetMs; tests set 0 to take the "answer later" path deterministically. */
+  ackBudgetMs: number;
+}
+
+/**
+ * Races `work` against the ack budget: its value when ready in time, else undefined (the work keeps
+ * running). A budget of 0 always answers "later" since real work needs at least one I/O round.
+ */
+export async function withinBudget<T>(work: Promise<T>, budgetMs: number): Promise<T | undefined> {
+  if (budgetMs <= 0) return Promise.race([work, Promise.resolve(undefined)]);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((r) => {
+    timer = setTimeout(() => r(undefined), budgetMs);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const TONE_MARK: Record<Tone, string> = { good: "✅", warning: "⚠️", danger: "❗", neutral: "" };
+
+export function toastText(toast: { text: string; tone?: Tone }): string {
+  const mark = TONE_MARK[toast.tone ?? "neutral"];
+  return mark ? `${mark} ${toast.text}` : toast.text;
+}
+
+/** A reply as the user's private message (chat surfaces default to ephemeral). */
+export function privateMessage(reply: Reply, locale: Locale): SlackMessage {
+  return renderSlack({ ...reply, visibility: reply.visibility ?? "ephemeral" }, locale);
+}
+
+/** A short text for a failure on an interactive path (what the user is told). */
+export function failureText(err: unknown, locale: Locale): string {
+  if (err instanceof SlackBusyError) return st(locale, "rate_limited", { seconds: Math.ceil(err.retryAfterMs / 1000) });
+  const f = classifySlackError(err);
+  if (f.kind === "rate_limited") return st(locale, "rate_limited", { seconds: Math.ceil(f.retryAfterMs / 1000) });
+  if (f.error === "not_in_channel" || f.error === "channel_not_found") return st(locale, "not_in_channel");
+  return st(locale, "slack_failed", { error: f.error });
+}
+
+/** Tells a user something privately where they are: in the channel if we can, else in our DM. */
+export async function tellPrivately(
+  deps: SlackDeps,
+  client: webApi.WebClient,
+  where: { user: string; channel?: string | undefined },
+  text: string,
+): Promise<void> {
+  try {
+    if (where.channel) {
+      await client.chat.postEphemeral({ channel: where.channel, user: where.user, text });
+      return;
+    }
+  } catch (err) {
+    deps.ctx.log.debug({ err }, "slack: ephemeral failed, falling back to a direct message");
+  }
+  try {
+    await client.chat.postMessage({ channel: where.user, text });
+  } catch (err) {
+    deps.ctx.log.warn({ err, user: where.user }, "slack: could not tell the user");
+  }
+}

@@ -1,0 +1,79 @@
+import type { IncomingMessage } from "node:http";
+import type { AppContext } from "../context.js";
+import { type HttpApp, readBody, sendJson } from "../http/server.js";
+import type { Door, MountDoor } from "../service.js";
+import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp, type SlackAppOptions } from "./app.js";
+import { header, SLACK_SIGNATURE, verifySlackRequest } from "./verify.js";
+
+// The Slack door. HTTP mode: POST /slack/events on the service's own server; we check the signature
+// (and refuse with 401 before anything else happens), then hand the request to Bolt's HTTPReceiver.
+// Socket Mode (SLACK_APP_TOKEN set): Bolt opens the WebSocket when the service starts.
+
+/** Slack's payloads are small; anything near this is not from Slack. */
+export const SLACK_BODY_LIMIT = 1_000_000;
+
+export const mountSlack: MountDoor = (ctx, http) => mountSlackWith(ctx, http);
+
+export async function mountSlackWith(
+  ctx: AppContext,
+  http: HttpApp,
+  opts: SlackAppOptions = {},
+): Promise<(Door & { slack: SlackApp }) | undefined> {
+  const cfg = ctx.config.slack;
+  if (!cfg) return undefined;
+  const slack = createSlackApp(ctx, opts);
+  if (slack.mode === "socket") {
+    ctx.log.info("slack: Socket Mode (SLACK_APP_TOKEN set)");
+    return {
+      name: "slack (socket mode)",
+      slack,
+      async start() {
+        await slack.app.start();
+      },
+      async stop() {
+        await slack.app.stop();
+        await slack.idle();
+      },
+    };
+  }
+  const receiver = slack.receiver;
+  const secret = cfg.signingSecret;
+  if (!receiver || !secret) throw new Error("slack: HTTP mode needs SLACK_SIGNING_SECRET");
+  http.route("POST", SLACK_EVENTS_PATH, async (req, res) => {
+    const raw = await readBody(req, SLACK_BODY_LIMIT);
+    const verdict = verifySlackRequest({
+      signingSecret: secret,
+      timestamp: header(req.headers, SLACK_SIGNATURE.timestampHeader),
+      signature: header(req.headers, SLACK_SIGNATURE.signatureHeader),
+      rawBody: raw,
+      now: ctx.now(),
+    });
+    if (!verdict.ok) {
+      if (isSslCheck(req, raw)) {
+        // Slack's certificate check carries no work; answer it and nothing else.
+        res.writeHead(200);
+        res.end();
+        return;
+      }
+      ctx.log.warn({ reason: verdict.reason }, "slack: request with a bad signature refused");
+      sendJson(res, 401, { error: "invalid signature" });
+      return;
+    }
+    // Bolt reads `rawBody` when present instead of the (already consumed) stream.
+    Object.assign(req, { rawBody: raw });
+    receiver.requestListener(req, res);
+  });
+  return {
+    name: "slack",
+    slack,
+    async stop() {
+      // The HTTP server has finished its requests; let listeners still answering via response_url end.
+      await slack.idle();
+    },
+  };
+}
+
+function isSslCheck(req: IncomingMessage, raw: Buffer): boolean {
+  if (req.headers["content-type"] !== "application/x-www-form-urlencoded") return false;
+  return new URLSearchParams(raw.toString("utf8")).get("ssl_check") === "1";
+}

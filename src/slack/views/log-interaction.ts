@@ -1,0 +1,86 @@
+import type { App, webApi } from "@slack/bolt";
+import { z } from "zod";
+import { handleForm } from "../../commands/index.js";
+import type { Form, FormOutcome } from "../../reply/model.js";
+import { BLOCK_KIT_LIMITS, renderSlackModal, slackModalValues } from "../../reply/render-slack.js";
+import { failureText, type SlackDeps, tellPrivately, toastText, withinBudget } from "../deps.js";
+import { publishHome } from "../events/app-home.js";
+import { slackWho } from "../identity.js";
+import { st } from "../messages.js";
+
+// The log-a-visit/call modal: opened from a button (views.open), submitted here. Field errors go back
+// in the ack (response_action "errors") so the modal stays open with the message under the field;
+// a saved interaction closes it and the user gets the core's confirmation where they clicked.
+
+/** What we carry in private_metadata: the core's opaque value and where the button was. */
+const Meta = z.object({ p: z.string(), c: z.string().optional() });
+
+export async function openForm(
+  client: webApi.WebClient,
+  triggerId: string,
+  form: Form,
+  channel: string | undefined,
+): Promise<void> {
+  const view = renderSlackModal(form);
+  const meta = JSON.stringify({ p: form.privateValue, ...(channel ? { c: channel } : {}) });
+  // The core's value is tiny (an account id); drop the channel before ever truncating it.
+  view.private_metadata =
+    meta.length <= BLOCK_KIT_LIMITS.privateMetadata ? meta : JSON.stringify({ p: form.privateValue });
+  await client.views.open({ trigger_id: triggerId, view: view as never });
+}
+
+export function registerLogInteractionView(app: App, deps: SlackDeps) {
+  app.view("tend.log_interaction", async ({ ack, body, view, client }) => {
+    const user = body.user.id;
+    const meta = Meta.safeParse(safeJson(view.private_metadata));
+    if (!meta.success) {
+      await ack({
+        response_action: "errors",
+        errors: { [view.blocks[0]?.block_id ?? "date"]: st(deps.ctx.config.locale, "stale_form") },
+      });
+      return;
+    }
+    const channel = meta.data.c;
+    let locale = deps.ctx.config.locale;
+    const work = (async (): Promise<FormOutcome> => {
+      try {
+        const who = await slackWho(deps.ctx, client, user, body.team?.id ?? body.user.team_id);
+        locale = who.locale;
+        return await handleForm(deps.ctx, {
+          identity: who.identity,
+          formId: "tend.log_interaction",
+          privateValue: meta.data.p,
+          values: slackModalValues(view.state.values as never),
+        });
+      } catch (err) {
+        deps.ctx.log.warn({ err }, "slack: modal submission failed");
+        return { toast: { text: failureText(err, locale), tone: "warning" } };
+      }
+    })();
+    const ready = await withinBudget(work, deps.ackBudgetMs);
+    if (ready?.errors) {
+      await ack({ response_action: "errors", errors: ready.errors });
+      return;
+    }
+    await ack();
+    const outcome = ready ?? (await work);
+    if (outcome.errors) {
+      // Too slow to keep the modal open: say what was wrong instead (nothing was saved).
+      const lines = Object.values(outcome.errors).join("\n");
+      await tellPrivately(deps, client, { user, channel }, `⚠️ ${lines}`);
+      return;
+    }
+    if (!outcome.toast) return;
+    const text = toastText(outcome.toast);
+    if (channel) await tellPrivately(deps, client, { user, channel }, text);
+    else await publishHome(deps, client, user, body.team?.id, text);
+  });
+}
+
+function safeJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+}

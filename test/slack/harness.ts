@@ -1,0 +1,153 @@
+import type { AddressInfo } from "node:net";
+import { parseConfig } from "../../src/config/env.js";
+import type { AppContext } from "../../src/context.js";
+import { HttpApp } from "../../src/http/server.js";
+import { silentLogger } from "../../src/log.js";
+import { checkBlockKitLimits, type SlackBlock } from "../../src/reply/render-slack.js";
+import type { SlackApp } from "../../src/slack/app.js";
+import { mountSlackWith } from "../../src/slack/door.js";
+import type { Db } from "../../src/store/db.js";
+import { PEOPLE, seedBook } from "../commands/book.js";
+import { type StoreKind, testDb } from "../support/store.js";
+import { type SlackApiStandIn, startSlackApiStandIn } from "./api-stand-in.js";
+import { postSigned, TEST_SIGNING_SECRET } from "./sign.js";
+
+// Tend's own HTTP server with the Slack door mounted (Bolt's HTTPReceiver behind our signature
+// check), the crafted book, and a stand-in Slack Web API. Slack user ids map to the book's people.
+
+export const NOW = new Date("2026-11-23T14:00:00Z");
+
+export const USERS = {
+  cara: "U_CARA",
+  carl: "U_CARL",
+  max: "U_MAX",
+  vic: "U_VIC",
+  lina: "U_LINA",
+  ada: "U_ADA",
+  stranger: "U_STRANGER",
+} as const;
+
+export interface SlackHarness {
+  db: Db;
+  ctx: AppContext;
+  api: SlackApiStandIn;
+  slack: SlackApp;
+  url: string;
+  book: Awaited<ReturnType<typeof seedBook>>;
+  /** Every answer body our endpoint returned (acks), for the Block Kit check. */
+  acks: unknown[];
+  post(
+    body: string,
+    opts?: { contentType?: string; retryNum?: number; secret?: string; now?: Date; tamper?: (b: string) => string },
+  ): Promise<Response>;
+  /** The ack's JSON (or undefined for an empty ack), after the listener has finished. */
+  send(
+    body: string,
+    opts?: { contentType?: string; retryNum?: number },
+  ): Promise<{ status: number; json: Record<string, unknown> | undefined }>;
+  /** Every Block Kit payload Slack would have received, each checked against Slack's limits. */
+  blockKitProblems(): string[];
+  close(): Promise<void>;
+}
+
+export async function startSlackHarness(
+  kind: StoreKind,
+  opts: { env?: Record<string, string>; ackBudgetMs?: number } = {},
+): Promise<SlackHarness> {
+  const api = await startSlackApiStandIn();
+  api.users = {
+    [USERS.cara]: { email: PEOPLE.csm, name: "Cara CSM" },
+    [USERS.carl]: { email: PEOPLE.csm2 },
+    [USERS.max]: { email: PEOPLE.manager },
+    [USERS.vic]: { email: PEOPLE.viewer },
+    [USERS.lina]: { email: PEOPLE.zhCsm, locale: "zh-CN" },
+    [USERS.ada]: { email: PEOPLE.admin },
+    [USERS.stranger]: { email: "stranger@elsewhere.test" },
+  };
+  const db = await testDb(kind);
+  const book = await seedBook(db);
+  const config = parseConfig({
+    PORT: "0",
+    TEND_DEMO: "off",
+    TEND_SCHEDULER: "off",
+    TEND_PLAYGROUND: "off",
+    SLACK_BOT_TOKEN: "xoxb-test",
+    SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+    SLACK_API_URL: api.url,
+    ...opts.env,
+  });
+  const ctx: AppContext = { config, log: silentLogger, db, now: () => NOW };
+  const http = new HttpApp(silentLogger);
+  const door = await mountSlackWith(ctx, http, opts.ackBudgetMs === undefined ? {} : { ackBudgetMs: opts.ackBudgetMs });
+  if (!door) throw new Error("slack door not mounted");
+  const { port } = (await http.listen(0, "127.0.0.1")) as AddressInfo;
+  const url = `http://127.0.0.1:${port}/slack/events`;
+  const acks: unknown[] = [];
+  const h: SlackHarness = {
+    db,
+    ctx,
+    api,
+    slack: door.slack,
+    url,
+    book,
+    acks,
+    post: (body, o = {}) => postSigned(url, body, { now: NOW, ...o }),
+    async send(body, o = {}) {
+      const res = await h.post(body, o);
+      const text = await res.text();
+      await door.slack.idle();
+      const json = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+      if (json) acks.push(json);
+      return { status: res.status, json };
+    },
+    blockKitProblems() {
+      const problems: string[] = [];
+      const check = (where: string, blocks: unknown, maxBlocks?: number) => {
+        if (!Array.isArray(blocks)) return;
+        for (const p of checkBlockKitLimits(blocks as SlackBlock[], maxBlocks ? { maxBlocks } : {}))
+          problems.push(`${where}: ${p}`);
+      };
+      for (const a of acks) check("ack", (a as { blocks?: unknown }).blocks);
+      for (const r of api.responses) check("response_url", r.body.blocks);
+      for (const c of api.calls) {
+        check(c.method, c.body.blocks);
+        const view = c.body.view as { blocks?: unknown } | undefined;
+        if (view) check(`${c.method} view`, view.blocks, 100);
+      }
+      return problems;
+    },
+    async close() {
+      await http.close();
+      await door.stop?.();
+      await api.close();
+      await db.close();
+    },
+  };
+  return h;
+}
+
+/** All texts in a Block Kit payload, flattened (for asserting what the user reads). */
+export function blockText(msg: unknown): string {
+  const out: string[] = [];
+  const walk = (v: unknown) => {
+    if (typeof v === "string") out.push(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === "object")
+      for (const [k, x] of Object.entries(v)) if (k !== "value" && k !== "action_id") walk(x);
+  };
+  walk(msg);
+  return out.join("\n");
+}
+
+/** The buttons (action_id, value) in a Block Kit payload. */
+export function buttonsOf(msg: { blocks?: unknown }): { action_id: string; value: string; text: string }[] {
+  const blocks = (msg.blocks ?? []) as {
+    type: string;
+    elements?: { type: string; action_id: string; value: string; text: { text: string } }[];
+  }[];
+  return blocks
+    .filter((b) => b.type === "actions")
+    .flatMap((b) => b.elements ?? [])
+    .filter((e) => e.type === "button")
+    .map((e) => ({ action_id: e.action_id, value: e.value, text: e.text.text }));
+}
