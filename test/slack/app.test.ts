@@ -1,11 +1,100 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { STORE_KINDS } from "../support/store.js";
 import { blockText, buttonsOf, type SlackHarness, startSlackHarness, USERS } from "./harness.js";
-import { slashCommandBody } from "./sign.js";
+import { eventBody, interactionBody, slashCommandBody, triggerId } from "./sign.js";
+
+// The Slack app end to end: signed requests into Tend's HTTP server, Bolt's HTTPReceiver, the
+// conversation core on a real store, and a stand-in Slack Web API recording what Slack would see.
+
+const card = (json: unknown) => json as { blocks: unknown[] };
+
+function buttonPress(
+  h: SlackHarness,
+  user: string,
+  button: { action_id: string; value: string },
+  where: { ephemeral?: boolean; home?: boolean; channel?: string; responseUrl?: string } = {},
+) {
+  const base = {
+    type: "block_actions",
+    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: "T_TEND" },
+    api_app_id: "A_TEND",
+    token: "legacy-verification-token",
+    trigger_id: triggerId(),
+    team: { id: "T_TEND", domain: "tend-test" },
+    enterprise: null,
+    is_enterprise_install: false,
+    actions: [
+      {
+        type: "button",
+        action_id: button.action_id,
+        block_id: "b1",
+        text: { type: "plain_text", text: "x" },
+        value: button.value,
+        action_ts: "1700000000.100",
+      },
+    ],
+  };
+  if (where.home)
+    return interactionBody({
+      ...base,
+      container: { type: "view", view_id: "V_HOME" },
+      view: { id: "V_HOME", type: "home", team_id: "T_TEND", blocks: [], state: { values: {} } },
+    });
+  const channel = where.channel ?? "C_GENERAL";
+  return interactionBody({
+    ...base,
+    container: {
+      type: "message",
+      message_ts: "1700000000.000009",
+      channel_id: channel,
+      is_ephemeral: where.ephemeral ?? true,
+    },
+    channel: { id: channel, name: "general" },
+    message: { type: "message", ts: "1700000000.000009", text: "card" },
+    response_url: where.responseUrl ?? h.api.responseUrl(),
+  });
+}
+
+function submission(user: string, privateMetadata: string, values: Record<string, unknown>) {
+  const state: Record<string, Record<string, unknown>> = {};
+  if ("date" in values) state.date = { date: { type: "datepicker", selected_date: values.date } };
+  if ("kind" in values)
+    state.kind = {
+      kind: {
+        type: "static_select",
+        selected_option: values.kind ? { value: values.kind, text: { type: "plain_text", text: "k" } } : null,
+      },
+    };
+  for (const f of ["notes", "next_steps"])
+    if (f in values) state[f] = { [f]: { type: "plain_text_input", value: values[f] } };
+  return interactionBody({
+    type: "view_submission",
+    team: { id: "T_TEND", domain: "tend-test" },
+    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: "T_TEND" },
+    api_app_id: "A_TEND",
+    token: "legacy-verification-token",
+    trigger_id: triggerId(),
+    view: {
+      id: "V_MODAL",
+      team_id: "T_TEND",
+      type: "modal",
+      callback_id: "tend.log_interaction",
+      private_metadata: privateMetadata,
+      blocks: [{ type: "input", block_id: "date" }],
+      state: { values: state },
+      hash: "h",
+      title: { type: "plain_text", text: "Log" },
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  });
+}
 
 describe.each(STORE_KINDS)("the Slack app over HTTP (%s)", (kind) => {
   let h: SlackHarness | undefined;
   afterEach(async () => {
+    // Block Kit limits, on every reply the tests made Slack render.
     if (h) expect(h.blockKitProblems()).toEqual([]);
     await h?.close();
     h = undefined;
@@ -19,14 +108,256 @@ describe.each(STORE_KINDS)("the Slack app over HTTP (%s)", (kind) => {
     expect(status).toBe(200);
     expect(json?.response_type).toBe("ephemeral");
     expect(blockText(json)).toContain("Acme Corp");
-    const ids = buttonsOf(json as { blocks: unknown }).map((b) => b.action_id.split(":")[0]);
+    const ids = buttonsOf(card(json)).map((b) => b.action_id.split(":")[0]);
     expect(ids).toEqual(expect.arrayContaining(["tend.run", "tend.log_form", "tend.snooze", "tend.share"]));
     expect(h.api.responses).toEqual([]);
     // users.info linked the member by email once; the next command needs no lookup.
     expect(h.api.of("users.info")).toHaveLength(1);
-    await h.send(slashCommandBody({ text: "risk", userId: USERS.cara, responseUrl: h.api.responseUrl() }));
+    const risk = await h.send(slashCommandBody({ text: "risk", userId: USERS.cara, responseUrl: h.api.responseUrl() }));
     expect(h.api.of("users.info")).toHaveLength(1);
+    expect(buttonsOf(card(risk.json)).map((b) => [b.action_id.split(":")[0], b.value])).toContainEqual([
+      "tend.share",
+      "risk",
+    ]);
     const linked = await h.db.prisma.member.findUnique({ where: { slackUserId: USERS.cara } });
     expect(linked?.email).toBe("cara@tend.test");
+  });
+
+  it("acks at once and answers through response_url when the answer is not ready in time", async () => {
+    h = await startSlackHarness(kind, { ackBudgetMs: 0 });
+    const responseUrl = h.api.responseUrl();
+    const { status, json } = await h.send(slashCommandBody({ text: "renewals 90", userId: USERS.max, responseUrl }));
+    expect(status).toBe(200);
+    expect(json).toBeUndefined();
+    expect(h.api.responses).toHaveLength(1);
+    const posted = h.api.responses[0]!;
+    expect(responseUrl).toContain(posted.path);
+    expect(posted.body.response_type).toBe("ephemeral");
+    expect(blockText(posted.body)).toContain("Acme Corp");
+  });
+
+  it("speaks the member's language (zh-CN member, Chinese command)", async () => {
+    h = await startSlackHarness(kind);
+    const { json } = await h.send(
+      slashCommandBody({ text: "简报 星辰", userId: USERS.lina, responseUrl: h.api.responseUrl() }),
+    );
+    expect(blockText(json)).toContain("拜访简报：上海星辰科技有限公司");
+  });
+
+  it("refuses tampered bodies, wrong secrets and stale timestamps with 401 and does nothing", async () => {
+    h = await startSlackHarness(kind);
+    const body = slashCommandBody({
+      text: "log acme call tampered",
+      userId: USERS.cara,
+      responseUrl: h.api.responseUrl(),
+    });
+    const before = {
+      interactions: await h.db.prisma.interaction.count(),
+      audit: await h.db.prisma.auditLog.count(),
+    };
+    const tampered = await h.post(body, { tamper: (b) => b.replace("tampered", "tampered+more") });
+    const wrongSecret = await h.post(body, { secret: "not-our-signing-secret" });
+    const stale = await h.post(body, { now: new Date(Date.parse("2026-11-23T14:00:00Z") - 5 * 60_000 - 1_000) });
+    const unsigned = await fetch(h.url, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    await h.slack.idle();
+    expect([tampered.status, wrongSecret.status, stale.status, unsigned.status]).toEqual([401, 401, 401, 401]);
+    expect(h.api.calls).toEqual([]);
+    expect(h.api.responses).toEqual([]);
+    expect(await h.db.prisma.processedEvent.count()).toBe(0);
+    expect(await h.db.prisma.interaction.count()).toBe(before.interactions);
+    expect(await h.db.prisma.auditLog.count()).toBe(before.audit);
+    // The same request, signed correctly, is accepted.
+    const ok = await h.send(body);
+    expect(ok.status).toBe(200);
+    expect(await h.db.prisma.interaction.count()).toBe(before.interactions + 1);
+  });
+
+  it("runs a command Slack delivers twice (X-Slack-Retry-Num, same trigger) only once", async () => {
+    h = await startSlackHarness(kind);
+    const body = slashCommandBody({
+      text: "log acme call from a retry",
+      userId: USERS.cara,
+      responseUrl: h.api.responseUrl(),
+    });
+    const first = await h.send(body);
+    const retry = await h.send(body, { retryNum: 1 });
+    expect(first.status).toBe(200);
+    expect(blockText(first.json)).toContain("Acme Corp");
+    expect(retry.status).toBe(200);
+    expect(retry.json).toBeUndefined();
+    const logged = await h.db.prisma.interaction.findMany({ where: { notes: { contains: "from a retry" } } });
+    expect(logged).toHaveLength(1);
+  });
+
+  it("snoozes from a card button and confirms privately", async () => {
+    h = await startSlackHarness(kind);
+    const { json } = await h.send(
+      slashCommandBody({ text: "acme", userId: USERS.cara, responseUrl: h.api.responseUrl() }),
+    );
+    const snooze7 = buttonsOf(card(json)).find(
+      (b) => b.action_id.startsWith("tend.snooze") && b.value.includes('"days":7'),
+    );
+    expect(snooze7).toBeDefined();
+    const press = await h.send(buttonPress(h, USERS.cara, snooze7!));
+    expect(press.status).toBe(200);
+    const snoozes = await h.db.prisma.snooze.findMany({ where: { accountId: h.book.accounts.acme.id } });
+    expect(snoozes).toHaveLength(1);
+    expect(h.api.responses).toHaveLength(1);
+    expect(h.api.responses[0]!.body).toMatchObject({ response_type: "ephemeral", replace_original: false });
+    expect(String(h.api.responses[0]!.body.text)).toMatch(/Snoozed Acme Corp for 7 days/);
+  });
+
+  it("logs a visit through the modal: field errors keep it open, a valid one is saved", async () => {
+    h = await startSlackHarness(kind);
+    const { json } = await h.send(
+      slashCommandBody({ text: "acme", userId: USERS.cara, responseUrl: h.api.responseUrl() }),
+    );
+    const logButton = buttonsOf(card(json)).find((b) => b.action_id.startsWith("tend.log_form"));
+    await h.send(buttonPress(h, USERS.cara, logButton!, { channel: "C_ACCOUNTS" }));
+    const opened = h.api.of("views.open");
+    expect(opened).toHaveLength(1);
+    const view = opened[0]!.body.view as {
+      callback_id: string;
+      private_metadata: string;
+      blocks: { block_id: string }[];
+    };
+    expect(view.callback_id).toBe("tend.log_interaction");
+    expect(view.blocks.map((b) => b.block_id)).toEqual(["date", "kind", "notes", "next_steps"]);
+    const before = await h.db.prisma.interaction.count({ where: { accountId: h.book.accounts.acme.id } });
+
+    const bad = await h.send(
+      submission(USERS.cara, view.private_metadata, { date: "2099-01-01", kind: null, notes: "x" }),
+    );
+    expect(bad.json).toMatchObject({ response_action: "errors" });
+    const errors = (bad.json as { errors: Record<string, string> }).errors;
+    expect(Object.keys(errors).sort()).toEqual(["date", "kind"]);
+    expect(await h.db.prisma.interaction.count({ where: { accountId: h.book.accounts.acme.id } })).toBe(before);
+
+    const good = await h.send(
+      submission(USERS.cara, view.private_metadata, {
+        date: "2026-11-20",
+        kind: "call",
+        notes: "Talked SSO timeline",
+        next_steps: "Send the SSO plan",
+      }),
+    );
+    expect(good.status).toBe(200);
+    expect(good.json).toBeUndefined();
+    const saved = await h.db.prisma.interaction.findMany({
+      where: { accountId: h.book.accounts.acme.id, notes: "Talked SSO timeline" },
+    });
+    expect(saved).toHaveLength(1);
+    expect(saved[0]).toMatchObject({ kind: "call", nextSteps: "Send the SSO plan" });
+    expect(saved[0]!.occurredAt.toISOString().slice(0, 10)).toBe("2026-11-20");
+    // The confirmation goes where the button was, privately.
+    const told = h.api.of("chat.postEphemeral");
+    expect(told).toHaveLength(1);
+    expect(told[0]!.body).toMatchObject({ channel: "C_ACCOUNTS", user: USERS.cara });
+  });
+
+  it("shares an answer to the channel from the share button", async () => {
+    h = await startSlackHarness(kind);
+    const { json } = await h.send(
+      slashCommandBody({ text: "renewals 90", userId: USERS.max, responseUrl: h.api.responseUrl() }),
+    );
+    const shareButton = buttonsOf(card(json)).find((b) => b.action_id.startsWith("tend.share"));
+    await h.send(buttonPress(h, USERS.max, shareButton!, { channel: "C_TEAM" }));
+    const posted = h.api.of("chat.postMessage");
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!.body.channel).toBe("C_TEAM");
+    expect(blockText(posted[0]!.body)).toContain("Acme Corp");
+    expect(h.api.responses.at(-1)?.body).toMatchObject({ replace_original: true });
+  });
+
+  it("offers choices for an ambiguous name and runs the one picked, replacing the private card", async () => {
+    h = await startSlackHarness(kind);
+    const { json } = await h.send(
+      slashCommandBody({ text: "brief acm", userId: USERS.max, responseUrl: h.api.responseUrl() }),
+    );
+    const choices = buttonsOf(card(json)).filter((b) => b.action_id.startsWith("tend.run"));
+    expect(choices.map((c) => c.text)).toEqual(["Acme Corp", "Acme Labs"]);
+    await h.send(buttonPress(h, USERS.max, choices[1]!));
+    const answer = h.api.responses.at(-1)?.body;
+    expect(answer).toMatchObject({ response_type: "ephemeral", replace_original: true });
+    expect(blockText(answer)).toContain("Acme Labs");
+  });
+
+  it("publishes App Home when it is opened, once per event even when Slack retries", async () => {
+    h = await startSlackHarness(kind);
+    const body = eventBody(
+      { type: "app_home_opened", user: USERS.cara, channel: "D_CARA", tab: "home", event_ts: "1700000000.1" },
+      { eventId: "Ev_HOME_1" },
+    );
+    const first = await h.send(body, { contentType: "application/json" });
+    const retry = await h.send(body, { contentType: "application/json", retryNum: 1 });
+    expect([first.status, retry.status]).toEqual([200, 200]);
+    const published = h.api.of("views.publish");
+    expect(published).toHaveLength(1);
+    expect(published[0]!.body.user_id).toBe(USERS.cara);
+    const view = published[0]!.body.view as { type: string };
+    expect(view.type).toBe("home");
+    expect(blockText(view)).toContain("Acme Corp");
+  });
+
+  it("a Home button (snooze) refreshes Home with the confirmation on top", async () => {
+    h = await startSlackHarness(kind);
+    const value = JSON.stringify({ accountId: h.book.accounts.acme.id, days: 30 });
+    await h.send(buttonPress(h, USERS.cara, { action_id: "tend.snooze:2", value }, { home: true }));
+    expect(await h.db.prisma.snooze.count()).toBe(1);
+    const published = h.api.of("views.publish");
+    expect(published).toHaveLength(1);
+    expect(blockText(published[0]!.body.view)).toMatch(/Snoozed Acme Corp for 30 days/);
+  });
+
+  it("answers url_verification with the challenge", async () => {
+    h = await startSlackHarness(kind);
+    const body = JSON.stringify({ token: "t", challenge: "c-123", type: "url_verification" });
+    const { json } = await h.send(body, { contentType: "application/json" });
+    expect(json).toEqual({ challenge: "c-123" });
+  });
+
+  it("gives unknown Slack users a polite refusal and nothing else", async () => {
+    h = await startSlackHarness(kind);
+    const { json } = await h.send(
+      slashCommandBody({ text: "brief acme", userId: USERS.stranger, responseUrl: h.api.responseUrl() }),
+    );
+    expect(blockText(json)).not.toContain("Acme");
+    expect(buttonsOf(card(json))).toEqual([]);
+    expect(await h.db.prisma.member.count({ where: { slackUserId: USERS.stranger } })).toBe(0);
+  });
+
+  it("refuses other workspaces before reading or writing anything", async () => {
+    h = await startSlackHarness(kind, { env: { SLACK_TEAM_IDS: "T_TEND,T_OTHER_OK" } });
+    const { json } = await h.send(
+      slashCommandBody({
+        text: "brief acme",
+        userId: USERS.cara,
+        teamId: "T_ELSEWHERE",
+        responseUrl: h.api.responseUrl(),
+      }),
+    );
+    expect(json).toMatchObject({ response_type: "ephemeral" });
+    expect(String(json?.text)).toMatch(/not set up for this workspace/);
+    expect(h.api.of("users.info")).toEqual([]);
+    expect(await h.db.prisma.processedEvent.count()).toBe(0);
+    const allowed = await h.send(
+      slashCommandBody({ text: "brief acme", userId: USERS.cara, responseUrl: h.api.responseUrl() }),
+    );
+    expect(blockText(allowed.json)).toContain("Acme Corp");
+  });
+
+  it("fails fast when Slack rate-limits an interactive call, and tells the user", async () => {
+    h = await startSlackHarness(kind);
+    const value = JSON.stringify({ accountId: h.book.accounts.acme.id, kind: "visit" });
+    h.api.script["views.open"] = [{ status: 429, retryAfterSec: 30 }];
+    await h.send(buttonPress(h, USERS.cara, { action_id: "tend.log_form:2", value }));
+    expect(h.api.of("views.open")).toEqual([]);
+    const told = h.api.responses.at(-1)?.body;
+    expect(told).toMatchObject({ response_type: "ephemeral", replace_original: false });
+    expect(String(told?.text)).toMatch(/try again in 30 s/);
   });
 });
