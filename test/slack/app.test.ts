@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { STORE_KINDS } from "../support/store.js";
 import { blockText, buttonsOf, type SlackHarness, startSlackHarness, USERS } from "./harness.js";
 import { eventBody, interactionBody, slashCommandBody, triggerId } from "./sign.js";
@@ -92,16 +92,37 @@ function submission(user: string, privateMetadata: string, values: Record<string
 }
 
 describe.each(STORE_KINDS)("the Slack app over HTTP (%s)", (kind) => {
-  let h: SlackHarness | undefined;
-  afterEach(async () => {
-    // Block Kit limits, on every reply the tests made Slack render.
-    if (h) expect(h.blockKitProblems()).toEqual([]);
-    await h?.close();
-    h = undefined;
+  // One service for most tests (assertions are relative to what each test did); tests needing
+  // another configuration start their own.
+  let shared: SlackHarness;
+  let own: SlackHarness | undefined;
+  let h: SlackHarness;
+  beforeAll(async () => {
+    shared = await startSlackHarness(kind);
   });
+  afterAll(async () => {
+    await shared?.close();
+  });
+  beforeEach(() => {
+    h = shared;
+    h.api.calls.length = 0;
+    h.api.responses.length = 0;
+    h.api.script = {};
+    h.acks.length = 0;
+  });
+  afterEach(async () => {
+    // Block Kit limits, on every reply the test made Slack render.
+    expect(h.blockKitProblems()).toEqual([]);
+    await own?.close();
+    own = undefined;
+  });
+  const startOwn = async (opts: Parameters<typeof startSlackHarness>[1]) => {
+    own = await startSlackHarness(kind, opts);
+    h = own;
+    return own;
+  };
 
   it("answers /tend privately inside the ack, with the card's buttons and a share button", async () => {
-    h = await startSlackHarness(kind);
     const { status, json } = await h.send(
       slashCommandBody({ text: "brief acme", userId: USERS.cara, responseUrl: h.api.responseUrl() }),
     );
@@ -111,20 +132,25 @@ describe.each(STORE_KINDS)("the Slack app over HTTP (%s)", (kind) => {
     const ids = buttonsOf(card(json)).map((b) => b.action_id.split(":")[0]);
     expect(ids).toEqual(expect.arrayContaining(["tend.run", "tend.log_form", "tend.snooze", "tend.share"]));
     expect(h.api.responses).toEqual([]);
-    // users.info linked the member by email once; the next command needs no lookup.
-    expect(h.api.of("users.info")).toHaveLength(1);
     const risk = await h.send(slashCommandBody({ text: "risk", userId: USERS.cara, responseUrl: h.api.responseUrl() }));
-    expect(h.api.of("users.info")).toHaveLength(1);
     expect(buttonsOf(card(risk.json)).map((b) => [b.action_id.split(":")[0], b.value])).toContainEqual([
       "tend.share",
       "risk",
     ]);
-    const linked = await h.db.prisma.member.findUnique({ where: { slackUserId: USERS.cara } });
-    expect(linked?.email).toBe("cara@tend.test");
+  });
+
+  it("links a Slack user to their member by email once (users.info), then by Slack id", async () => {
+    const ask = () => h.send(slashCommandBody({ text: "mine", userId: USERS.ada, responseUrl: h.api.responseUrl() }));
+    await ask();
+    expect(h.api.of("users.info").map((c) => c.body.user)).toEqual([USERS.ada]);
+    const linked = await h.db.prisma.member.findUnique({ where: { slackUserId: USERS.ada } });
+    expect(linked?.email).toBe("ada@tend.test");
+    await ask();
+    expect(h.api.of("users.info")).toHaveLength(1);
   });
 
   it("acks at once and answers through response_url when the answer is not ready in time", async () => {
-    h = await startSlackHarness(kind, { ackBudgetMs: 0 });
+    await startOwn({ ackBudgetMs: 0 });
     const responseUrl = h.api.responseUrl();
     const { status, json } = await h.send(slashCommandBody({ text: "renewals 90", userId: USERS.max, responseUrl }));
     expect(status).toBe(200);
@@ -137,7 +163,6 @@ describe.each(STORE_KINDS)("the Slack app over HTTP (%s)", (kind) => {
   });
 
   it("speaks the member's language (zh-CN member, Chinese command)", async () => {
-    h = await startSlackHarness(kind);
     const { json } = await h.send(
       slashCommandBody({ text: "简报 星辰", userId: USERS.lina, responseUrl: h.api.responseUrl() }),
     );
@@ -145,7 +170,6 @@ describe.each(STORE_KINDS)("the Slack app over HTTP (%s)", (kind) => {
   });
 
   it("refuses tampered bodies, wrong secrets and stale timestamps with 401 and does nothing", async () => {
-    h = await startSlackHarness(kind);
     const body = slashCommandBody({
       text: "log acme call tampered",
       userId: USERS.cara,
@@ -154,6 +178,7 @@ describe.each(STORE_KINDS)("the Slack app over HTTP (%s)", (kind) => {
     const before = {
       interactions: await h.db.prisma.interaction.count(),
       audit: await h.db.prisma.auditLog.count(),
+      processed: await h.db.prisma.processedEvent.count(),
     };
     const tampered = await h.post(body, { tamper: (b) => b.replace("tampered", "tampered+more") });
     const wrongSecret = await h.post(body, { secret: "not-our-signing-secret" });
@@ -167,7 +192,7 @@ describe.each(STORE_KINDS)("the Slack app over HTTP (%s)", (kind) => {
     expect([tampered.status, wrongSecret.status, stale.status, unsigned.status]).toEqual([401, 401, 401, 401]);
     expect(h.api.calls).toEqual([]);
     expect(h.api.responses).toEqual([]);
-    expect(await h.db.prisma.processedEvent.count()).toBe(0);
+    expect(await h.db.prisma.processedEvent.count()).toBe(before.processed);
     expect(await h.db.prisma.interaction.count()).toBe(before.interactions);
     expect(await h.db.prisma.auditLog.count()).toBe(before.audit);
     // The same request, signed correctly, is accepted.
@@ -177,7 +202,6 @@ describe.each(STORE_KINDS)("the Slack app over HTTP (%s)", (kind) => {
   });
 
   it("runs a command Slack delivers twice (X-Slack-Retry-Num, same trigger) only once", async () => {
-    h = await startSlackHarness(kind);
     const body = slashCommandBody({
       text: "log acme call from a retry",
       userId: USERS.cara,
@@ -194,7 +218,6 @@ describe.each(STORE_KINDS)("the Slack app over HTTP (%s)", (kind) => {
   });
 
   it("snoozes from a card button and confirms privately", async () => {
-    h = await startSlackHarness(kind);
     const { json } = await h.send(
       slashCommandBody({ text: "acme", userId: USERS.cara, responseUrl: h.api.responseUrl() }),
     );
@@ -204,15 +227,17 @@ describe.each(STORE_KINDS)("the Slack app over HTTP (%s)", (kind) => {
     expect(snooze7).toBeDefined();
     const press = await h.send(buttonPress(h, USERS.cara, snooze7!));
     expect(press.status).toBe(200);
-    const snoozes = await h.db.prisma.snooze.findMany({ where: { accountId: h.book.accounts.acme.id } });
-    expect(snoozes).toHaveLength(1);
+    const cara = await h.db.prisma.member.findUniqueOrThrow({ where: { email: "cara@tend.test" } });
+    const snooze = await h.db.prisma.snooze.findUnique({
+      where: { memberId_accountId: { memberId: cara.id, accountId: h.book.accounts.acme.id } },
+    });
+    expect(snooze?.until.toISOString().slice(0, 10)).toBe("2026-11-30");
     expect(h.api.responses).toHaveLength(1);
     expect(h.api.responses[0]!.body).toMatchObject({ response_type: "ephemeral", replace_original: false });
     expect(String(h.api.responses[0]!.body.text)).toMatch(/Snoozed Acme Corp for 7 days/);
   });
 
   it("logs a visit through the modal: field errors keep it open, a valid one is saved", async () => {
-    h = await startSlackHarness(kind);
     const { json } = await h.send(
       slashCommandBody({ text: "acme", userId: USERS.cara, responseUrl: h.api.responseUrl() }),
     );
@@ -260,7 +285,6 @@ describe.each(STORE_KINDS)("the Slack app over HTTP (%s)", (kind) => {
   });
 
   it("shares an answer to the channel from the share button", async () => {
-    h = await startSlackHarness(kind);
     const { json } = await h.send(
       slashCommandBody({ text: "renewals 90", userId: USERS.max, responseUrl: h.api.responseUrl() }),
     );
@@ -274,7 +298,6 @@ describe.each(STORE_KINDS)("the Slack app over HTTP (%s)", (kind) => {
   });
 
   it("offers choices for an ambiguous name and runs the one picked, replacing the private card", async () => {
-    h = await startSlackHarness(kind);
     const { json } = await h.send(
       slashCommandBody({ text: "brief acm", userId: USERS.max, responseUrl: h.api.responseUrl() }),
     );
@@ -287,7 +310,6 @@ describe.each(STORE_KINDS)("the Slack app over HTTP (%s)", (kind) => {
   });
 
   it("publishes App Home when it is opened, once per event even when Slack retries", async () => {
-    h = await startSlackHarness(kind);
     const body = eventBody(
       { type: "app_home_opened", user: USERS.cara, channel: "D_CARA", tab: "home", event_ts: "1700000000.1" },
       { eventId: "Ev_HOME_1" },
@@ -304,24 +326,26 @@ describe.each(STORE_KINDS)("the Slack app over HTTP (%s)", (kind) => {
   });
 
   it("a Home button (snooze) refreshes Home with the confirmation on top", async () => {
-    h = await startSlackHarness(kind);
-    const value = JSON.stringify({ accountId: h.book.accounts.acme.id, days: 30 });
-    await h.send(buttonPress(h, USERS.cara, { action_id: "tend.snooze:2", value }, { home: true }));
-    expect(await h.db.prisma.snooze.count()).toBe(1);
+    const value = JSON.stringify({ accountId: h.book.accounts.globex.id, days: 30 });
+    await h.send(buttonPress(h, USERS.carl, { action_id: "tend.snooze:2", value }, { home: true }));
+    const carl = await h.db.prisma.member.findUniqueOrThrow({ where: { email: "carl@tend.test" } });
+    const snooze = await h.db.prisma.snooze.findUnique({
+      where: { memberId_accountId: { memberId: carl.id, accountId: h.book.accounts.globex.id } },
+    });
+    expect(snooze?.until.toISOString().slice(0, 10)).toBe("2026-12-23");
     const published = h.api.of("views.publish");
     expect(published).toHaveLength(1);
-    expect(blockText(published[0]!.body.view)).toMatch(/Snoozed Acme Corp for 30 days/);
+    expect(published[0]!.body.user_id).toBe(USERS.carl);
+    expect(blockText(published[0]!.body.view)).toMatch(/Snoozed Globex Corporation for 30 days/);
   });
 
   it("answers url_verification with the challenge", async () => {
-    h = await startSlackHarness(kind);
     const body = JSON.stringify({ token: "t", challenge: "c-123", type: "url_verification" });
     const { json } = await h.send(body, { contentType: "application/json" });
     expect(json).toEqual({ challenge: "c-123" });
   });
 
   it("gives unknown Slack users a polite refusal and nothing else", async () => {
-    h = await startSlackHarness(kind);
     const { json } = await h.send(
       slashCommandBody({ text: "brief acme", userId: USERS.stranger, responseUrl: h.api.responseUrl() }),
     );
@@ -331,7 +355,7 @@ describe.each(STORE_KINDS)("the Slack app over HTTP (%s)", (kind) => {
   });
 
   it("refuses other workspaces before reading or writing anything", async () => {
-    h = await startSlackHarness(kind, { env: { SLACK_TEAM_IDS: "T_TEND,T_OTHER_OK" } });
+    await startOwn({ env: { SLACK_TEAM_IDS: "T_TEND,T_OTHER_OK" } });
     const { json } = await h.send(
       slashCommandBody({
         text: "brief acme",
@@ -351,7 +375,6 @@ describe.each(STORE_KINDS)("the Slack app over HTTP (%s)", (kind) => {
   });
 
   it("fails fast when Slack rate-limits an interactive call, and tells the user", async () => {
-    h = await startSlackHarness(kind);
     const value = JSON.stringify({ accountId: h.book.accounts.acme.id, kind: "visit" });
     h.api.script["views.open"] = [{ status: 429, retryAfterSec: 30 }];
     await h.send(buttonPress(h, USERS.cara, { action_id: "tend.log_form:2", value }));
