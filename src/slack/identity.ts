@@ -56,3 +56,29 @@ export async function slackWho(
       : (asLocale(user?.locale) ?? ctx.config.locale),
   };
 }
+
+/** Slack escapes &, < and > in what people type; the core wants the text as typed. */
+export function unescapeSlackText(text: string): string {
+  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
+
+/**
+ * `/tend renewals <@U123|cara>` (a picked mention): a member not linked to their Slack id yet is
+ * named by email instead (users.info), so scopes work for people who never used Tend themselves.
+ */
+export async function resolveMentions(ctx: AppContext, client: webApi.WebClient, text: string): Promise<string> {
+  const ids = [...text.matchAll(/<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g)].map((m) => m[1] as string);
+  let out = text;
+  for (const id of new Set(ids)) {
+    if (await ctx.db.prisma.member.findUnique({ where: { slackUserId: id }, select: { id: true } })) continue;
+    try {
+      const info = await client.users.info({ user: id });
+      const email = info.user?.profile?.email;
+      if (email) out = out.replace(new RegExp(`<@${id}(?:\\|[^>]*)?>`, "g"), `@${email}`);
+    } catch (err) {
+      const f = classifySlackError(err);
+      if (f.kind === "rate_limited") throw new SlackBusyError(f.retryAfterMs);
+    }
+  }
+  return out;
+}

@@ -339,6 +339,33 @@ describe.each(STORE_KINDS)("the Slack app over HTTP (%s)", (kind) => {
     expect(blockText(published[0]!.body.view)).toMatch(/Snoozed Globex Corporation for 30 days/);
   });
 
+  it("reads text as typed (Slack's &amp; escapes) and picked mentions of members not linked yet", async () => {
+    await h.send(
+      slashCommandBody({
+        text: "log acme call Q&amp;A on &lt;SSO&gt;",
+        userId: USERS.cara,
+        responseUrl: h.api.responseUrl(),
+      }),
+    );
+    expect(await h.db.prisma.interaction.count({ where: { notes: "Q&A on <SSO>" } })).toBe(1);
+    // Neither Cara nor Carl has used Tend from Slack yet in this test's eyes.
+    await h.db.prisma.member.updateMany({
+      where: { email: { in: ["cara@tend.test", "carl@tend.test"] } },
+      data: { slackUserId: null },
+    });
+    const forCara = await h.send(
+      slashCommandBody({ text: "risk <@U01CARA|cara>", userId: USERS.max, responseUrl: h.api.responseUrl() }),
+    );
+    expect(blockText(forCara.json)).toContain("Acme Corp");
+    const forCarl = await h.send(
+      slashCommandBody({ text: "risk <@U01CARL|carl>", userId: USERS.max, responseUrl: h.api.responseUrl() }),
+    );
+    expect(forCarl.json?.response_type).toBe("ephemeral");
+    expect(blockText(forCarl.json)).not.toContain("Acme Corp");
+    expect(blockText(forCarl.json)).toContain("Carl CSM");
+    expect(h.api.of("users.info").map((c) => c.body.user)).toEqual(expect.arrayContaining([USERS.cara, USERS.carl]));
+  });
+
   it("answers url_verification with the challenge", async () => {
     const body = JSON.stringify({ token: "t", challenge: "c-123", type: "url_verification" });
     const { json } = await h.send(body, { contentType: "application/json" });

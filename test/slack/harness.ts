@@ -18,13 +18,13 @@ import { postSigned, TEST_SIGNING_SECRET } from "./sign.js";
 export const NOW = new Date("2026-11-23T14:00:00Z");
 
 export const USERS = {
-  cara: "U_CARA",
-  carl: "U_CARL",
-  max: "U_MAX",
-  vic: "U_VIC",
-  lina: "U_LINA",
-  ada: "U_ADA",
-  stranger: "U_STRANGER",
+  cara: "U01CARA",
+  carl: "U01CARL",
+  max: "U01MAX",
+  vic: "U01VIC",
+  lina: "U01LINA",
+  ada: "U01ADA",
+  stranger: "U01STRANGER",
 } as const;
 
 export interface SlackHarness {

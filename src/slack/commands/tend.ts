@@ -5,7 +5,7 @@ import { parseCommand } from "../../commands/parse.js";
 import type { Locale } from "../../i18n/locale.js";
 import type { Reply } from "../../reply/model.js";
 import { failureText, privateMessage, type SlackDeps, withinBudget } from "../deps.js";
-import { slackWho } from "../identity.js";
+import { resolveMentions, slackWho, unescapeSlackText } from "../identity.js";
 
 // /tend <text>: the conversation core's answer, privately. Answered inside the ack when ready within
 // the budget (one round trip, nothing to rate-limit); otherwise acked empty at once and answered
@@ -37,8 +37,9 @@ export function registerTendCommand(app: App, deps: SlackDeps) {
       try {
         const who = await slackWho(deps.ctx, client, command.user_id, command.team_id);
         locale = who.locale;
-        const reply = await handleCommand(deps.ctx, { identity: who.identity, text: command.text ?? "" });
-        return privateMessage(withShareButton(reply, command.text ?? "", who.locale), who.locale);
+        const text = await resolveMentions(deps.ctx, client, unescapeSlackText(command.text ?? ""));
+        const reply = await handleCommand(deps.ctx, { identity: who.identity, text });
+        return privateMessage(withShareButton(reply, text, who.locale), who.locale);
       } catch (err) {
         deps.ctx.log.warn({ err }, "slack: /tend failed");
         return { response_type: "ephemeral" as const, text: failureText(err, locale), blocks: [] };
