@@ -1,4 +1,4 @@
-import { App, HTTPReceiver, webApi } from "@slack/bolt";
+import { App, HTTPReceiver, SocketModeReceiver, webApi } from "@slack/bolt";
 import type { AppContext } from "../context.js";
 import { registerButtons } from "./actions/buttons.js";
 import { boltLogger, type SlackConfig, slackClientOptions } from "./client.js";
@@ -14,6 +14,14 @@ import { registerLogInteractionView } from "./views/log-interaction.js";
 // HTTPReceiver (see door.ts); Socket Mode uses Bolt's SocketModeReceiver.
 
 export const SLACK_EVENTS_PATH = "/slack/events";
+
+/** Context key (and request property) holding when a delivery reached us, in performance.now() ms. */
+export const ARRIVED_AT = "tendArrivedAt";
+
+function arrivedAt(req: object): number {
+  const v = (req as Record<string, unknown>)[ARRIVED_AT];
+  return typeof v === "number" ? v : performance.now();
+}
 
 export interface SlackApp {
   app: App;
@@ -67,9 +75,21 @@ export function createSlackApp(ctx: AppContext, opts: SlackAppOptions = {}): Sla
         endpoints: SLACK_EVENTS_PATH,
         logger,
         unhandledRequestTimeoutMillis: SLACK_TIMING.ackDeadlineMs + 1,
+        // The ack budget counts from when the request reached us (door.ts stamps it).
+        customPropertiesExtractor: (req) => ({ [ARRIVED_AT]: arrivedAt(req) }),
       });
   const app = new App({
-    ...(socket ? { socketMode: true, appToken: cfg.appToken as string } : { receiver: receiver as HTTPReceiver }),
+    ...(socket
+      ? {
+          socketMode: true,
+          receiver: new SocketModeReceiver({
+            appToken: cfg.appToken as string,
+            logger,
+            installerOptions: { clientOptions },
+            customPropertiesExtractor: () => ({ [ARRIVED_AT]: performance.now() }),
+          }),
+        }
+      : { receiver: receiver as HTTPReceiver }),
     authorize,
     logger,
     clientOptions,

@@ -24,6 +24,13 @@ export interface SlackDeps {
   ackBudgetMs: number;
 }
 
+/** What is left of the ack budget for a delivery that reached us at `arrivedAt` (performance.now()). */
+export function budgetLeft(deps: SlackDeps, context: Record<string, unknown>): number {
+  const at = context.tendArrivedAt;
+  if (deps.ackBudgetMs <= 0) return 0;
+  return typeof at === "number" ? Math.max(0, deps.ackBudgetMs - (performance.now() - at)) : deps.ackBudgetMs;
+}
+
 /**
  * Races `work` against the ack budget: its value when ready in time, else undefined (the work keeps
  * running). A budget of 0 always answers "later" since real work needs at least one I/O round.

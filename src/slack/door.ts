@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { AppContext } from "../context.js";
 import { type HttpApp, readBody, sendJson } from "../http/server.js";
 import type { Door, MountDoor } from "../service.js";
-import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp, type SlackAppOptions } from "./app.js";
+import { ARRIVED_AT, createSlackApp, SLACK_EVENTS_PATH, type SlackApp, type SlackAppOptions } from "./app.js";
 import { header, SLACK_SIGNATURE, verifySlackRequest } from "./verify.js";
 
 // The Slack door. HTTP mode: POST /slack/events on the service's own server; we check the signature
@@ -40,6 +40,7 @@ export async function mountSlackWith(
   const secret = cfg.signingSecret;
   if (!receiver || !secret) throw new Error("slack: HTTP mode needs SLACK_SIGNING_SECRET");
   http.route("POST", SLACK_EVENTS_PATH, async (req, res) => {
+    const arrived = performance.now();
     const raw = await readBody(req, SLACK_BODY_LIMIT);
     const verdict = verifySlackRequest({
       signingSecret: secret,
@@ -60,7 +61,7 @@ export async function mountSlackWith(
       return;
     }
     // Bolt reads `rawBody` when present instead of the (already consumed) stream.
-    Object.assign(req, { rawBody: raw });
+    Object.assign(req, { rawBody: raw, [ARRIVED_AT]: arrived });
     receiver.requestListener(req, res);
   });
   return {

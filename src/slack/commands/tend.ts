@@ -4,7 +4,7 @@ import { t } from "../../commands/messages.js";
 import { parseCommand } from "../../commands/parse.js";
 import type { Locale } from "../../i18n/locale.js";
 import type { Reply } from "../../reply/model.js";
-import { failureText, privateMessage, type SlackDeps, withinBudget } from "../deps.js";
+import { budgetLeft, failureText, privateMessage, type SlackDeps, withinBudget } from "../deps.js";
 import { resolveMentions, slackWho, unescapeSlackText } from "../identity.js";
 
 // /tend <text>: the conversation core's answer, privately. Answered inside the ack when ready within
@@ -31,7 +31,7 @@ export function withShareButton(reply: Reply, text: string, locale: Locale): Rep
 
 export function registerTendCommand(app: App, deps: SlackDeps) {
   // Any command starting /tend (a workspace may install it as /tend-staging).
-  app.command(/^\/tend/, async ({ command, ack, respond, client }) => {
+  app.command(/^\/tend/, async ({ command, ack, respond, client, context }) => {
     const work = (async () => {
       let locale = deps.ctx.config.locale;
       try {
@@ -45,7 +45,7 @@ export function registerTendCommand(app: App, deps: SlackDeps) {
         return { response_type: "ephemeral" as const, text: failureText(err, locale), blocks: [] };
       }
     })();
-    const ready = await withinBudget(work, deps.ackBudgetMs);
+    const ready = await withinBudget(work, budgetLeft(deps, context));
     if (ready) {
       await ack(ready);
       return;

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { handleForm } from "../../commands/index.js";
 import type { Form, FormOutcome } from "../../reply/model.js";
 import { BLOCK_KIT_LIMITS, renderSlackModal, slackModalValues } from "../../reply/render-slack.js";
-import { failureText, type SlackDeps, tellPrivately, toastText, withinBudget } from "../deps.js";
+import { budgetLeft, failureText, type SlackDeps, tellPrivately, toastText, withinBudget } from "../deps.js";
 import { publishHome } from "../events/app-home.js";
 import { slackWho } from "../identity.js";
 import { st } from "../messages.js";
@@ -30,7 +30,7 @@ export async function openForm(
 }
 
 export function registerLogInteractionView(app: App, deps: SlackDeps) {
-  app.view("tend.log_interaction", async ({ ack, body, view, client }) => {
+  app.view("tend.log_interaction", async ({ ack, body, view, client, context }) => {
     const user = body.user.id;
     const meta = Meta.safeParse(safeJson(view.private_metadata));
     if (!meta.success) {
@@ -57,7 +57,7 @@ export function registerLogInteractionView(app: App, deps: SlackDeps) {
         return { toast: { text: failureText(err, locale), tone: "warning" } };
       }
     })();
-    const ready = await withinBudget(work, deps.ackBudgetMs);
+    const ready = await withinBudget(work, budgetLeft(deps, context));
     if (ready?.errors) {
       await ack({ response_action: "errors", errors: ready.errors });
       return;
