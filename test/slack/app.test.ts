@@ -284,6 +284,20 @@ describe.each(STORE_KINDS)("the Slack app over HTTP (%s)", (kind) => {
     expect(told[0]!.body).toMatchObject({ channel: "C_ACCOUNTS", user: USERS.cara });
   });
 
+  it("marks a nudge done from a proactive DM, answering privately without touching the nudge", async () => {
+    const acme = h.book.accounts.acme.id;
+    const value = JSON.stringify({ nudgeKey: `${acme}|red_no_contact|score:40` });
+    await h.send(
+      buttonPress(h, USERS.cara, { action_id: "tend.nudge_done:3", value }, { channel: "D_CARA", ephemeral: false }),
+    );
+    const cara = await h.db.prisma.member.findUniqueOrThrow({ where: { email: "cara@tend.test" } });
+    expect(
+      await h.db.prisma.nudgeState.findFirst({ where: { memberId: cara.id, rule: "red_no_contact" } }),
+    ).toMatchObject({ state: "done" });
+    expect(h.api.responses).toHaveLength(1);
+    expect(h.api.responses[0]!.body).toMatchObject({ response_type: "ephemeral", replace_original: false });
+  });
+
   it("shares an answer to the channel from the share button", async () => {
     const { json } = await h.send(
       slashCommandBody({ text: "renewals 90", userId: USERS.max, responseUrl: h.api.responseUrl() }),
