@@ -91,5 +91,8 @@ async function loadDoors(): Promise<MountDoor[]> {
   doors.push(async (ctx, http) =>
     ctx.config.slack ? (await import("./slack/door.js")).mountSlack(ctx, http) : undefined,
   );
+  doors.push(async (ctx, http) =>
+    ctx.config.feishu ? (await import("./feishu/door.js")).mountFeishu(ctx, http) : undefined,
+  );
   return doors;
 }

@@ -57,6 +57,7 @@ export const EnvSchema = z
     }),
     FEISHU_MODE: z.enum(["http", "ws"]).default("http"),
     FEISHU_TENANT_KEYS: optional, // comma-separated tenant keys allowed; unset = any
+    FEISHU_LOCALE: z.enum(["en", "zh-CN"]).default("zh-CN"), // Feishu users without a member/team locale
     TEND_INGEST_TOKEN: optional,
     TEND_PROACTIVE_CONFIG: optional, // JSON file overriding the proactive engine's defaults (docs/proactive.md)
   })
@@ -127,6 +128,7 @@ export function parseConfig(env: Record<string, string | undefined>) {
           domain: e.FEISHU_DOMAIN ?? "feishu",
           mode: e.FEISHU_MODE,
           tenantKeys: list(e.FEISHU_TENANT_KEYS),
+          locale: e.FEISHU_LOCALE,
         }
       : undefined,
     ingestToken: e.TEND_INGEST_TOKEN,

@@ -4,49 +4,147 @@ import * as lark from "@larksuiteoapi/node-sdk";
 import type { ChatSender, SendResult } from "../../src/delivery/types.js";
 import type { Reply } from "../../src/reply/model.js";
 
-// A local stand-in of Feishu's open API (tenant token + im/v1/messages create) that, like Feishu,
-// drops a message create whose `uuid` it has already accepted (within the hour).
+// A local stand-in of Feishu's open API, driven through the real @larksuiteoapi/node-sdk client:
+// tenant_access_token, im/v1/messages create and reply (which, like Feishu, drop a message whose
+// `uuid` was already accepted within the hour), message patch (card update), bot/v3/info and
+// contact/v3/users/:open_id. Failures can be queued to answer the next message calls.
+
+export interface AcceptedMessage {
+  /** "create" (to receive_id) or "reply" (to the message `replyTo`). */
+  how: "create" | "reply";
+  chatId: string;
+  receiveIdType?: string;
+  replyTo?: string;
+  msgType: string;
+  /** Text messages: the text; cards: the card's summary. */
+  text: string;
+  /** Cards: the parsed card JSON. */
+  card?: Record<string, unknown>;
+  uuid?: string;
+  messageId: string;
+}
+
+export interface StandInFailure {
+  status: number;
+  code: number;
+  msg: string;
+  headers?: Record<string, string>;
+}
 
 export interface FeishuStandIn {
   url: string;
-  accepted: { chatId: string; text: string; uuid?: string; messageId: string }[];
+  accepted: AcceptedMessage[];
+  /** Card updates (PATCH im/v1/messages/:id) in order. */
+  updated: { messageId: string; card: Record<string, unknown> }[];
+  /** Every request, for asserting what was (not) called. */
+  calls: { method: string; path: string; auth?: string }[];
+  /** Contact API answers by open_id. */
+  users: Record<string, { email?: string; name?: string }>;
+  botOpenId: string;
+  /** Answers for the next message create/reply/patch calls, first in first out. */
+  failNext: StandInFailure[];
   close(): Promise<void>;
 }
 
 export async function startFeishuStandIn(): Promise<FeishuStandIn> {
   const byUuid = new Map<string, string>();
   let seq = 0;
-  const standIn: FeishuStandIn = { url: "", accepted: [], close: () => new Promise((r) => server.close(() => r())) };
+  const standIn: FeishuStandIn = {
+    url: "",
+    accepted: [],
+    updated: [],
+    calls: [],
+    users: {},
+    botOpenId: "ou_bot_tend",
+    failNext: [],
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString("utf8")) : {};
       const url = new URL(req.url ?? "/", "http://x");
+      const path = url.pathname;
+      standIn.calls.push({
+        method: req.method ?? "",
+        path,
+        ...(req.headers.authorization ? { auth: req.headers.authorization } : {}),
+      });
       res.setHeader("content-type", "application/json");
-      if (url.pathname === "/open-apis/auth/v3/tenant_access_token/internal") {
-        res.end(JSON.stringify({ code: 0, msg: "ok", tenant_access_token: "t-test", expire: 7200 }));
+      const answer = (data: unknown, status = 200) => {
+        res.statusCode = status;
+        res.end(JSON.stringify(data));
+      };
+      if (path === "/open-apis/auth/v3/tenant_access_token/internal") {
+        answer({ code: 0, msg: "ok", tenant_access_token: "t-test", expire: 7200 });
         return;
       }
-      if (url.pathname === "/open-apis/im/v1/messages" && req.method === "POST") {
+      if (path === "/open-apis/bot/v3/info") {
+        answer({ code: 0, msg: "ok", bot: { app_name: "Tend", open_id: standIn.botOpenId, activate_status: 2 } });
+        return;
+      }
+      const contact = path.match(/^\/open-apis\/contact\/v3\/users\/([^/]+)$/);
+      if (contact && req.method === "GET") {
+        const u = standIn.users[decodeURIComponent(contact[1] as string)];
+        if (!u) answer({ code: 41050, msg: "no user authority" }, 400);
+        else answer({ code: 0, msg: "success", data: { user: { open_id: contact[1], ...u } } });
+        return;
+      }
+      const messageCall =
+        (path === "/open-apis/im/v1/messages" && req.method === "POST") ||
+        /^\/open-apis\/im\/v1\/messages\/[^/]+(\/reply)?$/.test(path);
+      if (messageCall && standIn.failNext.length > 0) {
+        const f = standIn.failNext.shift() as StandInFailure;
+        for (const [k, v] of Object.entries(f.headers ?? {})) res.setHeader(k, v);
+        answer({ code: f.code, msg: f.msg }, f.status);
+        return;
+      }
+      const accept = (how: "create" | "reply", extra: Partial<AcceptedMessage>) => {
         const known = body.uuid ? byUuid.get(body.uuid) : undefined;
         if (known) {
-          res.end(JSON.stringify({ code: 0, msg: "success", data: { message_id: known } }));
+          answer({ code: 0, msg: "success", data: { message_id: known } });
           return;
         }
         const messageId = `om_${++seq}`;
         if (body.uuid) byUuid.set(body.uuid, messageId);
+        const content = JSON.parse(body.content);
+        const card = body.msg_type === "interactive" ? (content as Record<string, unknown>) : undefined;
         standIn.accepted.push({
-          chatId: body.receive_id,
-          text: JSON.parse(body.content).text,
+          how,
+          chatId: extra.chatId ?? "",
+          msgType: body.msg_type,
+          text: card
+            ? String((card.config as { summary?: { content?: string } })?.summary?.content ?? "")
+            : content.text,
+          ...(card ? { card } : {}),
           uuid: body.uuid,
           messageId,
+          ...extra,
         });
-        res.end(JSON.stringify({ code: 0, msg: "success", data: { message_id: messageId } }));
+        answer({ code: 0, msg: "success", data: { message_id: messageId } });
+      };
+      if (path === "/open-apis/im/v1/messages" && req.method === "POST") {
+        const receiveIdType = url.searchParams.get("receive_id_type") ?? "";
+        accept("create", { chatId: body.receive_id, receiveIdType });
         return;
       }
-      res.statusCode = 404;
-      res.end(JSON.stringify({ code: 404, msg: "not found" }));
+      const reply = path.match(/^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/);
+      if (reply && req.method === "POST") {
+        accept("reply", { chatId: "", replyTo: reply[1] as string });
+        return;
+      }
+      const patch = path.match(/^\/open-apis\/im\/v1\/messages\/([^/]+)$/);
+      if (patch && req.method === "PATCH") {
+        standIn.updated.push({ messageId: patch[1] as string, card: JSON.parse(body.content) });
+        answer({ code: 0, msg: "success", data: {} });
+        return;
+      }
+      answer({ code: 404, msg: "not found" }, 404);
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
@@ -56,7 +154,7 @@ export async function startFeishuStandIn(): Promise<FeishuStandIn> {
 
 /**
  * A minimal Feishu ChatSender over the real @larksuiteoapi/node-sdk client (text only), passing the
- * outbox's dedupe key as `uuid`. Used until src/feishu/sender.ts is available to these tests.
+ * outbox's dedupe key as `uuid`. The delivery tests use it to stay independent of src/feishu.
  */
 export function larkSender(domain: string): ChatSender {
   const client = new lark.Client({

@@ -1,0 +1,79 @@
+import * as lark from "@larksuiteoapi/node-sdk";
+import type { AppContext } from "../context.js";
+import { registerCardActions } from "./actions/card-action.js";
+import { type FeishuConfig, larkClient, larkLogger } from "./client.js";
+import { FeishuDeduper } from "./dedupe.js";
+import { FEISHU_TIMING, type FeishuDeps } from "./deps.js";
+import { registerBotMenu } from "./events/bot-menu.js";
+import { registerMessages } from "./events/message.js";
+
+// The Feishu app: one Lark client and one EventDispatcher with our listeners, one register function
+// per kind. Both modes feed the same dispatcher: HTTP (door.ts verifies and decrypts first) and the
+// long connection (the SDK's WSClient hands it events as they arrive).
+
+export const FEISHU_EVENTS_PATH = "/feishu/events";
+
+export interface FeishuApp {
+  deps: FeishuDeps;
+  dispatcher: lark.EventDispatcher;
+  /** Resolves when no follow-up work is running (bounded by `maxMs`). */
+  idle(maxMs?: number): Promise<void>;
+}
+
+export interface FeishuAppOptions {
+  ackBudgetMs?: number;
+}
+
+export function createFeishuApp(ctx: AppContext, opts: FeishuAppOptions = {}): FeishuApp {
+  const cfg = ctx.config.feishu as FeishuConfig;
+  const log = ctx.log.child({ door: "feishu" });
+  // Feishu users without a member or team locale get FEISHU_LOCALE (Chinese unless set otherwise).
+  const fctx: AppContext = { ...ctx, config: { ...ctx.config, locale: cfg.locale } };
+  const client = larkClient(cfg, ctx.log);
+
+  const inflight = new Set<Promise<void>>();
+  let bot: Promise<string | undefined> | undefined;
+  const deps: FeishuDeps = {
+    ctx: fctx,
+    cfg,
+    client,
+    dedupe: new FeishuDeduper(ctx.db, ctx.now),
+    ackBudgetMs: opts.ackBudgetMs ?? FEISHU_TIMING.ackBudgetMs,
+    later(what, work) {
+      const p = work().catch((err) => log.error({ err, what }, "feishu: follow-up failed"));
+      inflight.add(p);
+      void p.finally(() => inflight.delete(p));
+    },
+    botOpenId() {
+      // Fetched once, on first use, and again if that failed.
+      bot ??= client
+        .request<{ code?: number; bot?: { open_id?: string } }>({ method: "GET", url: "/open-apis/bot/v3/info" })
+        .then((r) => r?.bot?.open_id)
+        .catch((err) => {
+          log.warn({ err: err instanceof Error ? err.message : String(err) }, "feishu: bot info unavailable");
+          bot = undefined;
+          return undefined;
+        });
+      return bot;
+    },
+  };
+
+  // No token or key here: HTTP requests are verified and decrypted before they reach the dispatcher,
+  // and long-connection events arrive over an authenticated socket.
+  const dispatcher = new lark.EventDispatcher({ logger: larkLogger(ctx.log), loggerLevel: lark.LoggerLevel.info });
+  registerMessages(dispatcher, deps);
+  registerBotMenu(dispatcher, deps);
+  registerCardActions(dispatcher, deps);
+
+  return {
+    deps,
+    dispatcher,
+    async idle(maxMs = 10_000) {
+      let late = false;
+      const deadline = new Promise<void>((r) => setTimeout(r, maxMs).unref()).then(() => {
+        late = true;
+      });
+      while (inflight.size > 0 && !late) await Promise.race([Promise.allSettled([...inflight]), deadline]);
+    },
+  };
+}

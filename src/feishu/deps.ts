@@ -1,0 +1,107 @@
+import { createHash } from "node:crypto";
+import type * as lark from "@larksuiteoapi/node-sdk";
+import type { AppContext } from "../context.js";
+import type { Locale } from "../i18n/locale.js";
+import type { Tone } from "../reply/model.js";
+import type { FeishuCard } from "../reply/render-feishu.js";
+import type { FeishuConfig } from "./client.js";
+import type { FeishuDeduper } from "./dedupe.js";
+import { classifyFeishuError, FeishuApiError } from "./errors.js";
+import { ft } from "./messages.js";
+
+// What every Feishu listener receives (handlers take their deps as arguments, no globals), and the
+// few open API calls they make.
+
+export const FEISHU_TIMING = {
+  /** Feishu drops (and later retries) an event or card callback not answered within 3 s. */
+  ackDeadlineMs: 3_000,
+  /** How long a card action may think before we answer "working on it" and finish in the chat. */
+  ackBudgetMs: 2_500,
+} as const;
+
+export const FEISHU_MESSAGE = {
+  /** Feishu drops a repeated create/reply with the same uuid within an hour; at most 50 chars. */
+  uuidMax: 50,
+} as const;
+
+export interface FeishuDeps {
+  /** The service context with `config.locale` set to the Feishu default (FEISHU_LOCALE). */
+  ctx: AppContext;
+  cfg: FeishuConfig;
+  client: lark.Client;
+  dedupe: FeishuDeduper;
+  /** See FEISHU_TIMING.ackBudgetMs; tests set 0 to take the "answer later" path deterministically. */
+  ackBudgetMs: number;
+  /** Runs work after the answer has gone (tracked so shutdown and tests can wait for it). */
+  later(what: string, work: () => Promise<void>): void;
+  /** The bot's own open_id (to tell an @mention of the bot from one of someone else). */
+  botOpenId(): Promise<string | undefined>;
+}
+
+/** A uuid Feishu accepts (<= 50 chars), stable for the same key. */
+export function messageUuid(key: string): string {
+  return key.length <= FEISHU_MESSAGE.uuidMax ? key : createHash("sha256").update(key).digest("hex").slice(0, 32);
+}
+
+/** Which kind of id a recipient is: open_id (ou_), chat_id (oc_), union_id (on_), email, or user_id. */
+export function receiveIdType(recipient: string): "open_id" | "chat_id" | "union_id" | "email" | "user_id" {
+  if (recipient.startsWith("ou_")) return "open_id";
+  if (recipient.startsWith("oc_")) return "chat_id";
+  if (recipient.startsWith("on_")) return "union_id";
+  if (recipient.includes("@")) return "email";
+  return "user_id";
+}
+
+function check(r: { code?: number | undefined; msg?: string | undefined } | undefined | null): void {
+  if (r && typeof r.code === "number" && r.code !== 0) throw new FeishuApiError(r.code, r.msg ?? "");
+}
+
+/** Sends a card to a user or chat; returns the message id. */
+export async function sendCard(client: lark.Client, recipient: string, card: FeishuCard, uuid?: string) {
+  const r = await client.im.message.create({
+    params: { receive_id_type: receiveIdType(recipient) },
+    data: {
+      receive_id: recipient,
+      msg_type: "interactive",
+      content: JSON.stringify(card),
+      ...(uuid ? { uuid: messageUuid(uuid) } : {}),
+    },
+  });
+  check(r);
+  return r.data?.message_id;
+}
+
+/** Answers a message (threaded under it in groups, inline in a 1:1 chat). */
+export async function replyCard(client: lark.Client, messageId: string, card: FeishuCard, uuid?: string) {
+  const r = await client.im.message.reply({
+    path: { message_id: messageId },
+    data: { msg_type: "interactive", content: JSON.stringify(card), ...(uuid ? { uuid: messageUuid(uuid) } : {}) },
+  });
+  check(r);
+  return r.data?.message_id;
+}
+
+/** Replaces a card we sent (its config has update_multi, so everyone sees the new one). */
+export async function updateCard(client: lark.Client, messageId: string, card: FeishuCard) {
+  const r = await client.im.message.patch({ path: { message_id: messageId }, data: { content: JSON.stringify(card) } });
+  check(r);
+}
+
+const TOAST_TYPE: Record<Tone, "success" | "warning" | "error" | "info"> = {
+  good: "success",
+  warning: "warning",
+  danger: "error",
+  neutral: "info",
+};
+
+/** The `toast` of a card callback answer. */
+export function feishuToast(toast: { text: string; tone?: Tone }) {
+  return { type: TOAST_TYPE[toast.tone ?? "neutral"], content: toast.text };
+}
+
+/** A short text for a failure on an interactive path (what the user is told). */
+export function failureText(err: unknown, locale: Locale): string {
+  const f = classifyFeishuError(err);
+  if (f.kind === "rate_limited") return ft(locale, "rate_limited", { seconds: Math.ceil(f.retryAfterMs / 1000) });
+  return ft(locale, "feishu_failed", { error: f.error });
+}

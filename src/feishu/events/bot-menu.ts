@@ -1,0 +1,51 @@
+import type * as lark from "@larksuiteoapi/node-sdk";
+import { handleCommand } from "../../commands/index.js";
+import { parseCommand } from "../../commands/parse.js";
+import { renderFeishuCard } from "../../reply/render-feishu.js";
+import { admit, type EventMeta } from "../admit.js";
+import { type FeishuDeps, sendCard } from "../deps.js";
+import { feishuWho } from "../identity.js";
+
+// The bot menu (application.bot.menu_v6): each menu item's event key names a common command; the
+// answer arrives in the user's 1:1 chat with the bot. Keys are set in the developer console (see
+// docs/feishu.md); a key that is itself a command ("renewals 30") works too.
+
+export const FEISHU_MENU = {
+  mine: "mine",
+  risk: "risk",
+  renewals: "renewals 90",
+  renewals_30: "renewals 30",
+  metrics: "metrics",
+  help: "help",
+} as const;
+
+interface MenuEvent extends EventMeta {
+  operator?: { operator_id?: { open_id?: string } };
+  event_key?: string;
+}
+
+/** The command a menu key stands for, or undefined for an unknown key. */
+export function menuCommand(key: string | undefined): string | undefined {
+  if (!key) return undefined;
+  const known = (FEISHU_MENU as Record<string, string>)[key];
+  if (known) return known;
+  const parsed = parseCommand(key.replace(/[_-]/g, " "));
+  // Only real verbs: a bare word would otherwise be read as an account name.
+  return parsed.ok && parsed.command.kind !== "account" ? key.replace(/[_-]/g, " ") : undefined;
+}
+
+export function registerBotMenu(dispatcher: lark.EventDispatcher, deps: FeishuDeps) {
+  dispatcher.register({
+    "application.bot.menu_v6": async (data) => {
+      const event = data as unknown as MenuEvent;
+      const openId = event.operator?.operator_id?.open_id;
+      if (!openId || !(await admit(deps, event))) return;
+      const command = menuCommand(event.event_key) ?? "help";
+      deps.later("menu", async () => {
+        const who = await feishuWho(deps.ctx, deps.client, openId, event.tenant_key);
+        const reply = await handleCommand(deps.ctx, { identity: who.identity, text: command });
+        await sendCard(deps.client, openId, renderFeishuCard(reply), `menu:${event.event_id ?? openId}`);
+      });
+    },
+  });
+}

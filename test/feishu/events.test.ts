@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { STORE_KINDS } from "../support/store.js";
+import { cardButtons, cardText, type FeishuHarness, NOW, OPEN_IDS, startFeishuHarness } from "./harness.js";
+import { envelope, eventId, TEST_TENANT, textMessage } from "./push.js";
+
+// The Feishu door over HTTP: pushes encrypted and signed as Feishu sends them reach Tend's own server,
+// are verified and decrypted, and the conversation core's answer goes back through the real Lark SDK
+// to a stand-in open API as a card (JSON 2.0) replying to the user's message.
+
+const message = (openId: string, text: string, opts: Parameters<typeof textMessage>[2] = {}, id?: string) =>
+  envelope("im.message.receive_v1", textMessage(openId, text, opts), id ? { id } : {});
+
+describe.each(STORE_KINDS)("Feishu events over HTTP (%s)", (kind) => {
+  let h: FeishuHarness;
+  beforeAll(async () => {
+    h = await startFeishuHarness(kind);
+  });
+  afterAll(() => h.close());
+  beforeEach(() => {
+    h.api.accepted.length = 0;
+    h.api.calls.length = 0;
+  });
+
+  it("answers Feishu's url_verification challenge (encrypted, and plain)", async () => {
+    const challenge = { type: "url_verification", challenge: "ch-123", token: "tend-verification-token" };
+    expect(await h.push(challenge, { sign: false })).toEqual({ status: 200, json: { challenge: "ch-123" } });
+    expect(await h.push(challenge, { encrypt: false })).toEqual({ status: 200, json: { challenge: "ch-123" } });
+    const wrong = await h.push({ ...challenge, token: "guess" }, { sign: false });
+    expect(wrong.status).toBe(401);
+  });
+
+  it("answers a 1:1 message with a card in Chinese for a Chinese-speaking member", async () => {
+    const res = await h.push(message(OPEN_IDS.lina, "星辰"));
+    expect(res.status).toBe(200);
+    expect(h.api.accepted).toHaveLength(1);
+    const sent = h.api.accepted[0];
+    expect(sent?.how).toBe("reply");
+    expect(sent?.msgType).toBe("interactive");
+    expect(sent?.card?.schema).toBe("2.0");
+    const text = cardText(sent?.card);
+    expect(text).toContain("上海星辰科技有限公司");
+    expect(text).toMatch(/续约/);
+    // Buttons carry the core's action ids for the card callbacks.
+    expect(cardButtons(sent?.card).map((b) => b.value.action)).toEqual(
+      expect.arrayContaining(["tend.snooze", "tend.log_form"]),
+    );
+    // The token came from the stand-in's tenant_access_token endpoint.
+    expect(h.api.calls.find((c) => c.path.includes("/reply"))?.auth).toBe("Bearer t-test");
+  });
+
+  it("takes `/tend ...` and bare commands alike, in English for an English-speaking member", async () => {
+    await h.push(message(OPEN_IDS.cara, "/tend brief acme corp"));
+    await h.push(message(OPEN_IDS.cara, "brief acme corp"));
+    expect(h.api.accepted).toHaveLength(2);
+    const [a, b] = h.api.accepted.map((m) => cardText(m.card));
+    expect(a).toContain("Acme Corp");
+    expect(a).toBe(b);
+    expect(a).not.toMatch(/[续约简报]/);
+  });
+
+  it("in a group, answers only when @mentioned, with the mention stripped", async () => {
+    const group = { chatType: "group" as const, chatId: "oc_group_east" };
+    await h.push(message(OPEN_IDS.cara, "acme corp", group));
+    expect(h.api.accepted).toHaveLength(0);
+    const mentions = [{ key: "@_user_1", id: { open_id: "ou_bot_tend" }, name: "Tend" }];
+    await h.push(message(OPEN_IDS.cara, "@_user_1 acme corp", { ...group, mentions }));
+    expect(h.api.accepted).toHaveLength(1);
+    expect(cardText(h.api.accepted[0]?.card)).toContain("Acme Corp");
+    // Someone else's mention is not the bot's.
+    const other = [{ key: "@_user_1", id: { open_id: OPEN_IDS.max }, name: "Max" }];
+    await h.push(message(OPEN_IDS.cara, "@_user_1 acme corp", { ...group, mentions: other }));
+    expect(h.api.accepted).toHaveLength(1);
+  });
+
+  it("resolves another member's @mention in a command (renewals @someone)", async () => {
+    const mentions = [{ key: "@_user_1", id: { open_id: OPEN_IDS.cara }, name: "Cara" }];
+    await h.push(message(OPEN_IDS.max, "renewals 90 @_user_1", { mentions }));
+    const text = cardText(h.api.accepted[0]?.card);
+    expect(text).toContain("Acme Corp");
+    expect(text).not.toContain("Globex");
+  });
+
+  it("handles an event delivered again (Feishu's retry, re-signed later) once", async () => {
+    const id = eventId();
+    const first = await h.push(message(OPEN_IDS.cara, "acme corp", {}, id));
+    const retry = await h.push(message(OPEN_IDS.cara, "acme corp", {}, id), { now: new Date(NOW.getTime() + 15_000) });
+    expect(first.status).toBe(200);
+    expect(retry.status).toBe(200);
+    expect(h.api.accepted).toHaveLength(1);
+  });
+
+  it("refuses a bad signature, a wrong token and a stale timestamp - nothing read, written or sent", async () => {
+    const before = await h.processed();
+    const badSig = await h.push(message(OPEN_IDS.cara, "acme corp"), {
+      tamper: (r) => {
+        r.headers["x-lark-signature"] = `${r.headers["x-lark-signature"]?.slice(0, -1)}0`;
+      },
+    });
+    const tamperedBody = await h.push(message(OPEN_IDS.cara, "acme corp"), {
+      tamper: (r) => {
+        r.body = r.body.replace('"}', ' "}');
+      },
+    });
+    const unsigned = await h.push(message(OPEN_IDS.cara, "acme corp"), { sign: false });
+    const wrongToken = await h.push(
+      envelope("im.message.receive_v1", textMessage(OPEN_IDS.cara, "acme corp"), { token: "guess" }),
+    );
+    const stale = await h.push(message(OPEN_IDS.cara, "acme corp"), { now: new Date(NOW.getTime() - 6 * 60_000) });
+    for (const r of [badSig, tamperedBody, unsigned, wrongToken, stale]) expect(r.status).toBe(401);
+    expect(await h.processed()).toBe(before);
+    expect(h.api.calls).toEqual([]);
+  });
+
+  it("refuses other tenants without touching the store or answering", async () => {
+    const before = await h.processed();
+    const res = await h.push(
+      envelope("im.message.receive_v1", textMessage(OPEN_IDS.cara, "acme corp"), { tenant: "tenant_other" }),
+    );
+    expect(res.status).toBe(200);
+    expect(await h.processed()).toBe(before);
+    expect(h.api.calls).toEqual([]);
+    expect(TEST_TENANT).not.toBe("tenant_other");
+  });
+
+  it("gives unknown people a polite refusal and no data; links a known email on first contact", async () => {
+    await h.push(message(OPEN_IDS.stranger, "acme corp"));
+    const refusal = cardText(h.api.accepted[0]?.card);
+    expect(refusal).not.toContain("Acme");
+    expect(refusal).toMatch(/Tend/);
+    // Ada is in the book by email only: the contact API gives her email, and she is linked.
+    await h.push(message(OPEN_IDS.ada, "globex"));
+    expect(cardText(h.api.accepted[1]?.card)).toContain("Globex Corporation");
+    const ada = await h.db.prisma.member.findUnique({ where: { email: "ada@tend.test" } });
+    expect(ada?.feishuOpenId).toBe(OPEN_IDS.ada);
+  });
+
+  it("answers the bot menu with the common command, in the user's 1:1 chat", async () => {
+    await h.push(
+      envelope("application.bot.menu_v6", {
+        operator: { operator_name: "李娜", operator_id: { open_id: OPEN_IDS.lina } },
+        event_key: "renewals",
+        timestamp: 1795442400,
+      }),
+    );
+    expect(h.api.accepted).toHaveLength(1);
+    expect(h.api.accepted[0]).toMatchObject({ how: "create", chatId: OPEN_IDS.lina, receiveIdType: "open_id" });
+    expect(cardText(h.api.accepted[0]?.card)).toContain("上海星辰科技有限公司");
+  });
+
+  it("says what it takes when sent an image in a 1:1 chat", async () => {
+    const ev = textMessage(OPEN_IDS.lina, "");
+    ev.message.message_type = "image";
+    ev.message.content = JSON.stringify({ image_key: "img_1" });
+    await h.push(envelope("im.message.receive_v1", ev));
+    expect(cardText(h.api.accepted[0]?.card)).toContain("请发送文字命令");
+  });
+});
