@@ -309,6 +309,28 @@ describe.each(STORE_KINDS)("the Slack app over HTTP (%s)", (kind) => {
     expect(posted[0]!.body.channel).toBe("C_TEAM");
     expect(blockText(posted[0]!.body)).toContain("Acme Corp");
     expect(h.api.responses.at(-1)?.body).toMatchObject({ replace_original: true });
+
+    // A channel the bot was not invited to: the user is told how to fix it, privately.
+    h.api.script["chat.postMessage"] = [{ error: "not_in_channel" }];
+    await h.send(buttonPress(h, USERS.max, shareButton!, { channel: "C_PRIVATE" }));
+    expect(h.api.of("chat.postMessage")).toHaveLength(1);
+    expect(String(h.api.responses.at(-1)?.body.text)).toMatch(/invite me with `\/invite @Tend`/);
+  });
+
+  it("answers a Home button that runs a command in Tend's direct messages", async () => {
+    const value = `brief id:${h.book.accounts.acme.id}`;
+    await h.send(buttonPress(h, USERS.cara, { action_id: "tend.run:0", value }, { home: true }));
+    const dm = h.api.of("chat.postMessage");
+    expect(dm).toHaveLength(1);
+    expect(dm[0]!.body.channel).toBe(USERS.cara);
+    expect(blockText(dm[0]!.body)).toContain("Acme Corp");
+  });
+
+  it("acknowledges a button it does not know and does nothing", async () => {
+    const res = await h.send(buttonPress(h, USERS.cara, { action_id: "tend.retired_button:0", value: "x" }));
+    expect(res.status).toBe(200);
+    expect(h.api.calls.filter((c) => c.method !== "auth.test")).toEqual([]);
+    expect(h.api.responses).toEqual([]);
   });
 
   it("offers choices for an ambiguous name and runs the one picked, replacing the private card", async () => {

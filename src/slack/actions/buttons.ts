@@ -51,9 +51,21 @@ export function registerButtons(app: App, deps: SlackDeps) {
       deps.ctx.log.warn({ err, actionId }, "slack: button failed");
       const text = `⚠️ ${failureText(err, locale)}`;
       // response_url is not a Web API call, so it still works when the Web API is rate-limiting us.
-      if (answer) await answer({ response_type: "ephemeral", replace_original: false, text }).catch(() => {});
-      else await tellPrivately(deps, client, { user, channel }, text);
+      const told = answer
+        ? await answer({ response_type: "ephemeral", replace_original: false, text }).then(
+            () => true,
+            () => false,
+          )
+        : false;
+      if (!told) await tellPrivately(deps, client, { user, channel }, text);
     }
+  });
+
+  // A button we no longer know (an old message after an upgrade): acknowledge it so Slack does not
+  // show the user an error, and do nothing.
+  app.action(/.*/, async ({ action, ack }) => {
+    const id = (action as { action_id?: string }).action_id ?? "";
+    if (!SLACK_ACTION_ID_PATTERN.test(id)) await ack();
   });
 }
 
