@@ -28,6 +28,8 @@ export interface SlackApiStandIn {
   /** Answers queued per method for its next calls (FIFO); empty means success. */
   script: Record<string, Scripted[]>;
   of(method: string): ApiCall[];
+  /** What apps.connections.open answers (a Socket Mode stand-in's URL). */
+  socketUrl?: string;
   close(): Promise<void>;
 }
 
@@ -67,8 +69,10 @@ export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
         return;
       }
       if (!path.startsWith("/api/")) return json(404, { ok: false, error: "unknown_method" });
-      if (req.headers.authorization !== "Bearer xoxb-test") return json(200, { ok: false, error: "invalid_auth" });
       const method = path.slice("/api/".length);
+      // Socket Mode opens its connection with the app-level token; everything else uses the bot token.
+      const token = method === "apps.connections.open" ? "xapp-test" : "xoxb-test";
+      if (req.headers.authorization !== `Bearer ${token}`) return json(200, { ok: false, error: "invalid_auth" });
       const body: Record<string, unknown> = req.headers["content-type"]?.includes("json")
         ? JSON.parse(raw || "{}")
         : Object.fromEntries(new URLSearchParams(raw));
@@ -98,6 +102,10 @@ export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
           return json(200, { ok: true, channel: body.channel, ts: `1700000000.${String(++ts).padStart(6, "0")}` });
         case "chat.postEphemeral":
           return json(200, { ok: true, message_ts: `1700000000.${String(++ts).padStart(6, "0")}` });
+        case "apps.connections.open":
+          return standIn.socketUrl
+            ? json(200, { ok: true, url: standIn.socketUrl })
+            : json(200, { ok: false, error: "socket_mode_not_set_up" });
         case "views.open":
         case "views.publish":
           return json(200, { ok: true, view: { id: `V${++ts}`, ...(body.view as object) } });
