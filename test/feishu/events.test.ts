@@ -93,7 +93,8 @@ describe.each(STORE_KINDS)("Feishu events over HTTP (%s)", (kind) => {
     const before = await h.processed();
     const badSig = await h.push(message(OPEN_IDS.cara, "acme corp"), {
       tamper: (r) => {
-        r.headers["x-lark-signature"] = `${r.headers["x-lark-signature"]?.slice(0, -1)}0`;
+        const sig = r.headers["x-lark-signature"] as string;
+        r.headers["x-lark-signature"] = `${sig.slice(0, -1)}${sig.endsWith("0") ? "1" : "0"}`;
       },
     });
     const tamperedBody = await h.push(message(OPEN_IDS.cara, "acme corp"), {

@@ -6,7 +6,7 @@ import { ACTION_IDS, type ActionOutcome, FORM_IDS, type Tone } from "../../reply
 import { type FeishuCard, renderFeishuCard, renderFeishuForm } from "../../reply/render-feishu.js";
 import { admission, type EventMeta } from "../admit.js";
 import { type FeishuDeps, failureText, feishuToast, replyCard, sendCard, updateCard } from "../deps.js";
-import { feishuWho } from "../identity.js";
+import { type FeishuWho, feishuWho } from "../identity.js";
 import { ft } from "../messages.js";
 
 // Card buttons and form submissions (card.action.trigger). Feishu waits at most 3 s for the answer,
@@ -45,12 +45,18 @@ export function registerCardActions(dispatcher: lark.EventDispatcher, deps: Feis
       if (admitted === "other_tenant")
         return { toast: feishuToast({ text: ft(deps.ctx.config.locale, "tenant_refused"), tone: "warning" }) };
       if (admitted === "repeat" || !openId) return {};
-      let locale: Locale = deps.ctx.config.locale;
+      // Who is asking first (one lookup for linked members), so even "working on it" is in their language.
+      let who: FeishuWho;
+      try {
+        who = await feishuWho(deps.ctx, deps.client, openId, tenant);
+      } catch (err) {
+        deps.ctx.log.warn({ err }, "feishu: card action failed");
+        return { toast: feishuToast({ text: failureText(err, deps.ctx.config.locale), tone: "warning" }) };
+      }
+      const locale = who.locale;
       const work = (async (): Promise<Decision> => {
         try {
-          const who = await feishuWho(deps.ctx, deps.client, openId, tenant);
-          locale = who.locale;
-          return await decide(deps, event, who.identity, who.locale);
+          return await decide(deps, event, who.identity, locale);
         } catch (err) {
           deps.ctx.log.warn({ err }, "feishu: card action failed");
           return { answer: { toast: feishuToast({ text: failureText(err, locale), tone: "warning" }) } };
