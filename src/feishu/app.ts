@@ -22,6 +22,7 @@ export interface FeishuApp {
 
 export interface FeishuAppOptions {
   ackBudgetMs?: number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export function createFeishuApp(ctx: AppContext, opts: FeishuAppOptions = {}): FeishuApp {
@@ -44,6 +45,7 @@ export function createFeishuApp(ctx: AppContext, opts: FeishuAppOptions = {}): F
       inflight.add(p);
       void p.finally(() => inflight.delete(p));
     },
+    sleep: opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
     botOpenId() {
       // Fetched once, on first use, and again if that failed.
       bot ??= client

@@ -19,6 +19,14 @@ export const FEISHU_TIMING = {
   ackBudgetMs: 2_500,
 } as const;
 
+/** Answers to people are retried a few times on rate limits and transient failures (same uuid). */
+export const FEISHU_RETRY = {
+  attempts: 3,
+  firstDelayMs: 500,
+  /** Longer waits than this are not worth it for an interactive answer. */
+  maxWaitMs: 10_000,
+} as const;
+
 export const FEISHU_MESSAGE = {
   /** Feishu drops a repeated create/reply with the same uuid within an hour; at most 50 chars. */
   uuidMax: 50,
@@ -34,6 +42,8 @@ export interface FeishuDeps {
   ackBudgetMs: number;
   /** Runs work after the answer has gone (tracked so shutdown and tests can wait for it). */
   later(what: string, work: () => Promise<void>): void;
+  /** Waits between retries (injectable so tests do not sleep). */
+  sleep(ms: number): Promise<void>;
   /** The bot's own open_id (to tell an @mention of the bot from one of someone else). */
   botOpenId(): Promise<string | undefined>;
 }
@@ -54,6 +64,23 @@ export function receiveIdType(recipient: string): "open_id" | "chat_id" | "union
 
 function check(r: { code?: number | undefined; msg?: string | undefined } | undefined | null): void {
   if (r && typeof r.code === "number" && r.code !== 0) throw new FeishuApiError(r.code, r.msg ?? "");
+}
+
+/**
+ * Runs an open API call, again after a rate limit (waiting Feishu's reset time) or a transient
+ * failure; permanent failures are thrown at once. Safe for sends because they carry a uuid.
+ */
+export async function withRetry<T>(deps: Pick<FeishuDeps, "sleep">, fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const f = classifyFeishuError(err);
+      const wait = f.kind === "rate_limited" ? f.retryAfterMs : FEISHU_RETRY.firstDelayMs * 2 ** (attempt - 1);
+      if (f.kind === "permanent" || attempt >= FEISHU_RETRY.attempts || wait > FEISHU_RETRY.maxWaitMs) throw err;
+      await deps.sleep(wait);
+    }
+  }
 }
 
 /** Sends a card to a user or chat; returns the message id. */

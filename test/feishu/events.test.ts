@@ -19,6 +19,7 @@ describe.each(STORE_KINDS)("Feishu events over HTTP (%s)", (kind) => {
   beforeEach(() => {
     h.api.accepted.length = 0;
     h.api.calls.length = 0;
+    h.api.failNext.length = 0;
   });
 
   it("answers Feishu's url_verification challenge (encrypted, and plain)", async () => {
@@ -146,6 +147,30 @@ describe.each(STORE_KINDS)("Feishu events over HTTP (%s)", (kind) => {
     expect(h.api.accepted).toHaveLength(1);
     expect(h.api.accepted[0]).toMatchObject({ how: "create", chatId: OPEN_IDS.lina, receiveIdType: "open_id" });
     expect(cardText(h.api.accepted[0]?.card)).toContain("上海星辰科技有限公司");
+  });
+
+  it("retries an answer Feishu rate-limited after its reset time, with the same uuid (one message)", async () => {
+    h.sleeps.length = 0;
+    h.api.failNext.push({
+      status: 429,
+      code: 99991400,
+      msg: "frequency limit",
+      headers: { "x-ogw-ratelimit-reset": "2" },
+    });
+    h.api.failNext.push({ status: 500, code: 1, msg: "internal" });
+    await h.push(message(OPEN_IDS.cara, "acme corp"));
+    expect(h.sleeps).toEqual([2000, 1000]);
+    expect(h.api.accepted).toHaveLength(1);
+    expect(h.api.calls.filter((c) => c.path.endsWith("/reply"))).toHaveLength(3);
+  });
+
+  it("does not retry an answer Feishu refuses for good (bot removed from the chat)", async () => {
+    h.sleeps.length = 0;
+    h.api.failNext.push({ status: 400, code: 230002, msg: "Bot/User can NOT be out of the chat." });
+    await h.push(message(OPEN_IDS.cara, "acme corp"));
+    expect(h.sleeps).toEqual([]);
+    expect(h.api.accepted).toHaveLength(0);
+    expect(h.api.calls.filter((c) => c.path.endsWith("/reply"))).toHaveLength(1);
   });
 
   it("says what it takes when sent an image in a 1:1 chat", async () => {

@@ -43,6 +43,8 @@ export interface FeishuHarness {
       tamper?: (r: { body: string; headers: Record<string, string> }) => void;
     },
   ): Promise<{ status: number; json: Record<string, unknown> | undefined }>;
+  /** Waits the app asked for between retries (recorded, not slept). */
+  sleeps: number[];
   /** How many event ids have been claimed (a refused request must leave this alone). */
   processed(): Promise<number>;
   close(): Promise<void>;
@@ -80,11 +82,13 @@ export async function startFeishuHarness(
   });
   const ctx: AppContext = { config, log: silentLogger, db, now: () => NOW };
   const http = new HttpApp(silentLogger);
-  const door = await mountFeishuWith(
-    ctx,
-    http,
-    opts.ackBudgetMs === undefined ? {} : { ackBudgetMs: opts.ackBudgetMs },
-  );
+  const sleeps: number[] = [];
+  const door = await mountFeishuWith(ctx, http, {
+    ...(opts.ackBudgetMs === undefined ? {} : { ackBudgetMs: opts.ackBudgetMs }),
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+  });
   if (!door) throw new Error("feishu door not mounted");
   const { port } = (await http.listen(0, "127.0.0.1")) as AddressInfo;
   const url = `http://127.0.0.1:${port}/feishu/events`;
@@ -95,6 +99,7 @@ export async function startFeishuHarness(
     feishu: door.feishu,
     url,
     book,
+    sleeps,
     async push(payload, o = {}) {
       const req = feishuRequest(payload, {
         ...(o.encrypt === false ? {} : { encryptKey: TEST_ENCRYPT_KEY }),

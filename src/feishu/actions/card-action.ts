@@ -4,22 +4,17 @@ import { handleAction, handleForm } from "../../commands/index.js";
 import type { Locale } from "../../i18n/locale.js";
 import { ACTION_IDS, type ActionOutcome, FORM_IDS, type Tone } from "../../reply/model.js";
 import { type FeishuCard, renderFeishuCard, renderFeishuForm } from "../../reply/render-feishu.js";
-import { admission, type EventMeta } from "../admit.js";
-import { type FeishuDeps, failureText, feishuToast, replyCard, sendCard, updateCard } from "../deps.js";
+import { admission } from "../admit.js";
+import { type FeishuDeps, failureText, feishuToast, replyCard, sendCard, updateCard, withRetry } from "../deps.js";
 import { type FeishuWho, feishuWho } from "../identity.js";
 import { ft } from "../messages.js";
+import { CardActionEvent } from "../schemas.js";
 
 // Card buttons and form submissions (card.action.trigger). Feishu waits at most 3 s for the answer,
 // which can carry a toast and a replacement card. The core decides within the budget; anything that
 // needs another open API call (a new card with the answer, the log form, a share) is sent after the
 // answer. Answers: run a command -> the answer as a new card under the clicked one; snooze / done ->
 // a toast; log -> the form card; form saved -> the form card becomes a confirmation.
-
-interface CardActionEvent extends EventMeta {
-  operator?: { open_id?: string; tenant_key?: string };
-  action?: { value?: unknown; tag?: string; name?: string; form_value?: Record<string, unknown> };
-  context?: { open_message_id?: string; open_chat_id?: string };
-}
 
 export interface CallbackAnswer {
   toast?: { type: "success" | "warning" | "error" | "info"; content: string };
@@ -38,7 +33,9 @@ interface Decision {
 export function registerCardActions(dispatcher: lark.EventDispatcher, deps: FeishuDeps) {
   dispatcher.register({
     "card.action.trigger": async (data: unknown): Promise<CallbackAnswer> => {
-      const event = data as CardActionEvent;
+      const parsed = CardActionEvent.safeParse(data);
+      if (!parsed.success) return {};
+      const event = parsed.data;
       const openId = event.operator?.open_id;
       const tenant = event.tenant_key ?? event.operator?.tenant_key;
       const admitted = await admission(deps, { ...event, ...(tenant ? { tenant_key: tenant } : {}) });
@@ -71,13 +68,17 @@ export function registerCardActions(dispatcher: lark.EventDispatcher, deps: Feis
       deps.later("late card action", async () => {
         const late = await work;
         const where = event.context;
-        if (late.answer.card && where?.open_message_id)
-          await updateCard(deps.client, where.open_message_id, late.answer.card.data);
-        else if (late.answer.toast) {
+        const messageId = where?.open_message_id;
+        if (late.answer.card && messageId) {
+          const card = late.answer.card.data;
+          await withRetry(deps, () => updateCard(deps.client, messageId, card));
+        } else if (late.answer.toast) {
           const tone: Tone = late.answer.toast.type === "success" ? "good" : "warning";
           const card = renderFeishuCard({ summary: late.answer.toast.content, blocks: [], tone });
-          if (where?.open_message_id) await replyCard(deps.client, where.open_message_id, card);
-          else await sendCard(deps.client, openId, card);
+          const uuid = event.event_id ? `late:${event.event_id}` : undefined;
+          await withRetry(deps, () =>
+            messageId ? replyCard(deps.client, messageId, card, uuid) : sendCard(deps.client, openId, card, uuid),
+          );
         }
         await late.after?.();
       });
@@ -142,8 +143,12 @@ function fromOutcome(
   const uuid = (kind: string) => (eventId ? `${kind}:${eventId}` : undefined);
   // A new card under the clicked one (or in the chat, or to the user when neither is known).
   const post = (card: FeishuCard, kind: string) => async () => {
-    if (where.open_message_id) await replyCard(deps.client, where.open_message_id, card, uuid(kind));
-    else await sendCard(deps.client, where.open_chat_id ?? openId, card, uuid(kind));
+    const messageId = where.open_message_id;
+    await withRetry(deps, () =>
+      messageId
+        ? replyCard(deps.client, messageId, card, uuid(kind))
+        : sendCard(deps.client, where.open_chat_id ?? openId, card, uuid(kind)),
+    );
   };
   if (outcome.form)
     return {
@@ -155,7 +160,7 @@ function fromOutcome(
     return {
       answer: { toast: feishuToast({ text: ft(locale, "shared"), tone: "good" }) },
       after: async () => {
-        await sendCard(deps.client, where.open_chat_id ?? openId, card, uuid("share"));
+        await withRetry(deps, () => sendCard(deps.client, where.open_chat_id ?? openId, card, uuid("share")));
       },
     };
   }

@@ -2,9 +2,10 @@ import type * as lark from "@larksuiteoapi/node-sdk";
 import { handleCommand } from "../../commands/index.js";
 import { parseCommand } from "../../commands/parse.js";
 import { renderFeishuCard } from "../../reply/render-feishu.js";
-import { admit, type EventMeta } from "../admit.js";
-import { type FeishuDeps, sendCard } from "../deps.js";
+import { admit } from "../admit.js";
+import { type FeishuDeps, sendCard, withRetry } from "../deps.js";
 import { feishuWho } from "../identity.js";
+import { MenuEvent } from "../schemas.js";
 
 // The bot menu (application.bot.menu_v6): each menu item's event key names a common command; the
 // answer arrives in the user's 1:1 chat with the bot. Keys are set in the developer console (see
@@ -19,11 +20,6 @@ export const FEISHU_MENU = {
   help: "help",
 } as const;
 
-interface MenuEvent extends EventMeta {
-  operator?: { operator_id?: { open_id?: string } };
-  event_key?: string;
-}
-
 /** The command a menu key stands for, or undefined for an unknown key. */
 export function menuCommand(key: string | undefined): string | undefined {
   if (!key) return undefined;
@@ -37,14 +33,17 @@ export function menuCommand(key: string | undefined): string | undefined {
 export function registerBotMenu(dispatcher: lark.EventDispatcher, deps: FeishuDeps) {
   dispatcher.register({
     "application.bot.menu_v6": async (data) => {
-      const event = data as unknown as MenuEvent;
+      const parsed = MenuEvent.safeParse(data);
+      if (!parsed.success) return;
+      const event = parsed.data;
       const openId = event.operator?.operator_id?.open_id;
       if (!openId || !(await admit(deps, event))) return;
       const command = menuCommand(event.event_key) ?? "help";
       deps.later("menu", async () => {
         const who = await feishuWho(deps.ctx, deps.client, openId, event.tenant_key);
         const reply = await handleCommand(deps.ctx, { identity: who.identity, text: command });
-        await sendCard(deps.client, openId, renderFeishuCard(reply), `menu:${event.event_id ?? openId}`);
+        const card = renderFeishuCard(reply);
+        await withRetry(deps, () => sendCard(deps.client, openId, card, `menu:${event.event_id ?? openId}`));
       });
     },
   });

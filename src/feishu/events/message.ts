@@ -1,41 +1,35 @@
 import type * as lark from "@larksuiteoapi/node-sdk";
 import { handleCommand } from "../../commands/index.js";
 import { renderFeishuCard } from "../../reply/render-feishu.js";
-import { admit, type EventMeta } from "../admit.js";
-import { type FeishuDeps, replyCard } from "../deps.js";
+import { admit } from "../admit.js";
+import { type FeishuDeps, replyCard, withRetry } from "../deps.js";
 import { feishuWho } from "../identity.js";
 import { ft } from "../messages.js";
-import { type Mention, messageText, resolveMentions } from "./text.js";
+import { MessageEvent } from "../schemas.js";
+import { messageText, resolveMentions } from "./text.js";
 
 // Messages to the bot: in a 1:1 chat any text is a command, in a group only when the bot is
 // @mentioned. `/tend ...` and bare `...` both work (the core's parser accepts both). The event is
 // answered at once; the conversation core's answer follows as a card replying to the message.
 
-export interface ReceivedMessage extends EventMeta {
-  sender: { sender_id?: { open_id?: string }; sender_type: string; tenant_key?: string };
-  message: {
-    message_id: string;
-    chat_id: string;
-    chat_type: string;
-    message_type: string;
-    content: string;
-    mentions?: Mention[];
-  };
-}
-
 export function registerMessages(dispatcher: lark.EventDispatcher, deps: FeishuDeps) {
   dispatcher.register({
     "im.message.receive_v1": async (data) => {
-      const event = data as unknown as ReceivedMessage;
+      const parsed = MessageEvent.safeParse(data);
+      if (!parsed.success) {
+        deps.ctx.log.warn({ issues: parsed.error.issues.length }, "feishu: message event of an unknown shape ignored");
+        return;
+      }
+      const event = parsed.data;
       // Other bots (and our own messages) are not commands.
-      if (event.sender?.sender_type !== "user") return;
+      if (event.sender.sender_type !== "user") return;
       if (!(await admit(deps, event))) return;
       deps.later("message", () => answerMessage(deps, event));
     },
   });
 }
 
-export async function answerMessage(deps: FeishuDeps, event: ReceivedMessage): Promise<void> {
+export async function answerMessage(deps: FeishuDeps, event: MessageEvent): Promise<void> {
   const { message } = event;
   const openId = event.sender.sender_id?.open_id;
   if (!openId) return;
@@ -53,5 +47,5 @@ export async function answerMessage(deps: FeishuDeps, event: ReceivedMessage): P
         })
       : renderFeishuCard(await handleCommand(deps.ctx, { identity: who.identity, text }));
   // The uuid makes a second attempt at this reply (after a crash, on another replica) a no-op.
-  await replyCard(deps.client, message.message_id, card, `re:${message.message_id}`);
+  await withRetry(deps, () => replyCard(deps.client, message.message_id, card, `re:${message.message_id}`));
 }
