@@ -3,8 +3,8 @@ import type { AppContext } from "../context.js";
 import { registerButtons } from "./actions/buttons.js";
 import { boltLogger, type SlackConfig, slackClientOptions } from "./client.js";
 import { registerTendCommand } from "./commands/tend.js";
-import { Deduper, deliveryId } from "./dedupe.js";
-import { SLACK_TIMING, type SlackDeps } from "./deps.js";
+import { CLAIM, Deduper, deliveryId } from "./dedupe.js";
+import { AckGate, SLACK_TIMING, type SlackDeps } from "./deps.js";
 import { registerAppHome } from "./events/app-home.js";
 import { st } from "./messages.js";
 import { registerLogInteractionView } from "./views/log-interaction.js";
@@ -119,20 +119,38 @@ export function createSlackApp(ctx: AppContext, opts: SlackAppOptions = {}): Sla
         : args.ack());
   });
 
-  // Deliveries Slack repeats (retries, a second replica) do their work once.
+  // Deliveries Slack repeats (retries, a second replica) do their work once. Events (already acked)
+  // wait for the claim here; commands, buttons and forms get it in their context and wait for it
+  // within their ack budget (see firstDelivery).
   const dedupe = new Deduper(ctx.db, ctx.now);
   app.use(async (raw) => {
-    const args = raw as unknown as AnyArgs;
+    const args = raw as unknown as AnyArgs & { context: Record<string, unknown> };
     const id = deliveryId(args.body);
-    if (id && !(await dedupe.claim(id))) {
-      log.info({ id }, "slack: repeated delivery ignored");
-      if (args.ack) await args.ack();
-      return;
+    if (!id) return args.next();
+    const claim = dedupe.claim(id).then(
+      (first) => {
+        if (!first) log.info({ id }, "slack: repeated delivery ignored");
+        return first;
+      },
+      (err) => {
+        // Dedupe is a guard, not a gate: if the store cannot say, do the work (it reports its own errors).
+        log.warn({ err, id }, "slack: could not record the delivery id");
+        return true;
+      },
+    );
+    if (args.ack) {
+      args.context[CLAIM] = claim;
+      return args.next();
     }
-    await args.next();
+    if (await claim) await args.next();
   });
 
-  const deps: SlackDeps = { ctx, dedupe, ackBudgetMs: opts.ackBudgetMs ?? SLACK_TIMING.ackBudgetMs };
+  const deps: SlackDeps = {
+    ctx,
+    dedupe,
+    ackBudgetMs: opts.ackBudgetMs ?? SLACK_TIMING.ackBudgetMs,
+    gate: new AckGate(),
+  };
   registerTendCommand(app, deps);
   registerButtons(app, deps);
   registerLogInteractionView(app, deps);

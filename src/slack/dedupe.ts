@@ -40,3 +40,15 @@ export class Deduper {
     return res.rowCount === 1;
   }
 }
+
+/** Context key where the dedupe middleware leaves the claim of a delivery that has an ack. */
+export const CLAIM = "tendClaim";
+
+/**
+ * Whether this delivery is the first (do the work). Listeners await this *inside* their ack budget:
+ * under load the claim may queue behind other store work, and Slack's 3 s must not wait for it.
+ */
+export function firstDelivery(context: Record<string, unknown>): Promise<boolean> {
+  const claim = context[CLAIM];
+  return claim instanceof Promise ? (claim as Promise<boolean>) : Promise.resolve(true);
+}

@@ -13,8 +13,13 @@ import { st } from "./messages.js";
 export const SLACK_TIMING = {
   /** Slack drops a request not acknowledged within 3 s; we answer in the ack only if ready by then. */
   ackDeadlineMs: 3_000,
-  /** How long a command or modal submission may think before we ack and answer later. */
-  ackBudgetMs: 2_500,
+  /**
+   * How long a command or modal submission may think before we ack and answer later. Well under 3 s:
+   * Slack's clock includes the network, and timers fire late when the embedded store is busy.
+   */
+  ackBudgetMs: 2_000,
+  /** More answers than this being worked on at once: new and waiting ones ack now, answer later. */
+  maxBusyAnswers: 8,
 } as const;
 
 export interface SlackDeps {
@@ -22,6 +27,41 @@ export interface SlackDeps {
   dedupe: Deduper;
   /** See SLACK_TIMING.ackBudgetMs; tests set 0 to take the "answer later" path deterministically. */
   ackBudgetMs: number;
+  gate: AckGate;
+}
+
+/**
+ * Races answers against their ack budget. Under a burst (more than `maxBusy` answers being worked
+ * on at once) everyone acks at once and answers through response_url: waiting would only push every
+ * ack towards Slack's 3 s while the store works through the queue.
+ */
+export class AckGate {
+  private readonly waiting = new Set<() => void>();
+  private busy = 0;
+  constructor(private readonly maxBusy: number = SLACK_TIMING.maxBusyAnswers) {}
+
+  /** `work`'s value when ready within `budgetMs`, else undefined (the work keeps running). */
+  async race<T>(work: Promise<T>, budgetMs: number): Promise<T | undefined> {
+    this.busy++;
+    work.then(
+      () => this.busy--,
+      () => this.busy--,
+    );
+    if (budgetMs <= 0 || this.busy > this.maxBusy) {
+      for (const release of this.waiting) release();
+      return withinBudget(work, 0);
+    }
+    let release: () => void = () => {};
+    const early = new Promise<undefined>((r) => {
+      release = () => r(undefined);
+    });
+    this.waiting.add(release);
+    try {
+      return await Promise.race([withinBudget(work, budgetMs), early]);
+    } finally {
+      this.waiting.delete(release);
+    }
+  }
 }
 
 /** What is left of the ack budget for a delivery that reached us at `arrivedAt` (performance.now()). */

@@ -8,6 +8,7 @@ import {
   renderSlackMessages,
   SLACK_ACTION_ID_PATTERN,
 } from "../../reply/render-slack.js";
+import { firstDelivery } from "../dedupe.js";
 import { failureText, privateMessage, type SlackDeps, tellPrivately, toastText } from "../deps.js";
 import { classifySlackError } from "../errors.js";
 import { publishHome } from "../events/app-home.js";
@@ -23,43 +24,46 @@ import { openForm } from "../views/log-interaction.js";
 type Respond = (msg: Record<string, unknown>) => Promise<unknown>;
 
 export function registerButtons(app: App, deps: SlackDeps) {
-  app.action<BlockAction<ButtonAction>>(SLACK_ACTION_ID_PATTERN, async ({ ack, body, action, client, respond }) => {
-    await ack();
-    const actionId = parseSlackActionId(action.action_id);
-    if (!actionId) return;
-    const user = body.user.id;
-    const channel = body.channel?.id;
-    const fromHome = body.view?.type === "home";
-    const ephemeral = (body.container as { is_ephemeral?: boolean } | undefined)?.is_ephemeral === true;
-    const answer: Respond | undefined = body.response_url && respond ? (m) => respond(m as never) : undefined;
-    let locale: Locale = deps.ctx.config.locale;
-    try {
-      const who = await slackWho(deps.ctx, client, user, body.team?.id ?? body.user.team_id);
-      locale = who.locale;
-      const outcome = await handleAction(deps.ctx, { identity: who.identity, actionId, value: action.value ?? "" });
-      // The trigger id expires 3 s after the click: open the form before anything else.
-      if (outcome.form) await openForm(client, body.trigger_id, outcome.form, channel);
-      if (outcome.share && outcome.reply && channel) {
-        await share(client, channel, outcome.reply);
-        if (answer && ephemeral) await answer({ replace_original: true, text: `✅ ${st(locale, "shared")}` });
-      } else if (outcome.reply) {
-        await show(deps, client, { user, channel, fromHome, ephemeral, answer }, outcome.reply, locale);
+  app.action<BlockAction<ButtonAction>>(
+    SLACK_ACTION_ID_PATTERN,
+    async ({ ack, body, action, client, respond, context }) => {
+      await ack();
+      const actionId = parseSlackActionId(action.action_id);
+      if (!actionId || !(await firstDelivery(context))) return;
+      const user = body.user.id;
+      const channel = body.channel?.id;
+      const fromHome = body.view?.type === "home";
+      const ephemeral = (body.container as { is_ephemeral?: boolean } | undefined)?.is_ephemeral === true;
+      const answer: Respond | undefined = body.response_url && respond ? (m) => respond(m as never) : undefined;
+      let locale: Locale = deps.ctx.config.locale;
+      try {
+        const who = await slackWho(deps.ctx, client, user, body.team?.id ?? body.user.team_id);
+        locale = who.locale;
+        const outcome = await handleAction(deps.ctx, { identity: who.identity, actionId, value: action.value ?? "" });
+        // The trigger id expires 3 s after the click: open the form before anything else.
+        if (outcome.form) await openForm(client, body.trigger_id, outcome.form, channel);
+        if (outcome.share && outcome.reply && channel) {
+          await share(client, channel, outcome.reply);
+          if (answer && ephemeral) await answer({ replace_original: true, text: `✅ ${st(locale, "shared")}` });
+        } else if (outcome.reply) {
+          await show(deps, client, { user, channel, fromHome, ephemeral, answer }, outcome.reply, locale);
+        }
+        if (outcome.toast) await toast(deps, client, { user, channel, fromHome, answer }, outcome.toast);
+        else if (fromHome && !outcome.form && !outcome.reply) await publishHome(deps, client, user, body.team?.id);
+      } catch (err) {
+        deps.ctx.log.warn({ err, actionId }, "slack: button failed");
+        const text = `⚠️ ${failureText(err, locale)}`;
+        // response_url is not a Web API call, so it still works when the Web API is rate-limiting us.
+        const told = answer
+          ? await answer({ response_type: "ephemeral", replace_original: false, text }).then(
+              () => true,
+              () => false,
+            )
+          : false;
+        if (!told) await tellPrivately(deps, client, { user, channel }, text);
       }
-      if (outcome.toast) await toast(deps, client, { user, channel, fromHome, answer }, outcome.toast);
-      else if (fromHome && !outcome.form && !outcome.reply) await publishHome(deps, client, user, body.team?.id);
-    } catch (err) {
-      deps.ctx.log.warn({ err, actionId }, "slack: button failed");
-      const text = `⚠️ ${failureText(err, locale)}`;
-      // response_url is not a Web API call, so it still works when the Web API is rate-limiting us.
-      const told = answer
-        ? await answer({ response_type: "ephemeral", replace_original: false, text }).then(
-            () => true,
-            () => false,
-          )
-        : false;
-      if (!told) await tellPrivately(deps, client, { user, channel }, text);
-    }
-  });
+    },
+  );
 
   // A button we no longer know (an old message after an upgrade): acknowledge it so Slack does not
   // show the user an error, and do nothing.

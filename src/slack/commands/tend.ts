@@ -4,7 +4,8 @@ import { t } from "../../commands/messages.js";
 import { parseCommand } from "../../commands/parse.js";
 import type { Locale } from "../../i18n/locale.js";
 import type { Reply } from "../../reply/model.js";
-import { budgetLeft, failureText, privateMessage, type SlackDeps, withinBudget } from "../deps.js";
+import { firstDelivery } from "../dedupe.js";
+import { budgetLeft, failureText, privateMessage, type SlackDeps } from "../deps.js";
 import { resolveMentions, slackWho, unescapeSlackText } from "../identity.js";
 
 // /tend <text>: the conversation core's answer, privately. Answered inside the ack when ready within
@@ -29,12 +30,16 @@ export function withShareButton(reply: Reply, text: string, locale: Locale): Rep
   };
 }
 
+/** A delivery Slack repeated: acknowledged, nothing else. */
+const REPEAT = "repeat" as const;
+
 export function registerTendCommand(app: App, deps: SlackDeps) {
   // Any command starting /tend (a workspace may install it as /tend-staging).
   app.command(/^\/tend/, async ({ command, ack, respond, client, context }) => {
     const work = (async () => {
       let locale = deps.ctx.config.locale;
       try {
+        if (!(await firstDelivery(context))) return REPEAT;
         const who = await slackWho(deps.ctx, client, command.user_id, command.team_id);
         locale = who.locale;
         const text = await resolveMentions(deps.ctx, client, unescapeSlackText(command.text ?? ""));
@@ -45,13 +50,18 @@ export function registerTendCommand(app: App, deps: SlackDeps) {
         return { response_type: "ephemeral" as const, text: failureText(err, locale), blocks: [] };
       }
     })();
-    const ready = await withinBudget(work, budgetLeft(deps, context));
+    const ready = await deps.gate.race(work, budgetLeft(deps, context));
+    if (ready === REPEAT) {
+      await ack();
+      return;
+    }
     if (ready) {
       await ack(ready);
       return;
     }
     await ack();
     const late = await work;
+    if (late === REPEAT) return;
     try {
       await respond({ ...late, response_type: "ephemeral" });
     } catch (err) {

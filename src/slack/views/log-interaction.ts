@@ -3,7 +3,8 @@ import { z } from "zod";
 import { handleForm } from "../../commands/index.js";
 import type { Form, FormOutcome } from "../../reply/model.js";
 import { BLOCK_KIT_LIMITS, renderSlackModal, slackModalValues } from "../../reply/render-slack.js";
-import { budgetLeft, failureText, type SlackDeps, tellPrivately, toastText, withinBudget } from "../deps.js";
+import { firstDelivery } from "../dedupe.js";
+import { budgetLeft, failureText, type SlackDeps, tellPrivately, toastText } from "../deps.js";
 import { publishHome } from "../events/app-home.js";
 import { slackWho } from "../identity.js";
 import { st } from "../messages.js";
@@ -29,6 +30,9 @@ export async function openForm(
   await client.views.open({ trigger_id: triggerId, view: view as never });
 }
 
+/** A submission Slack repeated: acknowledged, nothing else. */
+const REPEAT = "repeat" as const;
+
 export function registerLogInteractionView(app: App, deps: SlackDeps) {
   app.view("tend.log_interaction", async ({ ack, body, view, client, context }) => {
     const user = body.user.id;
@@ -42,8 +46,9 @@ export function registerLogInteractionView(app: App, deps: SlackDeps) {
     }
     const channel = meta.data.c;
     let locale = deps.ctx.config.locale;
-    const work = (async (): Promise<FormOutcome> => {
+    const work = (async (): Promise<FormOutcome | typeof REPEAT> => {
       try {
+        if (!(await firstDelivery(context))) return REPEAT;
         const who = await slackWho(deps.ctx, client, user, body.team?.id ?? body.user.team_id);
         locale = who.locale;
         return await handleForm(deps.ctx, {
@@ -57,13 +62,14 @@ export function registerLogInteractionView(app: App, deps: SlackDeps) {
         return { toast: { text: failureText(err, locale), tone: "warning" } };
       }
     })();
-    const ready = await withinBudget(work, budgetLeft(deps, context));
-    if (ready?.errors) {
+    const ready = await deps.gate.race(work, budgetLeft(deps, context));
+    if (ready && ready !== REPEAT && ready.errors) {
       await ack({ response_action: "errors", errors: ready.errors });
       return;
     }
     await ack();
     const outcome = ready ?? (await work);
+    if (outcome === REPEAT) return;
     if (outcome.errors) {
       // Too slow to keep the modal open: say what was wrong instead (nothing was saved).
       const lines = Object.values(outcome.errors).join("\n");
