@@ -41,6 +41,8 @@ export async function createService(
 ): Promise<Service> {
   const store = db ?? (await openStore(config, log)).db;
   const ctx: AppContext = { config, log, db: store, now };
+  // `npm start` on an empty embedded store loads the demo book (TEND_DEMO=off starts empty).
+  if (!db) await (await import("./demo/auto.js")).autoLoadDemo(ctx);
   const http = new HttpApp(log);
   const doors: Door[] = [];
 

@@ -1,0 +1,1295 @@
+// The demo book: a believable CS organisation (3 teams, ~300 accounts, 120 days of usage) built
+// from a seed and "today", as plain rows. Pure: no I/O, no clock, no Math.random - the same
+// (seed, today) gives the same rows on every machine, so tests and docs can name what is in it.
+//
+// Every account has a hidden health trajectory h(d) in [0, 1]; usage, contact cadence, sentiment,
+// open issues and past renewal outcomes are all drawn from it with noise. The score the health
+// engine computes is never consulted, so whether it separates outcomes is a fair test.
+import { addDays, daysBetween, dayToDate } from "../domain/dates.js";
+import type { UsageRow } from "../store/repos/usage.js";
+import * as N from "./names.js";
+import { hexOf, type Rng, rng } from "./random.js";
+
+export const DEMO_SEED = "tend-demo-1";
+export const DEMO_EMAIL_DOMAIN = "demo.tend";
+/** Days of daily usage, ending today. */
+export const USAGE_DAYS = 120;
+
+/** Accounts that carry a story the bot must surface (docs/demo.md). */
+export const DEMO_STORIES = {
+  /** Strategic, champion left 18 days ago, active users down by half over five weeks. */
+  championLeft: "Northwind Logistics",
+  /** Went live 60 days ago, 20% of seats activated (target 60% by day 60). */
+  onboarding: "Brightwave Health",
+  /** Key account renewing in 45 days; an SSO promise 12 days overdue. */
+  renewalPromise: "杭州云帆科技有限公司",
+  /** Healthy and near its seat limit: open upsell and cross-sell. */
+  expansion: "Summit Analytics",
+  /** NPS 3 from the decision maker 6 days ago, with a complaint. */
+  detractor: "Kestrel Retail",
+} as const;
+
+type Tier = "strategic" | "key" | "standard" | "long_tail";
+type Stage = "handoff" | "onboarding" | "adoption" | "steady" | "renewal" | "churned";
+type Role = "admin" | "manager" | "csm" | "viewer";
+type ContactRole = "decision_maker" | "champion" | "admin" | "user" | "finance" | "executive";
+type Attitude = "supporter" | "neutral" | "opponent";
+type InteractionKind = "visit" | "call" | "qbr" | "exec_visit" | "training" | "email" | "praise" | "complaint";
+type Severity = "high" | "medium" | "low";
+type Lang = "en" | "zh";
+
+export interface TeamRow {
+  id: string;
+  name: string;
+  locale: string;
+  timezone: string;
+  slackChannel: string;
+  feishuChatId: string;
+}
+export interface MemberRow {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  teamId: string | null;
+  slackUserId: string;
+  feishuOpenId: string;
+  locale: string | null;
+  timezone: string | null;
+  active: boolean;
+}
+export interface AccountRow {
+  id: string;
+  externalId: string;
+  name: string;
+  aliases: string[];
+  tier: Tier;
+  industry: string;
+  region: string;
+  ownerId: string;
+  teamId: string;
+  arr: number;
+  currency: string;
+  contractStart: Date;
+  renewalDate: Date;
+  stage: Stage;
+  goLiveDate: Date;
+  seats: number;
+}
+export interface ContactRow {
+  id: string;
+  accountId: string;
+  name: string;
+  email: string | null;
+  title: string;
+  role: ContactRole;
+  influence: number;
+  attitude: Attitude;
+  active: boolean;
+  leftAt: Date | null;
+  lastContact: Date | null;
+}
+export interface InteractionRow {
+  id: string;
+  accountId: string;
+  kind: InteractionKind;
+  occurredAt: Date;
+  scheduled: boolean;
+  memberId: string;
+  contactName: string | null;
+  notes: string;
+  nextSteps: string | null;
+}
+export interface FeedbackRow {
+  id: string;
+  accountId: string;
+  title: string;
+  status: "open" | "in_progress" | "delivered" | "declined";
+  severity: Severity;
+  raisedAt: Date;
+  resolvedAt: Date | null;
+}
+export interface PromiseRow {
+  id: string;
+  accountId: string;
+  title: string;
+  madeAt: Date;
+  dueDate: Date;
+  status: "open" | "kept" | "broken" | "cancelled";
+  keptAt: Date | null;
+}
+export interface SurveyRow {
+  id: string;
+  accountId: string;
+  kind: "nps" | "csat";
+  score: number;
+  respondent: string | null;
+  comment: string | null;
+  respondedAt: Date;
+}
+export interface MilestoneRow {
+  id: string;
+  accountId: string;
+  title: string;
+  dueDate: Date;
+  status: "planned" | "done" | "missed";
+  doneAt: Date | null;
+}
+export interface RiskRow {
+  id: string;
+  accountId: string;
+  kind:
+    | "wrong_fit"
+    | "roi_gap"
+    | "decision_maker_changed"
+    | "slow_go_live"
+    | "slow_feedback"
+    | "champion_changed"
+    | "requirement_not_delivered"
+    | "payment_overdue"
+    | "other";
+  severity: Severity;
+  note: string;
+  raisedAt: Date;
+  resolvedAt: Date | null;
+}
+export interface OpportunityRow {
+  id: string;
+  accountId: string;
+  kind: "upsell" | "cross_sell" | "services";
+  title: string;
+  amount: number;
+  status: "open" | "won" | "lost";
+}
+export interface RenewalRow {
+  id: string;
+  accountId: string;
+  dueDate: Date;
+  arr: number;
+  status: "upcoming" | "in_progress" | "renewed" | "downsized" | "churned";
+  outcomeArr: number | null;
+  closedAt: Date | null;
+  termsClear: boolean | null;
+  valueReportSent: boolean;
+  notes: string | null;
+}
+
+export interface DemoBook {
+  today: string;
+  seed: string;
+  teams: TeamRow[];
+  members: MemberRow[];
+  accounts: AccountRow[];
+  contacts: ContactRow[];
+  usage: UsageRow[];
+  interactions: InteractionRow[];
+  feedback: FeedbackRow[];
+  promises: PromiseRow[];
+  surveys: SurveyRow[];
+  milestones: MilestoneRow[];
+  risks: RiskRow[];
+  opportunities: OpportunityRow[];
+  renewals: RenewalRow[];
+}
+
+// ---- the organisation ----
+
+interface TeamSpec {
+  key: "amer" | "emea" | "cn";
+  name: string;
+  locale: "en" | "zh-CN";
+  lang: Lang;
+  timezone: string;
+  currency: string;
+  /** ARR multiplier from USD bands. */
+  fx: number;
+  regions: readonly string[];
+  /** UTC hours that are local business hours (meetings land there). */
+  utcHours: readonly [number, number];
+  accounts: number;
+}
+
+const TEAMS: readonly TeamSpec[] = [
+  {
+    key: "amer",
+    name: "Americas",
+    locale: "en",
+    lang: "en",
+    timezone: "America/New_York",
+    currency: "USD",
+    fx: 1,
+    regions: ["US East", "US West", "US Central", "Canada", "LATAM"],
+    utcHours: [14, 21],
+    accounts: 125,
+  },
+  {
+    key: "emea",
+    name: "EMEA",
+    locale: "en",
+    lang: "en",
+    timezone: "Europe/London",
+    currency: "EUR",
+    fx: 0.92,
+    regions: ["UK & Ireland", "DACH", "Nordics", "France", "Benelux"],
+    utcHours: [8, 16],
+    accounts: 80,
+  },
+  {
+    key: "cn",
+    name: "中国区",
+    locale: "zh-CN",
+    lang: "zh",
+    timezone: "Asia/Shanghai",
+    currency: "CNY",
+    fx: 7.2,
+    regions: [],
+    utcHours: [1, 9],
+    accounts: 105,
+  },
+];
+
+interface PersonSpec {
+  name: string;
+  handle: string;
+  role: Role;
+  team: TeamSpec["key"] | null;
+  active?: boolean;
+}
+
+/** Everyone in the demo organisation; email is `<handle>@demo.tend`. */
+export const DEMO_PEOPLE: readonly PersonSpec[] = [
+  { name: "Sam Rivera", handle: "sam.rivera", role: "admin", team: null },
+  { name: "Morgan Lee", handle: "morgan.lee", role: "manager", team: "amer" },
+  { name: "Alice Chen", handle: "alice.chen", role: "csm", team: "amer" },
+  { name: "Ben Carter", handle: "ben.carter", role: "csm", team: "amer" },
+  { name: "Carla Diaz", handle: "carla.diaz", role: "csm", team: "amer" },
+  { name: "David Kim", handle: "david.kim", role: "csm", team: "amer" },
+  { name: "Emma Brooks", handle: "emma.brooks", role: "csm", team: "amer" },
+  { name: "Victor Hale", handle: "victor.hale", role: "viewer", team: "amer" },
+  { name: "Felix Wagner", handle: "felix.wagner", role: "csm", team: "emea" },
+  { name: "Grace Walsh", handle: "grace.walsh", role: "csm", team: "emea" },
+  { name: "Hugo Martin", handle: "hugo.martin", role: "csm", team: "emea" },
+  { name: "Olivia Grant", handle: "olivia.grant", role: "csm", team: "emea", active: false },
+  { name: "王芳", handle: "wang.fang", role: "manager", team: "cn" },
+  { name: "李娜", handle: "li.na", role: "csm", team: "cn" },
+  { name: "张伟", handle: "zhang.wei", role: "csm", team: "cn" },
+  { name: "刘洋", handle: "liu.yang", role: "csm", team: "cn" },
+  { name: "陈静", handle: "chen.jing", role: "csm", team: "cn" },
+];
+
+export const demoEmail = (handle: string) => `${handle}@${DEMO_EMAIL_DOMAIN}`;
+/** Deterministic platform ids, shaped like the real ones (Slack U..., Feishu ou_<32 hex>). */
+export const demoSlackUserId = (handle: string) =>
+  `U0DEMO${String(DEMO_PEOPLE.findIndex((p) => p.handle === handle) + 1).padStart(3, "0")}`;
+export const demoFeishuOpenId = (handle: string) => `ou_${hexOf(`demo-member:${handle}`, 32)}`;
+const teamId = (key: string) => `demo-team-${key}`;
+const memberId = (handle: string) => `demo-member-${handle}`;
+
+// ---- helpers ----
+
+const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+const weekday = (day: string) => dayToDate(day).getUTCDay();
+const round100 = (x: number) => Math.round(x / 100) * 100;
+
+interface AccountPlan {
+  row: AccountRow;
+  team: TeamSpec;
+  lang: Lang;
+  r: Rng;
+  /** Hidden health on day offset d (0 = today, negative = past). */
+  h: (d: number) => number;
+  /** Multiplier on engaged users (stories shape their own curve). */
+  engagement?: (d: number) => number;
+  /** Activation on day offset d, when a story fixes it. */
+  activation?: (d: number) => number;
+  /** Day offset usage ends (churned accounts), inclusive. */
+  lastUsageDay: number;
+  /** Owner's habit: >1 means contact gaps run longer. */
+  diligence: number;
+  story?: keyof typeof DEMO_STORIES;
+}
+
+/** Builds the demo book for `today` (YYYY-MM-DD). */
+export function generateDemoBook(opts: { today: string; seed?: string }): DemoBook {
+  const { today } = opts;
+  const seed = opts.seed ?? DEMO_SEED;
+  const day = (offset: number) => dayToDate(addDays(today, offset));
+  const offsetOf = (d: Date) => daysBetween(today, d);
+  const book: DemoBook = {
+    today,
+    seed,
+    teams: [],
+    members: [],
+    accounts: [],
+    contacts: [],
+    usage: [],
+    interactions: [],
+    feedback: [],
+    promises: [],
+    surveys: [],
+    milestones: [],
+    risks: [],
+    opportunities: [],
+    renewals: [],
+  };
+  const ids = new Map<string, number>();
+  const nextId = (kind: string) => {
+    const n = (ids.get(kind) ?? 0) + 1;
+    ids.set(kind, n);
+    return `demo-${kind}-${String(n).padStart(5, "0")}`;
+  };
+
+  for (const t of TEAMS)
+    book.teams.push({
+      id: teamId(t.key),
+      name: t.name,
+      locale: t.locale,
+      timezone: t.timezone,
+      slackChannel: `C0DEMO${t.key.toUpperCase()}`,
+      feishuChatId: `oc_${hexOf(`demo-team:${t.key}`, 32)}`,
+    });
+  for (const p of DEMO_PEOPLE)
+    book.members.push({
+      id: memberId(p.handle),
+      email: demoEmail(p.handle),
+      name: p.name,
+      role: p.role,
+      teamId: p.team ? teamId(p.team) : null,
+      slackUserId: demoSlackUserId(p.handle),
+      feishuOpenId: demoFeishuOpenId(p.handle),
+      locale: null,
+      timezone: null,
+      active: p.active ?? true,
+    });
+  const diligence = new Map(
+    DEMO_PEOPLE.map((p) => [memberId(p.handle), rng(`${seed}:habit:${p.handle}`).range(0.75, 1.35)]),
+  );
+
+  // ---- accounts ----
+  const usedNames = new Set<string>(Object.values(DEMO_STORIES));
+  const usedBrands = new Set<string>(["云帆"]);
+  const usedCompounds = new Set<string>(["Northwind", "Brightwave", "Summit", "Kestrel"]);
+  const plans: AccountPlan[] = [];
+
+  const nameFor = (r: Rng, team: TeamSpec, industry: (typeof N.INDUSTRIES)[number], region: string) => {
+    for (;;) {
+      if (team.lang === "zh") {
+        const brand = r.pick(N.CN_BRAND_A) + r.pick(N.CN_BRAND_B);
+        if (usedBrands.has(brand) || brand[0] === brand[1]) continue;
+        const city = r.pick(N.CN_CITIES);
+        const name = `${city}${brand}${industry.zh}${r.chance(0.3) ? "股份" : ""}有限公司`;
+        if (usedNames.has(name)) continue;
+        usedBrands.add(brand);
+        usedNames.add(name);
+        return { name, aliases: [`${brand}${industry.zh}`, brand], region: N.CN_REGION_OF_CITY[city] ?? "华东" };
+      }
+      const compound = r.pick(N.COMPOUND_A) + r.pick(N.COMPOUND_B);
+      if (usedCompounds.has(compound)) continue;
+      const legal = team.key === "emea" ? r.pick(N.LEGAL_EMEA[region] ?? [""]) : r.chance(0.25) ? "Inc." : "";
+      const name = [compound, r.pick(industry.en), legal].filter(Boolean).join(" ");
+      if (usedNames.has(name)) continue;
+      usedCompounds.add(compound);
+      usedNames.add(name);
+      return { name, aliases: [compound], region };
+    }
+  };
+
+  const TIER_BANDS: Record<Tier, { seats: [number, number]; arr: [number, number] }> = {
+    strategic: { seats: [400, 2000], arr: [250_000, 900_000] },
+    key: { seats: [120, 500], arr: [80_000, 250_000] },
+    standard: { seats: [25, 150], arr: [15_000, 80_000] },
+    long_tail: { seats: [5, 30], arr: [3_000, 15_000] },
+  };
+
+  for (const team of TEAMS) {
+    const csms = DEMO_PEOPLE.filter((p) => p.team === team.key && p.role === "csm" && p.active !== false);
+    for (let i = 0; i < team.accounts; i++) {
+      const r = rng(`${seed}:account:${team.key}:${i}`);
+      const tier = r.weighted<Tier>([
+        ["strategic", 0.05],
+        ["key", 0.2],
+        ["standard", 0.45],
+        ["long_tail", 0.3],
+      ]);
+      const industry = r.pick(N.INDUSTRIES);
+      const n = nameFor(r, team, industry, team.regions.length ? r.pick(team.regions) : "");
+      const band = TIER_BANDS[tier];
+      const owner = memberId(csms[i % csms.length]!.handle);
+      const seats = r.int(...band.seats);
+      const arr = team.fx * r.range(...band.arr);
+      // Hidden health: a level, a gentle drift, and for some a slide in the last weeks.
+      const h0 = r.weighted<[number, number]>([
+        [[0.12, 0.4], 0.2],
+        [[0.4, 0.65], 0.32],
+        [[0.65, 0.95], 0.48],
+      ]);
+      const level = r.range(...h0);
+      const drift = r.normal() * 0.06;
+      const slides = r.chance(0.07);
+      const slide = r.range(0.2, 0.4);
+      const slideStart = -r.int(20, 45);
+      const h = (d: number) =>
+        clamp(
+          level +
+            (drift * (d + USAGE_DAYS)) / USAGE_DAYS -
+            (slides && d > slideStart ? (slide * (d - slideStart)) / -slideStart : 0),
+          0.03,
+          0.98,
+        );
+      // Lifecycle: new customers (signed in the last months) or established ones with a renewal ahead.
+      const isNew = r.chance(0.1);
+      let contractStart: number;
+      let goLive: number;
+      let renewal: number;
+      let years = 1;
+      if (isNew) {
+        contractStart = -r.int(15, 170);
+        goLive = contractStart + r.int(30, 60);
+        renewal = contractStart + 365;
+      } else {
+        years = r.weighted([
+          [1, 0.1],
+          [2, 0.4],
+          [3, 0.3],
+          [4, 0.2],
+        ]);
+        renewal = r.int(1, 365);
+        contractStart = renewal - 365 * years;
+        goLive = contractStart + r.int(30, 60);
+      }
+      const row: AccountRow = {
+        id: nextId("account"),
+        externalId: `CRM-${team.key.toUpperCase()}-${String(1001 + i)}`,
+        name: n.name,
+        aliases: n.aliases,
+        tier,
+        industry: industry.key,
+        region: n.region,
+        ownerId: owner,
+        teamId: teamId(team.key),
+        arr: team.currency === "CNY" ? Math.round(arr / 1000) * 1000 : round100(arr),
+        currency: team.currency,
+        contractStart: day(contractStart),
+        renewalDate: day(renewal),
+        stage: "steady",
+        goLiveDate: day(goLive),
+        seats,
+      };
+      plans.push({ row, team, lang: team.lang, r, h, lastUsageDay: 0, diligence: diligence.get(owner) ?? 1 });
+      if (years >= 2) planPastRenewals(plans.at(-1)!, renewal - 365, years);
+    }
+  }
+  for (const s of storyAccounts(seed, day)) {
+    plans.push(s);
+    const ren = offsetOf(s.row.renewalDate);
+    const years = Math.round((ren - offsetOf(s.row.contractStart)) / 365);
+    if (years >= 2) planPastRenewals(s, ren - 365, years);
+  }
+
+  /** Last renewal before the upcoming one: its outcome is drawn from health two months before. */
+  function planPastRenewals(p: AccountPlan, due: number, years: number) {
+    const { r, row } = p;
+    const risk = 1 - p.h(due - 60);
+    const u = r.next();
+    const pChurn = p.story ? 0 : risk * risk;
+    const pDown = p.story ? 0 : 0.35 * risk;
+    // Churn needs usage history to show it coming; older non-renewals are long gone from the book.
+    const outcome = u < pChurn && due >= -110 ? "churned" : u < pChurn + pDown ? "downsized" : "renewed";
+    let prevArr = row.arr;
+    if (outcome === "downsized") prevArr = row.arr / r.range(0.65, 0.85);
+    if (outcome === "renewed" && p.h(due - 60) > 0.7 && r.chance(0.5)) prevArr = row.arr / r.range(1.05, 1.2);
+    prevArr = row.currency === "CNY" ? Math.round(prevArr / 1000) * 1000 : round100(prevArr);
+    const closed = Math.min(0, due + r.int(-10, 3));
+    book.renewals.push({
+      id: nextId("renewal"),
+      accountId: row.id,
+      dueDate: day(due),
+      arr: prevArr,
+      status: outcome,
+      outcomeArr: outcome === "churned" ? 0 : row.arr,
+      closedAt: day(closed),
+      termsClear: true,
+      valueReportSent: r.chance(0.6),
+      notes: null,
+    });
+    if (years >= 3)
+      book.renewals.push({
+        id: nextId("renewal"),
+        accountId: row.id,
+        dueDate: day(due - 365),
+        arr: prevArr,
+        status: "renewed",
+        outcomeArr: prevArr,
+        closedAt: day(due - 365 - r.int(0, 10)),
+        termsClear: true,
+        valueReportSent: r.chance(0.5),
+        notes: null,
+      });
+    if (outcome === "churned") {
+      row.stage = "churned";
+      row.arr = prevArr;
+      row.renewalDate = day(due);
+      p.lastUsageDay = due;
+    }
+  }
+
+  // ---- everything else per account ----
+  for (const p of plans) {
+    const { row } = p;
+    book.accounts.push(row);
+    const goLive = offsetOf(row.goLiveDate);
+    const renewal = offsetOf(row.renewalDate);
+    if (row.stage !== "churned") {
+      const since = -goLive;
+      row.stage =
+        goLive > 0
+          ? "handoff"
+          : since < 90
+            ? "onboarding"
+            : since < 180
+              ? "adoption"
+              : renewal <= 60
+                ? "renewal"
+                : "steady";
+      book.renewals.push(upcomingRenewal(p, renewal));
+    }
+    const contacts = makeContacts(p);
+    makeUsage(p, goLive);
+    makeInteractions(p, contacts);
+    makeFeedback(p);
+    makePromises(p);
+    makeSurveys(p, contacts);
+    makeMilestones(p, goLive);
+    makeRisks(p, goLive);
+    makeOpportunities(p);
+    storyPatch(p, contacts);
+    book.contacts.push(...contacts);
+  }
+  scheduleVisits();
+  // Contact.lastContact follows the (held, not planned) interactions that name them.
+  const last = new Map<string, string>();
+  for (const i of book.interactions) {
+    if (i.scheduled || !i.contactName || i.kind === "email") continue;
+    const key = `${i.accountId}\u0000${i.contactName}`;
+    const d = i.occurredAt.toISOString().slice(0, 10);
+    if ((last.get(key) ?? "") < d) last.set(key, d);
+  }
+  for (const c of book.contacts) {
+    const d = last.get(`${c.accountId}\u0000${c.name}`);
+    c.lastContact = d ? dayToDate(d) : null;
+  }
+  return book;
+
+  function upcomingRenewal(p: AccountPlan, due: number): RenewalRow {
+    const { r, row } = p;
+    const hNow = p.h(0);
+    return {
+      id: nextId("renewal"),
+      accountId: row.id,
+      dueDate: day(due),
+      arr: row.arr,
+      status: due <= 60 ? "in_progress" : "upcoming",
+      outcomeArr: null,
+      closedAt: null,
+      termsClear: due <= 120 ? r.chance(0.45 + 0.45 * hNow) : null,
+      valueReportSent: due <= 60 ? r.chance(0.25 + 0.5 * hNow) : false,
+      notes: null,
+    };
+  }
+
+  function personName(r: Rng, lang: Lang, taken: Set<string>): string {
+    for (;;) {
+      const name =
+        lang === "zh" ? r.pick(N.CN_SURNAMES) + r.pick(N.CN_GIVEN) : `${r.pick(N.FIRST_NAMES)} ${r.pick(N.LAST_NAMES)}`;
+      if (!taken.has(name)) {
+        taken.add(name);
+        return name;
+      }
+    }
+  }
+
+  function makeContacts(p: AccountPlan): ContactRow[] {
+    const { r, row, lang } = p;
+    const hNow = p.h(0);
+    const roles: ContactRole[] = ["decision_maker", "champion", "admin"];
+    if (row.tier === "strategic" || row.tier === "key") {
+      if (r.chance(0.7)) roles.push("finance");
+      if (r.chance(row.tier === "strategic" ? 0.8 : 0.3)) roles.push("executive");
+    }
+    for (let k = r.int(0, 2); k > 0; k--) roles.push("user");
+    const taken = new Set<string>();
+    const domain =
+      lang === "zh" ? `${hexOf(row.id, 6)}.example.cn` : `${(row.aliases[0] ?? "acct").toLowerCase()}.example`;
+    const out: ContactRow[] = roles.map((role, k) => {
+      const name = personName(r, lang, taken);
+      const attitude: Attitude =
+        role === "decision_maker"
+          ? hNow > 0.6
+            ? "supporter"
+            : hNow < 0.3 && r.chance(0.45)
+              ? "opponent"
+              : "neutral"
+          : role === "champion"
+            ? hNow < 0.25
+              ? "neutral"
+              : "supporter"
+            : r.weighted<Attitude>([
+                ["supporter", 0.4],
+                ["neutral", 0.55],
+                ["opponent", 0.05],
+              ]);
+      return {
+        id: nextId("contact"),
+        accountId: row.id,
+        name,
+        email: lang === "zh" ? `c${k + 1}@${domain}` : `${name.toLowerCase().replace(/[^a-z]+/g, ".")}@${domain}`,
+        title: r.pick(N.TITLES[role][lang]),
+        role,
+        influence: { decision_maker: 5, executive: 5, champion: 4, finance: 3, admin: 2, user: 2 }[role],
+        attitude,
+        active: true,
+        leftAt: null,
+        lastContact: null,
+      };
+    });
+    // Some accounts lost a champion months ago and found a new one (old news: no nudge).
+    if (!p.story && r.chance(0.06)) {
+      const old = out.find((c) => c.role === "champion")!;
+      old.active = false;
+      old.leftAt = day(-r.int(35, 200));
+      out.push({ ...old, id: nextId("contact"), name: personName(r, lang, taken), active: true, leftAt: null });
+    }
+    return out;
+  }
+
+  function makeUsage(p: AccountPlan, goLive: number) {
+    const { r, row } = p;
+    const seats = row.seats;
+    const target = clamp(0.3 + 0.65 * p.h(-USAGE_DAYS) + r.normal() * 0.05, 0.08, 0.99);
+    const longTail = row.tier === "long_tail";
+    for (let d = -(USAGE_DAYS - 1); d <= p.lastUsageDay; d++) {
+      if (d < goLive) continue;
+      const since = d - goLive;
+      const act = p.activation ? p.activation(d) : target * (0.15 + 0.85 * Math.min(1, since / 60) ** 0.7);
+      const activated = Math.max(1, Math.round(seats * act));
+      const dow = weekday(addDays(today, d));
+      const week = dow === 0 || dow === 6 ? 0.25 : longTail ? r.range(0.3, 1) : 1;
+      const hd = p.h(d);
+      const engaged = (p.engagement ? p.engagement(d) : 0.35 + 0.6 * hd) * week * (1 + r.normal() * 0.06);
+      const active = clamp(Math.round(activated * engaged), 0, activated);
+      book.usage.push({
+        accountId: row.id,
+        day: addDays(today, d),
+        activeUsers: active,
+        activatedUsers: activated,
+        seats,
+        logins: Math.round(active * (1.5 + 2 * hd)),
+        coreFeaturesUsed: clamp(Math.round(8 * (0.2 + 0.75 * hd)), 1, 8),
+        coreFeaturesTotal: 8,
+      });
+    }
+  }
+
+  function at(p: AccountPlan, d: number): Date {
+    const [from, to] = p.team.utcHours;
+    const hour = p.r.int(from, to);
+    return new Date(day(d).getTime() + hour * 3_600_000 + p.r.int(0, 3) * 15 * 60_000);
+  }
+
+  function interaction(
+    p: AccountPlan,
+    kind: InteractionKind,
+    d: number,
+    contactName: string | null,
+    scheduled = false,
+  ) {
+    book.interactions.push({
+      id: nextId("interaction"),
+      accountId: p.row.id,
+      kind,
+      occurredAt: at(p, d),
+      scheduled,
+      memberId: p.row.ownerId,
+      contactName,
+      notes: p.r.pick(N.NOTES[kind][p.lang]),
+      nextSteps: null,
+    });
+  }
+
+  function makeInteractions(p: AccountPlan, contacts: ContactRow[]) {
+    const { r, row } = p;
+    const start = Math.max(offsetOf(row.contractStart), -200);
+    const end = row.stage === "churned" ? p.lastUsageDay : 0;
+    const base = { strategic: 9, key: 18, standard: 40, long_tail: 75 }[row.tier];
+    const gapOf = () => base * p.diligence * (p.h(0) < 0.35 ? 1.25 : 1) * r.range(0.6, 1.4);
+    const dm = contacts.find((c) => c.role === "decision_maker" && c.active)?.name ?? null;
+    const champ = contacts.find((c) => c.role === "champion" && c.active)?.name ?? null;
+    const mix: Record<Tier, [InteractionKind, number][]> = {
+      strategic: [
+        ["visit", 3],
+        ["call", 4],
+        ["qbr", 1],
+        ["exec_visit", 0.5],
+        ["training", 0.5],
+      ],
+      key: [
+        ["visit", 2],
+        ["call", 5],
+        ["qbr", 1],
+        ["training", 1],
+      ],
+      standard: [
+        ["call", 6],
+        ["visit", 1],
+        ["training", 1],
+      ],
+      long_tail: [
+        ["call", 3],
+        ["email", 5],
+      ],
+    };
+    for (let t = end - Math.round(r.range(0, 1.2) * gapOf()); t >= start; t -= Math.max(2, Math.round(gapOf()))) {
+      const kind = r.weighted(mix[row.tier]);
+      const who = kind === "qbr" || kind === "exec_visit" || r.chance(0.15 + 0.35 * p.h(t)) ? dm : champ;
+      interaction(p, kind, t, who);
+      const ht = p.h(t);
+      if (ht > 0.8 && r.chance(0.12)) interaction(p, "praise", t, champ);
+      if (ht < 0.35 && r.chance(0.2)) interaction(p, "complaint", t, champ);
+    }
+    for (let t = end - r.int(0, 30); t >= start; t -= r.int(20, 45)) interaction(p, "email", t, champ);
+  }
+
+  function makeFeedback(p: AccountPlan) {
+    const { r, row, lang } = p;
+    const start = offsetOf(row.contractStart);
+    const end = row.stage === "churned" ? p.lastUsageDay : 0;
+    let n = r.weighted([
+      [0, 0.35],
+      [1, 0.3],
+      [2, 0.2],
+      [3, 0.1],
+      [4, 0.05],
+    ]);
+    if (p.h(0) < 0.35) n++;
+    const titles = new Set<string>();
+    for (let k = 0; k < n; k++) {
+      const raised = Math.max(start + 5, end - r.int(3, 240));
+      if (raised > end) continue;
+      const title = r.pick(N.FEEDBACK[lang]);
+      if (titles.has(title)) continue;
+      titles.add(title);
+      const age = end - raised;
+      // Healthy accounts get answers: most items older than two months are closed one way or another.
+      const resolved = r.chance(Math.min(0.95, (age / 45) * (0.3 + p.h(raised))));
+      const resolvedAt = resolved ? raised + r.int(Math.min(5, age), age) : null;
+      book.feedback.push({
+        id: nextId("feedback"),
+        accountId: row.id,
+        title,
+        status: resolved ? (r.chance(0.75) ? "delivered" : "declined") : r.chance(0.5) ? "open" : "in_progress",
+        severity: r.weighted<Severity>([
+          ["high", 0.15],
+          ["medium", 0.55],
+          ["low", 0.3],
+        ]),
+        raisedAt: day(raised),
+        resolvedAt: resolvedAt === null ? null : day(resolvedAt),
+      });
+    }
+  }
+
+  function makePromises(p: AccountPlan) {
+    const { r, row, lang } = p;
+    const big = row.tier === "strategic" || row.tier === "key";
+    const n = big ? r.int(0, 3) : r.chance(0.35) ? 1 : 0;
+    const start = offsetOf(row.contractStart);
+    const end = row.stage === "churned" ? p.lastUsageDay : 0;
+    for (let k = 0; k < n; k++) {
+      const made = Math.max(start, end - r.int(5, 200));
+      const due = made + r.int(14, 60);
+      let status: PromiseRow["status"] = "open";
+      let kept: number | null = null;
+      if (due < end) {
+        if (r.chance(0.86 + 0.12 * p.h(due))) {
+          status = "kept";
+          kept = Math.max(made, due - r.int(0, 10));
+        } else if (end - due > 45) status = r.chance(0.5) ? "broken" : "cancelled";
+      }
+      book.promises.push({
+        id: nextId("promise"),
+        accountId: row.id,
+        title: r.pick(N.PROMISES[lang]),
+        madeAt: day(made),
+        dueDate: day(due),
+        status,
+        keptAt: kept === null ? null : day(kept),
+      });
+    }
+  }
+
+  function makeSurveys(p: AccountPlan, contacts: ContactRow[]) {
+    const { r, row, lang } = p;
+    const start = offsetOf(row.contractStart);
+    const end = row.stage === "churned" ? p.lastUsageDay : 0;
+    const people = contacts.filter((c) => c.role !== "user");
+    // Relationship NPS runs as a campaign twice a year (the last one closed two to five weeks ago).
+    if (start < -90 && r.chance(0.8)) {
+      for (const t of [-r.int(15, 35), -r.int(195, 215), -r.int(375, 395)]) {
+        if (t > end || t < start + 60) continue;
+        const score = clamp(Math.round(2 + 8.5 * p.h(t) + r.normal() * 1.3), 0, 10);
+        const bucket = score >= 9 ? "high" : score >= 7 ? "mid" : "low";
+        book.surveys.push({
+          id: nextId("survey"),
+          accountId: row.id,
+          kind: "nps",
+          score,
+          respondent: r.pick(people).name,
+          comment: r.chance(0.5) ? r.pick(N.NPS_COMMENTS[bucket][lang]) : null,
+          respondedAt: day(t),
+        });
+      }
+    }
+    for (let k = r.int(0, 3); k > 0; k--) {
+      const t = end - r.int(0, 110);
+      if (t < start) continue;
+      book.surveys.push({
+        id: nextId("survey"),
+        accountId: row.id,
+        kind: "csat",
+        score: clamp(Math.round(1.5 + 3.5 * p.h(t) + r.normal() * 0.6), 1, 5),
+        respondent: r.pick(contacts).name,
+        comment: null,
+        respondedAt: day(t),
+      });
+    }
+  }
+
+  function milestone(p: AccountPlan, title: string, due: number) {
+    const { r } = p;
+    let status: MilestoneRow["status"] = "planned";
+    let done: number | null = null;
+    if (due <= 0) {
+      if (r.chance(0.72 + 0.28 * p.h(due))) {
+        status = "done";
+        done = Math.min(0, due + r.int(-3, 5));
+      } else if (-due > 14) status = "missed";
+    }
+    book.milestones.push({
+      id: nextId("milestone"),
+      accountId: p.row.id,
+      title,
+      dueDate: day(due),
+      status,
+      doneAt: done === null ? null : day(done),
+    });
+  }
+
+  function makeMilestones(p: AccountPlan, goLive: number) {
+    const { r, row, lang } = p;
+    if (row.stage === "churned") return;
+    const start = offsetOf(row.contractStart);
+    if (goLive > -180) {
+      const plan = N.MILESTONES.onboarding[lang];
+      const offsets = [start + 5 - goLive, -14, -7, -3, 0, 30, 60, 90];
+      plan.forEach((title, k) => {
+        milestone(p, title, goLive + offsets[k]!);
+      });
+    } else if (row.tier === "strategic" || row.tier === "key") {
+      const titles = [...N.MILESTONES.success[lang]];
+      for (let k = r.int(1, 2); k > 0; k--) {
+        const title = titles.splice(r.int(0, titles.length - 1), 1)[0]!;
+        milestone(p, title, r.int(-30, 120));
+      }
+    }
+  }
+
+  function makeRisks(p: AccountPlan, goLive: number) {
+    const { r, row, lang } = p;
+    const hNow = p.h(row.stage === "churned" ? p.lastUsageDay : 0);
+    const risk = (
+      kind: Exclude<RiskRow["kind"], "other">,
+      severity: Severity,
+      raised: number,
+      resolved: number | null,
+    ) =>
+      book.risks.push({
+        id: nextId("risk"),
+        accountId: row.id,
+        kind,
+        severity,
+        note: N.RISK_NOTES[kind][lang],
+        raisedAt: day(raised),
+        resolvedAt: resolved === null ? null : day(resolved),
+      });
+    if (p.story) return;
+    if (hNow < 0.3 && r.chance(0.7)) {
+      const kind = r.pick([
+        "roi_gap",
+        "slow_feedback",
+        "wrong_fit",
+        "requirement_not_delivered",
+        "payment_overdue",
+      ] as const);
+      risk(kind, hNow < 0.1 ? "high" : "medium", -r.int(5, 60), null);
+    }
+    if (row.stage === "onboarding" && p.h(0) < 0.4) risk("slow_go_live", "medium", goLive + r.int(0, 20), null);
+    if (r.chance(0.1)) {
+      const raised = -r.int(60, 200);
+      risk(
+        r.pick(["decision_maker_changed", "slow_feedback", "requirement_not_delivered"] as const),
+        "medium",
+        raised,
+        raised + r.int(10, 50),
+      );
+    }
+  }
+
+  function makeOpportunities(p: AccountPlan) {
+    const { r, row, lang } = p;
+    if (row.stage === "churned" || p.story || p.h(0) < 0.72 || !r.chance(0.35)) return;
+    const kind = r.weighted<OpportunityRow["kind"]>([
+      ["upsell", 0.5],
+      ["cross_sell", 0.3],
+      ["services", 0.2],
+    ]);
+    book.opportunities.push({
+      id: nextId("opportunity"),
+      accountId: row.id,
+      kind,
+      title: N.OPPORTUNITIES[kind][lang],
+      amount: round100(row.arr * r.range(0.1, 0.4)),
+      status: r.weighted([
+        ["open", 0.7],
+        ["won", 0.2],
+        ["lost", 0.1],
+      ]),
+    });
+  }
+
+  /** A few visits on the calendar today and in the next days (visit-prep briefs). */
+  function scheduleVisits() {
+    const r = rng(`${seed}:calendar`);
+    const candidates = plans.filter(
+      (p) => p.row.stage !== "churned" && !p.story && (p.row.tier === "strategic" || p.row.tier === "key"),
+    );
+    const offsets = [0, 0, 0, 1, 1, 1, 2, 3, 4, 6, 8, 9];
+    for (const d of offsets) {
+      const p = candidates.splice(r.int(0, candidates.length - 1), 1)[0];
+      if (!p) break;
+      const contact = book.contacts.find((c) => c.accountId === p.row.id && c.role === "champion" && c.active);
+      interaction(p, r.pick(["visit", "visit", "qbr", "exec_visit"] as const), d, contact?.name ?? null, true);
+    }
+  }
+
+  /** The hand-written parts of each story, on top of what the seed drew. */
+  function storyPatch(p: AccountPlan, contacts: ContactRow[]) {
+    if (!p.story) return;
+    const { row } = p;
+    const mine = <T extends { accountId: string }>(rows: T[]) => rows.filter((x) => x.accountId === row.id);
+    const drop = <T extends { accountId: string }>(rows: T[], keep: (x: T) => boolean) => {
+      for (let i = rows.length - 1; i >= 0; i--)
+        if (rows[i]!.accountId === row.id && !keep(rows[i]!)) rows.splice(i, 1);
+    };
+    const champion = contacts.find((c) => c.role === "champion")!;
+    const dm = contacts.find((c) => c.role === "decision_maker")!;
+    switch (p.story) {
+      case "championLeft": {
+        champion.name = "Priya Raman";
+        champion.email = "priya.raman@northwind.example";
+        champion.title = "Director of Digital Operations";
+        champion.attitude = "supporter";
+        champion.active = false;
+        champion.leftAt = day(-18);
+        dm.attitude = "neutral";
+        // The last real conversation was with Priya, before she left; nothing since.
+        drop(book.interactions, (i) => i.occurredAt < day(-24) || (i.kind === "email" && i.occurredAt < day(-18)));
+        for (const i of mine(book.interactions))
+          if (i.contactName === dm.name && i.occurredAt > day(-80)) i.contactName = champion.name;
+        interaction(p, "call", -24, "Priya Raman");
+        book.interactions.at(-1)!.notes = "Priya mentioned she is moving on; handover to be planned";
+        book.interactions.at(-1)!.nextSteps = "Meet her successor and the COO";
+        book.risks.push({
+          id: nextId("risk"),
+          accountId: row.id,
+          kind: "champion_changed",
+          severity: "medium",
+          note: "Champion Priya Raman left; no successor named yet",
+          raisedAt: day(-16),
+          resolvedAt: null,
+        });
+        break;
+      }
+      case "onboarding": {
+        drop(book.milestones, () => false);
+        const ms: [string, number, MilestoneRow["status"], number | null][] = [
+          ["Kick-off call", -104, "done", -104],
+          ["SSO configured", -67, "done", -62],
+          ["Go-live", -60, "done", -60],
+          ["Admin training", -45, "done", -40],
+          ["30-day adoption review", -30, "missed", null],
+          ["Roll out to the radiology department", -10, "planned", null],
+          ["60-day adoption review", 3, "planned", null],
+          ["First QBR", 30, "planned", null],
+        ];
+        for (const [title, due, status, done] of ms)
+          book.milestones.push({
+            id: nextId("milestone"),
+            accountId: row.id,
+            title,
+            dueDate: day(due),
+            status,
+            doneAt: done === null ? null : day(done),
+          });
+        book.feedback.push({
+          id: nextId("feedback"),
+          accountId: row.id,
+          title: "Bulk user provisioning (SCIM)",
+          status: "open",
+          severity: "high",
+          raisedAt: day(-41),
+          resolvedAt: null,
+        });
+        book.risks.push({
+          id: nextId("risk"),
+          accountId: row.id,
+          kind: "slow_go_live",
+          severity: "medium",
+          note: "Only the pilot ward uses it; rollout waits on user provisioning",
+          raisedAt: day(-25),
+          resolvedAt: null,
+        });
+        break;
+      }
+      case "renewalPromise": {
+        drop(book.promises, () => false);
+        book.promises.push(
+          {
+            id: nextId("promise"),
+            accountId: row.id,
+            title: "单点登录(SSO)对接企业微信上线",
+            madeAt: day(-75),
+            dueDate: day(-12),
+            status: "open",
+            keptAt: null,
+          },
+          {
+            id: nextId("promise"),
+            accountId: row.id,
+            title: "提供季度使用分析报告",
+            madeAt: day(-120),
+            dueDate: day(-90),
+            status: "kept",
+            keptAt: day(-92),
+          },
+        );
+        const ren = book.renewals.find((x) => x.accountId === row.id && x.status === "in_progress")!;
+        ren.termsClear = false;
+        ren.valueReportSent = false;
+        ren.notes = "客户要求续约前完成SSO对接";
+        book.feedback.push({
+          id: nextId("feedback"),
+          accountId: row.id,
+          title: "对接企业微信单点登录",
+          status: "in_progress",
+          severity: "high",
+          raisedAt: day(-80),
+          resolvedAt: null,
+        });
+        break;
+      }
+      case "expansion": {
+        drop(book.surveys, (s) => s.kind !== "nps");
+        book.surveys.push({
+          id: nextId("survey"),
+          accountId: row.id,
+          kind: "nps",
+          score: 10,
+          respondent: champion.name,
+          comment: "We want every regional team on it next year",
+          respondedAt: day(-20),
+        });
+        interaction(p, "praise", -9, champion.name);
+        book.interactions.at(-1)!.notes = "Finance team asked for access after seeing the forecasting dashboards";
+        book.opportunities.push(
+          {
+            id: nextId("opportunity"),
+            accountId: row.id,
+            kind: "upsell",
+            title: "150 more seats for the Finance team",
+            amount: 60_000,
+            status: "open",
+          },
+          {
+            id: nextId("opportunity"),
+            accountId: row.id,
+            kind: "cross_sell",
+            title: "Advanced analytics module",
+            amount: 25_000,
+            status: "open",
+          },
+        );
+        break;
+      }
+      case "detractor": {
+        drop(book.surveys, (s) => s.respondedAt < day(-60));
+        book.surveys.push({
+          id: nextId("survey"),
+          accountId: row.id,
+          kind: "nps",
+          score: 3,
+          respondent: dm.name,
+          comment: "Report exports time out and support takes days to answer",
+          respondedAt: day(-6),
+        });
+        interaction(p, "complaint", -6, dm.name);
+        book.interactions.at(-1)!.notes = "Escalation: report exports time out before their Monday meeting";
+        book.feedback.push({
+          id: nextId("feedback"),
+          accountId: row.id,
+          title: "Report exports time out",
+          status: "open",
+          severity: "high",
+          raisedAt: day(-21),
+          resolvedAt: null,
+        });
+        break;
+      }
+    }
+  }
+}
+
+/** The five story accounts, with the shape of their history fixed by hand. */
+function storyAccounts(seed: string, day: (offset: number) => Date): AccountPlan[] {
+  const team = (key: TeamSpec["key"]) => TEAMS.find((t) => t.key === key)!;
+  const plan = (
+    story: keyof typeof DEMO_STORIES,
+    key: TeamSpec["key"],
+    owner: string,
+    row: Omit<AccountRow, "id" | "name" | "ownerId" | "teamId" | "stage" | "externalId"> & { externalId: string },
+    h: (d: number) => number,
+    extra: Partial<AccountPlan> = {},
+  ): AccountPlan => ({
+    row: {
+      ...row,
+      id: `demo-account-${story}`,
+      name: DEMO_STORIES[story],
+      ownerId: memberId(owner),
+      teamId: teamId(key),
+      stage: "steady",
+    },
+    team: team(key),
+    lang: team(key).lang,
+    r: rng(`${seed}:story:${story}`),
+    h,
+    lastUsageDay: 0,
+    diligence: 0.8,
+    story,
+    ...extra,
+  });
+  return [
+    plan(
+      "championLeft",
+      "amer",
+      "alice.chen",
+      {
+        externalId: "CRM-AMER-0001",
+        aliases: ["Northwind", "NWL"],
+        tier: "strategic",
+        industry: "logistics",
+        region: "US East",
+        arr: 480_000,
+        currency: "USD",
+        contractStart: day(150 - 3 * 365),
+        renewalDate: day(150),
+        goLiveDate: day(150 - 3 * 365 + 45),
+        seats: 800,
+      },
+      (d) => (d <= -40 ? 0.85 : d <= -18 ? 0.85 - (0.3 * (d + 40)) / 22 : 0.4),
+      {
+        activation: () => 0.82,
+        // Steady until six weeks ago, sliding since, and falling off after the champion left.
+        engagement: (d) => (d <= -40 ? 0.85 : d <= -8 ? 0.85 - (0.35 * (d + 40)) / 32 : 0.3),
+      },
+    ),
+    plan(
+      "onboarding",
+      "emea",
+      "grace.walsh",
+      {
+        externalId: "CRM-EMEA-0001",
+        aliases: ["Brightwave"],
+        tier: "key",
+        industry: "healthcare",
+        region: "UK & Ireland",
+        arr: 96_000,
+        currency: "EUR",
+        contractStart: day(-110),
+        renewalDate: day(255),
+        goLiveDate: day(-60),
+        seats: 250,
+      },
+      () => 0.45,
+      // Activation crawls: 8% at go-live (the pilot ward), 20% sixty days later.
+      { activation: (d) => 0.08 + (0.12 * Math.min(60, d + 60)) / 60, engagement: () => 0.6 },
+    ),
+    plan(
+      "renewalPromise",
+      "cn",
+      "li.na",
+      {
+        externalId: "CRM-CN-0001",
+        aliases: ["云帆科技", "云帆", "Yunfan"],
+        tier: "key",
+        industry: "software",
+        region: "华东",
+        arr: 1_200_000,
+        currency: "CNY",
+        contractStart: day(45 - 2 * 365),
+        renewalDate: day(45),
+        goLiveDate: day(45 - 2 * 365 + 40),
+        seats: 400,
+      },
+      (d) => 0.62 - (0.08 * (d + 120)) / 120,
+    ),
+    plan(
+      "expansion",
+      "amer",
+      "ben.carter",
+      {
+        externalId: "CRM-AMER-0002",
+        aliases: ["Summit"],
+        tier: "key",
+        industry: "software",
+        region: "US West",
+        arr: 150_000,
+        currency: "USD",
+        contractStart: day(200 - 2 * 365),
+        renewalDate: day(200),
+        goLiveDate: day(200 - 2 * 365 + 30),
+        seats: 300,
+      },
+      (d) => 0.9 + (0.05 * (d + 120)) / 120,
+      // Nearly every seat is in use: the team is asking for more.
+      { activation: () => 0.98, engagement: () => 0.93 },
+    ),
+    plan(
+      "detractor",
+      "emea",
+      "felix.wagner",
+      {
+        externalId: "CRM-EMEA-0002",
+        aliases: ["Kestrel"],
+        tier: "standard",
+        industry: "retail",
+        region: "DACH",
+        arr: 42_000,
+        currency: "EUR",
+        contractStart: day(100 - 2 * 365),
+        renewalDate: day(100),
+        goLiveDate: day(100 - 2 * 365 + 40),
+        seats: 90,
+      },
+      (d) => 0.6 - (0.15 * (d + 120)) / 120,
+    ),
+  ];
+}
