@@ -201,6 +201,20 @@ describe.each(STORE_KINDS)("the Slack app over HTTP (%s)", (kind) => {
     expect(await h.db.prisma.interaction.count()).toBe(before.interactions + 1);
   });
 
+  it("answers Slack's unsigned certificate check and nothing else; refuses oversized bodies", async () => {
+    const check = await fetch(h.url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "ssl_check=1&token=x&command=%2Ftend&text=log+acme+call",
+    });
+    expect(check.status).toBe(200);
+    const huge = await h.post(`text=${"x".repeat(1_100_000)}`);
+    expect(huge.status).toBe(413);
+    await h.slack.idle();
+    expect(h.api.calls).toEqual([]);
+    expect(h.api.responses).toEqual([]);
+  });
+
   it("runs a command Slack delivers twice (X-Slack-Retry-Num, same trigger) only once", async () => {
     const body = slashCommandBody({
       text: "log acme call from a retry",
