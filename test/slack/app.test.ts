@@ -292,10 +292,18 @@ describe.each(STORE_KINDS)("the Slack app over HTTP (%s)", (kind) => {
     expect(saved).toHaveLength(1);
     expect(saved[0]).toMatchObject({ kind: "call", nextSteps: "Send the SSO plan" });
     expect(saved[0]!.occurredAt.toISOString().slice(0, 10)).toBe("2026-11-20");
-    // The confirmation goes where the button was, privately.
-    const told = h.api.of("chat.postEphemeral");
-    expect(told).toHaveLength(1);
-    expect(told[0]!.body).toMatchObject({ channel: "C_ACCOUNTS", user: USERS.cara });
+    // The confirmation goes where the button was, privately (through the card's response_url).
+    const told = h.api.responses.at(-1)?.body;
+    expect(told).toMatchObject({ response_type: "ephemeral", replace_original: false });
+    expect(String(told?.text)).toMatch(/Logged a call with Acme Corp on Nov.* 20/);
+
+    // Opened from App Home (no channel, no response_url): Home is refreshed with the confirmation.
+    const fromHome = JSON.stringify({ p: JSON.stringify({ accountId: h.book.accounts.acme.id }) });
+    await h.send(submission(USERS.cara, fromHome, { date: "2026-11-21", kind: "visit", notes: "On site" }));
+    expect(await h.db.prisma.interaction.count({ where: { notes: "On site", kind: "visit" } })).toBe(1);
+    const home = h.api.of("views.publish").at(-1);
+    expect(home?.body.user_id).toBe(USERS.cara);
+    expect(blockText(home?.body.view)).toMatch(/Logged a visit with Acme Corp on Nov.* 21/);
   });
 
   it("marks a nudge done from a proactive DM, answering privately without touching the nudge", async () => {

@@ -41,7 +41,8 @@ export function registerButtons(app: App, deps: SlackDeps) {
         locale = who.locale;
         const outcome = await handleAction(deps.ctx, { identity: who.identity, actionId, value: action.value ?? "" });
         // The trigger id expires 3 s after the click: open the form before anything else.
-        if (outcome.form) await openForm(client, body.trigger_id, outcome.form, channel);
+        if (outcome.form)
+          await openForm(client, body.trigger_id, outcome.form, { channel, responseUrl: body.response_url });
         if (outcome.share && outcome.reply && channel) {
           await share(client, channel, outcome.reply);
           if (answer && ephemeral) await answer({ replace_original: true, text: `✅ ${st(locale, "shared")}` });

@@ -13,21 +13,43 @@ import { st } from "../messages.js";
 // in the ack (response_action "errors") so the modal stays open with the message under the field;
 // a saved interaction closes it and the user gets the core's confirmation where they clicked.
 
-/** What we carry in private_metadata: the core's opaque value and where the button was. */
-const Meta = z.object({ p: z.string(), c: z.string().optional() });
+/**
+ * What we carry in private_metadata: the core's opaque value and where the button was (channel,
+ * and the card's response_url, which reaches the user even in a channel Tend was not invited to).
+ */
+const Meta = z.object({ p: z.string(), c: z.string().optional(), r: z.url({ protocol: /^https?$/ }).optional() });
 
 export async function openForm(
   client: webApi.WebClient,
   triggerId: string,
   form: Form,
-  channel: string | undefined,
+  where: { channel?: string | undefined; responseUrl?: string | undefined },
 ): Promise<void> {
   const view = renderSlackModal(form);
-  const meta = JSON.stringify({ p: form.privateValue, ...(channel ? { c: channel } : {}) });
-  // The core's value is tiny (an account id); drop the channel before ever truncating it.
+  const meta = JSON.stringify({
+    p: form.privateValue,
+    ...(where.channel ? { c: where.channel } : {}),
+    ...(where.responseUrl ? { r: where.responseUrl } : {}),
+  });
+  // The core's value is tiny (an account id); drop where-it-came-from before ever truncating it.
   view.private_metadata =
     meta.length <= BLOCK_KIT_LIMITS.privateMetadata ? meta : JSON.stringify({ p: form.privateValue });
   await client.views.open({ trigger_id: triggerId, view: view as never });
+}
+
+/** Posts a private note through a response_url; false when that did not work. */
+async function viaResponseUrl(url: string, text: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ response_type: "ephemeral", replace_original: false, text }),
+      signal: AbortSignal.timeout(5_000),
+    });
+    return res.ok;
+  } catch {
+    return false;
+  }
 }
 
 /** A submission Slack repeated: acknowledged, nothing else. */
@@ -70,16 +92,17 @@ export function registerLogInteractionView(app: App, deps: SlackDeps) {
     await ack();
     const outcome = ready ?? (await work);
     if (outcome === REPEAT) return;
+    const tell = async (text: string) => {
+      if (meta.data.r && (await viaResponseUrl(meta.data.r, text))) return;
+      if (channel) await tellPrivately(deps, client, { user, channel }, text);
+      else await publishHome(deps, client, user, body.team?.id, text);
+    };
     if (outcome.errors) {
       // Too slow to keep the modal open: say what was wrong instead (nothing was saved).
-      const lines = Object.values(outcome.errors).join("\n");
-      await tellPrivately(deps, client, { user, channel }, `⚠️ ${lines}`);
+      await tell(`⚠️ ${Object.values(outcome.errors).join("\n")}`);
       return;
     }
-    if (!outcome.toast) return;
-    const text = toastText(outcome.toast);
-    if (channel) await tellPrivately(deps, client, { user, channel }, text);
-    else await publishHome(deps, client, user, body.team?.id, text);
+    if (outcome.toast) await tell(toastText(outcome.toast));
   });
 }
 
