@@ -43,6 +43,9 @@ export async function mountFeishuWith(
       domain: larkDomain(cfg),
       logger: larkLogger(ctx.log),
       loggerLevel: lark.LoggerLevel.info,
+      onReady: () => log.info("feishu: long connection open"),
+      onReconnected: () => log.info("feishu: long connection open again"),
+      onError: (err: Error) => log.error({ err }, "feishu: long connection gave up (check FEISHU_APP_ID/SECRET)"),
     });
     log.info("feishu: long connection (FEISHU_MODE=ws)");
     return {

@@ -6,8 +6,8 @@ import type { Reply } from "../../src/reply/model.js";
 
 // A local stand-in of Feishu's open API, driven through the real @larksuiteoapi/node-sdk client:
 // tenant_access_token, im/v1/messages create and reply (which, like Feishu, drop a message whose
-// `uuid` was already accepted within the hour), message patch (card update), bot/v3/info and
-// contact/v3/users/:open_id. Failures can be queued to answer the next message calls.
+// `uuid` was already accepted within the hour), message patch (card update), bot/v3/info,
+// contact/v3/users/:open_id and the long connection's endpoint discovery. Failures can be queued to answer the next message calls.
 
 export interface AcceptedMessage {
   /** "create" (to receive_id) or "reply" (to the message `replyTo`). */
@@ -41,6 +41,8 @@ export interface FeishuStandIn {
   /** Contact API answers by open_id. */
   users: Record<string, { email?: string; name?: string }>;
   botOpenId: string;
+  /** Long connection: the ws:// URL handed out by the endpoint discovery call (unset: refused). */
+  wsUrl?: string;
   /** Answers for the next message create/reply/patch calls, first in first out. */
   failNext: StandInFailure[];
   close(): Promise<void>;
@@ -82,6 +84,19 @@ export async function startFeishuStandIn(): Promise<FeishuStandIn> {
       };
       if (path === "/open-apis/auth/v3/tenant_access_token/internal") {
         answer({ code: 0, msg: "ok", tenant_access_token: "t-test", expire: 7200 });
+        return;
+      }
+      if (path === "/callback/ws/endpoint" && req.method === "POST") {
+        if (!standIn.wsUrl || !body.AppID || !body.AppSecret) answer({ code: 403, msg: "forbidden" });
+        else
+          answer({
+            code: 0,
+            msg: "ok",
+            data: {
+              URL: standIn.wsUrl,
+              ClientConfig: { PingInterval: 120, ReconnectCount: -1, ReconnectInterval: 120, ReconnectNonce: 30 },
+            },
+          });
         return;
       }
       if (path === "/open-apis/bot/v3/info") {

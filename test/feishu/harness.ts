@@ -31,6 +31,8 @@ export interface FeishuHarness {
   ctx: AppContext;
   api: FeishuStandIn;
   feishu: FeishuApp;
+  /** Starts the door (long connection: connects the SDK's WSClient). */
+  start(): Promise<void>;
   url: string;
   book: Awaited<ReturnType<typeof seedBook>>;
   /** Posts a payload as Feishu would (encrypted and signed unless told otherwise). */
@@ -97,6 +99,9 @@ export async function startFeishuHarness(
     ctx,
     api,
     feishu: door.feishu,
+    start: async () => {
+      await door.start?.();
+    },
     url,
     book,
     sleeps,

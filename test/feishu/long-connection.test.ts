@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { cardText, type FeishuHarness, OPEN_IDS, startFeishuHarness } from "./harness.js";
 import { cardAction, envelope, eventId, textMessage } from "./push.js";
+import { type FeishuWsStandIn, startFeishuWsStandIn } from "./ws-stand-in.js";
 
 // Long-connection mode (FEISHU_MODE=ws): the SDK's WSClient hands each event, already decrypted and
 // merged from its frames, to our EventDispatcher with `invoke(data, { needCheck: false })` and sends
@@ -55,5 +56,56 @@ describe("Feishu long connection (dispatcher level)", () => {
     );
     await h.feishu.idle();
     expect(h.api.accepted).toHaveLength(0);
+  });
+});
+
+describe("Feishu long connection (through the SDK's WSClient)", () => {
+  let h: FeishuHarness;
+  let gw: FeishuWsStandIn;
+
+  beforeAll(async () => {
+    gw = await startFeishuWsStandIn();
+    h = await startFeishuHarness("pglite", {
+      // WSClient insists on a real-looking App ID (cli_ + 16 hex digits).
+      env: {
+        FEISHU_MODE: "ws",
+        FEISHU_APP_ID: "cli_a1b2c3d4e5f6a7b8",
+        FEISHU_ENCRYPT_KEY: "",
+        FEISHU_VERIFICATION_TOKEN: "",
+      },
+    });
+    h.api.wsUrl = gw.url;
+    await h.start();
+    await gw.connected;
+  });
+  afterAll(async () => {
+    await h.close();
+    await gw.close();
+  });
+
+  it("discovers the endpoint with the app's credentials, then answers events pushed as frames", async () => {
+    expect(h.api.calls.some((c) => c.path === "/callback/ws/endpoint")).toBe(true);
+    const ev = envelope("im.message.receive_v1", textMessage(OPEN_IDS.lina, "简报 星辰"), { id: eventId() });
+    const ack = await gw.push(ev);
+    expect(ack.code).toBe(200);
+    await h.feishu.idle();
+    expect(h.api.accepted).toHaveLength(1);
+    expect(cardText(h.api.accepted[0]?.card)).toContain("上海星辰科技有限公司");
+    // The same event again (Feishu's retry, perhaps to another connection) is answered and ignored.
+    expect((await gw.push(ev)).code).toBe(200);
+    await h.feishu.idle();
+    expect(h.api.accepted).toHaveLength(1);
+  });
+
+  it("returns a card action's toast in the frame's answer", async () => {
+    const snooze = {
+      action: "tend.snooze",
+      value: JSON.stringify({ accountId: h.book.accounts.xingchen.id, days: 7 }),
+    };
+    const ack = await gw.push(envelope("card.action.trigger", cardAction(OPEN_IDS.lina, snooze)));
+    expect(ack.code).toBe(200);
+    expect(ack.data).toMatchObject({
+      toast: { type: "success", content: expect.stringContaining("上海星辰科技有限公司") },
+    });
   });
 });
