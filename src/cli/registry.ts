@@ -2,8 +2,16 @@ import { askCommand } from "./ask.js";
 import { demoCommand } from "./demo.js";
 import { migrateCommand } from "./migrate.js";
 import { outboxCommand } from "./outbox.js";
+import { recomputeCommand } from "./recompute.js";
 import { runCommand } from "./run.js";
 import type { CliCommand } from "./types.js";
 
 // Every `tend` subcommand, in the order `tend --help` lists them.
-export const COMMANDS: CliCommand[] = [migrateCommand, askCommand, runCommand, outboxCommand, demoCommand];
+export const COMMANDS: CliCommand[] = [
+  migrateCommand,
+  askCommand,
+  runCommand,
+  outboxCommand,
+  demoCommand,
+  recomputeCommand,
+];

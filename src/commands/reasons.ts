@@ -1,12 +1,8 @@
-// Reason sentences. The health engine (src/domain/health) owns the real per-key sentences; until its
-// renderer is available this adapter turns a reason key and numbers into a readable line.
+// Reason sentences: the health engine's renderer (src/domain/health/reasons.ts), one per key and locale.
+import { renderReason } from "../domain/health/reasons.js";
 import type { Reason } from "../domain/health/types.js";
 import type { Locale } from "../i18n/locale.js";
 
-export function reasonText(reason: Reason, _locale: Locale): string {
-  const words = reason.key.replace(/^[a-z]+\./, "").replace(/[_.]/g, " ");
-  const params = Object.entries(reason.params)
-    .map(([k, v]) => `${k.replace(/_/g, " ")} ${v}`)
-    .join(", ");
-  return params ? `${words} (${params})` : words;
+export function reasonText(reason: Reason, locale: Locale): string {
+  return renderReason(reason, locale);
 }

@@ -60,6 +60,7 @@ export const EnvSchema = z
     FEISHU_LOCALE: z.enum(["en", "zh-CN"]).default("zh-CN"), // Feishu users without a member/team locale
     TEND_INGEST_TOKEN: optional,
     TEND_PROACTIVE_CONFIG: optional, // JSON file overriding the proactive engine's defaults (docs/proactive.md)
+    TEND_HEALTH_CONFIG: optional, // JSON file overriding the health model's defaults (docs/health.md)
   })
   .superRefine((env, ctx) => {
     if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
@@ -133,6 +134,7 @@ export function parseConfig(env: Record<string, string | undefined>) {
       : undefined,
     ingestToken: e.TEND_INGEST_TOKEN,
     proactiveConfigFile: e.TEND_PROACTIVE_CONFIG,
+    healthConfigFile: e.TEND_HEALTH_CONFIG,
   };
 }
 

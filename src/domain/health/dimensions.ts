@@ -1,0 +1,393 @@
+import { daysBetween } from "../dates.js";
+import type { Settings } from "./config.js";
+import type { HealthFacts } from "./facts.js";
+import type { Dimension, Reason } from "./types.js";
+
+// One scorer per dimension. A dimension is a weighted mean of parts (each 0-100 or null = no data);
+// parts with no data are left out and their weight shared by the others. Each part carries the
+// reasons it would give, so the top drags and lifts come with the numbers that produced them.
+
+export type Inputs = Record<string, number | string | boolean | null>;
+type ReasonSeed = Pick<Reason, "kind" | "key" | "params"> & { dimension?: Reason["dimension"] };
+
+export interface Part {
+  score: number | null;
+  weight: number;
+  reasons: ReasonSeed[];
+}
+
+export interface DimensionDraft {
+  dimension: Dimension;
+  parts: Part[];
+  inputs: Inputs;
+}
+
+export interface Context {
+  facts: HealthFacts;
+  settings: Settings;
+  /** Days since go-live when within the onboarding window, else null. */
+  onboardingDay: number | null;
+}
+
+const clamp = (n: number, lo = 0, hi = 100) => Math.min(hi, Math.max(lo, n));
+const pct = (ratio: number) => Math.round(ratio * 100);
+const round2 = (n: number) => Math.round(n * 100) / 100;
+const toTarget = (value: number, target: number) => (target <= 0 ? 100 : clamp((value / target) * 100));
+
+/** Activation expected `day` days after go-live: linear between checkpoints, from 0 at go-live. */
+export function activationTarget(settings: Settings, day: number): number {
+  const points = [{ day: 0, target: 0 }, ...[...settings.onboarding.activationTargets].sort((a, b) => a.day - b.day)];
+  for (let i = 1; i < points.length; i++) {
+    const a = points[i - 1]!;
+    const b = points[i]!;
+    if (day <= b.day) return a.target + ((b.target - a.target) * (day - a.day)) / (b.day - a.day);
+  }
+  return points.at(-1)!.target;
+}
+
+function seatsOf(f: HealthFacts): number | null {
+  const s = f.usage?.seats ?? f.seats;
+  return s && s > 0 ? s : null;
+}
+
+export function activity({ facts: f, settings: s, onboardingDay }: Context): DimensionDraft {
+  const a = s.activity;
+  const u = f.usage;
+  const seats = seatsOf(f);
+  const inputs: Inputs = {
+    seats,
+    activated_users: u?.activatedUsers ?? null,
+    activation: null,
+    active_users: null,
+    utilisation: null,
+    stickiness: null,
+    frequency: a.frequency,
+  };
+  if (!u || u.recentDays === 0) return { dimension: "activity", parts: [], inputs };
+
+  const parts: Part[] = [];
+  // Activation: activated users over seats; during onboarding against the day's target.
+  if (seats !== null && u.activatedUsers !== null) {
+    const rate = Math.min(1, u.activatedUsers / seats);
+    inputs.activation = round2(rate);
+    if (onboardingDay !== null) {
+      const target = activationTarget(s, onboardingDay);
+      inputs.activation_target = round2(target);
+      const params = { day: onboardingDay, pct: pct(rate), target: pct(target) };
+      parts.push({
+        score: toTarget(rate, target),
+        weight: a.parts.activation,
+        reasons: [
+          rate < target
+            ? { kind: "drag", key: "onboarding.activation_behind", params, dimension: "onboarding" }
+            : { kind: "lift", key: "onboarding.activation_on_track", params, dimension: "onboarding" },
+        ],
+      });
+    } else {
+      const params = { pct: pct(rate), activated: u.activatedUsers, seats };
+      const score = toTarget(rate, a.activationTarget);
+      parts.push({
+        score,
+        weight: a.parts.activation,
+        reasons: [
+          score < 60
+            ? { kind: "drag", key: "activity.activation_low", params }
+            : { kind: "lift", key: "activity.activation_high", params },
+        ],
+      });
+    }
+  }
+  // Active users against seats, at the segment's natural frequency.
+  const weekly = a.frequency === "weekly";
+  const weeks = u.weeklyPeaks.filter((w): w is number => w !== null);
+  const active = weekly ? (weeks.length ? weeks.reduce((x, y) => x + y, 0) / weeks.length : null) : u.recentAvg;
+  if (active !== null) inputs.active_users = round2(active);
+  if (u.recentAvg === 0) {
+    parts.push({
+      score: 0,
+      weight: a.parts.utilisation + a.parts.stickiness,
+      reasons: [{ kind: "drag", key: "activity.no_usage", params: { days: 28 } }],
+    });
+  } else {
+    if (seats !== null && active !== null) {
+      const rate = active / seats;
+      inputs.utilisation = round2(rate);
+      const score = toTarget(rate, a.utilisationTarget);
+      const params = { active: Math.round(active), seats, pct: pct(rate), per: a.frequency };
+      parts.push({
+        score,
+        weight: a.parts.utilisation,
+        reasons: [
+          score < 60
+            ? { kind: "drag", key: "activity.active_users_low", params }
+            : { kind: "lift", key: "activity.active_users_high", params },
+        ],
+      });
+    }
+    if (weekly) {
+      if (weeks.length > 0) {
+        const used = u.weeklyPeaks.filter((w) => w !== null && w > 0).length;
+        const rate = used / u.weeklyPeaks.length;
+        inputs.stickiness = round2(rate);
+        inputs.weeks_used = used;
+        const score = toTarget(rate, a.stickinessTarget);
+        parts.push({
+          score,
+          weight: a.parts.stickiness,
+          reasons:
+            score < 60
+              ? [{ kind: "drag", key: "activity.weeks_used_low", params: { weeks: used, of: u.weeklyPeaks.length } }]
+              : [],
+        });
+      }
+    } else if (u.recentAvg !== null && u.recentPeak) {
+      const rate = u.recentAvg / u.recentPeak;
+      inputs.stickiness = round2(rate);
+      const score = toTarget(rate, a.stickinessTarget);
+      parts.push({
+        score,
+        weight: a.parts.stickiness,
+        reasons: score < 60 ? [{ kind: "drag", key: "activity.stickiness_low", params: { pct: pct(rate) } }] : [],
+      });
+    }
+  }
+  return { dimension: "activity", parts, inputs };
+}
+
+export function depth({ facts: f, settings: s }: Context): DimensionDraft {
+  const u = f.usage;
+  const used = u?.coreUsed ?? null;
+  const total = u?.coreTotal ?? null;
+  const inputs: Inputs = { core_features_used: used, core_features_total: total };
+  if (used === null || !total) return { dimension: "depth", parts: [], inputs };
+  const rate = Math.min(1, used / total);
+  const score = toTarget(rate, s.depth.coreFeatureTarget);
+  const params = { used, total };
+  return {
+    dimension: "depth",
+    inputs,
+    parts: [
+      {
+        score,
+        weight: 1,
+        reasons: [
+          score < 60
+            ? { kind: "drag", key: "depth.core_features_low", params }
+            : { kind: "lift", key: "depth.core_features", params },
+        ],
+      },
+    ],
+  };
+}
+
+export function trend({ facts: f, settings: s }: Context): DimensionDraft {
+  const t = s.trend;
+  const u = f.usage;
+  const inputs: Inputs = {
+    recent_avg_active: u?.recentAvg == null ? null : round2(u.recentAvg),
+    baseline_avg_active: u?.baseAvg == null ? null : round2(u.baseAvg),
+    change: null,
+  };
+  if (!u || u.recentAvg === null || u.baseAvg === null || u.recentDays < t.minDays || u.baseDays < t.minDays)
+    return { dimension: "trend", parts: [], inputs };
+  // Both windows empty of users is flat (activity already says "no usage"); from zero up is +100%.
+  const change = u.baseAvg === 0 ? (u.recentAvg > 0 ? 1 : 0) : u.recentAvg / u.baseAvg - 1;
+  inputs.change = round2(change);
+  const score = clamp(t.flatScore + change * 100 * t.pointsPerPct);
+  const reasons: ReasonSeed[] = [];
+  if (change <= -t.reasonPct)
+    reasons.push({ kind: "drag", key: "trend.active_users_down", params: { pct: pct(-change) } });
+  else if (change >= t.reasonPct)
+    reasons.push({ kind: "lift", key: "trend.active_users_up", params: { pct: pct(Math.min(change, 9.99)) } });
+  return { dimension: "trend", inputs, parts: [{ score, weight: 1, reasons }] };
+}
+
+function stakeholderPart(f: HealthFacts, s: Settings, role: "champion" | "decision_maker", weight: number): Part {
+  const prefix = role === "champion" ? "champion" : "decision_maker";
+  const people = f.stakeholders.filter((p) => p.role === role);
+  const present = people.filter((p) => p.active);
+  const ally = present.find((p) => p.attitude !== "opponent");
+  if (ally) return { score: 100, weight, reasons: [] };
+  const opponent = present[0];
+  if (opponent)
+    return {
+      score: 20,
+      weight,
+      reasons: [{ kind: "drag", key: `relationship.${prefix}_opponent`, params: { name: opponent.name } }],
+    };
+  const left = people
+    .filter(
+      (p) => p.leftAt !== null && p.leftAt <= f.day && daysBetween(p.leftAt, f.day) <= s.relationship.leftWindowDays,
+    )
+    .sort((a, b) => (b.leftAt ?? "").localeCompare(a.leftAt ?? ""))[0];
+  return {
+    score: 0,
+    weight,
+    reasons: [
+      left
+        ? {
+            kind: "drag",
+            key: `relationship.${prefix}_left`,
+            params: { name: left.name, days: daysBetween(left.leftAt!, f.day) },
+          }
+        : { kind: "drag", key: `relationship.no_${prefix}`, params: {} },
+    ],
+  };
+}
+
+export function relationship({ facts: f, settings: s }: Context): DimensionDraft {
+  const r = s.relationship;
+  const since = f.lastContact ? daysBetween(f.lastContact, f.day) : null;
+  const execSince = f.lastExecContact ? daysBetween(f.lastExecContact, f.day) : null;
+  const inputs: Inputs = {
+    days_since_contact: since,
+    cadence_days: r.cadenceDays,
+    days_since_executive_contact: execSince,
+    champion: null,
+    decision_maker: null,
+  };
+  const parts: Part[] = [];
+  if (since !== null) {
+    const score = since <= r.cadenceDays ? 100 : clamp(100 * (1 - (since - r.cadenceDays) / (2 * r.cadenceDays)));
+    parts.push({
+      score,
+      weight: r.parts.cadence,
+      reasons:
+        since > r.cadenceDays
+          ? [{ kind: "drag", key: "relationship.no_contact", params: { days: since, cadence: r.cadenceDays } }]
+          : since <= r.cadenceDays / 2
+            ? [{ kind: "lift", key: "relationship.recent_contact", params: { days: since } }]
+            : [],
+    });
+  }
+  // Executive contact is only judged where there is some contact history to judge it against.
+  if (since !== null || execSince !== null) {
+    const ok = execSince !== null && execSince <= r.execWindowDays;
+    parts.push({
+      score: ok ? 100 : 0,
+      weight: r.parts.executive,
+      reasons: ok
+        ? [{ kind: "lift", key: "relationship.exec_contact", params: { days: execSince! } }]
+        : [{ kind: "drag", key: "relationship.no_exec_contact", params: { days: r.execWindowDays } }],
+    });
+  }
+  if (f.contactCount > 0) {
+    const champion = stakeholderPart(f, s, "champion", r.parts.champion);
+    const dm = stakeholderPart(f, s, "decision_maker", r.parts.decisionMaker);
+    inputs.champion = champion.score === 100;
+    inputs.decision_maker = dm.score === 100;
+    parts.push(champion, dm);
+  }
+  return { dimension: "relationship", parts, inputs };
+}
+
+export function sentiment({ facts: f, settings: s }: Context): DimensionDraft {
+  const c = s.sentiment;
+  const fresh = (d: string) => d <= f.day && daysBetween(d, f.day) <= c.surveyWindowDays;
+  const nps = f.nps && fresh(f.nps.day) ? f.nps.score : null;
+  const csat = f.csat && fresh(f.csat.day) ? f.csat.score : null;
+  const inWindow = (days: string[]) =>
+    days.filter((d) => d <= f.day && daysBetween(d, f.day) <= c.voiceWindowDays).length;
+  const praise = inWindow(f.praise);
+  const complaints = inWindow(f.complaints);
+  const inputs: Inputs = { nps, csat, praise, complaints };
+  const parts: Part[] = [];
+  if (nps !== null)
+    parts.push({
+      score: clamp(nps * 10),
+      weight: c.parts.nps,
+      reasons:
+        nps <= c.npsLowMax
+          ? [{ kind: "drag", key: "sentiment.nps_low", params: { score: nps } }]
+          : nps >= c.npsHighMin
+            ? [{ kind: "lift", key: "sentiment.nps_high", params: { score: nps } }]
+            : [],
+    });
+  if (csat !== null)
+    parts.push({
+      score: clamp(((csat - 1) / 4) * 100),
+      weight: c.parts.csat,
+      reasons:
+        csat <= 2
+          ? [{ kind: "drag", key: "sentiment.csat_low", params: { score: csat } }]
+          : csat >= 4.5
+            ? [{ kind: "lift", key: "sentiment.csat_high", params: { score: csat } }]
+            : [],
+    });
+  if (praise + complaints > 0)
+    parts.push({
+      // Smoothed share of praise: one complaint alone is 33, one praise alone 67.
+      score: ((praise + 1) / (praise + complaints + 2)) * 100,
+      weight: c.parts.voice,
+      reasons:
+        complaints > praise
+          ? [{ kind: "drag", key: "sentiment.complaints", params: { count: complaints, days: c.voiceWindowDays } }]
+          : praise > complaints
+            ? [{ kind: "lift", key: "sentiment.praise", params: { count: praise, days: c.voiceWindowDays } }]
+            : [],
+    });
+  return { dimension: "sentiment", parts, inputs };
+}
+
+export function value({ facts: f, settings: s, onboardingDay }: Context): DimensionDraft {
+  const v = s.value;
+  const oldFeedback = f.feedback.openRaised.filter((d) => daysBetween(d, f.day) > v.feedbackAgeDays);
+  const overduePromises = f.promises.openDue.filter((d) => d < f.day);
+  const overdueMilestones = f.milestones.openDue.filter((d) => d < f.day);
+  const inputs: Inputs = {
+    feedback_open_old: f.feedback.total ? oldFeedback.length : null,
+    promises_overdue: f.promises.total ? overduePromises.length : null,
+    milestones_overdue: f.milestones.total ? overdueMilestones.length : null,
+  };
+  const parts: Part[] = [];
+  if (f.feedback.total)
+    parts.push({
+      score: clamp(100 - v.penalties.feedback * oldFeedback.length),
+      weight: 1,
+      reasons: oldFeedback.length
+        ? [{ kind: "drag", key: "value.feedback_open", params: { count: oldFeedback.length, days: v.feedbackAgeDays } }]
+        : [],
+    });
+  if (f.promises.total) {
+    const longest = Math.max(0, ...overduePromises.map((d) => daysBetween(d, f.day)));
+    parts.push({
+      score: clamp(100 - v.penalties.promise * overduePromises.length),
+      weight: 1,
+      reasons: overduePromises.length
+        ? [{ kind: "drag", key: "value.promises_overdue", params: { count: overduePromises.length, days: longest } }]
+        : [],
+    });
+  }
+  if (f.milestones.total) {
+    const factor = onboardingDay !== null ? s.onboarding.milestoneFactor : 1;
+    const n = overdueMilestones.length;
+    parts.push({
+      score: clamp(100 - v.penalties.milestone * factor * n),
+      weight: 1,
+      reasons: n
+        ? [
+            onboardingDay !== null
+              ? {
+                  kind: "drag",
+                  key: "onboarding.milestones_overdue",
+                  params: { count: n, day: onboardingDay },
+                  dimension: "onboarding",
+                }
+              : { kind: "drag", key: "value.milestones_overdue", params: { count: n } },
+          ]
+        : [],
+    });
+  }
+  if (parts.length > 0 && parts.every((p) => p.score === 100))
+    parts[0]!.reasons.push({ kind: "lift", key: "value.all_clear", params: {} });
+  return { dimension: "value", parts, inputs };
+}
+
+export const SCORERS: Record<Dimension, (c: Context) => DimensionDraft> = {
+  activity,
+  depth,
+  trend,
+  relationship,
+  sentiment,
+  value,
+};

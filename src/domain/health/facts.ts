@@ -1,0 +1,62 @@
+import type { Tier } from "./config.js";
+
+// What the scorer reads about one account on one day: plain numbers the I/O layer aggregates with
+// set-based SQL (src/health/facts.ts). Everything is "as of" `day`; null means no data.
+
+export type Severity = "high" | "medium" | "low";
+
+export interface UsageFacts {
+  /** Days with a usage row in the recent window and in the baseline window before it. */
+  recentDays: number;
+  baseDays: number;
+  /** Average daily active users in each window (null: no rows). */
+  recentAvg: number | null;
+  baseAvg: number | null;
+  /** Highest daily active users in the recent window. */
+  recentPeak: number | null;
+  /** Highest daily active users in each of the last 4 weeks, newest first (null: no row that week). */
+  weeklyPeaks: (number | null)[];
+  /** Latest snapshot in the recent window. */
+  activatedUsers: number | null;
+  seats: number | null;
+  coreUsed: number | null;
+  coreTotal: number | null;
+}
+
+export interface StakeholderFacts {
+  name: string;
+  role: "champion" | "decision_maker";
+  attitude: "supporter" | "neutral" | "opponent";
+  active: boolean;
+  leftAt: string | null;
+}
+
+export interface HealthFacts {
+  accountId: string;
+  day: string;
+  tier: Tier;
+  industry: string | null;
+  goLiveDate: string | null;
+  /** Seats on the account record (used when usage rows carry none). */
+  seats: number | null;
+  usage: UsageFacts | null;
+  /** Last visit, call, QBR, executive visit or training on or before `day`. */
+  lastContact: string | null;
+  /** Last executive visit or QBR, or last contact with an executive or decision maker. */
+  lastExecContact: string | null;
+  /** How many contacts the account has at all (0 = no relationship data). */
+  contactCount: number;
+  stakeholders: StakeholderFacts[];
+  nps: { score: number; day: string } | null;
+  csat: { score: number; day: string } | null;
+  /** Days of praise and complaint interactions in the last year. */
+  praise: string[];
+  complaints: string[];
+  /** Raised days of feedback still open on `day`. */
+  feedback: { total: number; openRaised: string[] };
+  /** Due days of promises still open on `day`. */
+  promises: { total: number; openDue: string[] };
+  /** Due days of milestones not done on `day` (planned or missed). */
+  milestones: { total: number; openDue: string[] };
+  risks: { kind: string; severity: Severity; raisedAt: string }[];
+}

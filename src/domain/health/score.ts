@@ -1,0 +1,162 @@
+import { daysBetween } from "../dates.js";
+import type { Settings } from "./config.js";
+import { type Context, type DimensionDraft, SCORERS } from "./dimensions.js";
+import type { HealthFacts } from "./facts.js";
+import { DIMENSIONS, type DimensionScore, type Grade, type HealthResult, type Level, type Reason } from "./types.js";
+
+// The score: weighted dimensions (no-data dimensions left out, their weight shared by the rest),
+// medium risks cost points, an active high-severity risk caps the grade at red, then grade bands,
+// the nine-quadrant levels and the top drags and lifts.
+
+export const USAGE_DIMENSIONS = ["activity", "depth", "trend"] as const;
+export const VALUE_DIMENSIONS = ["relationship", "sentiment", "value"] as const;
+
+export function gradeOf(score: number, bands: Settings["bands"]): Grade {
+  return score >= bands.green ? "green" : score >= bands.yellow ? "yellow" : "red";
+}
+
+export function levelOf(score: number | null, q: Settings["quadrants"]): Level {
+  if (score === null) return 1;
+  return score < q.low ? 0 : score >= q.high ? 2 : 1;
+}
+
+/** Days since go-live while within the onboarding window, else null. */
+export function onboardingDayOf(f: HealthFacts, s: Settings): number | null {
+  if (!f.goLiveDate || f.goLiveDate > f.day) return null;
+  const d = daysBetween(f.goLiveDate, f.day);
+  return d <= s.onboarding.windowDays ? d : null;
+}
+
+function partsScore(draft: DimensionDraft): number | null {
+  let sw = 0;
+  let sum = 0;
+  for (const p of draft.parts)
+    if (p.score !== null && p.weight > 0) {
+      sw += p.weight;
+      sum += p.weight * p.score;
+    }
+  return sw > 0 ? sum / sw : null;
+}
+
+function weightedMean(components: DimensionScore[], dims: readonly string[]): number | null {
+  let sw = 0;
+  let sum = 0;
+  for (const c of components)
+    if (dims.includes(c.dimension) && c.score !== null && c.weight > 0) {
+      sw += c.weight;
+      sum += c.weight * c.score;
+    }
+  return sw > 0 ? sum / sw : null;
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+export function scoreHealth(facts: HealthFacts, settings: Settings): HealthResult & { onboardingDay: number | null } {
+  const onboardingDay = onboardingDayOf(facts, settings);
+  const ctx: Context = { facts, settings, onboardingDay };
+  const weights = onboardingDay !== null ? settings.onboarding.weights : settings.weights;
+  const totalWeight = DIMENSIONS.reduce((s, d) => s + weights[d], 0) || 1;
+  const drafts = DIMENSIONS.map((d) => SCORERS[d](ctx));
+  const scores = drafts.map(partsScore);
+  const present = DIMENSIONS.reduce((s, d, i) => s + (scores[i] !== null ? weights[d] : 0), 0);
+
+  const components: DimensionScore[] = drafts.map((draft, i) => {
+    const w = weights[draft.dimension];
+    const score = scores[i]!;
+    const inputs = { ...draft.inputs };
+    if (draft.dimension === "activity" && onboardingDay !== null) inputs.onboarding_day = onboardingDay;
+    return {
+      dimension: draft.dimension,
+      score: score === null ? null : Math.round(score),
+      weight: round1((w / totalWeight) * 100) / 100,
+      effectiveWeight: score === null || present === 0 ? 0 : Math.round((w / present) * 1000) / 1000,
+      inputs,
+    };
+  });
+
+  let raw: number;
+  const reasons: Reason[] = [];
+  if (present === 0) {
+    // Nothing to judge: neither good nor bad, the lowest yellow ("watch"), and said so.
+    raw = settings.bands.yellow;
+    reasons.push({ kind: "drag", dimension: "activity", key: "health.no_data", params: {}, impact: 0 });
+  } else {
+    raw = drafts.reduce(
+      (s, _d, i) => s + (scores[i] === null ? 0 : (weights[DIMENSIONS[i]!] / present) * scores[i]!),
+      0,
+    );
+    drafts.forEach((draft, i) => {
+      if (scores[i] === null) return;
+      const eff = weights[draft.dimension] / present;
+      const sw = draft.parts.reduce((s, p) => s + (p.score !== null && p.weight > 0 ? p.weight : 0), 0);
+      for (const p of draft.parts) {
+        if (p.score === null || p.weight <= 0 || eff <= 0) continue;
+        const points = eff * (p.weight / sw);
+        for (const r of p.reasons) {
+          const impact = r.kind === "drag" ? points * (100 - p.score) : points * (p.score - 50);
+          if (impact <= 0) continue;
+          reasons.push({
+            kind: r.kind,
+            dimension: r.dimension ?? draft.dimension,
+            key: r.key,
+            params: r.params,
+            impact: round1(impact),
+          });
+        }
+      }
+    });
+  }
+
+  const active = facts.risks.filter((r) => r.raisedAt <= facts.day);
+  const medium = active.filter((r) => r.severity === "medium");
+  let score = raw - medium.length * settings.risk.mediumPenalty;
+  for (const r of medium)
+    reasons.push({
+      kind: "drag",
+      dimension: "risk",
+      key: "risk.medium",
+      params: { kind: r.kind, days: daysBetween(r.raisedAt, facts.day) },
+      impact: settings.risk.mediumPenalty,
+    });
+  score = Math.round(Math.min(100, Math.max(0, score)));
+
+  let cappedBy: string | undefined;
+  const high = active.filter((r) => r.severity === "high").sort((a, b) => a.raisedAt.localeCompare(b.raisedAt));
+  if (high.length > 0) {
+    const cap = Math.max(0, Math.ceil(settings.bands.yellow) - 1);
+    const lost = Math.max(0, score - cap);
+    score = Math.min(score, cap);
+    cappedBy = high[0]!.kind;
+    // A capping flag explains the grade even when it costs no points: it leads the drags.
+    const lead = Math.max(lost, ...reasons.filter((r) => r.kind === "drag").map((r) => r.impact + 1));
+    for (const r of high)
+      reasons.push({
+        kind: "drag",
+        dimension: "risk",
+        key: "risk.high",
+        params: { kind: r.kind, days: daysBetween(r.raisedAt, facts.day) },
+        impact: round1(lead),
+      });
+  }
+
+  const byImpact = (a: Reason, b: Reason) => b.impact - a.impact || a.key.localeCompare(b.key);
+  const drags = reasons
+    .filter((r) => r.kind === "drag")
+    .sort(byImpact)
+    .slice(0, settings.reasons.maxDrags);
+  const lifts = reasons
+    .filter((r) => r.kind === "lift")
+    .sort(byImpact)
+    .slice(0, settings.reasons.maxLifts);
+
+  return {
+    score,
+    grade: cappedBy ? "red" : gradeOf(score, settings.bands),
+    components,
+    reasons: [...drags, ...lifts],
+    usageLevel: levelOf(weightedMean(components, USAGE_DIMENSIONS), settings.quadrants),
+    valueLevel: levelOf(weightedMean(components, VALUE_DIMENSIONS), settings.quadrants),
+    ...(cappedBy ? { cappedBy } : {}),
+    onboardingDay,
+  };
+}

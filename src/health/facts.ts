@@ -1,0 +1,172 @@
+import type { Tier } from "../domain/health/config.js";
+import type { HealthFacts, Severity, StakeholderFacts, UsageFacts } from "../domain/health/facts.js";
+import type { Db } from "../store/db.js";
+
+// Facts for every account on one day, read with a handful of set-based queries (one per table,
+// grouped by account), never one query per account. Everything is "as of" the day, so the same
+// loader replays history for the backtest.
+
+export interface FactsScope {
+  /** Only these accounts (the backtest); default every account not churned. */
+  accountIds?: string[];
+}
+
+interface AccountRow {
+  id: string;
+  tier: Tier;
+  industry: string | null;
+  goLiveDate: string | null;
+  seats: number | null;
+}
+
+const MEANINGFUL = `('visit','call','qbr','exec_visit','training')`;
+
+export async function loadFacts(db: Db, day: string, scope: FactsScope = {}): Promise<HealthFacts[]> {
+  const ids = scope.accountIds;
+  const params: unknown[] = ids ? [day, ids] : [day];
+  const only = (col: string) => (ids ? `AND ${col} = ANY($2::text[])` : "");
+  const q = async <T extends object>(sql: string) => (await db.pool.query<T & { id: string }>(sql, params)).rows;
+
+  const [accounts, usage, interactions, contacts, surveys, feedback, promises, milestones, risks] = await Promise.all([
+    q<AccountRow>(
+      `SELECT id, tier::text AS tier, industry, to_char("goLiveDate", 'YYYY-MM-DD') AS "goLiveDate", seats
+         FROM "Account" WHERE $1::date IS NOT NULL ${ids ? "AND id = ANY($2::text[])" : "AND stage <> 'churned'"}
+        ORDER BY id`,
+    ),
+    // Recent 4 weeks vs the 4 weeks before, weekly peaks, and the latest snapshot (joined by key).
+    q<Omit<UsageFacts, "weeklyPeaks"> & { w0: number | null; w1: number | null; w2: number | null; w3: number | null }>(
+      `WITH agg AS (
+         SELECT "accountId" AS id,
+                count(*) FILTER (WHERE day > $1::date - 28)::int AS "recentDays",
+                count(*) FILTER (WHERE day <= $1::date - 28)::int AS "baseDays",
+                avg("activeUsers") FILTER (WHERE day > $1::date - 28)::float8 AS "recentAvg",
+                avg("activeUsers") FILTER (WHERE day <= $1::date - 28)::float8 AS "baseAvg",
+                max("activeUsers") FILTER (WHERE day > $1::date - 28) AS "recentPeak",
+                max("activeUsers") FILTER (WHERE day > $1::date - 7) AS w0,
+                max("activeUsers") FILTER (WHERE day > $1::date - 14 AND day <= $1::date - 7) AS w1,
+                max("activeUsers") FILTER (WHERE day > $1::date - 21 AND day <= $1::date - 14) AS w2,
+                max("activeUsers") FILTER (WHERE day > $1::date - 28 AND day <= $1::date - 21) AS w3,
+                max(day) FILTER (WHERE day > $1::date - 28) AS latest
+           FROM "UsageSnapshot"
+          WHERE day > $1::date - 56 AND day <= $1::date ${only(`"accountId"`)}
+          GROUP BY "accountId")
+       SELECT agg.id, "recentDays", "baseDays", "recentAvg", "baseAvg", "recentPeak", w0, w1, w2, w3,
+              u."activatedUsers", u.seats, u."coreFeaturesUsed" AS "coreUsed", u."coreFeaturesTotal" AS "coreTotal"
+         FROM agg LEFT JOIN "UsageSnapshot" u ON u."accountId" = agg.id AND u.day = agg.latest`,
+    ),
+    q<{ lastContact: string | null; lastExec: string | null; praise: string[] | null; complaints: string[] | null }>(
+      `SELECT "accountId" AS id,
+              to_char(max("occurredAt") FILTER (WHERE kind IN ${MEANINGFUL}), 'YYYY-MM-DD') AS "lastContact",
+              to_char(max("occurredAt") FILTER (WHERE kind IN ('exec_visit','qbr')), 'YYYY-MM-DD') AS "lastExec",
+              array_agg(to_char("occurredAt", 'YYYY-MM-DD')) FILTER (WHERE kind = 'praise' AND "occurredAt" >= $1::date - 365) AS praise,
+              array_agg(to_char("occurredAt", 'YYYY-MM-DD')) FILTER (WHERE kind = 'complaint' AND "occurredAt" >= $1::date - 365) AS complaints
+         FROM "Interaction"
+        WHERE NOT scheduled AND "occurredAt" < $1::date + 1 ${only(`"accountId"`)}
+        GROUP BY "accountId"`,
+    ),
+    // Who was in place on the day: a contact who left later was still active then.
+    q<{ n: number; lastExec: string | null; stakeholders: StakeholderFacts[] }>(
+      `SELECT "accountId" AS id, count(*)::int AS n,
+              to_char(max("lastContact") FILTER (WHERE role IN ('executive','decision_maker') AND "lastContact" <= $1::date), 'YYYY-MM-DD') AS "lastExec",
+              COALESCE(json_agg(json_build_object(
+                  'name', name, 'role', role, 'attitude', attitude,
+                  'active', CASE WHEN "leftAt" IS NULL THEN active ELSE "leftAt" > $1::date END,
+                  'leftAt', to_char("leftAt", 'YYYY-MM-DD')))
+                FILTER (WHERE role IN ('champion','decision_maker')), '[]'::json) AS stakeholders
+         FROM "Contact" WHERE TRUE ${only(`"accountId"`)}
+        GROUP BY "accountId"`,
+    ),
+    q<{ kind: "nps" | "csat"; score: number; day: string }>(
+      `SELECT DISTINCT ON ("accountId", kind) "accountId" AS id, kind::text AS kind, score,
+              to_char("respondedAt", 'YYYY-MM-DD') AS day
+         FROM "SurveyResponse" WHERE "respondedAt" <= $1::date ${only(`"accountId"`)}
+        ORDER BY "accountId", kind, "respondedAt" DESC`,
+    ),
+    q<{ total: number; open: string[] | null }>(
+      `SELECT "accountId" AS id, count(*)::int AS total,
+              array_agg(to_char("raisedAt", 'YYYY-MM-DD')) FILTER (WHERE "resolvedAt" > $1::date
+                OR ("resolvedAt" IS NULL AND status IN ('open','in_progress'))) AS open
+         FROM "Feedback" WHERE "raisedAt" <= $1::date ${only(`"accountId"`)}
+        GROUP BY "accountId"`,
+    ),
+    q<{ total: number; open: string[] | null }>(
+      `SELECT "accountId" AS id, count(*)::int AS total,
+              array_agg(to_char("dueDate", 'YYYY-MM-DD')) FILTER (WHERE "keptAt" > $1::date
+                OR ("keptAt" IS NULL AND status = 'open')) AS open
+         FROM "CustomerPromise" WHERE "madeAt" <= $1::date ${only(`"accountId"`)}
+        GROUP BY "accountId"`,
+    ),
+    q<{ total: number; open: string[] | null }>(
+      `SELECT "accountId" AS id, count(*)::int AS total,
+              array_agg(to_char("dueDate", 'YYYY-MM-DD')) FILTER (WHERE "doneAt" > $1::date
+                OR ("doneAt" IS NULL AND status <> 'done')) AS open
+         FROM "Milestone" WHERE TRUE ${only(`"accountId"`)}
+        GROUP BY "accountId"`,
+    ),
+    q<{ kind: string; severity: Severity; raisedAt: string }>(
+      `SELECT "accountId" AS id, kind::text AS kind, severity::text AS severity, to_char("raisedAt", 'YYYY-MM-DD') AS "raisedAt"
+         FROM "RiskFlag"
+        WHERE severity IN ('high','medium') AND "raisedAt" <= $1::date
+          AND ("resolvedAt" IS NULL OR "resolvedAt" > $1::date) ${only(`"accountId"`)}`,
+    ),
+  ]);
+
+  const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
+  const usageBy = byId(usage);
+  const interBy = byId(interactions);
+  const contactBy = byId(contacts);
+  const feedbackBy = byId(feedback);
+  const promiseBy = byId(promises);
+  const milestoneBy = byId(milestones);
+  const surveyBy = new Map<string, { nps?: (typeof surveys)[number]; csat?: (typeof surveys)[number] }>();
+  for (const s of surveys) surveyBy.set(s.id, { ...surveyBy.get(s.id), [s.kind]: s });
+  const riskBy = new Map<string, HealthFacts["risks"]>();
+  for (const r of risks)
+    riskBy.set(r.id, [...(riskBy.get(r.id) ?? []), { kind: r.kind, severity: r.severity, raisedAt: r.raisedAt }]);
+
+  return accounts.map((a): HealthFacts => {
+    const u = usageBy.get(a.id);
+    const i = interBy.get(a.id);
+    const c = contactBy.get(a.id);
+    const s = surveyBy.get(a.id);
+    const lastExec =
+      [i?.lastExec, c?.lastExec]
+        .filter((d): d is string => !!d)
+        .sort()
+        .at(-1) ?? null;
+    return {
+      accountId: a.id,
+      day,
+      tier: a.tier,
+      industry: a.industry,
+      goLiveDate: a.goLiveDate,
+      seats: a.seats,
+      usage: u
+        ? {
+            recentDays: u.recentDays,
+            baseDays: u.baseDays,
+            recentAvg: u.recentAvg,
+            baseAvg: u.baseAvg,
+            recentPeak: u.recentPeak,
+            weeklyPeaks: [u.w0, u.w1, u.w2, u.w3],
+            activatedUsers: u.activatedUsers ?? null,
+            seats: u.seats ?? null,
+            coreUsed: u.coreUsed ?? null,
+            coreTotal: u.coreTotal ?? null,
+          }
+        : null,
+      lastContact: i?.lastContact ?? null,
+      lastExecContact: lastExec,
+      contactCount: c?.n ?? 0,
+      stakeholders: c?.stakeholders ?? [],
+      nps: s?.nps ? { score: s.nps.score, day: s.nps.day } : null,
+      csat: s?.csat ? { score: s.csat.score, day: s.csat.day } : null,
+      praise: i?.praise ?? [],
+      complaints: i?.complaints ?? [],
+      feedback: { total: feedbackBy.get(a.id)?.total ?? 0, openRaised: feedbackBy.get(a.id)?.open ?? [] },
+      promises: { total: promiseBy.get(a.id)?.total ?? 0, openDue: promiseBy.get(a.id)?.open ?? [] },
+      milestones: { total: milestoneBy.get(a.id)?.total ?? 0, openDue: milestoneBy.get(a.id)?.open ?? [] },
+      risks: riskBy.get(a.id) ?? [],
+    };
+  });
+}
