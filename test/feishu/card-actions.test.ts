@@ -151,21 +151,21 @@ describe("Feishu card actions past the answer budget", () => {
   it("answers 'working on it' at once, then updates the form card when the save is done", async () => {
     const value = {
       form: "tend.log_interaction",
-      privateValue: JSON.stringify({ accountId: h.book.accounts.acme.id }),
+      privateValue: JSON.stringify({ accountId: h.book.accounts.xingchen.id }),
     };
     const res = await h.push(
       envelope(
         "card.action.trigger",
-        cardAction(OPEN_IDS.cara, value, {
+        cardAction(OPEN_IDS.lina, value, {
           messageId: "om_form_slow",
           formValue: { date: "2026-11-22", kind: "qbr", notes: "slow save" },
         }),
       ),
     );
-    expect((res.json as Answer).toast?.content).toMatch(/Working on it/);
+    expect((res.json as Answer).toast?.content).toBe("正在处理，结果稍后发到此会话。");
     expect(await h.db.prisma.interaction.count({ where: { notes: "slow save" } })).toBe(1);
     expect(h.api.updated).toHaveLength(1);
     expect(h.api.updated[0]?.messageId).toBe("om_form_slow");
-    expect(cardText(h.api.updated[0]?.card)).toContain("Acme Corp");
+    expect(cardText(h.api.updated[0]?.card)).toContain("上海星辰科技有限公司");
   });
 });

@@ -6,7 +6,7 @@ import { ACTION_IDS, type ActionOutcome, FORM_IDS, type Tone } from "../../reply
 import { type FeishuCard, renderFeishuCard, renderFeishuForm } from "../../reply/render-feishu.js";
 import { admission } from "../admit.js";
 import { type FeishuDeps, failureText, feishuToast, replyCard, sendCard, updateCard, withRetry } from "../deps.js";
-import { type FeishuWho, feishuWho } from "../identity.js";
+import { feishuWho } from "../identity.js";
 import { ft } from "../messages.js";
 import { CardActionEvent } from "../schemas.js";
 
@@ -33,6 +33,8 @@ interface Decision {
 export function registerCardActions(dispatcher: lark.EventDispatcher, deps: FeishuDeps) {
   dispatcher.register({
     "card.action.trigger": async (data: unknown): Promise<CallbackAnswer> => {
+      // Feishu's 3 s run from delivery: the budget covers everything from here, lookups included.
+      const deadline = performance.now() + deps.ackBudgetMs;
       const parsed = CardActionEvent.safeParse(data);
       if (!parsed.success) return {};
       const event = parsed.data;
@@ -42,24 +44,19 @@ export function registerCardActions(dispatcher: lark.EventDispatcher, deps: Feis
       if (admitted === "other_tenant")
         return { toast: feishuToast({ text: ft(deps.ctx.config.locale, "tenant_refused"), tone: "warning" }) };
       if (admitted === "repeat" || !openId) return {};
-      // Who is asking first (one lookup for linked members), so even "working on it" is in their language.
-      let who: FeishuWho;
-      try {
-        who = await feishuWho(deps.ctx, deps.client, openId, tenant);
-      } catch (err) {
-        deps.ctx.log.warn({ err }, "feishu: card action failed");
-        return { toast: feishuToast({ text: failureText(err, deps.ctx.config.locale), tone: "warning" }) };
-      }
-      const locale = who.locale;
+      // The asker's language once known (a linked member costs one lookup; others a contact API call).
+      let locale: Locale = deps.ctx.config.locale;
       const work = (async (): Promise<Decision> => {
         try {
-          return await decide(deps, event, who.identity, locale);
+          const who = await feishuWho(deps.ctx, deps.client, openId, tenant);
+          locale = who.locale;
+          return await decide(deps, event, who.identity, who.locale);
         } catch (err) {
           deps.ctx.log.warn({ err }, "feishu: card action failed");
           return { answer: { toast: feishuToast({ text: failureText(err, locale), tone: "warning" }) } };
         }
       })();
-      const ready = await withinBudget(work, deps.ackBudgetMs);
+      const ready = await withinBudget(work, deadline - performance.now());
       if (ready) {
         if (ready.after) deps.later("card action", ready.after);
         return ready.answer;
