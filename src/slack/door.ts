@@ -3,6 +3,8 @@ import type { AppContext } from "../context.js";
 import { type HttpApp, readBody, sendJson } from "../http/server.js";
 import type { Door, MountDoor } from "../service.js";
 import { ARRIVED_AT, createSlackApp, SLACK_EVENTS_PATH, type SlackApp, type SlackAppOptions } from "./app.js";
+import { slackWebClient } from "./client.js";
+import { linkSlackMembers } from "./link-members.js";
 import { header, SLACK_SIGNATURE, verifySlackRequest } from "./verify.js";
 
 // The Slack door. HTTP mode: POST /slack/events on the service's own server; we check the signature
@@ -22,6 +24,19 @@ export async function mountSlackWith(
   const cfg = ctx.config.slack;
   if (!cfg) return undefined;
   const slack = createSlackApp(ctx, opts);
+  // Background: link members to their Slack ids by email so proactive messages reach them.
+  let linking: { abort: AbortController; done: Promise<unknown> } | undefined;
+  const startLinking = () => {
+    const abort = new AbortController();
+    const done = linkSlackMembers(ctx, slackWebClient(cfg, ctx.log), abort.signal).catch((err) =>
+      ctx.log.warn({ err }, "slack: linking members failed"),
+    );
+    linking = { abort, done };
+  };
+  const stopLinking = async () => {
+    linking?.abort.abort();
+    await linking?.done;
+  };
   if (slack.mode === "socket") {
     ctx.log.info("slack: Socket Mode (SLACK_APP_TOKEN set)");
     return {
@@ -29,8 +44,10 @@ export async function mountSlackWith(
       slack,
       async start() {
         await slack.app.start();
+        startLinking();
       },
       async stop() {
+        await stopLinking();
         await slack.app.stop();
         await slack.idle();
       },
@@ -67,7 +84,11 @@ export async function mountSlackWith(
   return {
     name: "slack",
     slack,
+    async start() {
+      startLinking();
+    },
     async stop() {
+      await stopLinking();
       // The HTTP server has finished its requests; let listeners still answering via response_url end.
       await slack.idle();
     },

@@ -24,7 +24,7 @@ export interface SlackApiStandIn {
   calls: ApiCall[];
   responses: ResponsePost[];
   /** users.info answers: user id -> profile. */
-  users: Record<string, { email: string; locale?: string; name?: string }>;
+  users: Record<string, { email: string; locale?: string; name?: string; teamId?: string }>;
   /** Answers queued per method for its next calls (FIFO); empty means success. */
   script: Record<string, Scripted[]>;
   of(method: string): ApiCall[];
@@ -97,6 +97,11 @@ export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
               profile: { email: u.email, display_name: u.name ?? "" },
             },
           });
+        }
+        case "users.lookupByEmail": {
+          const found = Object.entries(standIn.users).find(([, u]) => u.email === body.email);
+          if (!found) return json(200, { ok: false, error: "users_not_found" });
+          return json(200, { ok: true, user: { id: found[0], team_id: found[1].teamId ?? "T_TEND", deleted: false } });
         }
         case "chat.postMessage":
           return json(200, { ok: true, channel: body.channel, ts: `1700000000.${String(++ts).padStart(6, "0")}` });
