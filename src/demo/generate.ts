@@ -748,7 +748,15 @@ export function generateDemoBook(opts: { today: string; seed?: string }): DemoBo
         ["email", 5],
       ],
     };
-    for (let t = end - Math.round(r.range(0, 1.2) * gapOf()); t >= start; t -= Math.max(2, Math.round(gapOf()))) {
+    // The handoff call from sales opens every relationship (of those that began in view).
+    if (offsetOf(row.contractStart) >= start) {
+      interaction(p, "call", Math.min(end, start + r.int(1, 5)), champ);
+      book.interactions.at(-1)!.notes =
+        p.lang === "zh"
+          ? "销售交接会：决策链、购买原因、特殊条款"
+          : "Handoff from sales: decision chain, why they bought, special terms";
+    }
+    for (let t = end - Math.round(r.range(0, 1.2) * gapOf()); t > start + 5; t -= Math.max(2, Math.round(gapOf()))) {
       const kind = r.weighted(mix[row.tier]);
       const who = kind === "qbr" || kind === "exec_visit" || r.chance(0.15 + 0.35 * p.h(t)) ? dm : champ;
       interaction(p, kind, t, who);

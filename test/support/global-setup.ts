@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
@@ -13,10 +13,17 @@ export default async function setup(project: TestProject) {
   await writeFile(file, Buffer.from(await dump.arrayBuffer()));
   await db.close();
   project.provide("pgliteTemplate", file);
+  // The demo book's template is built on first use by test/support/demo.ts (most runs need none).
+  const demo = path.join(os.tmpdir(), `tend-demo-template-${process.pid}.tar`);
+  project.provide("demoTemplate", demo);
+  return async () => {
+    await rm(demo, { force: true });
+  };
 }
 
 declare module "vitest" {
   export interface ProvidedContext {
     pgliteTemplate: string;
+    demoTemplate: string;
   }
 }
