@@ -4,6 +4,7 @@ import { migrateCommand } from "./migrate.js";
 import { outboxCommand } from "./outbox.js";
 import { recomputeCommand } from "./recompute.js";
 import { runCommand } from "./run.js";
+import { slackManifestCommand } from "./slack.js";
 import type { CliCommand } from "./types.js";
 
 // Every `tend` subcommand, in the order `tend --help` lists them.
@@ -14,4 +15,5 @@ export const COMMANDS: CliCommand[] = [
   outboxCommand,
   demoCommand,
   recomputeCommand,
+  slackManifestCommand,
 ];

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { slackManifestCommand } from "../../src/cli/slack.js";
 import { SLACK_EVENTS_PATH } from "../../src/slack/app.js";
+import { MANIFEST_PLACEHOLDER, manifestFor } from "../../src/slack/manifest.js";
 
 // The manifest an admin pastes into Slack must agree with what the app listens to.
 const manifest = readFileSync(new URL("../../manifest.yml", import.meta.url), "utf8");
@@ -34,5 +36,28 @@ describe("manifest.yml", () => {
 
   it("asks for the least privilege the app uses, nothing more", () => {
     expect(listUnder("bot").sort()).toEqual(["chat:write", "commands", "users:read", "users:read.email"]);
+  });
+});
+
+describe("tend slack-manifest", () => {
+  it("points every request URL at the deployment, or switches to Socket Mode without URLs", () => {
+    const http = manifestFor(manifest, { url: "https://tend.acme.com/" });
+    expect(http).not.toContain(MANIFEST_PLACEHOLDER);
+    expect(http.match(/https:\/\/tend\.acme\.com\/slack\/events/g)).toHaveLength(3);
+    const socket = manifestFor(manifest, { socket: true });
+    expect(socket).toMatch(/socket_mode_enabled: true/);
+    expect(socket).not.toMatch(/^\s*(url|request_url):/m);
+    expect(() => manifestFor(manifest, { url: "ftp://x" })).toThrow(/https/);
+  });
+
+  it("prints it from the command line", async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l) };
+    const code = await slackManifestCommand.run(["--url", "https://tend.acme.com"], io, undefined as never);
+    expect(code).toBe(0);
+    expect(out.join("\n")).toContain("request_url: https://tend.acme.com/slack/events");
+    expect(await slackManifestCommand.run([], io, undefined as never)).toBe(2);
+    expect(err.join("\n")).toMatch(/usage/);
   });
 });
