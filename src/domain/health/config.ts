@@ -128,8 +128,12 @@ export function mergeSettings<T>(base: T, over: unknown): T {
 
 /** Layers a validated file over the defaults (file base over defaults, file tiers over default tiers). */
 export function resolveHealthConfig(defaults: HealthConfig, input: unknown = {}): HealthConfig {
-  const parsed = HealthConfigSchema.parse(input);
-  const base = SettingsSchema.parse(mergeSettings(defaults.base, parsed.base ?? {}));
+  const result = HealthConfigSchema.safeParse(input);
+  if (!result.success) throw new Error(describeIssues(result.error));
+  const parsed = result.data;
+  const merged = SettingsSchema.safeParse(mergeSettings(defaults.base, parsed.base ?? {}));
+  if (!merged.success) throw new Error(describeIssues(merged.error));
+  const base = merged.data;
   const tiers: HealthConfig["tiers"] = { ...defaults.tiers };
   for (const [t, o] of Object.entries(parsed.tiers ?? {})) tiers[t as Tier] = mergeSettings(tiers[t as Tier] ?? {}, o);
   const industries: HealthConfig["industries"] = {};

@@ -135,7 +135,7 @@ export function activity({ facts: f, settings: s, onboardingDay }: Context): Dim
           score,
           weight: a.parts.stickiness,
           reasons:
-            score < 60
+            rate < a.stickinessTarget
               ? [{ kind: "drag", key: "activity.weeks_used_low", params: { weeks: used, of: u.weeklyPeaks.length } }]
               : [],
         });
