@@ -106,6 +106,7 @@ export function failureText(err: unknown, locale: Locale): string {
   const f = classifySlackError(err);
   if (f.kind === "rate_limited") return st(locale, "rate_limited", { seconds: Math.ceil(f.retryAfterMs / 1000) });
   if (f.error === "not_in_channel" || f.error === "channel_not_found") return st(locale, "not_in_channel");
+  if (f.error === "expired_trigger_id") return st(locale, "too_slow");
   return st(locale, "slack_failed", { error: f.error });
 }
 

@@ -28,6 +28,7 @@ export const SLACK_PERMANENT_ERRORS = [
   "no_text",
   "too_many_attachments",
   "invalid_arguments",
+  "expired_trigger_id",
 ] as const;
 
 /** Errors Slack itself calls transient. */

@@ -8,7 +8,8 @@ type Key =
   | "not_in_channel"
   | "shared"
   | "saved_elsewhere"
-  | "stale_form";
+  | "stale_form"
+  | "too_slow";
 
 const catalogue: Catalogue<Key> = {
   en: {
@@ -19,6 +20,7 @@ const catalogue: Catalogue<Key> = {
     shared: "Shared to the channel.",
     saved_elsewhere: "Saved.",
     stale_form: "This form has expired. Open it again from the account card.",
+    too_slow: "That took longer than Slack allows for opening a form. Please press the button again.",
   },
   "zh-CN": {
     workspace_refused: "此工作区未开通 Tend，请联系 Tend 管理员添加。",
@@ -28,6 +30,7 @@ const catalogue: Catalogue<Key> = {
     shared: "已分享到频道。",
     saved_elsewhere: "已保存。",
     stale_form: "此表单已失效，请从客户卡片重新打开。",
+    too_slow: "处理时间超过了 Slack 打开表单的时限，请再点一次按钮。",
   },
 };
 

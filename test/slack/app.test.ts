@@ -467,5 +467,10 @@ describe.each(STORE_KINDS)("the Slack app over HTTP (%s)", (kind) => {
     const told = h.api.responses.at(-1)?.body;
     expect(told).toMatchObject({ response_type: "ephemeral", replace_original: false });
     expect(String(told?.text)).toMatch(/try again in 30 s/);
+
+    // Too slow for the 3 s trigger: told to press again, in words.
+    h.api.script["views.open"] = [{ error: "expired_trigger_id" }];
+    await h.send(buttonPress(h, USERS.cara, { action_id: "tend.log_form:2", value }));
+    expect(String(h.api.responses.at(-1)?.body.text)).toMatch(/press the button again/);
   });
 });
