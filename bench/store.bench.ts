@@ -34,7 +34,7 @@ function rowsFor(ids: string[], startDay: number): UsageRow[] {
 }
 
 /** Raw baseline: multi-row INSERT ... VALUES with bound parameters, 1000 rows a statement. */
-async function rawInsert(db: Db, rows: UsageRow[]) {
+export async function rawInsert(db: Db, rows: UsageRow[]) {
   const per = 1000;
   for (let i = 0; i < rows.length; i += per) {
     const chunk = rows.slice(i, i + per);

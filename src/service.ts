@@ -90,11 +90,14 @@ async function loadDoors(): Promise<MountDoor[]> {
   const doors: MountDoor[] = [];
   // DOORS: each line mounts one surface (ingest API, Slack, Feishu, scheduler, playground).
   doors.push((await import("./proactive/scheduler.js")).mountScheduler);
+  // Always mounted: with no TEND_INGEST_TOKEN it answers 403 and says how to turn it on.
+  doors.push(async (ctx, http) => (await import("./import/door.js")).mountIngest(ctx, http));
   doors.push(async (ctx, http) =>
     ctx.config.slack ? (await import("./slack/door.js")).mountSlack(ctx, http) : undefined,
   );
   doors.push(async (ctx, http) =>
     ctx.config.feishu ? (await import("./feishu/door.js")).mountFeishu(ctx, http) : undefined,
   );
+  doors.push(async (ctx, http) => (await import("./playground/door.js")).mountPlayground(ctx, http));
   return doors;
 }

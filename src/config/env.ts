@@ -12,20 +12,20 @@ const onOff = z
   .optional()
   .transform((v) => (v === undefined ? undefined : v === "on" || v === "true" || v === "1"));
 
+/** An IANA time zone name this runtime knows (also used to check imported rows). */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const timezone = z
   .string()
   .default("UTC")
-  .refine(
-    (tz) => {
-      try {
-        new Intl.DateTimeFormat("en", { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: "not an IANA time zone (e.g. Europe/Berlin, Asia/Shanghai)" },
-  );
+  .refine(isTimeZone, { message: "not an IANA time zone (e.g. Europe/Berlin, Asia/Shanghai)" });
 
 export const EnvSchema = z
   .object({

@@ -1,3 +1,4 @@
+import type pg from "pg";
 import type { Db } from "../db.js";
 
 export interface UsageRow {
@@ -11,14 +12,32 @@ export interface UsageRow {
   coreFeaturesTotal: number;
 }
 
+/** Whatever runs SQL: the pool, or one checked-out client inside a transaction (imports). */
+export type SqlRunner = Pick<pg.ClientBase, "query">;
+
+export interface UsageWrite {
+  created: number;
+  /** Rows whose values changed. */
+  updated: number;
+  /** Rows already stored with the same values: not rewritten. */
+  unchanged: number;
+}
+
 const BATCH = 20_000;
 
 /**
  * The bulk path for the largest table: one INSERT ... SELECT FROM unnest(arrays) per batch, upserting
  * on (account, day). Prisma's createMany is ~20x slower here; re-sending a day replaces it.
+ * Returns the rows written (created or changed). A batch must not name the same account and day twice.
  */
-export async function upsertUsage(db: Db, rows: readonly UsageRow[]): Promise<number> {
-  let written = 0;
+export async function upsertUsage(db: Db | { pool: SqlRunner }, rows: readonly UsageRow[]): Promise<number> {
+  const w = await writeUsage(db.pool, rows);
+  return w.created + w.updated;
+}
+
+/** upsertUsage on a given runner, counting what changed; identical rows are left untouched. */
+export async function writeUsage(q: SqlRunner, rows: readonly UsageRow[]): Promise<UsageWrite> {
+  const out: UsageWrite = { created: 0, updated: 0, unchanged: 0 };
   for (let i = 0; i < rows.length; i += BATCH) {
     const batch = rows.slice(i, i + BATCH);
     const cols = {
@@ -41,13 +60,20 @@ export async function upsertUsage(db: Db, rows: readonly UsageRow[]): Promise<nu
       cols.coreFeaturesUsed[j] = r.coreFeaturesUsed;
       cols.coreFeaturesTotal[j] = r.coreFeaturesTotal;
     });
-    const res = await db.pool.query(
-      `INSERT INTO "UsageSnapshot" ("accountId","day","activeUsers","activatedUsers","seats","logins","coreFeaturesUsed","coreFeaturesTotal")
-       SELECT * FROM unnest($1::text[], $2::date[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[])
-       ON CONFLICT ("accountId","day") DO UPDATE SET
-         "activeUsers" = EXCLUDED."activeUsers", "activatedUsers" = EXCLUDED."activatedUsers",
-         "seats" = EXCLUDED."seats", "logins" = EXCLUDED."logins",
-         "coreFeaturesUsed" = EXCLUDED."coreFeaturesUsed", "coreFeaturesTotal" = EXCLUDED."coreFeaturesTotal"`,
+    // xmax = 0 tells a freshly inserted row from an updated one; the WHERE skips identical rows.
+    const res = await q.query<{ created: number; written: number }>(
+      `WITH w AS (
+         INSERT INTO "UsageSnapshot" AS u ("accountId","day","activeUsers","activatedUsers","seats","logins","coreFeaturesUsed","coreFeaturesTotal")
+         SELECT * FROM unnest($1::text[], $2::date[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[])
+         ON CONFLICT ("accountId","day") DO UPDATE SET
+           "activeUsers" = EXCLUDED."activeUsers", "activatedUsers" = EXCLUDED."activatedUsers",
+           "seats" = EXCLUDED."seats", "logins" = EXCLUDED."logins",
+           "coreFeaturesUsed" = EXCLUDED."coreFeaturesUsed", "coreFeaturesTotal" = EXCLUDED."coreFeaturesTotal"
+         WHERE (u."activeUsers", u."activatedUsers", u."seats", u."logins", u."coreFeaturesUsed", u."coreFeaturesTotal")
+           IS DISTINCT FROM (EXCLUDED."activeUsers", EXCLUDED."activatedUsers", EXCLUDED."seats", EXCLUDED."logins",
+                             EXCLUDED."coreFeaturesUsed", EXCLUDED."coreFeaturesTotal")
+         RETURNING (u.xmax = 0) AS created)
+       SELECT (count(*) FILTER (WHERE created))::int AS created, count(*)::int AS written FROM w`,
       [
         cols.accountId,
         cols.day,
@@ -59,7 +85,10 @@ export async function upsertUsage(db: Db, rows: readonly UsageRow[]): Promise<nu
         cols.coreFeaturesTotal,
       ],
     );
-    written += res.rowCount ?? 0;
+    const { created, written } = res.rows[0]!;
+    out.created += created;
+    out.updated += written - created;
+    out.unchanged += batch.length - written;
   }
-  return written;
+  return out;
 }

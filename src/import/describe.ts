@@ -1,0 +1,47 @@
+import { IMPORT_KINDS, type ImportKind } from "./kinds.js";
+import { formatProblems } from "./problems.js";
+import type { ImportReport } from "./run.js";
+
+/** A kind as people type it: "accounts", "account", "usage-snapshots", "NPS" all work. */
+export function kindFromArg(arg: string): ImportKind | undefined {
+  const s = arg
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, "_");
+  const aliases: Record<string, ImportKind> = {
+    usage_snapshots: "usage",
+    snapshots: "usage",
+    nps: "surveys",
+    csat: "surveys",
+    team_members: "members",
+    customer_promises: "promises",
+  };
+  if (aliases[s]) return aliases[s];
+  return IMPORT_KINDS.find((k) => k === s || k === `${s}s`);
+}
+
+/** What happened, for people: one summary line, ignored columns, then every problem shown. */
+export function describeReport(r: ImportReport, source: string): { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  if (r.ignoredColumns.length) out.push(`ignored columns (not used for ${r.kind}): ${r.ignoredColumns.join(", ")}`);
+  if (!r.ok) {
+    const n = r.problems.length + r.moreProblems;
+    err.push(`${source}: ${n} problem${n === 1 ? "" : "s"}, nothing written:`);
+    err.push(...formatProblems(r.problems, r.moreProblems).map((l) => `  ${l}`));
+    return { out, err };
+  }
+  if (r.rows === 0) {
+    out.push(`${source}: no ${r.kind} rows in it, nothing to import`);
+    return { out, err };
+  }
+  const changes = `${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged`;
+  if (r.dryRun)
+    out.push(
+      `dry run: ${r.rows} ${r.kind} rows are valid; importing would create ${r.created}, update ${r.updated}, leave ${r.unchanged} unchanged. Nothing written.`,
+    );
+  else if (r.created + r.updated === 0)
+    out.push(`${r.rows} ${r.kind} rows read: nothing changed, the store already holds them (${r.unchanged} unchanged)`);
+  else out.push(`${r.rows} ${r.kind} rows imported: ${changes}`);
+  return { out, err };
+}

@@ -1,0 +1,107 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import type { AppContext } from "../context.js";
+import { type HttpApp, readBody, sendJson } from "../http/server.js";
+import type { Door } from "../service.js";
+import { IMPORT_KINDS } from "./kinds.js";
+import { ImportConflict, importRows } from "./run.js";
+import { csvSource, jsonSource, type RowSource } from "./source.js";
+
+// POST /api/v1/<kind>: how a product's usage pipeline (or a CRM sync) pushes rows. The body is the
+// same rows `tend import` reads: a JSON array, NDJSON, or CSV by content type. All rows or none.
+
+/** Bodies past this are refused (413) before they are buffered; bigger loads go through `tend import`. */
+export const INGEST_MAX_BYTES = 10 * 1024 * 1024;
+
+const PREFIX = "/api/v1/";
+
+/** Constant-time: hashing first makes both sides the same length, so length leaks nothing either. */
+function tokenMatches(given: string, expected: string): boolean {
+  const a = createHash("sha256").update(given).digest();
+  const b = createHash("sha256").update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+function bearer(req: IncomingMessage): string | undefined {
+  const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "");
+  return m?.[1]?.trim();
+}
+
+function sourceOf(req: IncomingMessage, body: string): RowSource | Promise<RowSource> {
+  const type = (req.headers["content-type"] ?? "application/json").split(";")[0]!.trim().toLowerCase();
+  if (type === "text/csv") return csvSource([body]);
+  return jsonSource(body, { ndjson: type === "application/x-ndjson" || type === "application/jsonl" });
+}
+
+export async function mountIngest(ctx: AppContext, http: HttpApp): Promise<Door> {
+  http.route("POST", `${PREFIX}*`, async (req, res) => {
+    const token = ctx.config.ingestToken;
+    if (!token) {
+      sendJson(res, 403, {
+        error: "the ingest API is off: set TEND_INGEST_TOKEN on the service to turn it on (docs/import.md)",
+      });
+      return;
+    }
+    const given = bearer(req);
+    if (!given || !tokenMatches(given, token)) {
+      sendJson(
+        res,
+        401,
+        { error: given ? "wrong token" : "missing bearer token (Authorization: Bearer <TEND_INGEST_TOKEN>)" },
+        { "www-authenticate": 'Bearer realm="tend-ingest"' },
+      );
+      return;
+    }
+    const name = new URL(req.url ?? "/", "http://localhost").pathname.slice(PREFIX.length);
+    const kind = IMPORT_KINDS.find((k) => k === name);
+    if (!kind) {
+      sendJson(res, 404, { error: `unknown kind "${name}"`, kinds: IMPORT_KINDS });
+      return;
+    }
+    const dryRun = new URL(req.url ?? "/", "http://localhost").searchParams.get("dry_run") === "true";
+    let body: Buffer;
+    try {
+      body = await readBody(req, INGEST_MAX_BYTES);
+    } catch (err) {
+      // Refused before reading it all: close the connection rather than drain what is left.
+      if ((err as { status?: number }).status === 413) {
+        sendJson(
+          res,
+          413,
+          { error: `body larger than ${INGEST_MAX_BYTES} bytes: send it in parts or use tend import` },
+          { connection: "close" },
+        );
+        return;
+      }
+      throw err;
+    }
+    try {
+      const r = await importRows(ctx, kind, await sourceOf(req, body.toString("utf8")), { dryRun, surface: "api" });
+      if (!r.ok) {
+        const n = r.problems.length + r.moreProblems;
+        sendJson(res, 400, {
+          error: `${n} problem${n === 1 ? "" : "s"} in the rows: nothing written`,
+          problems: r.problems,
+          more: r.moreProblems,
+        });
+        return;
+      }
+      sendJson(res, 200, {
+        kind,
+        dryRun: r.dryRun,
+        rows: r.rows,
+        created: r.created,
+        updated: r.updated,
+        unchanged: r.unchanged,
+        ...(r.ignoredColumns.length ? { ignoredColumns: r.ignoredColumns } : {}),
+      });
+    } catch (err) {
+      if (err instanceof ImportConflict) {
+        sendJson(res, 409, { error: err.message });
+        return;
+      }
+      throw err;
+    }
+  });
+  return { name: "ingest" };
+}

@@ -1,0 +1,231 @@
+import { z } from "zod";
+import {
+  Attitude,
+  ContactRole,
+  FeedbackStatus,
+  InteractionKind,
+  MilestoneStatus,
+  PromiseStatus,
+  RenewalStatus,
+  Role,
+  Severity,
+  Stage,
+  SurveyKind,
+  Tier,
+} from "../generated/prisma/enums.js";
+import { bool, day, email, int, list, locale, money, oneOf, stamp, text, timezone } from "./fields.js";
+
+// One row schema per import kind, shared by `tend import` and POST /api/v1/<kind>. Keys are the
+// column names (snake_case; headers are matched ignoring case, spaces and hyphens). docs/import.md
+// documents each column.
+
+function values<T extends Record<string, string>>(e: T) {
+  return Object.values(e) as [T[keyof T], ...T[keyof T][]];
+}
+
+/** How a child row names its account: external id (preferred) or exact name. */
+const accountRef = {
+  account_external_id: text(100).optional(),
+  account_name: text(200).optional(),
+};
+
+const externalId = { external_id: text(100).optional() };
+
+export const teamRow = z.object({
+  name: text(100),
+  locale: locale.optional(),
+  timezone: timezone.optional(),
+  slack_channel: text(50).optional(),
+  feishu_chat_id: text(100).optional(),
+});
+
+export const memberRow = z.object({
+  email,
+  name: text(200),
+  role: oneOf(values(Role)).optional(),
+  team: text(100).optional(),
+  slack_user_id: text(50).optional(),
+  feishu_open_id: text(100).optional(),
+  locale: locale.optional(),
+  timezone: timezone.optional(),
+  quiet_start: int(0, 23).optional(),
+  quiet_end: int(0, 23).optional(),
+  active: bool.optional(),
+});
+
+export const accountRow = z.object({
+  ...externalId,
+  name: text(200),
+  aliases: list.optional(),
+  tier: oneOf(values(Tier)).optional(),
+  industry: text(100).optional(),
+  region: text(100).optional(),
+  owner_email: email.optional(),
+  team: text(100).optional(),
+  arr: money.optional(),
+  currency: z
+    .string()
+    .transform((v) => v.trim().toUpperCase())
+    .pipe(z.string().regex(/^[A-Z]{3}$/, "expected a 3-letter currency code such as USD or CNY"))
+    .optional(),
+  contract_start: day.optional(),
+  renewal_date: day.optional(),
+  stage: oneOf(values(Stage)).optional(),
+  go_live_date: day.optional(),
+  seats: int(0, 10_000_000).optional(),
+});
+
+export const contactRow = z.object({
+  ...accountRef,
+  ...externalId,
+  name: text(200),
+  email: email.optional(),
+  title: text(200).optional(),
+  role: oneOf(values(ContactRole)).optional(),
+  influence: int(1, 5).optional(),
+  attitude: oneOf(values(Attitude)).optional(),
+  active: bool.optional(),
+  left_at: day.optional(),
+  last_contact: day.optional(),
+});
+
+const count = int(0, 100_000_000);
+
+export const usageRow = z
+  .object({
+    ...accountRef,
+    day,
+    active_users: count,
+    activated_users: count,
+    seats: count,
+    logins: count.optional(),
+    core_features_used: int(0, 10_000).optional(),
+    core_features_total: int(0, 10_000).optional(),
+  })
+  .refine((r) => r.core_features_total === undefined || (r.core_features_used ?? 0) <= r.core_features_total, {
+    path: ["core_features_used"],
+    message: "more than core_features_total",
+  });
+
+export const interactionRow = z.object({
+  ...accountRef,
+  ...externalId,
+  kind: oneOf(values(InteractionKind)),
+  occurred_at: stamp,
+  scheduled: bool.optional(),
+  member_email: email.optional(),
+  contact_name: text(200).optional(),
+  notes: text(10_000).optional(),
+  next_steps: text(2_000).optional(),
+});
+
+export const feedbackRow = z.object({
+  ...accountRef,
+  ...externalId,
+  title: text(300),
+  detail: text(10_000).optional(),
+  status: oneOf(values(FeedbackStatus)).optional(),
+  severity: oneOf(values(Severity)).optional(),
+  raised_at: day,
+  resolved_at: day.optional(),
+});
+
+export const promiseRow = z.object({
+  ...accountRef,
+  ...externalId,
+  title: text(300),
+  made_at: day,
+  due_date: day,
+  status: oneOf(values(PromiseStatus)).optional(),
+  kept_at: day.optional(),
+});
+
+export const surveyRow = z
+  .object({
+    ...accountRef,
+    ...externalId,
+    kind: oneOf(values(SurveyKind)),
+    score: int(0, 10),
+    respondent: text(200).optional(),
+    comment: text(5_000).optional(),
+    responded_at: day,
+  })
+  .refine((r) => r.kind !== "csat" || (r.score >= 1 && r.score <= 5), {
+    path: ["score"],
+    message: "a CSAT score is 1 to 5 (NPS is 0 to 10)",
+  });
+
+export const milestoneRow = z.object({
+  ...accountRef,
+  ...externalId,
+  title: text(300),
+  due_date: day,
+  status: oneOf(values(MilestoneStatus)).optional(),
+  done_at: day.optional(),
+});
+
+export const renewalRow = z.object({
+  ...accountRef,
+  ...externalId,
+  due_date: day,
+  arr: money,
+  status: oneOf(values(RenewalStatus)).optional(),
+  outcome_arr: money.optional(),
+  closed_at: day.optional(),
+  terms_clear: bool.optional(),
+  value_report_sent: bool.optional(),
+  notes: text(5_000).optional(),
+});
+
+export const ROW_SCHEMAS = {
+  teams: teamRow,
+  members: memberRow,
+  accounts: accountRow,
+  contacts: contactRow,
+  usage: usageRow,
+  interactions: interactionRow,
+  feedback: feedbackRow,
+  promises: promiseRow,
+  surveys: surveyRow,
+  milestones: milestoneRow,
+  renewals: renewalRow,
+} as const;
+
+export type ImportKind = keyof typeof ROW_SCHEMAS;
+export type RowOf<K extends ImportKind> = z.output<(typeof ROW_SCHEMAS)[K]>;
+
+/** In the order a first import should run: later kinds refer to earlier ones. */
+export const IMPORT_KINDS = Object.keys(ROW_SCHEMAS) as ImportKind[];
+
+export function isImportKind(k: string): k is ImportKind {
+  return Object.hasOwn(ROW_SCHEMAS, k);
+}
+
+/** Kinds whose rows name an account (account_external_id or account_name). */
+export const ACCOUNT_CHILDREN: readonly ImportKind[] = [
+  "contacts",
+  "usage",
+  "interactions",
+  "feedback",
+  "promises",
+  "surveys",
+  "milestones",
+  "renewals",
+];
+
+/** The columns a kind knows, for the header check and the list of ignored columns. */
+export function columnsOf(kind: ImportKind): string[] {
+  const s = ROW_SCHEMAS[kind];
+  const shape = "shape" in s ? s.shape : (s as unknown as { in: { shape: object } }).in.shape;
+  return Object.keys(shape);
+}
+
+/** Columns a file must have (each inner list: at least one of them). */
+export function requiredColumns(kind: ImportKind): string[][] {
+  const s = ROW_SCHEMAS[kind];
+  const shape = ("shape" in s ? s.shape : {}) as Record<string, z.ZodType>;
+  const req = Object.entries(shape)
+    .filter(([, f]) => !f.safeParse(undefined).success)
+    .map(([k]) => [k]);
+  return ACCOUNT_CHILDREN.includes(kind) ? [["account_external_id", "account_name"], ...req] : req;
+}

@@ -1,0 +1,315 @@
+import { randomUUID } from "node:crypto";
+import type pg from "pg";
+import type { AppContext } from "../context.js";
+import { insertRows } from "../demo/load.js";
+import { type UsageRow, writeUsage } from "../store/repos/usage.js";
+import { fastUsage } from "./fast.js";
+import { ACCOUNT_CHILDREN, columnsOf, type ImportKind, ROW_SCHEMAS, type RowOf, requiredColumns } from "./kinds.js";
+import { Problems } from "./problems.js";
+import type { Problem, RowSource } from "./source.js";
+import { type DbValues, day, type KindSpec, type Refs, resolveAccount, SPECS } from "./specs.js";
+
+// One import: read every row, validate it, find what it refers to and what it replaces, write it,
+// all inside one transaction. Any problem rolls the whole import back, so a bad file writes
+// nothing; a dry run rolls back too, after counting what would have changed.
+
+export interface ImportOptions {
+  dryRun?: boolean;
+  /** Who imports, for the audit log. */
+  surface?: "cli" | "api";
+}
+
+export interface ImportReport {
+  kind: ImportKind;
+  ok: boolean;
+  dryRun: boolean;
+  /** Rows read, valid or not. */
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  problems: Problem[];
+  /** Problems not listed (past the cap). */
+  moreProblems: number;
+  /** Columns the kind does not know: ignored. */
+  ignoredColumns: string[];
+}
+
+/** The store refused the rows as a whole (e.g. a Slack user id already taken by another member). */
+export class ImportConflict extends Error {}
+
+const USAGE_BATCH = 20_000;
+const UPDATE_CHUNK = 5_000;
+
+interface Pending {
+  at: { line: number; row?: number };
+  values: DbValues;
+}
+
+export async function importRows(
+  ctx: AppContext,
+  kind: ImportKind,
+  source: RowSource,
+  opts: ImportOptions = {},
+): Promise<ImportReport> {
+  const problems = new Problems(source.labels);
+  const known = new Set(columnsOf(kind));
+  const ignored = new Set<string>();
+  const report = (counts: { rows: number; created?: number; updated?: number; unchanged?: number }): ImportReport => ({
+    kind,
+    ok: !problems.any,
+    dryRun: Boolean(opts.dryRun),
+    rows: counts.rows,
+    created: counts.created ?? 0,
+    updated: counts.updated ?? 0,
+    unchanged: counts.unchanged ?? 0,
+    problems: problems.shown,
+    moreProblems: problems.more,
+    ignoredColumns: [...ignored].map((c) => problems.label(c)),
+  });
+
+  if (source.fatal) {
+    problems.addProblem(source.fatal);
+    return report({ rows: 0 });
+  }
+  if (source.header) {
+    for (const h of source.header) if (!known.has(h)) ignored.add(h);
+    for (const alts of requiredColumns(kind))
+      if (!alts.some((c) => source.header?.includes(c)))
+        problems.add({ line: 1 }, undefined, `the header has no ${alts.join(" or ")} column`);
+    if (problems.any) return report({ rows: 0 });
+  }
+
+  const client = await ctx.db.pool.connect();
+  let committed = false;
+  try {
+    await client.query("BEGIN");
+    // Imports run one at a time, so two of them cannot both create the same new account.
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('tend-import'))");
+    const refs = await loadRefs(client, kind);
+    const schema = ROW_SCHEMAS[kind];
+    const usage = kind === "usage" ? new UsageSink(client) : undefined;
+    const pending: Pending[] = [];
+    let rows = 0;
+    for await (const batch of source.items)
+      for (const item of batch) {
+        rows++;
+        if ("problem" in item) {
+          problems.addProblem(item.problem);
+          continue;
+        }
+        if (!source.header) for (const k of Object.keys(item.values)) if (!known.has(k)) ignored.add(k);
+        const fast = usage && fastUsage(item.values);
+        const parsed = fast ? { success: true as const, data: fast } : schema.safeParse(item.values);
+        if (!parsed.success) {
+          problems.addIssues(item, item.values, parsed.error.issues);
+          continue;
+        }
+        if (usage) {
+          const bad = usage.add(item, parsed.data as RowOf<"usage">, refs);
+          if (bad) problems.add(item, bad.column, bad.reason);
+          else if (!problems.any) await usage.flushIfFull();
+          else usage.drop();
+          continue;
+        }
+        const conv = SPECS[kind as Exclude<ImportKind, "usage">].toDb(parsed.data as never, refs);
+        if ("column" in conv) problems.add(item, conv.column, conv.reason);
+        else pending.push({ at: item, values: conv.values });
+      }
+    let counts = { created: 0, updated: 0, unchanged: 0 };
+    if (!problems.any) {
+      if (usage) counts = await usage.finish();
+      else counts = await writeRows(client, SPECS[kind as Exclude<ImportKind, "usage">], pending, problems);
+    }
+    if (problems.any || opts.dryRun || counts.created + counts.updated === 0) {
+      await client.query("ROLLBACK");
+    } else {
+      await client.query(`INSERT INTO "AuditLog" (surface, action, detail) VALUES ($1, $2, $3)`, [
+        opts.surface ?? "cli",
+        `import.${kind}`,
+        JSON.stringify({ rows, ...counts }),
+      ]);
+      await client.query("COMMIT");
+    }
+    committed = true;
+    return report({ rows, ...counts });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (!committed) await client.query("ROLLBACK").catch(() => {});
+    if (code === "23505" || code === "23503")
+      throw new ImportConflict(
+        `the store refused the rows, nothing was written: ${(err as pg.DatabaseError).detail ?? (err as Error).message}`,
+      );
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+async function loadRefs(q: pg.ClientBase, kind: ImportKind): Promise<Refs> {
+  const refs: Refs = { accountsByExt: new Map(), accountsByName: new Map(), members: new Map(), teams: new Map() };
+  if (kind === "accounts" || ACCOUNT_CHILDREN.includes(kind)) {
+    const { rows } = await q.query<{ id: string; ext: string | null; name: string }>(
+      `SELECT id, "externalId" AS ext, name FROM "Account"`,
+    );
+    for (const a of rows) {
+      if (a.ext !== null) refs.accountsByExt.set(a.ext, a.id);
+      const same = refs.accountsByName.get(a.name);
+      if (same) same.push(a.id);
+      else refs.accountsByName.set(a.name, [a.id]);
+    }
+  }
+  if (kind === "accounts" || kind === "interactions") {
+    const { rows } = await q.query<{ id: string; email: string }>(`SELECT id, lower(email) AS email FROM "Member"`);
+    for (const m of rows) refs.members.set(m.email, m.id);
+  }
+  if (kind === "accounts" || kind === "members") {
+    const { rows } = await q.query<{ id: string; name: string }>(`SELECT id, name FROM "Team"`);
+    for (const t of rows) refs.teams.set(t.name, t.id);
+  }
+  return refs;
+}
+
+/** Usage rows go to the bulk path in batches while the file is still being read. */
+class UsageSink {
+  private batch: UsageRow[] = [];
+  private seen = new Map<string, number>();
+  private counts = { created: 0, updated: 0, unchanged: 0 };
+
+  constructor(private q: pg.ClientBase) {}
+
+  add(at: { line: number }, r: RowOf<"usage">, refs: Refs): { column: string; reason: string } | undefined {
+    const acc = resolveAccount(r, refs);
+    if (!("id" in acc)) return acc;
+    const d = day(r.day) as string;
+    const key = `${acc.id}|${d}`;
+    const first = this.seen.get(key);
+    if (first !== undefined) return { column: "day", reason: `the same account and day as line ${first}` };
+    this.seen.set(key, at.line);
+    this.batch.push({
+      accountId: acc.id,
+      day: d,
+      activeUsers: r.active_users,
+      activatedUsers: r.activated_users,
+      seats: r.seats,
+      logins: r.logins ?? 0,
+      coreFeaturesUsed: r.core_features_used ?? 0,
+      coreFeaturesTotal: r.core_features_total ?? 0,
+    });
+    return undefined;
+  }
+
+  async flushIfFull() {
+    if (this.batch.length >= USAGE_BATCH) await this.flush();
+  }
+
+  /** After a problem nothing will be written: stop holding rows. */
+  drop() {
+    this.batch = [];
+  }
+
+  private async flush() {
+    const w = await writeUsage(this.q, this.batch);
+    this.batch = [];
+    this.counts.created += w.created;
+    this.counts.updated += w.updated;
+    this.counts.unchanged += w.unchanged;
+  }
+
+  async finish() {
+    await this.flush();
+    return this.counts;
+  }
+}
+
+interface Stored {
+  byExt: Map<string, string>;
+  natAll: Map<string, string[]>;
+  natNoExt: Map<string, string[]>;
+}
+
+async function loadStored(q: pg.ClientBase, spec: KindSpec, pending: Pending[]): Promise<Stored> {
+  const ext = spec.externalIds ? `"externalId"` : "NULL::text";
+  let where = "";
+  const params: unknown[] = [];
+  if (spec.scope === "account") {
+    params.push([...new Set(pending.map((p) => p.values.accountId as string))]);
+    where = `WHERE "accountId" = ANY($1::text[])`;
+    if (spec.externalIds) {
+      params.push(pending.flatMap((p) => (p.values.externalId === undefined ? [] : [p.values.externalId as string])));
+      where += ` OR "externalId" = ANY($2::text[])`;
+    }
+  }
+  const { rows } = await q.query<{ id: string; ext: string | null; k: string }>(
+    `SELECT id, ${ext} AS ext, ${spec.naturalSql} AS k FROM "${spec.table}" ${where}`,
+    params,
+  );
+  const stored: Stored = { byExt: new Map(), natAll: new Map(), natNoExt: new Map() };
+  const push = (m: Map<string, string[]>, k: string, id: string) => {
+    const l = m.get(k);
+    if (l) l.push(id);
+    else m.set(k, [id]);
+  };
+  for (const r of rows) {
+    if (r.ext !== null) stored.byExt.set(r.ext, r.id);
+    push(stored.natAll, r.k, r.id);
+    if (r.ext === null) push(stored.natNoExt, r.k, r.id);
+  }
+  return stored;
+}
+
+/**
+ * Matches each row to the stored row it replaces (external id, else natural key), refuses rows that
+ * name the same thing twice, then inserts the new rows and updates the changed ones. A value the
+ * file leaves out keeps what is stored.
+ */
+async function writeRows(q: pg.ClientBase, spec: KindSpec, pending: Pending[], problems: Problems) {
+  const stored = await loadStored(q, spec, pending);
+  const seen = new Map<string, number>();
+  const inserts: DbValues[] = [];
+  const updates: DbValues[] = [];
+  for (const p of pending) {
+    const ext = spec.externalIds ? (p.values.externalId as string | undefined) : undefined;
+    const nat = spec.natural(p.values);
+    let id = ext === undefined ? undefined : stored.byExt.get(ext);
+    if (!id) {
+      const ids =
+        ext !== undefined && !spec.naturalUnique
+          ? stored.natNoExt.get(nat)
+          : (stored.natNoExt.get(nat) ?? stored.natAll.get(nat));
+      if (ids && ids.length > 1) {
+        problems.add(p.at, undefined, `${ids.length} stored rows match this one: give external_id to tell them apart`);
+        continue;
+      }
+      id = ids?.[0];
+    }
+    const identity = id ? `id:${id}` : spec.naturalUnique || ext === undefined ? `nat:${nat}` : `ext:${ext}`;
+    const first = seen.get(identity);
+    if (first !== undefined) {
+      problems.add(p.at, undefined, `names the same row as line ${first} (same external id or key columns)`);
+      continue;
+    }
+    seen.set(identity, p.at.line);
+    if (id) updates.push({ id, ...p.values });
+    else {
+      const row: DbValues = { id: randomUUID() };
+      for (const [c, dflt] of Object.entries(spec.columns)) row[c] = p.values[c] ?? dflt;
+      inserts.push(row);
+    }
+  }
+  if (problems.any) return { created: 0, updated: 0, unchanged: 0 };
+  await insertRows({ pool: q }, spec.table, inserts, spec.updatedAt);
+  const cols = Object.keys(spec.columns).map((c) => `"${c}"`);
+  const next = cols.map((c) => `coalesce(i.${c}, t.${c})`);
+  let updated = 0;
+  for (let i = 0; i < updates.length; i += UPDATE_CHUNK) {
+    const res = await q.query(
+      `UPDATE "${spec.table}" AS t SET ${cols.map((c, j) => `${c} = ${next[j]}`).join(", ")}${spec.updatedAt ? `, "updatedAt" = now()` : ""}
+       FROM json_populate_recordset(NULL::"${spec.table}", $1::json) AS i
+       WHERE t.id = i.id AND ROW(${cols.map((c) => `t.${c}`).join(", ")}) IS DISTINCT FROM ROW(${next.join(", ")})`,
+      [JSON.stringify(updates.slice(i, i + UPDATE_CHUNK))],
+    );
+    updated += res.rowCount ?? 0;
+  }
+  return { created: inserts.length, updated, unchanged: updates.length - updated };
+}
