@@ -73,7 +73,9 @@ export const recomputeCommand: CliCommand = {
       const r = await recompute(ctx, day, { config });
       total += r.accounts;
       io.out(
-        `${day}: ${r.accounts} accounts scored (green ${r.grades.green}, yellow ${r.grades.yellow}, red ${r.grades.red}) in ${((r.readMs + r.scoreMs + r.writeMs) / 1000).toFixed(2)} s`,
+        `${day}: ${r.accounts} accounts scored (green ${r.grades.green}, yellow ${r.grades.yellow}, red ${r.grades.red}); ` +
+          `quadrant moves since the day before: ${r.moves.down} down, ${r.moves.up} up; ` +
+          `${((r.readMs + r.scoreMs + r.writeMs) / 1000).toFixed(2)} s`,
       );
     }
     if (from !== to)

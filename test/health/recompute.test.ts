@@ -160,6 +160,37 @@ describe.each(STORE_KINDS)("recompute (%s)", (kind) => {
     expect(await runCli(["recompute", "--from", DAY, "--to", addDays(DAY, -3)], io, { ctx })).toBe(2);
   });
 
+  it("stores each account's quadrant for the day and counts moves down and up since the day before", async () => {
+    await recompute(ctx, addDays(DAY, -1));
+    await recompute(ctx, DAY);
+    const today = await db.pool.query<{ accountId: string; usageLevel: number; valueLevel: number }>(
+      `SELECT "accountId", "usageLevel", "valueLevel" FROM "HealthScore" WHERE day = $1::date ORDER BY "accountId"`,
+      [DAY],
+    );
+    expect(today.rows).toHaveLength(2);
+    for (const r of today.rows) {
+      expect([0, 1, 2]).toContain(r.usageLevel);
+      expect([0, 1, 2]).toContain(r.valueLevel);
+    }
+    // Nothing changed overnight: no moves.
+    expect((await recompute(ctx, DAY)).moves).toEqual({ down: 0, up: 0 });
+    // Had yesterday's rows put Acme in the top cell and Globex in the bottom one, today is a move
+    // down for Acme and up for Globex (unless either really sits in that cell today).
+    const acme = today.rows.find((r) => r.accountId === ids.acme.id)!;
+    const globex = today.rows.find((r) => r.accountId === ids.globex.id)!;
+    expect(acme.usageLevel + acme.valueLevel).toBeLessThan(4);
+    expect(globex.usageLevel + globex.valueLevel).toBeGreaterThan(0);
+    await db.pool.query(
+      `UPDATE "HealthScore" SET "usageLevel" = CASE WHEN "accountId" = $2 THEN 2 ELSE 0 END,
+                                "valueLevel" = CASE WHEN "accountId" = $2 THEN 2 ELSE 0 END
+        WHERE day = $1::date - 1`,
+      [DAY, ids.acme.id],
+    );
+    out.length = 0;
+    expect(await runCli(["recompute", "--date", DAY], io, { ctx })).toBe(0);
+    expect(out.at(-1)).toContain("quadrant moves since the day before: 1 down, 1 up");
+  });
+
   it("`tend health <account>` shows the engine's dimensions and reasons, in each reader's language", async () => {
     out.length = 0;
     expect(await runCli(["ask", "health Acme", "--as", "cara@tend.test"], io, { ctx })).toBe(0);

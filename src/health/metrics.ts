@@ -1,0 +1,41 @@
+import {
+  type MetricsAccount,
+  type MetricsPeriod,
+  type MetricsRenewal,
+  type MetricsScope,
+  type TeamMetrics,
+  teamMetrics,
+} from "../domain/health/metrics.js";
+import type { Grade } from "../domain/health/types.js";
+import type { Db } from "../store/db.js";
+
+// Team metrics from the store: two set-based reads (the period's closed renewals with their
+// account's team and owner; the live accounts with their latest grade as of the period's end), then
+// the pure computation in src/domain/health/metrics.ts.
+
+export async function loadTeamMetrics(db: Db, period: MetricsPeriod, scope: MetricsScope = {}): Promise<TeamMetrics> {
+  const params = [period.from, period.to, scope.teamId ?? null, scope.ownerId ?? null];
+  const inScope = `($3::text IS NULL OR a."teamId" = $3) AND ($4::text IS NULL OR a."ownerId" = $4)`;
+  const [renewals, accounts] = await Promise.all([
+    db.pool.query<MetricsRenewal>(
+      `SELECT r."accountId", a."teamId", a."ownerId", to_char(r."dueDate", 'YYYY-MM-DD') AS "dueDate",
+              to_char(r."closedAt", 'YYYY-MM-DD') AS "closedAt", r.status::text AS status,
+              r.arr::float8 AS arr, r."outcomeArr"::float8 AS "outcomeArr", a.currency
+         FROM "Renewal" r JOIN "Account" a ON a.id = r."accountId"
+        WHERE r.status IN ('renewed', 'downsized', 'churned')
+          AND COALESCE(r."closedAt", r."dueDate") BETWEEN $1::date AND $2::date AND ${inScope}`,
+      params,
+    ),
+    db.pool.query<Omit<MetricsAccount, "grade"> & { grade: Grade | null }>(
+      `SELECT a.id, a."teamId", a."ownerId", a.arr::float8 AS arr, a.currency, a.stage = 'churned' AS churned,
+              h.grade::text AS grade
+         FROM "Account" a
+         LEFT JOIN LATERAL (SELECT grade FROM "HealthScore" s
+                             WHERE s."accountId" = a.id AND s.day <= $2::date
+                             ORDER BY s.day DESC LIMIT 1) h ON TRUE
+        WHERE $1::date IS NOT NULL AND ${inScope}`,
+      params,
+    ),
+  ]);
+  return teamMetrics(renewals.rows, accounts.rows, period, scope);
+}
