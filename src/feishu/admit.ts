@@ -1,32 +1,51 @@
-import type { FeishuDeps } from "./deps.js";
+import { type FeishuDeps, withinBudget } from "./deps.js";
 
 // Every event and callback passes here before any work: other tenants are refused (nothing read or
-// written), then repeated deliveries of one event id are dropped.
+// written), then repeated deliveries of one event id are dropped - and none is lost on the way.
 
 export interface EventMeta {
-  event_id?: string;
-  event_type?: string;
-  tenant_key?: string;
+  event_id?: string | undefined;
+  event_type?: string | undefined;
+  tenant_key?: string | undefined;
 }
 
-export type Admission = "ok" | "other_tenant" | "repeat";
-
-export async function admission(deps: FeishuDeps, event: EventMeta): Promise<Admission> {
+/** True (and logged) when FEISHU_TENANT_KEYS is set and the event comes from another tenant. */
+export function otherTenant(deps: FeishuDeps, event: EventMeta): boolean {
   const tenants = deps.cfg.tenantKeys;
-  if (tenants.length > 0 && !(event.tenant_key && tenants.includes(event.tenant_key))) {
-    deps.ctx.log.warn(
-      { tenant: event.tenant_key, type: event.event_type },
-      "feishu: event from a tenant not in FEISHU_TENANT_KEYS refused",
-    );
-    return "other_tenant";
-  }
-  if (event.event_id && !(await deps.dedupe.claim(event.event_id))) {
-    deps.ctx.log.info({ id: event.event_id, type: event.event_type }, "feishu: repeated delivery ignored");
-    return "repeat";
-  }
-  return "ok";
+  if (tenants.length === 0 || (event.tenant_key && tenants.includes(event.tenant_key))) return false;
+  deps.ctx.log.warn(
+    { tenant: event.tenant_key, type: event.event_type },
+    "feishu: event from a tenant not in FEISHU_TENANT_KEYS refused",
+  );
+  return true;
 }
 
-export async function admit(deps: FeishuDeps, event: EventMeta): Promise<boolean> {
-  return (await admission(deps, event)) === "ok";
+/** Claims the event id: true for the first delivery (do the work), false for a repeat. */
+export async function firstDelivery(deps: FeishuDeps, event: EventMeta): Promise<boolean> {
+  if (!event.event_id || (await deps.dedupe.claim(event.event_id))) return true;
+  deps.ctx.log.info({ id: event.event_id, type: event.event_type }, "feishu: repeated delivery ignored");
+  return false;
+}
+
+/**
+ * Claims the event id before Feishu gets its answer, bounded by `budgetMs` so the answer stays
+ * inside Feishu's 3 s. False: a repeat (answer, do nothing). A claim the store fails within the
+ * budget is thrown, so Feishu sees an error and delivers the event again later: nothing is dropped.
+ * Otherwise the follow-up awaits the returned function (true = do the work); a claim still running
+ * at the budget's end is finished there, and if it then fails the work goes ahead anyway - Feishu
+ * will not deliver again after our 200, and a double is far rarer than a loss (answers carry a uuid).
+ */
+export async function claimBeforeAnswer(
+  deps: FeishuDeps,
+  event: EventMeta,
+  budgetMs: number,
+): Promise<false | (() => Promise<boolean>)> {
+  const claim = firstDelivery(deps, event);
+  const early = await withinBudget(claim, budgetMs);
+  if (early.done) return early.value ? async () => true : false;
+  return () =>
+    claim.catch((err) => {
+      deps.ctx.log.warn({ err, id: event.event_id }, "feishu: dedupe claim failed after the answer; handling anyway");
+      return true;
+    });
 }

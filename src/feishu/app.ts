@@ -1,5 +1,6 @@
 import * as lark from "@larksuiteoapi/node-sdk";
 import type { AppContext } from "../context.js";
+import { type LimiterClock, RateLimiter, realClock } from "../delivery/limits.js";
 import { registerCardActions } from "./actions/card-action.js";
 import { type FeishuConfig, larkClient, larkLogger } from "./client.js";
 import { FeishuDeduper } from "./dedupe.js";
@@ -23,6 +24,8 @@ export interface FeishuApp {
 export interface FeishuAppOptions {
   ackBudgetMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** The send pacer's clock (tests observe the waits instead of sleeping). */
+  limiterClock?: LimiterClock;
 }
 
 export function createFeishuApp(ctx: AppContext, opts: FeishuAppOptions = {}): FeishuApp {
@@ -33,6 +36,8 @@ export function createFeishuApp(ctx: AppContext, opts: FeishuAppOptions = {}): F
   const client = larkClient(cfg, ctx.log);
 
   const inflight = new Set<Promise<void>>();
+  // Answers to people are paced by the same declared limits as the outbox's background sends.
+  const limiter = new RateLimiter(opts.limiterClock ?? realClock);
   let bot: Promise<string | undefined> | undefined;
   const deps: FeishuDeps = {
     ctx: fctx,
@@ -46,6 +51,7 @@ export function createFeishuApp(ctx: AppContext, opts: FeishuAppOptions = {}): F
       void p.finally(() => inflight.delete(p));
     },
     sleep: opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+    pace: (chat) => limiter.take("feishu", chat),
     botOpenId() {
       // Fetched once, on first use, and again if that failed.
       bot ??= client

@@ -6,7 +6,7 @@ import type { Tone } from "../reply/model.js";
 import type { FeishuCard } from "../reply/render-feishu.js";
 import type { FeishuConfig } from "./client.js";
 import type { FeishuDeduper } from "./dedupe.js";
-import { classifyFeishuError, FeishuApiError } from "./errors.js";
+import { classifyFeishuError, FeishuApiError, feishuCode, isFeishuError } from "./errors.js";
 import { ft } from "./messages.js";
 
 // What every Feishu listener receives (handlers take their deps as arguments, no globals), and the
@@ -15,8 +15,20 @@ import { ft } from "./messages.js";
 export const FEISHU_TIMING = {
   /** Feishu drops (and later retries) an event or card callback not answered within 3 s. */
   ackDeadlineMs: 3_000,
-  /** How long a card action may think before we answer "working on it" and finish in the chat. */
-  ackBudgetMs: 2_500,
+  /**
+   * How long a card action may think before we answer "working on it" and finish in the chat. Well
+   * under 3 s: timers fire late when the process is busy, and Feishu's clock includes the network.
+   */
+  ackBudgetMs: 2_000,
+  /** With this many card actions already being worked on, new ones are answered "working" at once. */
+  busyActions: 8,
+  /**
+   * How long a message or menu event waits for its dedupe claim before Feishu is answered (the claim
+   * then finishes after the answer). Short: in a burst the store queues claims.
+   */
+  claimBudgetMs: 1_000,
+  /** How many clickers' languages are remembered for answers given before their lookup is done. */
+  localeMemory: 10_000,
 } as const;
 
 /** Answers to people are retried a few times on rate limits and transient failures (same uuid). */
@@ -44,6 +56,8 @@ export interface FeishuDeps {
   later(what: string, work: () => Promise<void>): void;
   /** Waits between retries (injectable so tests do not sleep). */
   sleep(ms: number): Promise<void>;
+  /** Resolves when one more message to `chat` keeps within Feishu's limits (5/s per chat, 50/s per app). */
+  pace(chat: string): Promise<void>;
   /** The bot's own open_id (to tell an @mention of the bot from one of someone else). */
   botOpenId(): Promise<string | undefined>;
 }
@@ -68,11 +82,17 @@ function check(r: { code?: number | undefined; msg?: string | undefined } | unde
 
 /**
  * Runs an open API call, again after a rate limit (waiting Feishu's reset time) or a transient
- * failure; permanent failures are thrown at once. Safe for sends because they carry a uuid.
+ * failure; permanent failures are thrown at once. Safe for sends because they carry a uuid. With
+ * `chat` (where a message goes), each attempt first waits its turn under Feishu's send limits.
  */
-export async function withRetry<T>(deps: Pick<FeishuDeps, "sleep">, fn: () => Promise<T>): Promise<T> {
+export async function withRetry<T>(
+  deps: Pick<FeishuDeps, "sleep" | "pace">,
+  fn: () => Promise<T>,
+  chat?: string,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
+      if (chat !== undefined) await deps.pace(chat);
       return await fn();
     } catch (err) {
       const f = classifyFeishuError(err);
@@ -126,9 +146,37 @@ export function feishuToast(toast: { text: string; tone?: Tone }) {
   return { type: TOAST_TYPE[toast.tone ?? "neutral"], content: toast.text };
 }
 
+/** Feishu's "the bot is not in this chat / may not post here" codes: the fix is adding the bot. */
+const NOT_IN_CHAT = new Set([230002, 230017]);
+
 /** A short text for a failure on an interactive path (what the user is told). */
 export function failureText(err: unknown, locale: Locale): string {
+  if (!isFeishuError(err)) return ft(locale, "tend_failed");
+  if (NOT_IN_CHAT.has(feishuCode(err) ?? 0)) return ft(locale, "not_in_chat");
   const f = classifyFeishuError(err);
   if (f.kind === "rate_limited") return ft(locale, "rate_limited", { seconds: Math.ceil(f.retryAfterMs / 1000) });
   return ft(locale, "feishu_failed", { error: f.error });
+}
+
+/**
+ * Races `work` against the budget; the work keeps running when it loses (and its failure is then
+ * left to whoever awaits `work`, never an unhandled rejection here). A failure within the budget is
+ * thrown.
+ */
+export async function withinBudget<T>(
+  work: Promise<T>,
+  budgetMs: number,
+): Promise<{ done: true; value: T } | { done: false }> {
+  const won = work.then((value) => ({ done: true as const, value }));
+  won.catch(() => {});
+  if (budgetMs <= 0) return Promise.race([won, Promise.resolve({ done: false as const })]);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<{ done: false }>((r) => {
+    timer = setTimeout(() => r({ done: false }), budgetMs);
+  });
+  try {
+    return await Promise.race([won, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -50,6 +50,18 @@ interface AxiosLike {
   response?: { status?: number; data?: unknown; headers?: Record<string, unknown> };
 }
 
+/** Whether a failure came from Feishu (an open API answer or the way there), not from Tend itself. */
+export function isFeishuError(err: unknown): boolean {
+  return err instanceof FeishuApiError || Boolean((err as AxiosLike)?.isAxiosError || (err as AxiosLike)?.response);
+}
+
+/** Feishu's numeric error code, whether it came with HTTP 200 (FeishuApiError) or an HTTP error. */
+export function feishuCode(err: unknown): number | undefined {
+  if (err instanceof FeishuApiError) return err.code;
+  const code = ((err as AxiosLike)?.response?.data as { code?: unknown } | undefined)?.code;
+  return typeof code === "number" ? code : undefined;
+}
+
 /** Classifies anything an SDK call threw (or a FeishuApiError we raised for a non-zero code). */
 export function classifyFeishuError(err: unknown): FeishuFailure {
   if (err instanceof FeishuApiError) return byCode(err.code, err.message, undefined);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { STORE_KINDS } from "../support/store.js";
-import { cardButtons, cardText, type FeishuHarness, OPEN_IDS, startFeishuHarness } from "./harness.js";
-import { cardAction, envelope, eventId, textMessage } from "./push.js";
+import { cardButtons, cardText, type FeishuHarness, NOW, OPEN_IDS, startFeishuHarness } from "./harness.js";
+import { cardAction, envelope, eventId, feishuRequest, TEST_ENCRYPT_KEY, textMessage } from "./push.js";
 
 // Card buttons and the log form (card.action.trigger), signed and encrypted like Feishu's callbacks:
 // the answer carries a toast and/or a replacement card within the 3 s; new cards (answers, the form)
@@ -129,6 +129,105 @@ describe.each(STORE_KINDS)("Feishu card actions (%s)", (kind) => {
     const stranger = await press(OPEN_IDS.stranger, snooze);
     expect(stranger.toast?.type).toBe("warning");
     expect(h.api.accepted.filter((m) => m.card && cardText(m.card).includes("Acme"))).toHaveLength(0);
+  });
+
+  it("marks a nudge done from a nudge card with a toast, nothing else sent", async () => {
+    const acme = h.book.accounts.acme.id;
+    const value = { action: "tend.nudge_done", value: JSON.stringify({ nudgeKey: `${acme}|red_no_contact|score:40` }) };
+    const answer = await press(OPEN_IDS.cara, value);
+    expect(answer.toast?.type).toBe("success");
+    const cara = await h.db.prisma.member.findUniqueOrThrow({ where: { feishuOpenId: OPEN_IDS.cara } });
+    expect(
+      await h.db.prisma.nudgeState.findFirst({ where: { memberId: cara.id, rule: "red_no_contact" } }),
+    ).toMatchObject({ state: "done" });
+    expect(h.api.accepted).toHaveLength(0);
+  });
+
+  it("shares an answer into the group the card is in", async () => {
+    const group = { chatType: "group" as const, chatId: "oc_team_east" };
+    const mentions = [{ key: "@_user_1", id: { open_id: "ou_bot_tend" }, name: "Tend" }];
+    await h.push(
+      envelope("im.message.receive_v1", textMessage(OPEN_IDS.max, "@_user_1 brief acme corp", { ...group, mentions })),
+    );
+    const share = cardButtons(h.api.accepted.at(-1)?.card).find((b) => b.value.action === "tend.share");
+    expect(share).toBeDefined();
+    h.api.accepted.length = 0;
+    const answer = await press(OPEN_IDS.max, share?.value, { chatId: "oc_team_east", messageId: "om_brief_acme" });
+    expect(answer.toast?.type).toBe("success");
+    expect(h.api.accepted).toHaveLength(1);
+    expect(h.api.accepted[0]).toMatchObject({ how: "create", chatId: "oc_team_east", receiveIdType: "chat_id" });
+    expect(cardText(h.api.accepted[0]?.card)).toContain("Acme Corp");
+
+    // A chat Tend may not post in: the toast says how to fix it instead of claiming success.
+    h.api.failNext.push({ status: 400, code: 230002, msg: "Bot/User can NOT be out of the chat." });
+    const refused = await press(OPEN_IDS.max, share?.value, { chatId: "oc_elsewhere", messageId: "om_brief_acme" });
+    expect(refused.toast).toEqual({
+      type: "warning",
+      content: "Tend cannot post in this chat. Add the Tend bot to the group, then try again.",
+    });
+    expect(h.api.accepted).toHaveLength(1);
+  });
+
+  it("answers a burst of clicks in time and loses none: past 8 at once, 'working on it' and the outcome follows", async () => {
+    const acme = h.book.accounts.acme.id;
+    const clicks = Array.from({ length: 12 }, (_, i) => ({
+      action: "tend.nudge_done",
+      value: JSON.stringify({ nudgeKey: `${acme}|burst_rule_${i}|score:40` }),
+    }));
+    // Cara has clicked before, so Tend knows to answer her in English even before looking her up.
+    expect((await press(OPEN_IDS.cara, clicks[0])).toast?.type).toBe("success");
+    h.api.accepted.length = 0;
+    // The store is busy (every connection of its pool held by us), so the first 8 clicks are stuck on it.
+    const held = await Promise.all(Array.from({ length: h.db.pool.options.max }, () => h.db.pool.connect()));
+    const answered: Answer[] = [];
+    const pending = clicks.map(async (value) => {
+      const req = feishuRequest(envelope("card.action.trigger", cardAction(OPEN_IDS.cara, value)), {
+        encryptKey: TEST_ENCRYPT_KEY,
+        now: NOW,
+      });
+      const res = await fetch(h.url, { method: "POST", headers: req.headers, body: req.body });
+      const answer = (await res.json()) as Answer;
+      answered.push(answer);
+      return answer;
+    });
+    try {
+      for (let i = 0; i < 250 && answered.length < 4; i++) await new Promise((r) => setTimeout(r, 20));
+      // The other 4 were answered while the store was still busy: "working on it".
+      expect(answered.map((a) => a.toast?.content)).toEqual(
+        Array(4).fill("Working on it - the answer follows in this chat."),
+      );
+    } finally {
+      for (const c of held) c.release();
+    }
+    const answers = await Promise.all(pending);
+    await h.feishu.idle();
+    const working = answers.filter((a) => a.toast?.content?.startsWith("Working on it"));
+    expect(answers.filter((a) => a.toast?.type === "success")).toHaveLength(12 - working.length);
+    const cara = await h.db.prisma.member.findUniqueOrThrow({ where: { feishuOpenId: OPEN_IDS.cara } });
+    expect(
+      await h.db.prisma.nudgeState.count({
+        where: { memberId: cara.id, rule: { startsWith: "burst_rule_" }, state: "done" },
+      }),
+    ).toBe(12);
+    // Each "working on it" is followed by its outcome in the chat.
+    expect(h.api.accepted).toHaveLength(working.length);
+  });
+
+  it("says so in a toast when the store fails the click, and a second click works", async () => {
+    const snooze = {
+      action: "tend.snooze",
+      value: JSON.stringify({ accountId: h.book.accounts.xingchen.id, days: 3 }),
+    };
+    const failed = await h.withoutTable("ProcessedEvent", () => press(OPEN_IDS.lina, snooze));
+    expect(failed.toast).toEqual({ type: "warning", content: "我们这边出了点问题，已记录，请稍后重试。" });
+    const lina = await h.db.prisma.member.findUniqueOrThrow({ where: { feishuOpenId: OPEN_IDS.lina } });
+    const saved = () =>
+      h.db.prisma.snooze.count({ where: { memberId: lina.id, accountId: h.book.accounts.xingchen.id } });
+    expect(await saved()).toBe(0);
+    const again = await press(OPEN_IDS.lina, snooze);
+    expect(again.toast?.type).toBe("success");
+    expect(again.toast?.content).toContain("上海星辰科技有限公司");
+    expect(await saved()).toBe(1);
   });
 
   it("refuses a card action from another tenant without saving", async () => {

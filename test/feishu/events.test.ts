@@ -73,6 +73,26 @@ describe.each(STORE_KINDS)("Feishu events over HTTP (%s)", (kind) => {
     expect(h.api.accepted).toHaveLength(1);
   });
 
+  it("takes a rich-text (post) message in a group, the bot's @mention removed", async () => {
+    const ev = textMessage(OPEN_IDS.cara, "", { chatType: "group", chatId: "oc_group_east" });
+    ev.message.message_type = "post";
+    // As Feishu delivers a post: {title, content: lines of nodes}, @mentions as @_user_N placeholders.
+    ev.message.content = JSON.stringify({
+      title: "",
+      content: [
+        [
+          { tag: "at", user_id: "@_user_1", user_name: "Tend", style: [] },
+          { tag: "text", text: " brief ", style: ["bold"] },
+          { tag: "text", text: "acme corp", style: [] },
+        ],
+      ],
+    });
+    Object.assign(ev.message, { mentions: [{ key: "@_user_1", id: { open_id: "ou_bot_tend" }, name: "Tend" }] });
+    await h.push(envelope("im.message.receive_v1", ev));
+    expect(h.api.accepted).toHaveLength(1);
+    expect(cardText(h.api.accepted[0]?.card)).toContain("Acme Corp");
+  });
+
   it("resolves another member's @mention in a command (renewals @someone)", async () => {
     const mentions = [{ key: "@_user_1", id: { open_id: OPEN_IDS.cara }, name: "Cara" }];
     await h.push(message(OPEN_IDS.max, "renewals 90 @_user_1", { mentions }));
@@ -88,6 +108,24 @@ describe.each(STORE_KINDS)("Feishu events over HTTP (%s)", (kind) => {
     expect(first.status).toBe(200);
     expect(retry.status).toBe(200);
     expect(h.api.accepted).toHaveLength(1);
+  });
+
+  it("loses no event the store cannot claim: Feishu gets an error, and its next delivery is answered once", async () => {
+    const id = eventId();
+    const failed = await h.withoutTable("ProcessedEvent", () => h.push(message(OPEN_IDS.cara, "acme corp", {}, id)));
+    expect(failed.status).toBe(500);
+    expect(h.api.accepted).toHaveLength(0);
+    const retry = await h.push(message(OPEN_IDS.cara, "acme corp", {}, id), { now: new Date(NOW.getTime() + 15_000) });
+    const late = await h.push(message(OPEN_IDS.cara, "acme corp", {}, id), { now: new Date(NOW.getTime() + 300_000) });
+    expect([retry.status, late.status]).toEqual([200, 200]);
+    expect(h.api.accepted).toHaveLength(1);
+    expect(cardText(h.api.accepted[0]?.card)).toContain("Acme Corp");
+  });
+
+  it("tells the user when a message it already accepted cannot be handled (no silence)", async () => {
+    await h.withoutTable("Member", () => h.push(message(OPEN_IDS.lina, "星辰")));
+    expect(h.api.accepted).toHaveLength(1);
+    expect(cardText(h.api.accepted[0]?.card)).toContain("我们这边出了点问题");
   });
 
   it("refuses a bad signature, a wrong token and a stale timestamp - nothing read, written or sent", async () => {
@@ -150,6 +188,17 @@ describe.each(STORE_KINDS)("Feishu events over HTTP (%s)", (kind) => {
     expect(cardText(h.api.accepted[0]?.card)).toContain("上海星辰科技有限公司");
   });
 
+  it("answers a menu key that is itself a command, and an unknown key with help", async () => {
+    const menu = (key: string) =>
+      envelope("application.bot.menu_v6", { operator: { operator_id: { open_id: OPEN_IDS.lina } }, event_key: key });
+    await h.push(menu("risk_team"));
+    await h.push(menu("no_such_item"));
+    expect(h.api.accepted).toHaveLength(2);
+    expect(cardText(h.api.accepted[0]?.card)).not.toContain("Tend 命令");
+    expect(h.api.accepted[0]?.text).toMatch(/风险/);
+    expect(cardText(h.api.accepted[1]?.card)).toContain("Tend 命令");
+  });
+
   it("retries an answer Feishu rate-limited after its reset time, with the same uuid (one message)", async () => {
     h.sleeps.length = 0;
     h.api.failNext.push({
@@ -174,11 +223,79 @@ describe.each(STORE_KINDS)("Feishu events over HTTP (%s)", (kind) => {
     expect(h.api.calls.filter((c) => c.path.endsWith("/reply"))).toHaveLength(1);
   });
 
+  it("answers every command in Chinese for a Chinese-speaking member, buttons included", async () => {
+    const cjk = /[\u4e00-\u9fff]/;
+    const commands = [
+      "帮助",
+      "星辰",
+      "简报 星辰",
+      "健康 星辰",
+      "续约 90",
+      "风险",
+      "我的",
+      "记录 星辰 拜访 聊了续约",
+      "计划 星辰 拜访 2026-12-02",
+      "暂停 星辰 7",
+      "指标",
+    ];
+    for (const command of commands) {
+      h.api.accepted.length = 0;
+      await h.push(message(OPEN_IDS.lina, command));
+      expect(h.api.accepted, command).toHaveLength(1);
+      const card = h.api.accepted[0]?.card;
+      expect(h.api.accepted[0]?.text, command).toMatch(cjk);
+      expect(cardText(card), command).not.toContain("出了点问题");
+      for (const b of cardButtons(card)) expect(b.text, `${command}: ${b.text}`).toMatch(cjk);
+    }
+    const lina = await h.db.prisma.member.findUniqueOrThrow({ where: { feishuOpenId: OPEN_IDS.lina } });
+    const xingchen = h.book.accounts.xingchen.id;
+    expect(await h.db.prisma.interaction.count({ where: { accountId: xingchen, notes: "聊了续约" } })).toBe(1);
+    expect(await h.db.prisma.snooze.count({ where: { memberId: lina.id, accountId: xingchen } })).toBe(1);
+  });
+
   it("says what it takes when sent an image in a 1:1 chat", async () => {
     const ev = textMessage(OPEN_IDS.lina, "");
     ev.message.message_type = "image";
     ev.message.content = JSON.stringify({ image_key: "img_1" });
     await h.push(envelope("im.message.receive_v1", ev));
     expect(cardText(h.api.accepted[0]?.card)).toContain("请发送文字命令");
+  });
+});
+
+describe("Feishu answers under a burst", () => {
+  // The send pacer's clock only moves when asked to wait, so the waits are observed, not slept.
+  let t = 0;
+  const waits: number[] = [];
+  const clock = {
+    now: () => t,
+    sleep: async (ms: number) => {
+      waits.push(ms);
+      t += ms;
+    },
+  };
+  let h: FeishuHarness;
+  beforeAll(async () => {
+    h = await startFeishuHarness("pglite", { limiterClock: clock });
+  });
+  afterAll(() => h.close());
+
+  it("keeps to Feishu's 5 messages a second per chat: a burst in one group is answered in full, paced", async () => {
+    const group = { chatType: "group" as const, chatId: "oc_busy_group" };
+    const mentions = [{ key: "@_user_1", id: { open_id: "ou_bot_tend" }, name: "Tend" }];
+    const pushes = Array.from({ length: 8 }, () =>
+      h.push(
+        envelope("im.message.receive_v1", textMessage(OPEN_IDS.cara, "@_user_1 acme corp", { ...group, mentions })),
+      ),
+    );
+    expect((await Promise.all(pushes)).map((r) => r.status)).toEqual(Array(8).fill(200));
+    await h.feishu.idle();
+    expect(h.api.accepted).toHaveLength(8);
+    // Five go at once, the other three wait their turn: 3 x 200 ms of pacing in all.
+    expect(waits.reduce((a, b) => a + b, 0)).toBeCloseTo(600, 0);
+    // Another chat is not held up by the busy one.
+    waits.length = 0;
+    await h.push(envelope("im.message.receive_v1", textMessage(OPEN_IDS.lina, "星辰")));
+    expect(waits).toEqual([]);
+    expect(h.api.accepted).toHaveLength(9);
   });
 });

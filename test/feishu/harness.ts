@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { parseConfig } from "../../src/config/env.js";
 import type { AppContext } from "../../src/context.js";
+import type { LimiterClock } from "../../src/delivery/limits.js";
 import type { FeishuApp } from "../../src/feishu/app.js";
 import { mountFeishuWith } from "../../src/feishu/door.js";
 import { HttpApp } from "../../src/http/server.js";
@@ -49,12 +50,14 @@ export interface FeishuHarness {
   sleeps: number[];
   /** How many event ids have been claimed (a refused request must leave this alone). */
   processed(): Promise<number>;
+  /** Runs `during` with a table of the store renamed away: real store trouble, not a mock. */
+  withoutTable<T>(table: string, during: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
 export async function startFeishuHarness(
   kind: StoreKind,
-  opts: { env?: Record<string, string>; ackBudgetMs?: number } = {},
+  opts: { env?: Record<string, string>; ackBudgetMs?: number; limiterClock?: LimiterClock } = {},
 ): Promise<FeishuHarness> {
   const api = await startFeishuStandIn();
   api.users = {
@@ -87,6 +90,7 @@ export async function startFeishuHarness(
   const sleeps: number[] = [];
   const door = await mountFeishuWith(ctx, http, {
     ...(opts.ackBudgetMs === undefined ? {} : { ackBudgetMs: opts.ackBudgetMs }),
+    ...(opts.limiterClock ? { limiterClock: opts.limiterClock } : {}),
     sleep: async (ms) => {
       sleeps.push(ms);
     },
@@ -121,6 +125,14 @@ export async function startFeishuHarness(
       const r = await db.pool.query(`SELECT count(*)::int AS n FROM "ProcessedEvent" WHERE id LIKE 'feishu:%'`);
       return r.rows[0].n as number;
     },
+    async withoutTable(table, during) {
+      await db.pool.query(`ALTER TABLE "${table}" RENAME TO "${table}Away"`);
+      try {
+        return await during();
+      } finally {
+        await retried(() => db.pool.query(`ALTER TABLE "${table}Away" RENAME TO "${table}"`));
+      }
+    },
     async close() {
       await http.close();
       await door.stop?.();
@@ -129,6 +141,21 @@ export async function startFeishuHarness(
     },
   };
   return h;
+}
+
+/**
+ * After an SQL error the embedded store's single connection is dropped and the next query or two
+ * fail (EPIPE) until the pool reconnects: test clean-up tries again.
+ */
+async function retried(query: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await query();
+      return;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+    }
+  }
 }
 
 /** All plain texts in a Feishu card (for asserting what the user reads). */

@@ -78,6 +78,9 @@ describe("Feishu long connection (through the SDK's WSClient)", () => {
     await h.start();
     await gw.connected;
   });
+  beforeEach(() => {
+    h.api.accepted.length = 0;
+  });
   afterAll(async () => {
     await h.close();
     await gw.close();
@@ -95,6 +98,19 @@ describe("Feishu long connection (through the SDK's WSClient)", () => {
     expect((await gw.push(ev)).code).toBe(200);
     await h.feishu.idle();
     expect(h.api.accepted).toHaveLength(1);
+  });
+
+  it("answers an event the store cannot claim with an error frame, so Feishu delivers it again", async () => {
+    const ev = envelope("im.message.receive_v1", textMessage(OPEN_IDS.cara, "acme corp"), { id: eventId() });
+    const failed = await h.withoutTable("ProcessedEvent", () => gw.push(ev));
+    expect(failed.code).toBe(500);
+    await h.feishu.idle();
+    expect(h.api.accepted).toHaveLength(0);
+    expect((await gw.push(ev)).code).toBe(200);
+    expect((await gw.push(ev)).code).toBe(200);
+    await h.feishu.idle();
+    expect(h.api.accepted).toHaveLength(1);
+    expect(cardText(h.api.accepted[0]?.card)).toContain("Acme Corp");
   });
 
   it("returns a card action's toast in the frame's answer", async () => {

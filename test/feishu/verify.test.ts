@@ -1,10 +1,12 @@
 import { readFileSync } from "node:fs";
+import * as lark from "@larksuiteoapi/node-sdk";
 import { describe, expect, it } from "vitest";
 import { decryptFeishu, FEISHU_SIGNATURE, feishuSignature, verifyFeishuRequest } from "../../src/feishu/verify.js";
-import { encryptLikeFeishu, signLikeFeishu } from "./push.js";
+import { encryptLikeFeishu, envelope, feishuRequest, signLikeFeishu, textMessage } from "./push.js";
 
-// Decryption is pinned by Feishu's published example; signing by the documented rule, checked over
-// the raw bytes, with an injectable clock.
+// Decryption is pinned by Feishu's published example; signing by the documented rule, cross-checked
+// with the official SDK's own verification (an implementation we did not write), checked over the raw
+// bytes, with an injectable clock.
 
 const fixture = JSON.parse(
   readFileSync(new URL("../../../shared/fixtures/feishu-encrypt-example.json", import.meta.url), "utf8"),
@@ -40,6 +42,42 @@ describe("Feishu request signatures", () => {
   it("is sha256 hex over timestamp + nonce + encrypt key + raw body", () => {
     expect(feishuSignature(ts, "n0nce", "ek", body)).toBe(signLikeFeishu(ts, "n0nce", "ek", body));
     expect(feishuSignature(ts, "n0nce", "ek", body)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("agrees with the official Lark SDK on which pushes are signed right", async () => {
+    // The SDK checks sha256(timestamp + nonce + key + JSON of the body) on the parsed body, with the
+    // headers beside it (not inside); for Feishu's compact JSON that JSON is the raw body.
+    const sdk = new lark.EventDispatcher({ encryptKey: "ek", loggerLevel: lark.LoggerLevel.error }).register({
+      "im.message.receive_v1": async (data: { message?: { content?: string } }) => data.message?.content,
+    });
+    const asSdkSees = (body: string, headers: Record<string, string>) =>
+      Object.assign(Object.create({ headers }), JSON.parse(body));
+    const ours = (body: string, headers: Record<string, string>) =>
+      verifyFeishuRequest({
+        encryptKey: "ek",
+        timestamp: headers["x-lark-request-timestamp"],
+        nonce: headers["x-lark-request-nonce"],
+        signature: headers["x-lark-signature"],
+        rawBody: body,
+        now: NOW,
+      });
+    const push = feishuRequest(envelope("im.message.receive_v1", textMessage("ou_a", "简报 星辰")), {
+      encryptKey: "ek",
+      now: NOW,
+    });
+    // Signed and encrypted as we build Feishu's pushes: the SDK verifies and decrypts it, and so do we.
+    expect(await sdk.invoke(asSdkSees(push.body, push.headers))).toBe(JSON.stringify({ text: "简报 星辰" }));
+    expect(ours(push.body, push.headers)).toEqual({ ok: true });
+    // One character off, or signed with another key: both refuse.
+    const sig = push.headers["x-lark-signature"] as string;
+    const off = { ...push.headers, "x-lark-signature": `${sig.slice(0, -1)}${sig.endsWith("0") ? "1" : "0"}` };
+    const ts = push.headers["x-lark-request-timestamp"] as string;
+    const nonce = push.headers["x-lark-request-nonce"] as string;
+    const otherKey = { ...push.headers, "x-lark-signature": signLikeFeishu(ts, nonce, "other", push.body) };
+    for (const headers of [off, otherKey]) {
+      expect(await sdk.invoke(asSdkSees(push.body, headers))).toBeUndefined();
+      expect(ours(push.body, headers)).toEqual({ ok: false, reason: "mismatch" });
+    }
   });
 
   it("accepts a good signature, within the window either side", () => {

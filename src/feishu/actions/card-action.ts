@@ -4,17 +4,29 @@ import { handleAction, handleForm } from "../../commands/index.js";
 import type { Locale } from "../../i18n/locale.js";
 import { ACTION_IDS, type ActionOutcome, FORM_IDS, type Tone } from "../../reply/model.js";
 import { type FeishuCard, renderFeishuCard, renderFeishuForm } from "../../reply/render-feishu.js";
-import { admission } from "../admit.js";
-import { type FeishuDeps, failureText, feishuToast, replyCard, sendCard, updateCard, withRetry } from "../deps.js";
+import { firstDelivery, otherTenant } from "../admit.js";
+import {
+  FEISHU_TIMING,
+  type FeishuDeps,
+  failureText,
+  feishuToast,
+  replyCard,
+  sendCard,
+  updateCard,
+  withinBudget,
+  withRetry,
+} from "../deps.js";
 import { feishuWho } from "../identity.js";
 import { ft } from "../messages.js";
 import { CardActionEvent } from "../schemas.js";
 
 // Card buttons and form submissions (card.action.trigger). Feishu waits at most 3 s for the answer,
-// which can carry a toast and a replacement card. The core decides within the budget; anything that
+// which can carry a toast and a replacement card. The core decides within the budget (else the answer
+// is "working on it" and the outcome follows in the chat); anything that
 // needs another open API call (a new card with the answer, the log form, a share) is sent after the
 // answer. Answers: run a command -> the answer as a new card under the clicked one; snooze / done ->
-// a toast; log -> the form card; form saved -> the form card becomes a confirmation.
+// a toast; log -> the form card; form saved -> the form card becomes a confirmation; share -> the
+// answer posted into the chat, then the toast.
 
 export interface CallbackAnswer {
   toast?: { type: "success" | "warning" | "error" | "info"; content: string };
@@ -31,39 +43,57 @@ interface Decision {
 }
 
 export function registerCardActions(dispatcher: lark.EventDispatcher, deps: FeishuDeps) {
+  // At most busyActions clicks are worked on at once; in a burst the rest wait their turn here
+  // rather than crowd the store and the event loop, so every answer still goes out in time.
+  const gate = new Gate(FEISHU_TIMING.busyActions);
+  // The language each clicker was last answered in, for answers given before the lookup is done
+  // ("working on it" in a burst). Bounded: the oldest entries go first.
+  const lastLocale = new Map<string, Locale>();
+  const remember = (openId: string, locale: Locale) => {
+    lastLocale.delete(openId);
+    lastLocale.set(openId, locale);
+    if (lastLocale.size > FEISHU_TIMING.localeMemory) lastLocale.delete(lastLocale.keys().next().value as string);
+  };
   dispatcher.register({
     "card.action.trigger": async (data: unknown): Promise<CallbackAnswer> => {
-      // Feishu's 3 s run from delivery: the budget covers everything from here, lookups included.
-      const deadline = performance.now() + deps.ackBudgetMs;
+      // Feishu's 3 s run from delivery: the budget covers everything from here (the dedupe claim and
+      // the user lookup included). In a burst, answer at once rather than queue behind the store.
+      const budget = gate.full() ? 0 : deps.ackBudgetMs;
+      const deadline = performance.now() + budget;
       const parsed = CardActionEvent.safeParse(data);
       if (!parsed.success) return {};
       const event = parsed.data;
       const openId = event.operator?.open_id;
       const tenant = event.tenant_key ?? event.operator?.tenant_key;
-      const admitted = await admission(deps, { ...event, ...(tenant ? { tenant_key: tenant } : {}) });
-      if (admitted === "other_tenant")
+      if (otherTenant(deps, { ...event, tenant_key: tenant }))
         return { toast: feishuToast({ text: ft(deps.ctx.config.locale, "tenant_refused"), tone: "warning" }) };
-      if (admitted === "repeat" || !openId) return {};
+      if (!openId) return {};
       // The asker's language once known (a linked member costs one lookup; others a contact API call).
-      let locale: Locale = deps.ctx.config.locale;
-      const work = (async (): Promise<Decision> => {
+      let locale: Locale = lastLocale.get(openId) ?? deps.ctx.config.locale;
+      // Never rejects: a failure (the dedupe claim's included) becomes a toast, and clicking again is a
+      // new event id, so nothing is lost.
+      const work = gate.run(async (): Promise<Decision | "repeat"> => {
         try {
+          if (!(await firstDelivery(deps, event))) return "repeat";
           const who = await feishuWho(deps.ctx, deps.client, openId, tenant);
           locale = who.locale;
+          remember(openId, locale);
           return await decide(deps, event, who.identity, who.locale);
         } catch (err) {
           deps.ctx.log.warn({ err }, "feishu: card action failed");
           return { answer: { toast: feishuToast({ text: failureText(err, locale), tone: "warning" }) } };
         }
-      })();
+      });
       const ready = await withinBudget(work, deadline - performance.now());
-      if (ready) {
-        if (ready.after) deps.later("card action", ready.after);
-        return ready.answer;
+      if (ready.done) {
+        if (ready.value === "repeat") return {};
+        if (ready.value.after) deps.later("card action", ready.value.after);
+        return ready.value.answer;
       }
       // Too slow for the 3 s answer: say so, and deliver the outcome into the chat when it is ready.
       deps.later("late card action", async () => {
         const late = await work;
+        if (late === "repeat") return;
         const where = event.context;
         const messageId = where?.open_message_id;
         if (late.answer.card && messageId) {
@@ -73,8 +103,11 @@ export function registerCardActions(dispatcher: lark.EventDispatcher, deps: Feis
           const tone: Tone = late.answer.toast.type === "success" ? "good" : "warning";
           const card = renderFeishuCard({ summary: late.answer.toast.content, blocks: [], tone });
           const uuid = event.event_id ? `late:${event.event_id}` : undefined;
-          await withRetry(deps, () =>
-            messageId ? replyCard(deps.client, messageId, card, uuid) : sendCard(deps.client, openId, card, uuid),
+          await withRetry(
+            deps,
+            () =>
+              messageId ? replyCard(deps.client, messageId, card, uuid) : sendCard(deps.client, openId, card, uuid),
+            where?.open_chat_id ?? openId,
           );
         }
         await late.after?.();
@@ -126,6 +159,19 @@ async function decide(
   const button = ButtonValue.safeParse(value);
   if (!button.success) return { answer: { toast: feishuToast({ text: ft(locale, "stale_card"), tone: "warning" }) } };
   const outcome = await handleAction(deps.ctx, { identity, actionId: button.data.action, value: button.data.value });
+  if (outcome.share && outcome.reply) {
+    // Posted before the toast is decided, so "shared" is only said once it is true.
+    const card = renderFeishuCard(outcome.reply);
+    const to = where.open_chat_id ?? (identity.feishuOpenId as string);
+    const uuid = event.event_id ? `share:${event.event_id}` : undefined;
+    try {
+      await withRetry(deps, () => sendCard(deps.client, to, card, uuid), to);
+      return { answer: { toast: feishuToast({ text: ft(locale, "shared"), tone: "good" }) } };
+    } catch (err) {
+      deps.ctx.log.warn({ err, chat: to }, "feishu: share failed");
+      return { answer: { toast: feishuToast({ text: failureText(err, locale), tone: "warning" }) } };
+    }
+  }
   return fromOutcome(deps, outcome, where, identity.feishuOpenId as string, locale, event.event_id);
 }
 
@@ -141,10 +187,12 @@ function fromOutcome(
   // A new card under the clicked one (or in the chat, or to the user when neither is known).
   const post = (card: FeishuCard, kind: string) => async () => {
     const messageId = where.open_message_id;
-    await withRetry(deps, () =>
-      messageId
-        ? replyCard(deps.client, messageId, card, uuid(kind))
-        : sendCard(deps.client, where.open_chat_id ?? openId, card, uuid(kind)),
+    const chat = where.open_chat_id ?? openId;
+    await withRetry(
+      deps,
+      () =>
+        messageId ? replyCard(deps.client, messageId, card, uuid(kind)) : sendCard(deps.client, chat, card, uuid(kind)),
+      chat,
     );
   };
   if (outcome.form)
@@ -152,15 +200,6 @@ function fromOutcome(
       answer: { toast: feishuToast(outcome.toast ?? { text: ft(locale, "form_sent"), tone: "neutral" }) },
       after: post(renderFeishuForm(outcome.form), "form"),
     };
-  if (outcome.share && outcome.reply) {
-    const card = renderFeishuCard(outcome.reply);
-    return {
-      answer: { toast: feishuToast({ text: ft(locale, "shared"), tone: "good" }) },
-      after: async () => {
-        await withRetry(deps, () => sendCard(deps.client, where.open_chat_id ?? openId, card, uuid("share")));
-      },
-    };
-  }
   if (outcome.reply)
     return {
       answer: { toast: feishuToast(outcome.toast ?? { text: ft(locale, "opened_below"), tone: "neutral" }) },
@@ -180,15 +219,27 @@ export function formValues(raw: Record<string, unknown> | undefined): Record<str
   return out;
 }
 
-async function withinBudget<T>(work: Promise<T>, budgetMs: number): Promise<T | undefined> {
-  if (budgetMs <= 0) return Promise.race([work, Promise.resolve(undefined)]);
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((r) => {
-    timer = setTimeout(() => r(undefined), budgetMs);
-  });
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
+/** Runs at most `size` tasks at once; the others wait in arrival order. */
+class Gate {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly size: number) {}
+
+  /** True when a new task would have to wait. */
+  full(): boolean {
+    return this.running + this.waiting.length >= this.size;
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running < this.size) this.running++;
+    else await new Promise<void>((r) => this.waiting.push(r));
+    try {
+      return await task();
+    } finally {
+      // The slot passes straight to the next waiter, if any.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
   }
 }

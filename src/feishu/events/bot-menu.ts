@@ -1,10 +1,11 @@
 import type * as lark from "@larksuiteoapi/node-sdk";
 import { handleCommand } from "../../commands/index.js";
 import { parseCommand } from "../../commands/parse.js";
-import { renderFeishuCard } from "../../reply/render-feishu.js";
-import { admit } from "../admit.js";
-import { type FeishuDeps, sendCard, withRetry } from "../deps.js";
+import { type FeishuCard, renderFeishuCard } from "../../reply/render-feishu.js";
+import { claimBeforeAnswer, otherTenant } from "../admit.js";
+import { FEISHU_TIMING, type FeishuDeps, sendCard, withRetry } from "../deps.js";
 import { feishuWho } from "../identity.js";
+import { ft } from "../messages.js";
 import { MenuEvent } from "../schemas.js";
 
 // The bot menu (application.bot.menu_v6): each menu item's event key names a common command; the
@@ -37,13 +38,25 @@ export function registerBotMenu(dispatcher: lark.EventDispatcher, deps: FeishuDe
       if (!parsed.success) return;
       const event = parsed.data;
       const openId = event.operator?.operator_id?.open_id;
-      if (!openId || !(await admit(deps, event))) return;
+      if (!openId || otherTenant(deps, event)) return;
       const command = menuCommand(event.event_key) ?? "help";
+      const first = await claimBeforeAnswer(deps, event, Math.min(deps.ackBudgetMs, FEISHU_TIMING.claimBudgetMs));
+      if (!first) return;
       deps.later("menu", async () => {
-        const who = await feishuWho(deps.ctx, deps.client, openId, event.tenant_key);
-        const reply = await handleCommand(deps.ctx, { identity: who.identity, text: command });
-        const card = renderFeishuCard(reply);
-        await withRetry(deps, () => sendCard(deps.client, openId, card, `menu:${event.event_id ?? openId}`));
+        if (!(await first())) return;
+        let card: FeishuCard;
+        try {
+          const who = await feishuWho(deps.ctx, deps.client, openId, event.tenant_key);
+          card = renderFeishuCard(await handleCommand(deps.ctx, { identity: who.identity, text: command }));
+        } catch (err) {
+          // Feishu will not deliver this event again (it got its 200): say so rather than stay silent.
+          deps.ctx.log.error({ err, key: event.event_key }, "feishu: menu event could not be handled");
+          const text = ft(deps.ctx.config.locale, "tend_failed");
+          card = renderFeishuCard({ summary: text, blocks: [{ type: "text", text }], tone: "warning" });
+        }
+        // No event id, no uuid: a uuid per person would swallow their next menu click for an hour.
+        const uuid = event.event_id ? `menu:${event.event_id}` : undefined;
+        await withRetry(deps, () => sendCard(deps.client, openId, card, uuid), openId);
       });
     },
   });

@@ -1,8 +1,9 @@
 import type * as lark from "@larksuiteoapi/node-sdk";
 import { handleCommand } from "../../commands/index.js";
-import { renderFeishuCard } from "../../reply/render-feishu.js";
-import { admit } from "../admit.js";
-import { type FeishuDeps, replyCard, withRetry } from "../deps.js";
+import type { Tone } from "../../reply/model.js";
+import { type FeishuCard, renderFeishuCard } from "../../reply/render-feishu.js";
+import { claimBeforeAnswer, otherTenant } from "../admit.js";
+import { FEISHU_TIMING, type FeishuDeps, replyCard, withRetry } from "../deps.js";
 import { feishuWho } from "../identity.js";
 import { ft } from "../messages.js";
 import { MessageEvent } from "../schemas.js";
@@ -22,9 +23,13 @@ export function registerMessages(dispatcher: lark.EventDispatcher, deps: FeishuD
       }
       const event = parsed.data;
       // Other bots (and our own messages) are not commands.
-      if (event.sender.sender_type !== "user") return;
-      if (!(await admit(deps, event))) return;
-      deps.later("message", () => answerMessage(deps, event));
+      if (event.sender.sender_type !== "user" || otherTenant(deps, event)) return;
+      // Only the dedupe claim happens before Feishu's answer (bounded); the card follows.
+      const first = await claimBeforeAnswer(deps, event, Math.min(deps.ackBudgetMs, FEISHU_TIMING.claimBudgetMs));
+      if (!first) return;
+      deps.later("message", async () => {
+        if (await first()) await answerMessage(deps, event);
+      });
     },
   });
 }
@@ -38,14 +43,26 @@ export async function answerMessage(deps: FeishuDeps, event: MessageEvent): Prom
   const bot = p2p ? undefined : await deps.botOpenId();
   const { text, botMentioned } = resolveMentions(raw ?? "", message.mentions, bot);
   if (!p2p && !botMentioned) return;
-  const who = await feishuWho(deps.ctx, deps.client, openId, event.tenant_key ?? event.sender.tenant_key);
-  const card =
-    raw === undefined
-      ? renderFeishuCard({
-          summary: ft(who.locale, "not_text"),
-          blocks: [{ type: "text", text: ft(who.locale, "not_text") }],
-        })
-      : renderFeishuCard(await handleCommand(deps.ctx, { identity: who.identity, text }));
+  let card: FeishuCard;
+  try {
+    const who = await feishuWho(deps.ctx, deps.client, openId, event.tenant_key ?? event.sender.tenant_key);
+    card =
+      raw === undefined
+        ? textCard(ft(who.locale, "not_text"))
+        : renderFeishuCard(await handleCommand(deps.ctx, { identity: who.identity, text }));
+  } catch (err) {
+    // Feishu will not deliver this message again (it got its 200): say so rather than stay silent.
+    deps.ctx.log.error({ err, messageId: message.message_id }, "feishu: message could not be handled");
+    card = textCard(ft(deps.ctx.config.locale, "tend_failed"), "warning");
+  }
   // The uuid makes a second attempt at this reply (after a crash, on another replica) a no-op.
-  await withRetry(deps, () => replyCard(deps.client, message.message_id, card, `re:${message.message_id}`));
+  await withRetry(
+    deps,
+    () => replyCard(deps.client, message.message_id, card, `re:${message.message_id}`),
+    message.chat_id,
+  );
+}
+
+function textCard(text: string, tone?: Tone): FeishuCard {
+  return renderFeishuCard({ summary: text, blocks: [{ type: "text", text }], ...(tone ? { tone } : {}) });
 }
