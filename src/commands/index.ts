@@ -91,7 +91,7 @@ export async function runCommand(d: Deps, command: Command): Promise<Reply> {
           : command.kind === "plan"
             ? `plan ${ref} visit ${resolveDay(command.date, d.asker.today)}`
             : `snooze ${ref} ${command.days}`;
-      const found = await findAccount(d, command.name, rerun);
+      const found = await findAccount(d, command.name, rerun, { confirmTypos: true });
       if ("reply" in found) return found.reply;
       if (command.kind === "log") {
         const input: Parameters<typeof logInteraction>[2] = { kind: command.interaction };

@@ -193,11 +193,22 @@ function usage(topic: HelpTopic, problem: UsageProblem, detail?: string): ParseR
 
 const ok = (command: Command): ParseResult => ({ ok: true, command });
 
+/** Control characters other than tab and line breaks are never meant, and a NUL cannot reach PostgreSQL. */
+function withoutControlChars(text: string): string {
+  let out = "";
+  for (const ch of text) {
+    const c = ch.charCodeAt(0);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) continue;
+    out += ch;
+  }
+  return out;
+}
+
 /** Parses the text after `/tend` (a leading "/tend" or "tend" is accepted too). */
 export function parseCommand(input: string): ParseResult {
   if (typeof input !== "string") return usage("help", "missing_name");
   if (input.length > MAX_COMMAND_LENGTH) return usage("help", "too_long");
-  let tokens = tokenize(input.replace(/\u00a0|\u3000/g, " "));
+  let tokens = tokenize(withoutControlChars(input).replace(/\u00a0|\u3000/g, " "));
   if (tokens[0] && /^\/?tend$/i.test(tokens[0])) tokens = tokens.slice(1);
   if (tokens.length === 0) return ok({ kind: "help" });
   const verb = own(VERBS, (tokens[0] as string).toLowerCase());

@@ -34,6 +34,11 @@ export interface SlackApp {
 
 export interface SlackAppOptions {
   ackBudgetMs?: number;
+  /**
+   * When Bolt gives up on a listener that has not acked (404). Slack's 3 s in production; tests lift
+   * it with the budget so a slow machine cannot move an answer from the ack to response_url.
+   */
+  ackDeadlineMs?: number;
 }
 
 type AnyArgs = {
@@ -74,7 +79,7 @@ export function createSlackApp(ctx: AppContext, opts: SlackAppOptions = {}): Sla
         signatureVerification: false,
         endpoints: SLACK_EVENTS_PATH,
         logger,
-        unhandledRequestTimeoutMillis: SLACK_TIMING.ackDeadlineMs + 1,
+        unhandledRequestTimeoutMillis: (opts.ackDeadlineMs ?? SLACK_TIMING.ackDeadlineMs) + 1,
         // The ack budget counts from when the request reached us (door.ts stamps it).
         customPropertiesExtractor: (req) => ({ [ARRIVED_AT]: arrivedAt(req) }),
       });

@@ -5,7 +5,8 @@ import type { ChatSender, SendResult } from "../../src/delivery/types.js";
 import type { Reply } from "../../src/reply/model.js";
 
 // A local stand-in of Slack's chat.postMessage: records every accepted message and can be told to
-// answer the next calls with a rate limit (429 + Retry-After) or a Slack error.
+// answer the next calls with a rate limit (429 + Retry-After), a Slack error, an HTTP 500, or slowly
+// (a caller that gives up before the answer - a timeout - gets nothing accepted).
 
 export interface Posted {
   channel: string;
@@ -17,7 +18,7 @@ export interface ChatStandIn {
   url: string;
   posted: Posted[];
   /** Answers queued for the next calls (FIFO); an empty queue means "accept". */
-  script: ({ status: 429; retryAfterSec: number } | { error: string })[];
+  script: ({ status: 429; retryAfterSec: number } | { status: 500 } | { hangMs: number } | { error: string })[];
   /** Delay before answering each call (lets a test kill a sender mid-send). */
   delayMs: number;
   /** Called as each call arrives, before it is answered (n counts calls from 1). */
@@ -50,13 +51,22 @@ export async function startChatStandIn(): Promise<ChatStandIn> {
           ? JSON.parse(raw)
           : Object.fromEntries(new URLSearchParams(raw));
       const next = standIn.script.shift();
-      if (next && "status" in next) {
+      if (next && "hangMs" in next) {
+        await new Promise((r) => setTimeout(r, next.hangMs));
+        if (req.socket.destroyed) return;
+      }
+      if (next && "status" in next && next.status === 500) {
+        res.writeHead(500, { "content-type": "text/plain" });
+        res.end("internal server error");
+        return;
+      }
+      if (next && "retryAfterSec" in next) {
         res.writeHead(429, { "retry-after": String(next.retryAfterSec), "content-type": "application/json" });
         res.end(JSON.stringify({ ok: false, error: "ratelimited" }));
         return;
       }
       res.writeHead(200, { "content-type": "application/json" });
-      if (next) {
+      if (next && "error" in next) {
         res.end(JSON.stringify({ ok: false, error: next.error }));
         return;
       }

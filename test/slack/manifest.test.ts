@@ -34,6 +34,32 @@ describe("manifest.yml", () => {
     expect(listUnder("bot_events")).toEqual(["app_home_opened"]);
   });
 
+  it("stays within the lengths Slack's manifest schema allows (or Slack refuses to create the app)", () => {
+    const one = (key: string) => {
+      const m = new RegExp(`^\\s*${key}:\\s*"?([^"\\n]*)"?$`, "m").exec(manifest);
+      return m?.[1] ?? "";
+    };
+    // long_description is a folded block (>-): its lines joined by spaces.
+    const lines = manifest.split("\n");
+    const at = lines.findIndex((l) => /^\s*long_description: >-$/.test(l));
+    const folded: string[] = [];
+    for (const l of lines.slice(at + 1)) {
+      if (!/^ {4}\S/.test(l)) break;
+      folded.push(l.trim());
+    }
+    const long = folded.join(" ");
+    expect(at).toBeGreaterThan(0);
+    expect(long.length).toBeGreaterThanOrEqual(175);
+    expect(long.length).toBeLessThanOrEqual(4000);
+    expect(one("name").length).toBeLessThanOrEqual(35);
+    expect(one("  description").length).toBeGreaterThan(0);
+    expect(one("  description").length).toBeLessThanOrEqual(140);
+    expect(one("display_name").length).toBeLessThanOrEqual(80);
+    expect(one("usage_hint").length).toBeLessThanOrEqual(1000);
+    expect(one("background_color")).toMatch(/^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$/);
+    for (const c of values("- command")) expect(c).toMatch(/^\/[a-z0-9_-]{1,31}$/);
+  });
+
   it("asks for the least privilege the app uses, nothing more", () => {
     expect(listUnder("bot").sort()).toEqual(["chat:write", "commands", "users:read", "users:read.email"]);
   });

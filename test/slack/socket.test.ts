@@ -8,7 +8,7 @@ import type { Db } from "../../src/store/db.js";
 import { PEOPLE, seedBook } from "../commands/book.js";
 import { testDb } from "../support/store.js";
 import { type SlackApiStandIn, startSlackApiStandIn } from "./api-stand-in.js";
-import { blockText, NOW } from "./harness.js";
+import { blockText, NOW, TEST_ACK_BUDGET_MS } from "./harness.js";
 import { eventBody, slashCommandBody } from "./sign.js";
 import { type SocketStandIn, startSocketStandIn } from "./socket-stand-in.js";
 
@@ -34,7 +34,7 @@ describe("the Slack app in Socket Mode", () => {
       SLACK_API_URL: api.url,
     });
     const ctx: AppContext = { config, log: silentLogger, db, now: () => NOW };
-    door = await mountSlackWith(ctx, new HttpApp(silentLogger));
+    door = await mountSlackWith(ctx, new HttpApp(silentLogger), { ackBudgetMs: TEST_ACK_BUDGET_MS });
     await door?.start?.();
   });
   afterAll(async () => {

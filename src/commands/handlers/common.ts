@@ -2,7 +2,7 @@
 // and locale formatting helpers.
 import { daysBetween, dayToDate } from "../../domain/dates.js";
 import type { Grade, Reason } from "../../domain/health/types.js";
-import { resolveAccount } from "../../domain/resolve.js";
+import { nameKey, resolveAccount } from "../../domain/resolve.js";
 import { formatDate, formatMoney, type Locale } from "../../i18n/locale.js";
 import type { Block, Button, Reply } from "../../reply/model.js";
 import type { Db } from "../../store/db.js";
@@ -108,6 +108,7 @@ export async function findAccount(
   d: Deps,
   typed: string,
   commandFor: (ref: string) => string,
+  opts: { confirmTypos?: boolean } = {},
 ): Promise<{ account: FoundAccount } | { reply: Reply }> {
   const idRef = /^id:(\S+)$/.exec(typed.trim());
   if (idRef) {
@@ -126,6 +127,10 @@ export async function findAccount(
     exact.length === 1
       ? { kind: "exact" as const, account: exact[0] as NamedRow }
       : resolveAccount(typed, await namedAccounts(d.db, filter));
+  // A write must not land on an account the user only nearly typed ("northwind" for "Northline"):
+  // ask first, with the one-click choice. Reads just answer (the reply names the account).
+  if (r.kind === "exact" && opts.confirmTypos && onlyByTypo(typed, r.account))
+    return { reply: notFound(d, typed, [{ label: r.account.name, command: commandFor(`id:${r.account.id}`) }]) };
   if (r.kind === "exact") {
     const a = await d.db.prisma.account.findUniqueOrThrow({
       where: { id: r.account.id },
@@ -143,11 +148,21 @@ export async function findAccount(
       reply: { summary: prompt, blocks: [{ type: "choices", prompt, choices }], tone: "neutral", error: "ambiguous" },
     };
   }
+  return { reply: notFound(d, typed, choices) };
+}
+
+function notFound(d: Deps, typed: string, choices: { label: string; command: string }[]): Reply {
   const head = d.t("resolve.unknown", { name: typed });
   const blocks: Block[] = [{ type: "text", text: head }];
   if (choices.length > 0) blocks.push({ type: "choices", prompt: d.t("resolve.suggest"), choices });
   else blocks.push({ type: "context", text: d.t("resolve.none") });
-  return { reply: { summary: head, blocks, tone: "warning", error: "not_found" } };
+  return { summary: head, blocks, tone: "warning", error: "not_found" };
+}
+
+/** True when no name or alias of the account contains what was typed: it matched as a typo. */
+function onlyByTypo(typed: string, account: NamedRow): boolean {
+  const q = nameKey(typed);
+  return ![account.name, ...account.aliases].some((n) => nameKey(n).includes(q));
 }
 
 export async function auditRead(d: Deps, action: string, accountIds: string[], detail?: Record<string, unknown>) {

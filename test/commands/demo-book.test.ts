@@ -1,0 +1,211 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/main.js";
+import { handleCommand } from "../../src/commands/index.js";
+import { t } from "../../src/commands/messages.js";
+import type { AppContext } from "../../src/context.js";
+import type { Locale } from "../../src/i18n/locale.js";
+import type { Db } from "../../src/store/db.js";
+import { DEMO_STORIES, demoContext, demoDb, demoEmail } from "../support/demo.js";
+
+// Every command from `tend ask` on the demo book, as each role: answered where the role may see it,
+// refused where it may not (another team's account is simply not found: nothing about it leaks).
+
+type Outcome =
+  /** Exit 0 and the reply shows this. */
+  | RegExp
+  /** Exit 3: the role may not do this (read-only viewer, metrics for CSMs). */
+  | "refused"
+  /** Exit 0, "couldn't find", and not a word about the account. */
+  | "hidden";
+
+interface Role {
+  email: string;
+  locale: Locale;
+}
+
+const ROLES = {
+  admin: { email: demoEmail("sam.rivera"), locale: "en" },
+  manager: { email: demoEmail("morgan.lee"), locale: "en" },
+  zhManager: { email: demoEmail("wang.fang"), locale: "zh-CN" },
+  csm: { email: demoEmail("alice.chen"), locale: "en" },
+  zhCsm: { email: demoEmail("li.na"), locale: "zh-CN" },
+  viewer: { email: demoEmail("victor.hale"), locale: "en" },
+} satisfies Record<string, Role>;
+type RoleName = keyof typeof ROLES;
+
+// Story accounts by team: Northwind (Americas), 云帆 (中国区), Kestrel (EMEA, nobody above but the admin).
+const NORTHWIND = "Northwind Logistics";
+const YUNFAN = "杭州云帆科技有限公司";
+const KESTREL = "Kestrel Retail";
+
+/** The same outcome for every role except those listed. */
+const all = (o: Outcome, except: Partial<Record<RoleName, Outcome>> = {}) =>
+  Object.fromEntries(Object.keys(ROLES).map((r) => [r, except[r as RoleName] ?? o])) as Record<RoleName, Outcome>;
+const americas = (o: RegExp, viewer: Outcome = o) =>
+  all("hidden", { admin: o, manager: o, csm: o, viewer }) as Record<RoleName, Outcome>;
+const china = (o: RegExp) => all("hidden", { admin: o, zhManager: o, zhCsm: o });
+
+const CASES: [command: string, hides: string | undefined, outcomes: Record<RoleName, Outcome>][] = [
+  ["northwind", NORTHWIND, americas(/Northwind Logistics\n=+[\s\S]*ARR\s+\$480,000/)],
+  ["brief northwind", NORTHWIND, americas(/Priya Raman/)],
+  ["health northwind", NORTHWIND, americas(/Health of Northwind Logistics[\s\S]*\/100/)],
+  ["云帆", YUNFAN, china(/杭州云帆科技有限公司/)],
+  ["简报 云帆", YUNFAN, china(/单点登录/)],
+  ["health yunfan", YUNFAN, china(/杭州云帆科技有限公司/)],
+  ["kestrel", KESTREL, all("hidden", { admin: /Kestrel Retail\n=+/ })],
+  ["renewals 90", undefined, all(/renewals|续约/)],
+  ["renewals quarter team", undefined, all(/renewals|续约/)],
+  ["risk", undefined, all(/at-risk|高风险|No at-risk/)],
+  ["risk team", undefined, all(/at-risk|高风险|No at-risk/)],
+  [
+    "mine",
+    undefined,
+    all(/no accounts assigned|你名下还没有客户/, {
+      csm: /Your book, Alice Chen[\s\S]*🟢 \d+ green/,
+      zhCsm: /李娜，你的客户/,
+    }),
+  ],
+  [
+    "metrics team year",
+    undefined,
+    all("refused", { admin: /Renewal rate/, manager: /Renewal rate/, zhManager: /续约率/ }),
+  ],
+  ["help", undefined, all(/Tend/)],
+  ["help renewals", undefined, all(/renewals \[30\|60\|90\|120\|quarter\]/)],
+  ["log northwind call checked the handover", NORTHWIND, americas(/Logged a call with Northwind/, "refused")],
+  ["plan northwind visit 2026-12-01", NORTHWIND, americas(/Planned a visit to Northwind Logistics/, "refused")],
+  ["snooze northwind 7", NORTHWIND, americas(/Snoozed Northwind Logistics for 7 days/, "refused")],
+  ["记录 云帆 拜访 谈了续约", YUNFAN, { ...china(/杭州云帆科技有限公司/), viewer: "refused" }],
+];
+
+describe("every command on the demo book, for each role, from tend ask", () => {
+  let db: Db;
+  let ctx: AppContext;
+  beforeAll(async () => {
+    db = await demoDb();
+    ctx = demoContext(db);
+  });
+  afterAll(async () => db?.close());
+
+  async function ask(text: string, email: string, format = "text") {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(
+      ["ask", text, "--as", email, "--format", format],
+      {
+        out: (l) => out.push(l),
+        err: (l) => err.push(l),
+      },
+      { ctx },
+    );
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  }
+
+  for (const [name, role] of Object.entries(ROLES))
+    it(`${name} (${role.email})`, async () => {
+      const problems: string[] = [];
+      for (const [command, hides, outcomes] of CASES) {
+        const want = outcomes[name as RoleName];
+        const r = await ask(command, role.email);
+        const where = `${command} -> exit ${r.code}: ${r.out.slice(0, 200)}`;
+        if (want === "refused") {
+          if (r.code !== 3) problems.push(`expected a refusal: ${where}`);
+        } else if (want === "hidden") {
+          const typed = command.split(" ").find((w) => /northwind|云帆|yunfan|kestrel/i.test(w)) as string;
+          if (r.code !== 0 || !r.out.includes(t(role.locale, "resolve.unknown", { name: typed })))
+            problems.push(`expected "not found": ${where}`);
+          if (hides && r.out.includes(hides)) problems.push(`leaked ${hides}: ${where}`);
+        } else if (r.code !== 0 || !want.test(r.out)) problems.push(`expected ${want}: ${where}`);
+      }
+      expect(problems).toEqual([]);
+    });
+
+  it("writes land for the roles allowed to write, and a viewer's attempts change nothing", async () => {
+    const northwind = await db.prisma.account.findFirstOrThrow({ where: { name: NORTHWIND } });
+    const logged = await db.prisma.interaction.findMany({
+      where: { accountId: northwind.id, notes: "checked the handover" },
+    });
+    const writers = await db.prisma.member.findMany({
+      where: { email: { in: [ROLES.admin.email, ROLES.manager.email, ROLES.csm.email] } },
+    });
+    expect(logged.map((i) => i.memberId).sort()).toEqual(writers.map((m) => m.id).sort());
+    const viewer = await db.prisma.member.findUniqueOrThrow({ where: { email: ROLES.viewer.email } });
+    expect(await db.prisma.interaction.count({ where: { memberId: viewer.id } })).toBe(0);
+    expect(await db.prisma.snooze.count({ where: { memberId: viewer.id } })).toBe(0);
+  });
+
+  it("audits every account read and write with who, what, when and the surface", async () => {
+    const northwind = await db.prisma.account.findFirstOrThrow({ where: { name: NORTHWIND } });
+    const alice = await db.prisma.member.findUniqueOrThrow({ where: { email: ROLES.csm.email } });
+    const rows = await db.prisma.auditLog.findMany({ where: { memberId: alice.id, accountId: northwind.id } });
+    expect([...new Set(rows.map((r) => r.action))]).toEqual(
+      expect.arrayContaining([
+        "account.read",
+        "brief.read",
+        "health.read",
+        "interaction.log",
+        "interaction.plan",
+        "account.snooze",
+      ]),
+    );
+    const lists = await db.prisma.auditLog.findMany({ where: { memberId: alice.id, action: "risk.read" } });
+    expect(lists.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.surface === "cli" && r.at instanceof Date)).toBe(true);
+    // A role that was refused or did not find the account left no trace on it.
+    const liNa = await db.prisma.member.findUniqueOrThrow({ where: { email: ROLES.zhCsm.email } });
+    expect(await db.prisma.auditLog.count({ where: { memberId: liNa.id, accountId: northwind.id } })).toBe(0);
+  });
+
+  it("a write asks first when the name was only nearly typed, and the choice completes it", async () => {
+    // Grace (EMEA) cannot see Northwind Logistics; "northwind" is two letters from her Northline Health AG.
+    const grace = demoEmail("grace.walsh");
+    const r = await ask("log northwind call on the wrong account?", grace);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(t("en", "resolve.unknown", { name: "northwind" }));
+    expect(r.out).toContain("Northline Health AG");
+    expect(await db.prisma.interaction.count({ where: { notes: "on the wrong account?" } })).toBe(0);
+    const reply = await handleCommand(ctx, {
+      identity: { surface: "cli", email: grace },
+      text: "log northwind call on the wrong account?",
+    });
+    const choices = reply.blocks.find((b) => b.type === "choices");
+    expect(choices?.type === "choices" && choices.choices.map((c) => c.label)).toEqual(["Northline Health AG"]);
+    const chosen = await ask((choices?.type === "choices" && choices.choices[0]?.command) || "", grace);
+    expect(chosen.out).toMatch(/Logged a call with Northline Health AG/);
+    // Reads answer at once: the reply names the account it found.
+    expect((await ask("northwind", grace)).out).toMatch(/^Northline Health AG\n=/);
+  });
+
+  it("refuses people who are not members, or no longer active, whatever they ask", async () => {
+    for (const email of [demoEmail("olivia.grant"), "stranger@elsewhere.test"])
+      for (const [command] of CASES) {
+        const r = await ask(command, email);
+        expect(r.code, `${email}: ${command}`).toBe(3);
+        expect(r.out).not.toMatch(/Northwind|云帆|Kestrel|\$|¥|€/);
+      }
+  });
+
+  it("prints Block Kit and Feishu card JSON for the stories", async () => {
+    const slack = await ask("brief northwind", ROLES.csm.email, "slack");
+    expect(slack.code).toBe(0);
+    expect(JSON.stringify(JSON.parse(slack.out).blocks)).toContain("Priya Raman");
+    const feishu = await ask("续约 90", ROLES.zhCsm.email, "feishu");
+    expect(feishu.code).toBe(0);
+    const card = JSON.parse(feishu.out);
+    expect(card.schema).toBe("2.0");
+    expect(JSON.stringify(card)).toContain(YUNFAN);
+  });
+
+  it("surfaces each story where its owner looks", async () => {
+    const story = (handle: string, text: string) => ask(text, demoEmail(handle)).then((r) => r.out);
+    expect(Object.keys(DEMO_STORIES).length).toBeGreaterThanOrEqual(5);
+    expect(await story("alice.chen", "brief northwind")).toMatch(/Priya Raman/);
+    expect(await story("grace.walsh", "brightwave")).toMatch(/day 60 of onboarding: 20% of seats activated/);
+    // 45 days out, terms not clear, no value report, the SSO promise overdue.
+    expect(await story("li.na", "续约 90")).toMatch(
+      /杭州云帆科技有限公司[^\n]*45 天[\s\S]*条款不清楚[\s\S]*未发送价值报告/,
+    );
+    expect(await story("ben.carter", "summit")).toMatch(/Summit Analytics\n=+\s+Health\s+🟢/);
+    expect(await story("felix.wagner", "brief kestrel")).toMatch(/NPS/);
+  });
+});
