@@ -1,5 +1,7 @@
 import { askCommand } from "./ask.js";
+import { backtestCommand } from "./backtest.js";
 import { demoCommand } from "./demo.js";
+import { importCommand } from "./import.js";
 import { migrateCommand } from "./migrate.js";
 import { outboxCommand } from "./outbox.js";
 import { recomputeCommand } from "./recompute.js";
@@ -14,6 +16,8 @@ export const COMMANDS: CliCommand[] = [
   runCommand,
   outboxCommand,
   demoCommand,
+  importCommand,
   recomputeCommand,
+  backtestCommand,
   slackManifestCommand,
 ];

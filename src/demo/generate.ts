@@ -556,6 +556,7 @@ export function generateDemoBook(opts: { today: string; seed?: string }): DemoBo
     const contacts = makeContacts(p);
     makeUsage(p, goLive);
     makeInteractions(p, contacts);
+    if (row.stage !== "churned") renewalTalk(p, contacts, renewal);
     makeFeedback(p);
     makePromises(p);
     makeSurveys(p, contacts);
@@ -724,6 +725,8 @@ export function generateDemoBook(opts: { today: string; seed?: string }): DemoBo
     const gapOf = () => base * p.diligence * (p.h(0) < 0.35 ? 1.25 : 1) * r.range(0.6, 1.4);
     const dm = contacts.find((c) => c.role === "decision_maker" && c.active)?.name ?? null;
     const champ = contacts.find((c) => c.role === "champion" && c.active)?.name ?? null;
+    const exec = contacts.find((c) => c.role === "executive")?.name;
+    const admin = contacts.find((c) => c.role === "admin")?.name;
     const mix: Record<Tier, [InteractionKind, number][]> = {
       strategic: [
         ["visit", 3],
@@ -758,13 +761,37 @@ export function generateDemoBook(opts: { today: string; seed?: string }): DemoBo
     }
     for (let t = end - Math.round(r.range(0, 1.2) * gapOf()); t > start + 5; t -= Math.max(2, Math.round(gapOf()))) {
       const kind = r.weighted(mix[row.tier]);
-      const who = kind === "qbr" || kind === "exec_visit" || r.chance(0.15 + 0.35 * p.h(t)) ? dm : champ;
+      const who =
+        kind === "exec_visit"
+          ? (exec ?? dm)
+          : kind === "training"
+            ? (admin ?? champ)
+            : kind === "qbr" || r.chance(0.15 + 0.35 * p.h(t))
+              ? dm
+              : champ;
       interaction(p, kind, t, who);
       const ht = p.h(t);
       if (ht > 0.8 && r.chance(0.12)) interaction(p, "praise", t, champ);
       if (ht < 0.35 && r.chance(0.2)) interaction(p, "complaint", t, champ);
     }
     for (let t = end - r.int(0, 30); t >= start; t -= r.int(20, 45)) interaction(p, "email", t, champ);
+  }
+
+  /**
+   * Once a renewal is in progress (due within 60 days) most CSMs talk terms with the decision maker;
+   * healthier accounts and more diligent owners more often. Without it nearly every small account
+   * would reach its renewal date with the decision maker unmet. Its own stream, so the rest of the
+   * account's draws stay as they were.
+   */
+  function renewalTalk(p: AccountPlan, contacts: ContactRow[], due: number) {
+    if (due < 0 || due > 60) return;
+    const r = rng(`${seed}:renewal-talk:${p.row.id}`);
+    const dm = contacts.find((c) => c.role === "decision_maker" && c.active);
+    if (!dm || !r.chance(Math.min(0.9, (0.35 + 0.5 * p.h(0)) / p.diligence))) return;
+    const strategic = p.row.tier === "strategic" || p.row.tier === "key";
+    interaction({ ...p, r }, strategic ? "visit" : "call", -r.int(2, Math.max(2, Math.min(25, 60 - due))), dm.name);
+    book.interactions.at(-1)!.notes =
+      p.lang === "zh" ? "续约沟通：明年的范围、目标与条款" : "Renewal conversation: next year's scope, goals and terms";
   }
 
   function makeFeedback(p: AccountPlan) {
@@ -1002,6 +1029,7 @@ export function generateDemoBook(opts: { today: string; seed?: string }): DemoBo
     const dm = contacts.find((c) => c.role === "decision_maker")!;
     switch (p.story) {
       case "championLeft": {
+        for (const i of mine(book.interactions)) if (i.contactName === champion.name) i.contactName = "Priya Raman";
         champion.name = "Priya Raman";
         champion.email = "priya.raman@northwind.example";
         champion.title = "Director of Digital Operations";
@@ -1014,6 +1042,9 @@ export function generateDemoBook(opts: { today: string; seed?: string }): DemoBo
         for (const i of mine(book.interactions))
           if (i.contactName === dm.name && i.occurredAt > day(-80)) i.contactName = champion.name;
         interaction(p, "call", -24, "Priya Raman");
+        // Keep the story about the relationship: no unrelated overdue promise.
+        for (const x of mine(book.promises))
+          if (x.status === "open" && x.dueDate < day(0)) Object.assign(x, { status: "kept", keptAt: x.dueDate });
         book.interactions.at(-1)!.notes = "Priya mentioned she is moving on; handover to be planned";
         book.interactions.at(-1)!.nextSteps = "Meet her successor and the COO";
         book.risks.push({

@@ -5,7 +5,7 @@ import type { AppContext } from "../context.js";
 import { addDays, localDay } from "../domain/dates.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { Db } from "../store/db.js";
-import { upsertUsage } from "../store/repos/usage.js";
+import { type SqlRunner, upsertUsage } from "../store/repos/usage.js";
 import { type DemoBook, generateDemoBook } from "./generate.js";
 
 /** What `--force` empties: the book and the per-member state that points into it. */
@@ -61,9 +61,14 @@ const CHUNK = 5000;
 /**
  * INSERT ... SELECT FROM json_populate_recordset: one bind parameter per chunk, typed by the table's
  * own row type (enums, dates, arrays). Columns are the rows' keys; `updatedAt` (set by Prisma, no DB
- * default) is filled with now().
+ * default) is filled with now(). Imports use it too, on their transaction's client.
  */
-async function insertRows(db: Db, table: string, rows: readonly object[], updatedAt: boolean): Promise<void> {
+export async function insertRows(
+  db: { pool: SqlRunner },
+  table: string,
+  rows: readonly object[],
+  updatedAt: boolean,
+): Promise<void> {
   if (rows.length === 0) return;
   const cols = Object.keys(rows[0]!).map((c) => `"${c}"`);
   const target = updatedAt ? [...cols, `"updatedAt"`] : cols;

@@ -4,7 +4,8 @@ import type { Db } from "../../src/store/db.js";
 import { DEMO_STORIES, DEMO_TODAY, demoContext } from "../support/demo.js";
 import { STORE_KINDS, testDb } from "../support/store.js";
 
-describe.each(STORE_KINDS)("tend demo (%s)", (kind) => {
+// Loading ~300 accounts with 120 days of usage takes seconds, more on a busy 2-CPU CI machine.
+describe.each(STORE_KINDS)("tend demo (%s)", { timeout: 180_000 }, (kind) => {
   let db: Db;
   beforeAll(async () => {
     db = await testDb(kind);

@@ -152,4 +152,17 @@ describe("the demo book generator", () => {
     const names = new Set(book.accounts.map((a) => a.name));
     for (const n of Object.values(DEMO_STORIES)) expect(names.has(n), n).toBe(true);
   });
+
+  it("has the decision maker met before most renewals: a renewal conversation once it is in progress", () => {
+    const dmMet = book.renewals
+      .filter((r) => r.status === "in_progress" && daysBetween(TODAY, day(r.dueDate)) <= 30)
+      .map((r) => {
+        const dm = book.contacts.find((c) => c.accountId === r.accountId && c.role === "decision_maker" && c.active);
+        return dm?.lastContact ? daysBetween(day(dm.lastContact), TODAY) <= 90 : false;
+      });
+    expect(dmMet.length).toBeGreaterThan(10);
+    // Most, not all: unhealthy accounts and less diligent owners still reach the date unprepared.
+    expect(dmMet.filter(Boolean).length / dmMet.length).toBeGreaterThan(0.6);
+    expect(dmMet.some((x) => !x)).toBe(true);
+  });
 });

@@ -22,7 +22,8 @@ async function start(env: Record<string, string>) {
   return { accounts, log: lines.map((l) => JSON.parse(l) as { msg: string }) };
 }
 
-describe("start-up on an empty embedded store", () => {
+// Loading the demo book takes seconds, more on a busy 2-CPU CI machine.
+describe("start-up on an empty embedded store", { timeout: 180_000 }, () => {
   it("loads the demo book and says so, naming the way to start empty", async () => {
     const { accounts, log } = await start({});
     expect(accounts).toBeGreaterThanOrEqual(280);

@@ -3,8 +3,10 @@ import { addDays } from "../../src/domain/dates.js";
 import { PROACTIVE_DEFAULTS } from "../../src/proactive/config.js";
 import { loadRuleFacts } from "../../src/proactive/facts.js";
 import { evaluateRules } from "../../src/proactive/rules/index.js";
+import { runJob } from "../../src/proactive/run.js";
+import { renderText } from "../../src/reply/render-text.js";
 import type { Db } from "../../src/store/db.js";
-import { DEMO_STORIES, DEMO_TODAY, demoDb } from "../support/demo.js";
+import { DEMO_STORIES, DEMO_TODAY, demoContext, demoDb, demoEmail } from "../support/demo.js";
 import { STORE_KINDS } from "../support/store.js";
 
 const T = DEMO_TODAY;
@@ -145,5 +147,28 @@ describe.each(STORE_KINDS)("the demo book's stories (%s)", (kind) => {
     expect(told("nps_detractor", DEMO_STORIES.detractor, "felix.wagner")).toBe(true);
     // The healthy account needs nothing from its owner.
     expect(nudges.filter((n) => n.accountName === DEMO_STORIES.expansion).map((n) => n.rule)).toEqual([]);
+  });
+
+  it("gives a plausible first morning: each story is in its owner's capped message, every team gets a digest", async () => {
+    // What `tend run nudges --dry-run` and `tend run digest --dry-run` print on the demo book.
+    const ctx = demoContext(db);
+    const nudges = (await runJob(ctx, "nudges", { day: T, dryRun: true, senders: [] })).plan!.messages;
+    const morningOf = (handle: string) =>
+      nudges
+        .filter((m) => m.to.includes(demoEmail(handle)) && m.platform === "slack")
+        .map((m) => renderText(m.reply))
+        .join("\n");
+    // The story is one of the (at most 6) items shown, not folded into "...and N more".
+    expect(morningOf("alice.chen")).toContain(`${DEMO_STORIES.championLeft}: active users down`);
+    expect(morningOf("grace.walsh")).toContain(`${DEMO_STORIES.onboarding}: onboarding day 60`);
+    expect(morningOf("felix.wagner")).toContain(`${DEMO_STORIES.detractor}: NPS detractor`);
+    expect(morningOf("li.na")).toContain(`${DEMO_STORIES.renewalPromise}：1 项承诺已逾期`);
+    expect(morningOf("ben.carter")).not.toContain(DEMO_STORIES.expansion);
+    // Every CSM has something to start the day with.
+    const csms = ["alice.chen", "ben.carter", "felix.wagner", "grace.walsh", "li.na", "zhang.wei"];
+    for (const h of csms) expect(morningOf(h), h).not.toBe("");
+    const digests = (await runJob(ctx, "digest", { day: T, dryRun: true, senders: [] })).plan!.messages;
+    expect(new Set(digests.map((m) => `${m.platform}:${m.recipient}`)).size).toBe(6);
+    expect(digests.every((m) => !m.undeliverable)).toBe(true);
   });
 });
