@@ -100,7 +100,10 @@ export function pgliteOf(db: Db): PGlite | undefined {
 /** A PGlite served on a private socket, for throwaway databases (shadow database of `db:diff`, tests). */
 export async function servePglite(pglite: PGlite) {
   const sockDir = await mkdtemp(path.join(os.tmpdir(), "tend-pglite-"));
-  const server = new PGLiteSocketServer({ db: pglite, path: path.join(sockDir, ".s.PGSQL.5432"), maxConnections: 1 });
+  // pg-pool discards a client whose query failed and connects anew at once; the server frees the old
+  // connection a tick later, so with room for one it would refuse the new one ("write EPIPE") and
+  // one person's refused statement would fail the next person's. The pool still holds one client.
+  const server = new PGLiteSocketServer({ db: pglite, path: path.join(sockDir, ".s.PGSQL.5432"), maxConnections: 2 });
   await server.start();
   const config: pg.PoolConfig = { host: sockDir, port: 5432, user: "postgres", database: "postgres" };
   return {

@@ -72,4 +72,13 @@ describe.each(STORE_KINDS)("account store on %s", (kind) => {
     await db.prisma.usageSnapshot.create({ data });
     await expect(db.prisma.usageSnapshot.create({ data })).rejects.toThrow();
   });
+
+  it("a statement the store refuses costs nothing to the queries after it", async () => {
+    // One person's refused input (here a division by zero) must not fail the next person's command.
+    for (let round = 0; round < 3; round++) {
+      await expect(db.pool.query("SELECT 1/0")).rejects.toThrow(/division by zero/);
+      expect((await db.pool.query("SELECT 2 AS x")).rows).toEqual([{ x: 2 }]);
+      await expect(db.prisma.account.count()).resolves.toBeTypeOf("number");
+    }
+  });
 });
