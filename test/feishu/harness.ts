@@ -130,7 +130,7 @@ export async function startFeishuHarness(
       try {
         return await during();
       } finally {
-        await retried(() => db.pool.query(`ALTER TABLE "${table}Away" RENAME TO "${table}"`));
+        await db.pool.query(`ALTER TABLE "${table}Away" RENAME TO "${table}"`);
       }
     },
     async close() {
@@ -141,21 +141,6 @@ export async function startFeishuHarness(
     },
   };
   return h;
-}
-
-/**
- * After an SQL error the embedded store's single connection is dropped and the next query or two
- * fail (EPIPE) until the pool reconnects: test clean-up tries again.
- */
-async function retried(query: () => Promise<unknown>): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await query();
-      return;
-    } catch (err) {
-      if (attempt >= 5) throw err;
-    }
-  }
 }
 
 /** All plain texts in a Feishu card (for asserting what the user reads). */
