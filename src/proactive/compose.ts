@@ -1,5 +1,6 @@
 import { reasonText } from "../commands/reasons.js";
 import { addDays, daysBetween, dayToDate } from "../domain/dates.js";
+import { type MetricsRenewal, teamMetrics } from "../domain/health/metrics.js";
 import type { Grade } from "../domain/health/types.js";
 import { formatDate, formatMoney, formatPercent, type Locale } from "../i18n/locale.js";
 import type { Block, Button, Reply } from "../reply/model.js";
@@ -34,7 +35,21 @@ export function nudgeSentence(locale: Locale, n: Nudge): string {
   }
   if (n.rule === "renewal_passed") params.due = formatDate(locale, dayToDate(String(n.params.due)));
   if (n.rule === "visit_prep") params.kind = t(locale, `kind.${n.params.kind}` as ProactiveMessageKey);
+  if (n.rule === "quadrant_down") params.change = quadrantChange(locale, n.params);
   return t(locale, n.messageKey as ProactiveMessageKey, params);
+}
+
+/** "usage high → mid", naming only the axes that moved, in words rather than level numbers. */
+function quadrantChange(locale: Locale, p: Nudge["params"]): string {
+  const level = (v: unknown) => t(locale, `level.${Math.max(0, Math.min(2, Number(v)))}` as ProactiveMessageKey);
+  const parts: string[] = [];
+  for (const axis of ["usage", "value"] as const) {
+    const from = p[`${axis}From`];
+    const to = p[`${axis}To`];
+    if (from !== undefined && from !== to)
+      parts.push(t(locale, `quadrant.${axis}`, { from: level(from), to: level(to) }));
+  }
+  return parts.join(locale === "zh-CN" ? "，" : "; ");
 }
 
 function actionButton(locale: Locale, n: Nudge, a: NudgeAction): Button {
@@ -292,17 +307,8 @@ export interface WeeklyInput {
   team: string;
   day: string;
   accounts: RuleFacts[];
-  closed: { arr: number; outcomeArr: number }[];
-}
-
-/** Gross and net revenue retention over closed renewals (ARR kept excluding / including expansion). */
-export function retention(closed: { arr: number; outcomeArr: number }[]): { grr: number; nrr: number } | undefined {
-  const base = closed.reduce((s, r) => s + r.arr, 0);
-  if (base <= 0) return undefined;
-  return {
-    grr: closed.reduce((s, r) => s + Math.min(r.arr, r.outcomeArr), 0) / base,
-    nrr: closed.reduce((s, r) => s + r.outcomeArr, 0) / base,
-  };
+  /** Renewals closed in the 90 days up to `day`. */
+  closed: MetricsRenewal[];
 }
 
 /** The manager's weekly summary: grades and their change, renewals in 90 days, GRR/NRR, top movers. */
@@ -328,7 +334,21 @@ export function composeWeekly(locale: Locale, w: WeeklyInput): Reply {
     .filter((x): x is { f: RuleFacts; a: number; b: number } => x.a !== undefined && x.b !== undefined && x.a !== x.b)
     .sort((x, y) => Math.abs(y.b - y.a) - Math.abs(x.b - x.a))
     .slice(0, 5);
-  const ret = retention(w.closed);
+  // The same GRR/NRR as `metrics` (src/domain/health/metrics.ts): per currency, never summed across.
+  const ret = teamMetrics(w.closed, [], { from: addDays(w.day, -90), to: w.day }).retention;
+  const retLine = Object.keys(ret)
+    .sort()
+    .flatMap((c, _, all) => {
+      const r = ret[c]!;
+      if (r.grr === null || r.nrr === null) return [];
+      const line = t(locale, "weekly.retention_line", {
+        grr: formatPercent(locale, r.grr, 1),
+        nrr: formatPercent(locale, r.nrr, 1),
+        count: w.closed.filter((x) => x.currency === c).length,
+      });
+      return [all.length > 1 ? `${c}: ${line}` : line];
+    })
+    .join("; ");
   const blocks: Block[] = [
     { type: "header", text: t(locale, "weekly.header", { team: w.team, day: formatDate(locale, dayToDate(w.day)) }) },
     {
@@ -345,13 +365,7 @@ export function composeWeekly(locale: Locale, w: WeeklyInput): Reply {
         },
         {
           label: t(locale, "weekly.retention"),
-          value: ret
-            ? t(locale, "weekly.retention_line", {
-                grr: formatPercent(locale, ret.grr, 1),
-                nrr: formatPercent(locale, ret.nrr, 1),
-                count: w.closed.length,
-              })
-            : t(locale, "weekly.retention_none"),
+          value: retLine || t(locale, "weekly.retention_none"),
         },
       ],
     },
@@ -366,7 +380,8 @@ export function composeWeekly(locale: Locale, w: WeeklyInput): Reply {
               days,
               arr: formatMoney(locale, r.arr, f.currency),
               grade: gradeText(locale, f.scores.at(-1)?.grade),
-              status: r.status,
+              status:
+                r.status === "upcoming" || r.status === "in_progress" ? t(locale, `status.${r.status}`) : r.status,
             }),
             tone: f.scores.at(-1)?.grade === "red" ? ("danger" as const) : undefined,
           }))

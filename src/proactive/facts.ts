@@ -245,19 +245,3 @@ function topDrag(reasons: Reason[] | null | undefined): Reason | null {
   const drags = reasons.filter((r) => r && r.kind === "drag" && typeof r.key === "string");
   return drags.sort((a, b) => Math.abs(b.impact ?? 0) - Math.abs(a.impact ?? 0))[0] ?? null;
 }
-
-/** Closed renewals in a period, for GRR / NRR in the weekly summary. */
-export async function loadClosedRenewals(db: Db, from: string, to: string) {
-  const res = await db.pool.query<{ teamId: string | null; arr: string; outcomeArr: string | null; status: string }>(
-    `SELECT a."teamId", r.arr::text AS arr, r."outcomeArr"::text AS "outcomeArr", r.status::text AS status
-       FROM "Renewal" r JOIN "Account" a ON a.id = r."accountId"
-      WHERE r.status IN ('renewed','downsized','churned') AND COALESCE(r."closedAt", r."dueDate") BETWEEN $1::date AND $2::date`,
-    [from, to],
-  );
-  return res.rows.map((r) => ({
-    teamId: r.teamId,
-    arr: Number(r.arr),
-    outcomeArr: r.outcomeArr === null ? (r.status === "churned" ? 0 : Number(r.arr)) : Number(r.outcomeArr),
-    status: r.status,
-  }));
-}

@@ -3,11 +3,12 @@ import type { AppContext } from "../context.js";
 import { enqueue, type OutboxMessage, outboxKey } from "../delivery/outbox.js";
 import type { Platform } from "../delivery/types.js";
 import { addDays, dayToDate, localDay, localHour } from "../domain/dates.js";
+import { loadClosedRenewals } from "../health/metrics.js";
 import { type Locale, resolveLocale } from "../i18n/locale.js";
 import type { Reply } from "../reply/model.js";
 import { composeBrief, composeDigest, composeNudges, composeWeekly, digestContent } from "./compose.js";
 import type { ProactiveConfig } from "./config.js";
-import { loadClosedRenewals, loadPeople, loadRuleFacts, type MemberInfo, type TeamInfo } from "./facts.js";
+import { loadPeople, loadRuleFacts, type MemberInfo, type TeamInfo } from "./facts.js";
 import { evaluateRules } from "./rules/index.js";
 import type { Nudge, RuleFacts, RuleId } from "./rules/types.js";
 import { capNudges, filterNudges, loadNudgeStates, loadSnoozes, recordSent } from "./state.js";
@@ -280,7 +281,14 @@ export async function planWeekly(p: PlanContext): Promise<PlanReport> {
     const managers = members.filter((m) => m.active && m.teamId === team.id && m.role === "manager");
     if (managers.length === 0) continue;
     const accounts = (await facts(day)).filter((a) => a.teamId === team.id);
-    const closed = (await loadClosedRenewals(ctx.db, addDays(day, -90), day)).filter((r) => r.teamId === team.id);
+    const closed = await loadClosedRenewals(
+      ctx.db,
+      { from: addDays(day, -90), to: day },
+      {
+        sql: `a."teamId" = $3`,
+        params: [team.id],
+      },
+    );
     for (const m of managers) {
       const found = memberTarget(m, p.platforms);
       const label = `${m.name} <${m.email}>`;

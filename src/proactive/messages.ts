@@ -9,7 +9,12 @@ const en = {
   "nudge.decision_maker_left": "decision maker {name} left {days} days ago - meet the successor.",
   "nudge.usage_drop": "active users down {pct}% vs the 4-week baseline ({recent} vs {baseline}) all week.",
   "nudge.health_drop": "health fell {points} points in 7 days ({from} -> {to}).",
-  "nudge.quadrant_down": "moved down a quadrant (usage/value {from} -> {to}) - act fast.",
+  "nudge.quadrant_down": "moved down a quadrant ({change}) - act fast.",
+  "quadrant.usage": "usage {from} → {to}",
+  "quadrant.value": "relationship and value {from} → {to}",
+  "level.0": "low",
+  "level.1": "mid",
+  "level.2": "high",
   "nudge.grade_red": "health turned red (score {score}).",
   "nudge.onboarding_activation":
     "onboarding day {day}: activation {activation}% vs {expected}% expected by day {checkpoint}.",
@@ -91,6 +96,8 @@ const en = {
   "weekly.retention_none": "no renewals closed in the last 90 days",
   "weekly.movers": "Top movers (7 days)",
   "weekly.mover_item": "{account}: {from} -> {to} ({delta})",
+  "status.upcoming": "upcoming",
+  "status.in_progress": "in progress",
 } as const;
 
 type Key = keyof typeof en;
@@ -102,7 +109,12 @@ const zh: Record<Key, string> = {
   "nudge.decision_maker_left": "决策人 {name} 已离开 {days} 天——尽快拜访继任者。",
   "nudge.usage_drop": "本周活跃用户比 4 周基线下降 {pct}%（{recent} 对 {baseline}），持续一周。",
   "nudge.health_drop": "健康分 7 天内下降 {points} 分（{from} -> {to}）。",
-  "nudge.quadrant_down": "九宫格下移（使用/价值 {from} -> {to}）——需要尽快干预。",
+  "nudge.quadrant_down": "九宫格下移（{change}）——需要尽快干预。",
+  "quadrant.usage": "使用 {from} → {to}",
+  "quadrant.value": "关系与价值 {from} → {to}",
+  "level.0": "低",
+  "level.1": "中",
+  "level.2": "高",
   "nudge.grade_red": "健康度变为红色（{score} 分）。",
   "nudge.onboarding_activation": "上线第 {day} 天，激活率 {activation}%，第 {checkpoint} 天应达 {expected}%。",
   "nudge.onboarding_milestones": "上线第 {day} 天，{milestones} 个里程碑已逾期。",
@@ -182,6 +194,8 @@ const zh: Record<Key, string> = {
   "weekly.retention_none": "近 90 天没有完成的续约",
   "weekly.movers": "变化最大（7 天）",
   "weekly.mover_item": "{account}：{from} -> {to}（{delta}）",
+  "status.upcoming": "待续约",
+  "status.in_progress": "进行中",
 };
 
 export const PROACTIVE_MESSAGES: Catalogue<Key> = { en, "zh-CN": zh };

@@ -1,6 +1,5 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { renewalMetrics } from "../../src/commands/handlers/metrics.js";
 import { type BriefFacts, buildBrief } from "../../src/domain/brief.js";
 import { quadrantMoves } from "../../src/domain/quadrant.js";
 import { arrAtRisk, quarterEnd, quarterStart, readinessGaps } from "../../src/domain/renewal.js";
@@ -142,19 +141,5 @@ describe("health helpers", () => {
       ["d2", "down"],
       ["d4", "up"],
     ]);
-  });
-
-  it("renewal metrics: rate, GRR <= NRR with expansion, lifetime = 1 / (1 - rate)", () => {
-    const m = renewalMetrics([
-      { arr: 100, outcomeArr: 120, status: "renewed" },
-      { arr: 100, outcomeArr: 80, status: "downsized" },
-      { arr: 100, outcomeArr: null, status: "churned" },
-      { arr: 100, outcomeArr: 100, status: "renewed" },
-    ]);
-    expect(m.renewalRate).toBe(0.75);
-    expect(m.grr).toBeCloseTo(2.8 / 4);
-    expect(m.nrr).toBeCloseTo(3 / 4);
-    expect(m.logoChurn).toBe(0.25);
-    expect(m.lifetimeYears).toBe(4);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { addDays } from "../../src/domain/dates.js";
-import { composeNudges, nudgeButtons } from "../../src/proactive/compose.js";
+import type { MetricsRenewal } from "../../src/domain/health/metrics.js";
+import { composeNudges, composeWeekly, nudgeButtons, nudgeText } from "../../src/proactive/compose.js";
 import { PROACTIVE_DEFAULTS, resolveProactiveConfig } from "../../src/proactive/config.js";
 import { outsideQuietHours } from "../../src/proactive/jobs.js";
 import { evaluateRules, RULES } from "../../src/proactive/rules/index.js";
@@ -98,6 +99,10 @@ describe("nudge rules on crafted accounts", () => {
     expect(fired("quadrant_down", down)).toHaveLength(1);
     const up = facts({ scores: [score(1, 60, "yellow", 1, 1), score(0, 62, "yellow", 2, 1)] });
     expect(fired("quadrant_down", up)).toEqual([]);
+    // Said in words, naming the axis that moved, not as level codes.
+    const [n] = fired("quadrant_down", down);
+    expect(nudgeText("en", n!)).toBe("Acme: moved down a quadrant (usage high → mid) - act fast.");
+    expect(nudgeText("zh-CN", n!)).toBe("Acme：九宫格下移（使用 高 → 中）——需要尽快干预。");
     expect(fired("grade_red", facts({ scores: [score(1, 52, "yellow"), score(0, 48, "red")] }))).toHaveLength(1);
     expect(fired("grade_red", facts({ scores: [score(1, 45, "red"), score(0, 44, "red")] }))).toEqual([]);
   });
@@ -266,5 +271,49 @@ describe("noise limits", () => {
     expect(key).toBe(nudgeKey(n));
     expect(parseNudgeKey(key)).toEqual({ accountId: "acc1", rule: "contact_overdue", fingerprint: n.fingerprint });
     expect(buttons[3]!.text).toBe("完成");
+  });
+});
+
+describe("weekly summary", () => {
+  const closed = (over: Partial<MetricsRenewal>): MetricsRenewal => ({
+    accountId: "a",
+    teamId: "t1",
+    ownerId: "m1",
+    dueDate: addDays(DAY, -30),
+    closedAt: addDays(DAY, -30),
+    status: "renewed",
+    arr: 100,
+    outcomeArr: 100,
+    currency: "USD",
+    ...over,
+  });
+  const renewal = { id: "r1", dueDate: addDays(DAY, 40), arr: 100_000, status: "in_progress" };
+  const renewing = facts({ renewals: [{ ...renewal, termsClear: true, valueReportSent: true }] });
+
+  it("gives GRR and NRR per currency (never summed across) and renewal statuses in the reader's language", () => {
+    const input = {
+      team: "华东",
+      day: DAY,
+      accounts: [renewing],
+      closed: [
+        closed({ arr: 100, outcomeArr: 150 }),
+        closed({ status: "churned", arr: 100, outcomeArr: null }),
+        closed({ currency: "CNY", status: "downsized", arr: 1000, outcomeArr: 800 }),
+      ],
+    };
+    const zh = JSON.stringify(composeWeekly("zh-CN", input));
+    expect(zh).toContain("CNY: GRR 80%，NRR 80%，共 1 个续约");
+    expect(zh).toContain("USD: GRR 50%，NRR 75%，共 2 个续约");
+    expect(zh).toContain("进行中");
+    expect(zh).not.toContain("in_progress");
+    const en = JSON.stringify(composeWeekly("en", { ...input, closed: input.closed.slice(0, 2) }));
+    expect(en).toContain("GRR 50%, NRR 75% over 2 renewal(s)");
+    expect(en).toContain("in progress");
+  });
+
+  it("says plainly when nothing closed in the last 90 days", () => {
+    const old = closed({ closedAt: addDays(DAY, -120), dueDate: addDays(DAY, -120) });
+    const en = JSON.stringify(composeWeekly("en", { team: "East", day: DAY, accounts: [], closed: [old] }));
+    expect(en).toContain("no renewals closed in the last 90 days");
   });
 });

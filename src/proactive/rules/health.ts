@@ -52,7 +52,7 @@ export const quadrantDown: Rule = (f, { day }) => {
     f,
     "quadrant_down",
     "nudge.quadrant_down",
-    { from: `${prev.usageLevel}${prev.valueLevel}`, to: `${today.usageLevel}${today.valueLevel}` },
+    { usageFrom: prev.usageLevel, usageTo: today.usageLevel, valueFrom: prev.valueLevel, valueTo: today.valueLevel },
     `q:${today.usageLevel}${today.valueLevel}`,
     1,
     [CALL, BRIEF],
