@@ -41,7 +41,7 @@ export const ProactiveConfigSchema = z.object({
   /** Default quiet hours (local) for members who set none. */
   quietStart: z.number().int().min(0).max(23),
   quietEnd: z.number().int().min(0).max(23),
-  /** At most this many nudges per member per day; the rest are summarised in one line. */
+  /** At most this many accounts' nudges per member per day; the rest are summarised in one line. */
   dailyCap: z.number().int().positive(),
   /** A nudge that was sent stays silent this many days unless what triggered it changes. */
   coolDownDays: z.record(z.string(), z.number().int().nonnegative()),

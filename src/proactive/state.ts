@@ -84,10 +84,21 @@ export function rankNudges(nudges: Nudge[]): Nudge[] {
   );
 }
 
-/** The per-member daily cap: the first `cap` are shown, the rest summarised (and not marked sent). */
+/**
+ * The per-member daily cap, counted in accounts: the `cap` most urgent accounts are shown with
+ * everything due about each (a reader acts on an account, and a champion who left must not hide
+ * in the overflow line under an account already on screen); the rest are summarised and not marked
+ * sent, so they can come tomorrow.
+ */
 export function capNudges(nudges: Nudge[], cap: number): { shown: Nudge[]; overflow: Nudge[] } {
-  const ranked = rankNudges(nudges);
-  return { shown: ranked.slice(0, cap), overflow: ranked.slice(cap) };
+  const accounts = new Set<string>();
+  const shown: Nudge[] = [];
+  const overflow: Nudge[] = [];
+  for (const n of rankNudges(nudges)) {
+    if (!accounts.has(n.accountId) && accounts.size < cap) accounts.add(n.accountId);
+    (accounts.has(n.accountId) ? shown : overflow).push(n);
+  }
+  return { shown, overflow };
 }
 
 type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;

@@ -158,11 +158,22 @@ describe.each(STORE_KINDS)("the demo book's stories (%s)", (kind) => {
         .filter((m) => m.to.includes(demoEmail(handle)) && m.platform === "slack")
         .map((m) => renderText(m.reply))
         .join("\n");
-    // The story is one of the (at most 6) items shown, not folded into "...and N more".
-    expect(morningOf("alice.chen")).toContain(`${DEMO_STORIES.championLeft}: active users down`);
-    expect(morningOf("grace.walsh")).toContain(`${DEMO_STORIES.onboarding}: onboarding day 60`);
-    expect(morningOf("felix.wagner")).toContain(`${DEMO_STORIES.detractor}: NPS detractor`);
-    expect(morningOf("li.na")).toContain(`${DEMO_STORIES.renewalPromise}：1 项承诺已逾期`);
+    // What the message says about an account: its one line, or the lines under its heading.
+    const about = (text: string, account: string) => {
+      const lines = text.split("\n");
+      const out = lines.filter((l) => l.startsWith(`${account}: `) || l.startsWith(`${account}：`));
+      const at = lines.indexOf(account);
+      if (at >= 0) for (let i = at + 1; lines[i]?.startsWith("- "); i++) out.push(lines[i]!);
+      return out.join("\n");
+    };
+    // The story is among the (at most 6) accounts shown, not folded into "...and N more", and a
+    // shown account brings all it has: Northwind's sliding usage and its champion who left.
+    const northwind = about(morningOf("alice.chen"), DEMO_STORIES.championLeft);
+    expect(northwind).toContain("active users down");
+    expect(northwind).toMatch(/champion .+ left \d+ days ago/);
+    expect(about(morningOf("grace.walsh"), DEMO_STORIES.onboarding)).toContain("onboarding day 60");
+    expect(about(morningOf("felix.wagner"), DEMO_STORIES.detractor)).toContain("NPS detractor");
+    expect(about(morningOf("li.na"), DEMO_STORIES.renewalPromise)).toContain("1 项承诺已逾期");
     expect(morningOf("ben.carter")).not.toContain(DEMO_STORIES.expansion);
     // Every CSM has something to start the day with.
     const csms = ["alice.chen", "ben.carter", "felix.wagner", "grace.walsh", "li.na", "zhang.wei"];

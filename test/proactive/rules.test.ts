@@ -250,6 +250,29 @@ describe("noise limits", () => {
     expect(JSON.stringify(lines[0])).toContain("3 more");
   });
 
+  it("the cap counts accounts: a shown account brings all its nudges, lower-priority ones included", () => {
+    const big = facts({
+      id: "north",
+      name: "Northwind",
+      tier: "strategic",
+      arr: 900_000,
+      stakeholdersLeft: [{ name: "Rita", role: "champion", leftAt: addDays(DAY, -5) }],
+      usage: { baseline: 300, recentMax: 160, recentAvg: 150, recentDays: 7, activation: 0.8 },
+    });
+    const north = evaluateRules([big], ctx);
+    expect(north.map((x) => x.rule).sort()).toEqual(["stakeholder_left", "usage_drop"]);
+    const others = Array.from(
+      { length: 6 },
+      (_, i) =>
+        fired("contact_overdue", facts({ id: `o${i}`, name: `Other ${i}`, lastContact: addDays(DAY, -40) }))[0]!,
+    );
+    const { shown, overflow } = capNudges([...others, ...north], 2);
+    expect(new Set(shown.map((x) => x.accountId))).toEqual(new Set(["north", "o0"]));
+    expect(shown.filter((x) => x.accountId === "north").map((x) => x.rule)).toEqual(["usage_drop", "stakeholder_left"]);
+    expect(overflow).toHaveLength(5);
+    expect(JSON.stringify(composeNudges("en", "Alice", shown, overflow))).toContain("champion Rita left 5 days ago");
+  });
+
   it("quiet hours hold a message until they end, in the member's time zone", () => {
     // 22:00 in Shanghai (UTC+8) with quiet hours 20-7: held until 07:00 local = 23:00 UTC.
     const late = new Date("2026-11-23T14:00:00Z");
