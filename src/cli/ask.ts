@@ -1,4 +1,5 @@
 import { handleCommand } from "../commands/index.js";
+import type { Reply } from "../reply/model.js";
 import { renderFeishuCard } from "../reply/render-feishu.js";
 import { renderSlack } from "../reply/render-slack.js";
 import { renderText } from "../reply/render-text.js";
@@ -10,7 +11,9 @@ const FORMATS = ["text", "slack", "feishu"] as const;
 export const askCommand: CliCommand = {
   name: "ask",
   summary: "run a chat command as a member and print the reply (text, Slack Block Kit or Feishu card JSON)",
-  usage: 'tend ask "<command text>" --as <email> [--format text|slack|feishu]',
+  usage:
+    'tend ask "<command text>" --as <email> [--format text|slack|feishu]\n' +
+    "exit 0 answered, 3 refused, 4 not found / ambiguous / malformed, 1 internal error",
   async run(args, io, ctx) {
     let as: string | undefined;
     let format: (typeof FORMATS)[number] = "text";
@@ -36,6 +39,24 @@ export const askCommand: CliCommand = {
     if (format === "text") io.out(renderText(reply));
     else if (format === "slack") io.out(JSON.stringify(renderSlack(reply), null, 2));
     else io.out(JSON.stringify(renderFeishuCard(reply), null, 2));
-    return reply.error === "unknown_user" || reply.error === "forbidden" ? 3 : reply.error === "internal" ? 1 : 0;
+    return exitCode(reply.error);
   },
 };
+
+/**
+ * For scripts: 0 answered; 1 internal error; 3 refused (unknown person, not allowed); 4 not answered
+ * as asked (no such account, ambiguous name, malformed command); 2 is the CLI's own usage error.
+ */
+function exitCode(error: Reply["error"]): number {
+  switch (error) {
+    case undefined:
+      return 0;
+    case "internal":
+      return 1;
+    case "unknown_user":
+    case "forbidden":
+      return 3;
+    default:
+      return 4;
+  }
+}

@@ -60,12 +60,18 @@ export class HttpApp {
       }
       await route.handler(req, res);
     } catch (err) {
-      this.log.error({ err, path: url.pathname }, "request failed");
       if (err instanceof HttpError) {
+        // A refused request (4xx) is the caller's problem, not ours: worth a line, not an alarm.
+        if (err.status < 500)
+          this.log.warn({ path: url.pathname, status: err.status, reason: err.message }, "request refused");
+        else this.log.error({ err, path: url.pathname }, "request failed");
         if (!res.headersSent) sendJson(res, err.status, { error: err.message, ...err.extra });
         else res.end();
-      } else if (!res.headersSent) sendJson(res, 500, { error: "internal error" });
-      else res.end();
+      } else {
+        this.log.error({ err, path: url.pathname }, "request failed");
+        if (!res.headersSent) sendJson(res, 500, { error: "internal error" });
+        else res.end();
+      }
     }
   }
 

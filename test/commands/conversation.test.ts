@@ -399,7 +399,7 @@ describe.each(STORE_KINDS)("conversation core on %s", (kind) => {
   });
 
   describe("tend ask", () => {
-    it("prints text, Slack and Feishu renderings and exits non-zero on refusal", async () => {
+    it("prints text, Slack and Feishu renderings and exits non-zero on refusal or an unknown account", async () => {
       const t = await cli(["acme corp", "--as", PEOPLE.csm]);
       expect(t.code).toBe(0);
       expect(t.out).toContain("Acme Corp");
@@ -410,6 +410,10 @@ describe.each(STORE_KINDS)("conversation core on %s", (kind) => {
       const refused = await cli(["mine", "--as", "nobody@x.test"]);
       expect(refused.code).toBe(3);
       expect((await cli(["mine"])).code).toBe(2);
+      // A script can tell "no such account" from an answer.
+      const missing = await cli(["brief", "no such company", "--as", PEOPLE.csm]);
+      expect(missing.code).toBe(4);
+      expect(missing.out).toContain("no such company");
     });
   });
 });

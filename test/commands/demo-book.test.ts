@@ -15,7 +15,7 @@ type Outcome =
   | RegExp
   /** Exit 3: the role may not do this (read-only viewer, metrics for CSMs). */
   | "refused"
-  /** Exit 0, "couldn't find", and not a word about the account. */
+  /** Exit 4, "couldn't find", and not a word about the account. */
   | "hidden";
 
 interface Role {
@@ -112,7 +112,7 @@ describe("every command on the demo book, for each role, from tend ask", () => {
           if (r.code !== 3) problems.push(`expected a refusal: ${where}`);
         } else if (want === "hidden") {
           const typed = command.split(" ").find((w) => /northwind|云帆|yunfan|kestrel/i.test(w)) as string;
-          if (r.code !== 0 || !r.out.includes(t(role.locale, "resolve.unknown", { name: typed })))
+          if (r.code !== 4 || !r.out.includes(t(role.locale, "resolve.unknown", { name: typed })))
             problems.push(`expected "not found": ${where}`);
           if (hides && r.out.includes(hides)) problems.push(`leaked ${hides}: ${where}`);
         } else if (r.code !== 0 || !want.test(r.out)) problems.push(`expected ${want}: ${where}`);
@@ -160,7 +160,7 @@ describe("every command on the demo book, for each role, from tend ask", () => {
     // Grace (EMEA) cannot see Northwind Logistics; "northwind" is two letters from her Northline Health AG.
     const grace = demoEmail("grace.walsh");
     const r = await ask("log northwind call on the wrong account?", grace);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(4); // not done: it asks which account
     expect(r.out).toContain(t("en", "resolve.unknown", { name: "northwind" }));
     expect(r.out).toContain("Northline Health AG");
     expect(await db.prisma.interaction.count({ where: { notes: "on the wrong account?" } })).toBe(0);
