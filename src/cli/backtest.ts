@@ -1,7 +1,6 @@
 import type { BacktestSummary, QuintileCatch } from "../domain/health/backtest.js";
 import { backtest } from "../health/backtest.js";
-import { loadHealthConfig } from "../health/config-file.js";
-import { checkDay, flags } from "./recompute.js";
+import { healthArgs } from "./health-args.js";
 import type { CliCommand } from "./types.js";
 
 const USAGE = `tend backtest [--days-before 60] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--config health.json]
@@ -52,27 +51,13 @@ export const backtestCommand: CliCommand = {
   summary: "replay past renewals: the health score N days before vs the outcome (AUC, churn caught)",
   usage: USAGE,
   async run(args, io, ctx) {
-    const f = flags(args, ["days-before", "from", "to", "config"]);
-    if (typeof f === "string") {
-      io.err(`${f}\nusage: ${USAGE}`);
-      return 2;
-    }
-    const bad = checkDay("from", f.from) ?? checkDay("to", f.to);
-    if (bad) {
-      io.err(bad);
-      return 2;
-    }
+    const a = await healthArgs(args, io, ctx, USAGE, ["days-before", "from", "to"], ["from", "to"]);
+    if (a === 2) return 2;
+    const { f, config } = a;
     const raw = f["days-before"];
     const daysBefore = raw === undefined ? 60 : Number(raw);
     if (!/^\d+$/.test(raw ?? "60") || daysBefore > 730) {
       io.err(`--days-before needs a whole number of days from 0 to 730, got "${raw}"`);
-      return 2;
-    }
-    let config: Awaited<ReturnType<typeof loadHealthConfig>>;
-    try {
-      config = await loadHealthConfig(f.config ?? ctx.config.healthConfigFile);
-    } catch (err) {
-      io.err(err instanceof Error ? err.message : String(err));
       return 2;
     }
     const r = await backtest(ctx, { daysBefore, from: f.from, to: f.to, config });

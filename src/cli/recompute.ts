@@ -1,6 +1,6 @@
 import { addDays, daysBetween, localDay } from "../domain/dates.js";
-import { loadHealthConfig } from "../health/config-file.js";
 import { recompute } from "../health/recompute.js";
+import { healthArgs } from "./health-args.js";
 import type { CliCommand } from "./types.js";
 
 const USAGE = `tend recompute [--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD] [--config health.json]
@@ -10,44 +10,14 @@ const USAGE = `tend recompute [--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-M
   --config F       health settings over the defaults (default: TEND_HEALTH_CONFIG; docs/health.md)
 Re-running a day replaces that day's scores.`;
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-/** `--name value` pairs; unknown flags and a flag without a value are errors. */
-export function flags(args: string[], known: string[]): Record<string, string> | string {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const name = a.replace(/^--/, "");
-    if (!a.startsWith("--") || !known.includes(name)) return `unknown argument "${a}"`;
-    const v = args[i + 1];
-    if (v === undefined || v.startsWith("--")) return `${a} needs a value`;
-    out[name] = v;
-    i++;
-  }
-  return out;
-}
-
-export function checkDay(name: string, v: string | undefined): string | undefined {
-  if (v === undefined) return undefined;
-  if (!DAY.test(v) || Number.isNaN(Date.parse(v))) return `--${name} needs YYYY-MM-DD, got "${v}"`;
-  return undefined;
-}
-
 export const recomputeCommand: CliCommand = {
   name: "recompute",
   summary: "score every account's health for a day (or a range of days); re-running replaces",
   usage: USAGE,
   async run(args, io, ctx) {
-    const f = flags(args, ["date", "from", "to", "config"]);
-    if (typeof f === "string") {
-      io.err(`${f}\nusage: ${USAGE}`);
-      return 2;
-    }
-    const bad = checkDay("date", f.date) ?? checkDay("from", f.from) ?? checkDay("to", f.to);
-    if (bad) {
-      io.err(bad);
-      return 2;
-    }
+    const a = await healthArgs(args, io, ctx, USAGE, ["date", "from", "to"], ["date", "from", "to"]);
+    if (a === 2) return 2;
+    const { f, config } = a;
     if (f.date && (f.from || f.to)) {
       io.err("use either --date or --from/--to");
       return 2;
@@ -57,13 +27,6 @@ export const recomputeCommand: CliCommand = {
     const to = f.to ?? f.date ?? (f.from ? today : from);
     if (to < from) {
       io.err(`--to ${to} is before --from ${from}`);
-      return 2;
-    }
-    let config: Awaited<ReturnType<typeof loadHealthConfig>>;
-    try {
-      config = await loadHealthConfig(f.config ?? ctx.config.healthConfigFile);
-    } catch (err) {
-      io.err(err instanceof Error ? err.message : String(err));
       return 2;
     }
     const started = performance.now();
