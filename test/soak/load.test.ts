@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/store/db.js";
+import { blockText } from "../slack/harness.js";
 import { DEMO_NOW, DEMO_STORIES, demoDb } from "../support/demo.js";
 import { scaled } from "./scale.js";
-import { answerText, fireSlashCommands, type LoadTarget, startLoadTarget } from "./slash-load.js";
+import { fireSlashCommands, type LoadTarget, startLoadTarget } from "./slash-load.js";
 
 // A burst of signed slash commands on the demo book, through the real HTTP server and Slack door.
 // Correctness only: every request acknowledged with 200, every command answered (in the ack or via
@@ -37,7 +38,7 @@ describe(`${N} concurrent slash commands on the demo book`, () => {
     expect(r.outcomes.filter((o) => o.status !== 200).map((o) => `${o.text}: ${o.status}`)).toEqual([]);
     expect(r.unanswered).toBe(0);
     for (const o of r.outcomes) {
-      const text = answerText(o.answer);
+      const text = blockText(o.answer);
       expect(text, o.text).not.toMatch(/went wrong|try again in/i);
       const name = MUST_NAME[o.text];
       if (name) expect(text, o.text).toContain(name);

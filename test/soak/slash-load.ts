@@ -186,16 +186,3 @@ async function fireFromChild(
   onFired(firedAt);
   return results.sort((a, b) => a.tag - b.tag);
 }
-
-/** Everything a person would read in an answer (text and Block Kit texts, flattened). */
-export function answerText(answer: CommandOutcome["answer"]): string {
-  const out: string[] = [];
-  const walk = (v: unknown) => {
-    if (typeof v === "string") out.push(v);
-    else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === "object")
-      for (const [k, x] of Object.entries(v)) if (k !== "value" && k !== "action_id") walk(x);
-  };
-  walk(answer);
-  return out.join("\n");
-}
