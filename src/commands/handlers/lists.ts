@@ -89,7 +89,12 @@ export function renewalLines(rows: ListRow[], today: string): RenewalLine[] {
         days: daysBetween(today, row.renewalDate ?? today),
       };
     })
-    .sort((a, b) => b.atRisk - a.atRisk || b.arr - a.arr || a.days - b.days);
+    .sort((a, b) => b.atRisk - a.atRisk || b.arr - a.arr || a.days - b.days || byName(a.row, b.row));
+}
+
+/** Last tie-break, so equal lines keep one order whatever order the store returned them in. */
+function byName(a: { name: string; id: string }, b: { name: string; id: string }): number {
+  return a.name.localeCompare(b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 function gapText(d: Deps, line: RenewalLine): string {
@@ -163,7 +168,7 @@ export async function renewals(d: Deps, window: RenewalWindow, scope: Scope): Pr
 function riskLines(rows: ListRow[]) {
   return rows
     .map((row) => ({ row, atRisk: arrAtRisk(row.arr, row.grade, row.openRisks.length) }))
-    .sort((a, b) => b.atRisk - a.atRisk || b.row.arr - a.row.arr);
+    .sort((a, b) => b.atRisk - a.atRisk || b.row.arr - a.row.arr || byName(a.row, b.row));
 }
 
 function riskDetail(d: Deps, row: ListRow): string {
