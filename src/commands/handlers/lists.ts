@@ -3,7 +3,15 @@ import { addDays, daysBetween } from "../../domain/dates.js";
 import type { Reason } from "../../domain/health/types.js";
 import { arrAtRisk, quarterEnd, readinessGaps } from "../../domain/renewal.js";
 import type { Block, Reply } from "../../reply/model.js";
-import { gradeCounts, type ListRow, listAccounts } from "../../store/repos/accounts.js";
+import {
+  type ListDetail,
+  type ListRow,
+  lastContacts,
+  listAccounts,
+  listDetails,
+  type ReadinessRow,
+  readinessOf,
+} from "../../store/repos/accounts.js";
 import { findMemberByHandle, findTeamByName } from "../../store/repos/members.js";
 import type { AccountFilter } from "../access.js";
 import type { RenewalWindow, Scope } from "../parse.js";
@@ -63,26 +71,33 @@ function sumByCurrency(d: Deps, rows: { amount: number; currency: string }[]): s
 
 export interface RenewalLine {
   row: ListRow;
+  ready: ReadinessRow;
   arr: number;
   atRisk: number;
   gaps: ReturnType<typeof readinessGaps>;
   days: number;
 }
 
-export function renewalLines(rows: ListRow[], today: string): RenewalLine[] {
+/** readinessOf answers for every id it is given: this fallback only satisfies the type. */
+const NO_READINESS: ReadinessRow = { openPromises: 0, dmEngaged: false, latestNps: null };
+
+/** Ranks renewals by ARR at risk; `readiness` must cover every row (totals count them all). */
+export function renewalLines(rows: ListRow[], readiness: Map<string, ReadinessRow>, today: string): RenewalLine[] {
   return rows
     .map((row) => {
+      const ready = readiness.get(row.id) ?? NO_READINESS;
       const gaps = readinessGaps({
         termsClear: row.termsClear,
         grade: row.grade,
-        latestNps: row.latestNps,
-        decisionMakerEngaged: row.dmEngaged,
-        openPromises: row.openPromises,
+        latestNps: ready.latestNps,
+        decisionMakerEngaged: ready.dmEngaged,
+        openPromises: ready.openPromises,
         valueReportSent: row.valueReportSent ?? false,
       });
       const arr = row.renewalArr ?? row.arr;
       return {
         row,
+        ready,
         arr,
         gaps,
         atRisk: arrAtRisk(arr, row.grade, gaps.length),
@@ -99,7 +114,7 @@ function byName(a: { name: string; id: string }, b: { name: string; id: string }
 
 function gapText(d: Deps, line: RenewalLine): string {
   return line.gaps
-    .map((g) => (g === "promises" ? d.t("gap.promises", { count: line.row.openPromises }) : d.t(`gap.${g}`)))
+    .map((g) => (g === "promises" ? d.t("gap.promises", { count: line.ready.openPromises }) : d.t(`gap.${g}`)))
     .join(", ");
 }
 
@@ -109,7 +124,12 @@ export async function renewals(d: Deps, window: RenewalWindow, scope: Scope): Pr
   const today = d.asker.today;
   const end = "quarter" in window ? quarterEnd(today) : addDays(today, window.days);
   const rows = await listAccounts(d.db, s.filter, today, { renewalFrom: today, renewalTo: end });
-  const lines = renewalLines(rows, today);
+  const ready = await readinessOf(
+    d.db,
+    rows.map((r) => r.id),
+    today,
+  );
+  const lines = renewalLines(rows, ready, today);
   const title =
     "quarter" in window
       ? d.t("renewals.title_quarter", { end: day(d, end), scope: s.label })
@@ -167,17 +187,17 @@ export async function renewals(d: Deps, window: RenewalWindow, scope: Scope): Pr
 
 function riskLines(rows: ListRow[]) {
   return rows
-    .map((row) => ({ row, atRisk: arrAtRisk(row.arr, row.grade, row.openRisks.length) }))
+    .map((row) => ({ row, atRisk: arrAtRisk(row.arr, row.grade, row.openRisks) }))
     .sort((a, b) => b.atRisk - a.atRisk || b.row.arr - a.row.arr || byName(a.row, b.row));
 }
 
-function riskDetail(d: Deps, row: ListRow): string {
-  const reasons = ((row.reasons ?? []) as Reason[])
+function riskDetail(d: Deps, detail: ListDetail | undefined): string {
+  const reasons = ((detail?.reasons ?? []) as Reason[])
     .filter((r) => r.kind === "drag")
     .sort((a, b) => Math.abs(b.impact) - Math.abs(a.impact))
     .slice(0, 2)
     .map((r) => reason(d, r));
-  const risks = row.openRisks.map(
+  const risks = (detail?.openRisks ?? []).map(
     (r) => `${d.t(`risk.${r.kind as "other"}`)} (${d.t(`severity.${r.severity as "high"}`)})`,
   );
   return [...risks, ...reasons].join(" · ");
@@ -188,6 +208,12 @@ export async function risk(d: Deps, scope: Scope): Promise<Reply> {
   if (!s.ok) return s.reply;
   const rows = await listAccounts(d.db, s.filter, d.asker.today, { atRisk: true });
   const lines = riskLines(rows);
+  const shown = lines.slice(0, LIST_LIMIT);
+  const details = await listDetails(
+    d.db,
+    shown.map((l) => l.row.id),
+    d.asker.today,
+  );
   const atRisk = sumByCurrency(
     d,
     lines.map((l) => ({ amount: l.atRisk, currency: l.row.currency })),
@@ -195,7 +221,6 @@ export async function risk(d: Deps, scope: Scope): Promise<Reply> {
   const blocks: Block[] = [{ type: "header", text: d.t("risk.title", { scope: s.label }) }];
   if (lines.length === 0) blocks.push({ type: "text", text: d.t("risk.none") });
   else {
-    const shown = lines.slice(0, LIST_LIMIT);
     blocks.push({
       type: "list",
       items: shown.map((l) => ({
@@ -204,7 +229,7 @@ export async function risk(d: Deps, scope: Scope): Promise<Reply> {
           grade: gradeLabel(d, l.row.grade, l.row.score),
           arr: money(d, l.row.arr, l.row.currency),
         }),
-        detail: riskDetail(d, l.row),
+        detail: riskDetail(d, details.get(l.row.id)),
         tone: l.row.grade === "red" ? ("danger" as const) : ("warning" as const),
       })),
     });
@@ -228,9 +253,10 @@ export async function mine(d: Deps, home = false): Promise<Reply> {
   const me = d.asker.member;
   const today = d.asker.today;
   const filter: AccountFilter = { kind: "owner", ownerId: me.id };
-  const [counts, rows] = await Promise.all([gradeCounts(d.db, filter, today), listAccounts(d.db, filter, today)]);
+  // The list holds every account of the book that is not churned: the grade counts come from it.
+  const rows = await listAccounts(d.db, filter, today);
   const c = { green: 0, yellow: 0, red: 0, none: 0 };
-  for (const r of counts) c[r.grade ?? "none"] += r.n;
+  for (const r of rows) c[r.grade ?? "none"] += 1;
   const total = c.green + c.yellow + c.red + c.none;
   const blocks: Block[] = [{ type: "header", text: home ? d.t("home.title") : d.t("mine.title", { name: me.name }) }];
   if (total === 0) {
@@ -239,16 +265,17 @@ export async function mine(d: Deps, home = false): Promise<Reply> {
   }
   blocks.push({ type: "text", text: d.t("mine.grades", c) });
 
-  const ids = rows.map((r) => r.id);
+  // Same accounts as `rows`, by relation: a list of thousands of ids is slow to send and plan.
+  const book = { ownerId: me.id, stage: { not: "churned" as const } };
   const promises = await d.db.prisma.customerPromise.findMany({
-    where: { accountId: { in: ids }, status: "open", dueDate: { lte: new Date(`${addDays(today, 7)}T00:00:00Z`) } },
+    where: { account: book, status: "open", dueDate: { lte: new Date(`${addDays(today, 7)}T00:00:00Z`) } },
     include: { account: { select: { name: true } } },
     orderBy: { dueDate: "asc" },
     take: 10,
   });
   const visits = await d.db.prisma.interaction.findMany({
     where: {
-      accountId: { in: ids },
+      account: book,
       scheduled: true,
       occurredAt: { gte: new Date(`${today}T00:00:00Z`), lt: new Date(`${addDays(today, 1)}T00:00:00Z`) },
     },
@@ -257,9 +284,15 @@ export async function mine(d: Deps, home = false): Promise<Reply> {
   const needs: { text: string; tone: "danger" | "warning" | "neutral"; accountId: string }[] = [];
   for (const v of visits)
     needs.push({ text: d.t("mine.need_visit", { name: v.account.name }), tone: "neutral", accountId: v.accountId });
-  for (const r of rows) {
-    if (r.grade !== "red") continue;
-    const since = r.lastContact ? daysBetween(r.lastContact, today) : null;
+  const reds = rows.filter((r) => r.grade === "red");
+  const contacted = await lastContacts(
+    d.db,
+    reds.map((r) => r.id),
+    today,
+  );
+  for (const r of reds) {
+    const last = contacted.get(r.id);
+    const since = last ? daysBetween(last, today) : null;
     if (since === null || since >= RED_CONTACT_DAYS)
       needs.push({
         text:
@@ -280,8 +313,14 @@ export async function mine(d: Deps, home = false): Promise<Reply> {
       tone: "warning",
       accountId: p.accountId,
     });
+  const soon = rows.filter((r) => r.renewalDate && r.renewalDate >= today && r.renewalDate <= addDays(today, 90));
   const renewalSoon = renewalLines(
-    rows.filter((r) => r.renewalDate && r.renewalDate >= today && r.renewalDate <= addDays(today, 90)),
+    soon,
+    await readinessOf(
+      d.db,
+      soon.map((r) => r.id),
+      today,
+    ),
     today,
   );
   for (const l of renewalSoon.filter((l) => l.days <= 30 && l.gaps.length > 0))
@@ -298,9 +337,12 @@ export async function mine(d: Deps, home = false): Promise<Reply> {
       : [{ text: d.t("mine.today_none") }],
   });
 
-  const atRisk = riskLines(
-    rows.filter((r) => r.grade === "red" || r.openRisks.some((x) => x.severity === "high")),
-  ).slice(0, 10);
+  const atRisk = riskLines(rows.filter((r) => r.grade === "red" || r.highRisk)).slice(0, 10);
+  const details = await listDetails(
+    d.db,
+    atRisk.map((l) => l.row.id),
+    today,
+  );
   if (atRisk.length)
     blocks.push({
       type: "list",
@@ -311,7 +353,7 @@ export async function mine(d: Deps, home = false): Promise<Reply> {
           grade: gradeLabel(d, l.row.grade, l.row.score),
           arr: money(d, l.row.arr, l.row.currency),
         }),
-        detail: riskDetail(d, l.row),
+        detail: riskDetail(d, details.get(l.row.id)),
         tone: "danger" as const,
       })),
     });

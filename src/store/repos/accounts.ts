@@ -51,33 +51,29 @@ export async function scoreHistory(db: Db, accountId: string, fromDay: string): 
   return rows;
 }
 
+/**
+ * What ranking and totals need, for every account in a list. Heavier columns (reasons, risk kinds,
+ * readiness inputs, last contact) are fetched by the functions below, only for the rows that need
+ * them: on a 10k-account book, fetching them for every row was most of a list's time.
+ */
 export interface ListRow {
   id: string;
   name: string;
   arr: number;
   currency: string;
-  ownerId: string | null;
-  ownerName: string | null;
-  teamId: string | null;
-  tier: string;
-  stage: string;
   renewalDate: string | null;
   score: number | null;
   grade: Grade | null;
-  reasons: Reason[] | null;
   renewalStatus: string | null;
   renewalArr: number | null;
   termsClear: boolean | null;
   valueReportSent: boolean | null;
-  openPromises: number;
-  dmEngaged: boolean;
-  latestNps: number | null;
-  openRisks: { kind: string; severity: string }[];
-  lastContact: string | null;
+  openRisks: number;
+  highRisk: boolean;
 }
 
 /**
- * Accounts in a filter with their latest score, next open renewal, readiness inputs and open risks.
+ * Accounts in a filter with their latest score, next open renewal and open risk count.
  * `where` narrows further: renewals due in [from, to], or at-risk only.
  */
 export async function listAccounts(
@@ -95,47 +91,79 @@ export async function listAccounts(
       `COALESCE(r."dueDate", a."renewalDate") BETWEEN $${params.length - 1}::date AND $${params.length}::date`,
     );
   }
-  if (where.atRisk) {
-    conds.push(
-      `(hs.grade = 'red' OR EXISTS (SELECT 1 FROM "RiskFlag" rf WHERE rf."accountId" = a.id AND rf."resolvedAt" IS NULL AND (rf.severity = 'high' OR hs.grade = 'yellow')))`,
-    );
-  }
+  if (where.atRisk) conds.push(`(hs.grade = 'red' OR rf.high OR (rf.n > 0 AND hs.grade = 'yellow'))`);
+  // Per-row index probes rather than whole-table aggregates: as fast for a 5k-account book, and a
+  // small book in a big store stays a few milliseconds.
   const { rows } = await db.pool.query<ListRow>(
-    `SELECT a.id, a.name, a.arr::float8 AS arr, a.currency, a."ownerId", m.name AS "ownerName", a."teamId",
-            a.tier::text AS tier, a.stage::text AS stage,
+    `SELECT a.id, a.name, a.arr::float8 AS arr, a.currency,
             to_char(COALESCE(r."dueDate", a."renewalDate"), 'YYYY-MM-DD') AS "renewalDate",
-            hs.score, hs.grade::text AS grade, hs.reasons,
+            hs.score, hs.grade::text AS grade,
             r.status::text AS "renewalStatus", r.arr::float8 AS "renewalArr", r."termsClear", r."valueReportSent",
-            (SELECT count(*)::int FROM "CustomerPromise" p WHERE p."accountId" = a.id AND p.status = 'open') AS "openPromises",
-            EXISTS (SELECT 1 FROM "Contact" c WHERE c."accountId" = a.id AND c.active AND c.role = 'decision_maker'
-                      AND c.attitude <> 'opponent' AND c."lastContact" >= $1::date - 90) AS "dmEngaged",
-            (SELECT s.score FROM "SurveyResponse" s WHERE s."accountId" = a.id AND s.kind = 'nps'
-              ORDER BY s."respondedAt" DESC LIMIT 1) AS "latestNps",
-            COALESCE((SELECT json_agg(json_build_object('kind', rf.kind, 'severity', rf.severity) ORDER BY rf.severity, rf."raisedAt")
-                        FROM "RiskFlag" rf WHERE rf."accountId" = a.id AND rf."resolvedAt" IS NULL), '[]'::json) AS "openRisks",
-            (SELECT to_char(max(i."occurredAt"), 'YYYY-MM-DD') FROM "Interaction" i
-              WHERE i."accountId" = a.id AND NOT i.scheduled AND i."occurredAt" < $1::date + 1) AS "lastContact"
+            rf.n AS "openRisks", rf.high AS "highRisk"
        FROM "Account" a
-       LEFT JOIN "Member" m ON m.id = a."ownerId"
-       LEFT JOIN LATERAL (SELECT * FROM "Renewal" r WHERE r."accountId" = a.id AND r.status IN ('upcoming', 'in_progress')
+       LEFT JOIN LATERAL (SELECT r.* FROM "Renewal" r WHERE r."accountId" = a.id AND r.status IN ('upcoming', 'in_progress')
                            ORDER BY r."dueDate" LIMIT 1) r ON TRUE
-       LEFT JOIN LATERAL (SELECT h.score, h.grade, h.reasons FROM "HealthScore" h WHERE h."accountId" = a.id
+       LEFT JOIN LATERAL (SELECT h.score, h.grade FROM "HealthScore" h WHERE h."accountId" = a.id
                            AND h.day <= $1::date ORDER BY h.day DESC LIMIT 1) hs ON TRUE
+       CROSS JOIN LATERAL (SELECT count(*)::int AS n, COALESCE(bool_or(x.severity = 'high'), false) AS high
+                             FROM "RiskFlag" x WHERE x."accountId" = a.id AND x."resolvedAt" IS NULL) rf
       WHERE ${conds.join(" AND ")}`,
     params,
   );
   return rows;
 }
 
-/** Counts and ARR by latest grade (null = not scored) and currency over a filter. */
-export async function gradeCounts(db: Db, filter: AccountFilter, today: string) {
-  const f = filterSql(filter, 2);
-  const { rows } = await db.pool.query<{ grade: Grade | null; currency: string; n: number; arr: number }>(
-    `SELECT hs.grade::text AS grade, a.currency, count(*)::int AS n, sum(a.arr)::float8 AS arr FROM "Account" a
-       LEFT JOIN LATERAL (SELECT h.grade FROM "HealthScore" h WHERE h."accountId" = a.id AND h.day <= $1::date
-                           ORDER BY h.day DESC LIMIT 1) hs ON TRUE
-      WHERE ${f.sql} AND a.stage <> 'churned' GROUP BY 1, 2`,
-    [today, ...f.params],
+/** Renewal readiness inputs that live in other tables (see domain/renewal.ts readinessGaps). */
+export interface ReadinessRow {
+  openPromises: number;
+  /** An active decision maker, not an opponent, contacted within 90 days. */
+  dmEngaged: boolean;
+  latestNps: number | null;
+}
+
+export async function readinessOf(db: Db, ids: string[], today: string): Promise<Map<string, ReadinessRow>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.pool.query<ReadinessRow & { id: string }>(
+    `SELECT a.id,
+            (SELECT count(*)::int FROM "CustomerPromise" p WHERE p."accountId" = a.id AND p.status = 'open') AS "openPromises",
+            EXISTS (SELECT 1 FROM "Contact" c WHERE c."accountId" = a.id AND c.active AND c.role = 'decision_maker'
+                      AND c.attitude <> 'opponent' AND c."lastContact" >= $1::date - 90) AS "dmEngaged",
+            (SELECT s.score FROM "SurveyResponse" s WHERE s."accountId" = a.id AND s.kind = 'nps'
+              ORDER BY s."respondedAt" DESC LIMIT 1) AS "latestNps"
+       FROM unnest($2::text[]) a(id)`,
+    [today, ids],
   );
-  return rows;
+  return new Map(rows.map(({ id, ...r }) => [id, r]));
+}
+
+/** Day of the last contact that happened (planned visits excluded), by account; absent: never. */
+export async function lastContacts(db: Db, ids: string[], today: string): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.pool.query<{ id: string; day: string }>(
+    `SELECT i."accountId" AS id, to_char(max(i."occurredAt"), 'YYYY-MM-DD') AS day FROM "Interaction" i
+      WHERE i."accountId" = ANY($2::text[]) AND NOT i.scheduled AND i."occurredAt" < $1::date + 1
+      GROUP BY 1`,
+    [today, ids],
+  );
+  return new Map(rows.map((r) => [r.id, r.day]));
+}
+
+export interface ListDetail {
+  reasons: Reason[] | null;
+  openRisks: { kind: string; severity: string }[];
+}
+
+/** Latest score reasons and open risks of the accounts a list shows. */
+export async function listDetails(db: Db, ids: string[], today: string): Promise<Map<string, ListDetail>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.pool.query<ListDetail & { id: string }>(
+    `SELECT a.id,
+            (SELECT h.reasons FROM "HealthScore" h WHERE h."accountId" = a.id AND h.day <= $1::date
+              ORDER BY h.day DESC LIMIT 1) AS reasons,
+            COALESCE((SELECT json_agg(json_build_object('kind', rf.kind, 'severity', rf.severity) ORDER BY rf.severity, rf."raisedAt")
+                        FROM "RiskFlag" rf WHERE rf."accountId" = a.id AND rf."resolvedAt" IS NULL), '[]'::json) AS "openRisks"
+       FROM unnest($2::text[]) a(id)`,
+    [today, ids],
+  );
+  return new Map(rows.map(({ id, ...r }) => [id, r]));
 }
