@@ -34,6 +34,9 @@ const LEGAL_SUFFIXES = [
   "公司",
 ];
 
+/** The Chinese legal forms, which are written without a space before them. */
+const HAN_SUFFIXES = LEGAL_SUFFIXES.filter((s) => /\p{Script=Han}/u.test(s));
+
 /** Lower-case, width-folded, without punctuation, spaces or a trailing legal form. */
 export function nameKey(name: string): string {
   const words = name
@@ -45,8 +48,8 @@ export function nameKey(name: string): string {
     .filter(Boolean);
   while (words.length > 1 && LEGAL_SUFFIXES.includes(words[words.length - 1] as string)) words.pop();
   let key = words.join("");
-  for (const suffix of LEGAL_SUFFIXES) {
-    if (/\p{Script=Han}/u.test(suffix) && key.length > suffix.length + 1 && key.endsWith(suffix)) {
+  for (const suffix of HAN_SUFFIXES) {
+    if (key.length > suffix.length + 1 && key.endsWith(suffix)) {
       key = key.slice(0, -suffix.length);
       break;
     }
@@ -56,21 +59,26 @@ export function nameKey(name: string): string {
 
 /** Levenshtein distance with an early exit above `max`. */
 export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
+  return splitDistance(a, [...a], b, [...b], max);
+}
+
+/** editDistance with both strings already split into code points (a scan over many names splits each once). */
+function splitDistance(a: string, ca: readonly string[], b: string, cb: readonly string[], max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  const ca = [...a];
-  const cb = [...b];
-  let prev = Array.from({ length: cb.length + 1 }, (_, j) => j);
+  let prev = new Uint32Array(cb.length + 1);
+  let cur = new Uint32Array(cb.length + 1);
+  for (let j = 0; j <= cb.length; j++) prev[j] = j;
   for (let i = 1; i <= ca.length; i++) {
-    const cur = [i];
+    cur[0] = i;
     let rowMin = i;
     for (let j = 1; j <= cb.length; j++) {
       const cost = ca[i - 1] === cb[j - 1] ? 0 : 1;
       const v = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
-      cur.push(v);
+      cur[j] = v;
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > max) return max + 1;
-    prev = cur;
+    [prev, cur] = [cur, prev];
   }
   return prev[cb.length] as number;
 }
@@ -118,12 +126,16 @@ export function resolveAccount<T extends NamedAccount>(query: string, accounts: 
   // Typos: compare with the whole key and with the key's prefix of the query's length
   // ("acme crop" vs "acmecorp", "globx" vs "globex").
   const budget = typoBudget(q);
+  const qc = [...q];
   const scored = keyed.map(({ a, keys }) => {
     let best = Number.POSITIVE_INFINITY;
     for (const key of keys) {
-      best = Math.min(best, editDistance(q, key, 4));
-      const head = [...key].slice(0, [...q].length).join("");
-      if (head.length < key.length) best = Math.min(best, editDistance(q, head, 4) + 0.5);
+      const kc = [...key];
+      best = Math.min(best, splitDistance(q, qc, key, kc, 4));
+      if (kc.length > qc.length) {
+        const hc = kc.slice(0, qc.length);
+        best = Math.min(best, splitDistance(q, qc, hc.join(""), hc, 4) + 0.5);
+      }
     }
     return { a, d: best };
   });
