@@ -4,12 +4,14 @@ import type { Reason } from "../../domain/health/types.js";
 import { arrAtRisk, quarterEnd, readinessGaps } from "../../domain/renewal.js";
 import type { Block, Reply } from "../../reply/model.js";
 import {
+  atRiskAccounts,
   type ListDetail,
   type ListRow,
   lastContacts,
   listAccounts,
   listDetails,
   type ReadinessRow,
+  type RiskRow,
   readinessOf,
 } from "../../store/repos/accounts.js";
 import { findMemberByHandle, findTeamByName } from "../../store/repos/members.js";
@@ -185,7 +187,7 @@ export async function renewals(d: Deps, window: RenewalWindow, scope: Scope): Pr
   };
 }
 
-function riskLines(rows: ListRow[]) {
+function riskLines<R extends RiskRow>(rows: R[]) {
   return rows
     .map((row) => ({ row, atRisk: arrAtRisk(row.arr, row.grade, row.openRisks) }))
     .sort((a, b) => b.atRisk - a.atRisk || b.row.arr - a.row.arr || byName(a.row, b.row));
@@ -206,7 +208,7 @@ function riskDetail(d: Deps, detail: ListDetail | undefined): string {
 export async function risk(d: Deps, scope: Scope): Promise<Reply> {
   const s = await resolveScope(d, scope);
   if (!s.ok) return s.reply;
-  const rows = await listAccounts(d.db, s.filter, d.asker.today, { atRisk: true });
+  const rows = await atRiskAccounts(d.db, s.filter, d.asker.today);
   const lines = riskLines(rows);
   const shown = lines.slice(0, LIST_LIMIT);
   const details = await listDetails(
