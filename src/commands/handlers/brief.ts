@@ -22,17 +22,21 @@ async function similarHealthyPeer(
     touches: number;
     reasons: Reason[] | null;
   }>(
-    `SELECT a.name, hs.score, hs.reasons, (a.industry IS NOT DISTINCT FROM $2) AS same_industry,
+    // Pick the peer on score alone, then read its reasons, usage and touches: only for the one row.
+    `SELECT p.name, p.score, hr.reasons, p.same_industry,
             u."coreFeaturesUsed" AS core_used, u."coreFeaturesTotal" AS core_total,
-            (SELECT count(*)::int FROM "Interaction" i WHERE i."accountId" = a.id AND NOT i.scheduled
+            (SELECT count(*)::int FROM "Interaction" i WHERE i."accountId" = p.id AND NOT i.scheduled
                AND i."occurredAt" >= $4::date - 90 AND i."occurredAt" < $4::date + 1) AS touches
-       FROM "Account" a
-       JOIN LATERAL (SELECT h.score, h.grade, h.reasons FROM "HealthScore" h WHERE h."accountId" = a.id AND h.day <= $4::date
-                      ORDER BY h.day DESC LIMIT 1) hs ON hs.grade = 'green'
-       LEFT JOIN LATERAL (SELECT * FROM "UsageSnapshot" s WHERE s."accountId" = a.id AND s.day <= $4::date
-                           ORDER BY s.day DESC LIMIT 1) u ON TRUE
-      WHERE a.id <> $1 AND ((a.industry IS NOT NULL AND a.industry = $2) OR a.tier::text = $3) AND ${f.sql}
-      ORDER BY (a.industry IS NOT DISTINCT FROM $2) DESC, hs.score DESC, a.name LIMIT 1`,
+       FROM (SELECT a.id, a.name, hs.score, (a.industry IS NOT DISTINCT FROM $2) AS same_industry
+               FROM "Account" a
+               JOIN LATERAL (SELECT h.score, h.grade FROM "HealthScore" h WHERE h."accountId" = a.id AND h.day <= $4::date
+                              ORDER BY h.day DESC LIMIT 1) hs ON hs.grade = 'green'
+              WHERE a.id <> $1 AND ((a.industry IS NOT NULL AND a.industry = $2) OR a.tier::text = $3) AND ${f.sql}
+              ORDER BY (a.industry IS NOT DISTINCT FROM $2) DESC, hs.score DESC, a.name LIMIT 1) p
+       JOIN LATERAL (SELECT h.reasons FROM "HealthScore" h WHERE h."accountId" = p.id AND h.day <= $4::date
+                      ORDER BY h.day DESC LIMIT 1) hr ON TRUE
+       LEFT JOIN LATERAL (SELECT * FROM "UsageSnapshot" s WHERE s."accountId" = p.id AND s.day <= $4::date
+                           ORDER BY s.day DESC LIMIT 1) u ON TRUE`,
     [a.id, a.industry, a.tier, d.asker.today, ...f.params],
   );
   const p = rows[0];
