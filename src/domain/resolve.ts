@@ -129,15 +129,19 @@ export function resolveAccount<T extends NamedAccount>(query: string, accounts: 
   const qc = [...q];
   const scored = keyed.map(({ a, keys }) => {
     let best = Number.POSITIVE_INFINITY;
+    let lead = 0;
     for (const key of keys) {
       const kc = [...key];
+      let common = 0;
+      while (common < qc.length && qc[common] === kc[common]) common++;
+      lead = Math.max(lead, common);
       best = Math.min(best, splitDistance(q, qc, key, kc, 4));
       if (kc.length > qc.length) {
         const hc = kc.slice(0, qc.length);
         best = Math.min(best, splitDistance(q, qc, hc.join(""), hc, 4) + 0.5);
       }
     }
-    return { a, d: best };
+    return { a, d: best, lead };
   });
   const within = scored.filter((s) => s.d <= budget);
   if (within.length > 0) {
@@ -145,9 +149,15 @@ export function resolveAccount<T extends NamedAccount>(query: string, accounts: 
     const found = verdict(within.filter((s) => s.d === min).map((s) => s.a));
     if (found) return found;
   }
+  // Suggest names within about a third of the query's length (at most 4, the distance's early exit;
+  // looser, and a long query "suggests" every name in the book), or that start the same way
+  // ("initrode" -> Initech, "brightwave" -> Brightwood).
+  const cjk = /\p{Script=Han}/u.test(q);
+  const reach = Math.min(4, Math.max(cjk ? 1 : 2, Math.floor(qc.length / 3)));
+  const sameStart = Math.min(qc.length, cjk ? 2 : 4);
   const suggestions = scored
-    .filter((s) => s.d <= Math.max(2, Math.ceil([...q].length / 2)))
-    .sort((x, y) => x.d - y.d || x.a.name.localeCompare(y.a.name))
+    .filter((s) => s.d <= reach || s.lead >= sameStart)
+    .sort((x, y) => x.d - y.d || y.lead - x.lead || x.a.name.localeCompare(y.a.name))
     .slice(0, MAX_SUGGESTIONS)
     .map((s) => s.a);
   return { kind: "unknown", suggestions };

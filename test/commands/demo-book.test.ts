@@ -161,8 +161,7 @@ describe("every command on the demo book, for each role, from tend ask", () => {
     const grace = demoEmail("grace.walsh");
     const r = await ask("log northwind call on the wrong account?", grace);
     expect(r.code).toBe(4); // not done: it asks which account
-    expect(r.out).toContain(t("en", "resolve.unknown", { name: "northwind" }));
-    expect(r.out).toContain("Northline Health AG");
+    expect(r.out).toContain(t("en", "resolve.confirm_typo", { account: "Northline Health AG" }));
     expect(await db.prisma.interaction.count({ where: { notes: "on the wrong account?" } })).toBe(0);
     const reply = await handleCommand(ctx, {
       identity: { surface: "cli", email: grace },

@@ -44,6 +44,26 @@ describe("account name resolution", () => {
     expect(resolveAccount("zzzzzzzz", book)).toEqual({ kind: "unknown", suggestions: [] });
   });
 
+  it("suggests only names that look like the typed one, however long it is", () => {
+    const names = [
+      "Brightwood Dental",
+      "Brightworks Labs",
+      "Amberforge Energy",
+      "Amberhill Retail",
+      "Westleaf",
+      "Westrock",
+    ];
+    const many = names.map((name, i) => ({ id: String(i), name, aliases: [] }));
+    const of = (typed: string) => {
+      const r = resolveAccount(typed, many);
+      return r.kind === "unknown" ? r.suggestions.map((s) => s.name) : r.kind;
+    };
+    expect(of("brightwave")).toEqual(["Brightwood Dental", "Brightworks Labs"]);
+    expect(of("kestrel")).toEqual([]);
+    expect(of("northwind")).toEqual([]);
+    expect(of("上海云帆科技")).toEqual([]);
+  });
+
   it("always finds an account by its own name, whatever its case and spacing", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: book.length - 1 }), fc.boolean(), (i, upper) => {

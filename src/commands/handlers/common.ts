@@ -129,8 +129,13 @@ export async function findAccount(
       : resolveAccount(typed, await namedAccounts(d.db, filter));
   // A write must not land on an account the user only nearly typed ("northwind" for "Northline"):
   // ask first, with the one-click choice. Reads just answer (the reply names the account).
-  if (r.kind === "exact" && opts.confirmTypos && onlyByTypo(typed, r.account))
-    return { reply: notFound(d, typed, [{ label: r.account.name, command: commandFor(`id:${r.account.id}`) }]) };
+  if (r.kind === "exact" && opts.confirmTypos && onlyByTypo(typed, r.account)) {
+    const prompt = d.t("resolve.confirm_typo", { account: r.account.name });
+    const choices = [{ label: r.account.name, command: commandFor(`id:${r.account.id}`) }];
+    return {
+      reply: { summary: prompt, blocks: [{ type: "choices", prompt, choices }], tone: "neutral", error: "ambiguous" },
+    };
+  }
   if (r.kind === "exact") {
     const a = await d.db.prisma.account.findUniqueOrThrow({
       where: { id: r.account.id },
