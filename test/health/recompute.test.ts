@@ -203,5 +203,9 @@ describe.each(STORE_KINDS)("recompute (%s)", (kind) => {
     const zh = out.join("\n");
     expect(zh).toContain("活跃用户较前 4 周基线下降 38%");
     expect(zh).toContain("关键支持者 Li Wei 已于 12 天前离开");
+    // The inputs read in Chinese too: labels, percentages and yes/no, no internal keys or fractions.
+    expect(zh).toMatch(/席位：100 · 预期使用频率：每天 · 激活率：\d+%/);
+    expect(zh).toContain("有支持者：否");
+    expect(zh).not.toMatch(/[a-z]+_[a-z]+|seats|true|false|0\.\d/);
   });
 });

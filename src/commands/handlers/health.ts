@@ -2,9 +2,10 @@ import { addDays } from "../../domain/dates.js";
 import type { DimensionScore, Reason } from "../../domain/health/types.js";
 import { type QuadrantMove, quadrantMoves } from "../../domain/quadrant.js";
 import { sparkline } from "../../domain/sparkline.js";
-import { formatNumber } from "../../i18n/locale.js";
+import { formatNumber, formatPercent } from "../../i18n/locale.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { scoreHistory } from "../../store/repos/accounts.js";
+import { MESSAGES, type MessageKey } from "../messages.js";
 import {
   accountButtons,
   auditRead,
@@ -20,10 +21,44 @@ import {
 // quadrantMoves is pure domain logic (src/domain/quadrant.ts), re-exported for existing callers.
 export { type QuadrantMove, quadrantMoves };
 
-function inputValue(d: Deps, v: number | string | boolean | null): string {
-  if (v === null) return d.t("label.no_data");
-  if (typeof v === "number") return formatNumber(d.locale, v, Math.abs(v) < 1 && v !== 0 ? 2 : 1);
-  return String(v);
+type InputValue = number | string | boolean | null;
+
+// How each health input reads to a person: ratios as percentages, flags as yes/no, counts whole.
+const RATIOS = new Set(["activation", "activation_target", "utilisation", "stickiness", "change"]);
+const AVERAGES = new Set(["active_users", "recent_avg_active", "baseline_avg_active"]);
+/** Value-and-support counts are null when nothing of the kind was ever recorded. */
+const RECORDED = new Set(["feedback_open_old", "promises_overdue", "milestones_overdue"]);
+
+function inputValue(d: Deps, key: string, v: InputValue): string {
+  if (v === null) return d.t(RECORDED.has(key) ? "input.none_recorded" : "label.no_data");
+  if (typeof v === "boolean") return d.t(v ? "input.yes" : "input.no");
+  if (key === "frequency" && (v === "daily" || v === "weekly")) return d.t(`input.freq_${v}`);
+  if (typeof v === "string") return v;
+  if (RATIOS.has(key)) {
+    const r = Math.round(v * 100) / 100 || 0; // never "-0%"
+    return `${key === "change" && r > 0 ? "+" : ""}${formatPercent(d.locale, r)}`;
+  }
+  return formatNumber(d.locale, v, AVERAGES.has(key) ? 1 : Number.isInteger(v) ? 0 : 2);
+}
+
+/** One dimension's inputs as "label: value" pairs in the reader's language (core features as "6 of 8"). */
+function inputLine(d: Deps, inputs: Record<string, InputValue>): string {
+  const colon = d.locale === "zh-CN" ? "：" : ": ";
+  const { core_features_used: used, core_features_total: total, ...rest } = inputs;
+  const pairs: [string, string][] = [];
+  if (used !== undefined || total !== undefined)
+    pairs.push([
+      d.t("input.core_features"),
+      typeof used === "number" && typeof total === "number"
+        ? d.t("input.core_features_of", { used, total })
+        : d.t("label.no_data"),
+    ]);
+  for (const [k, v] of Object.entries(rest)) {
+    const key = `input.${k}`;
+    const label = key in MESSAGES.en ? d.t(key as MessageKey) : k.replace(/_/g, " ");
+    pairs.push([label, inputValue(d, k, v)]);
+  }
+  return pairs.map(([label, value]) => `${label}${colon}${value}`).join(" · ");
 }
 
 export async function healthBreakdown(d: Deps, a: FoundAccount): Promise<Reply> {
@@ -43,9 +78,7 @@ export async function healthBreakdown(d: Deps, a: FoundAccount): Promise<Reply> 
   for (const c of components) {
     const score = c.score === null ? d.t("label.no_data") : String(Math.round(c.score));
     const weight = `${Math.round(c.effectiveWeight * 100)}%`;
-    const inputs = Object.entries(c.inputs ?? {})
-      .map(([k, v]) => `${k.replace(/_/g, " ")}: ${inputValue(d, v)}`)
-      .join(" · ");
+    const inputs = inputLine(d, (c.inputs ?? {}) as Record<string, InputValue>);
     blocks.push({
       type: "text",
       text: `**${d.t("health.dimension", { dimension: d.t(`dim.${c.dimension}`), score, weight })}**${inputs ? `\n${inputs}` : ""}`,
