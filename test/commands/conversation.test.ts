@@ -99,6 +99,8 @@ describe.each(STORE_KINDS)("conversation core on %s", (kind) => {
       const r = await ask(PEOPLE.manager, "metrics team year");
       expect(r.error).toBeUndefined();
       expect(text(r)).toMatch(/Renewal rate\s+100%/);
+      // Nothing churned: no made-up infinite lifetime.
+      expect(text(r)).toMatch(/Expected lifetime\s+no churn yet to estimate it/);
       expect(text(r)).toMatch(/NRR\s+108\.2%/); // (500k + 30k) / (450k + 40k)
       const all = text(await ask(PEOPLE.admin, "metrics"));
       expect(all).toContain("🟡 yellow: CN¥880,000 (1)");
@@ -224,7 +226,7 @@ describe.each(STORE_KINDS)("conversation core on %s", (kind) => {
       expect(admin).toMatch(
         /Gaps: terms not clear, expectations not met, no decision-maker relationship, open promises \(1\), value report not sent/,
       );
-      expect(admin).toMatch(/Total 3 renewals/);
+      expect(admin).toMatch(/Renewals: 3 · ARR /);
       const mine = text(await ask(PEOPLE.csm, "renewals 60"));
       expect(mine).toContain("Acme Corp");
       expect(mine).not.toContain("Acme Labs");

@@ -53,8 +53,8 @@ const CASES: [command: string, hides: string | undefined, outcomes: Record<RoleN
   ["简报 云帆", YUNFAN, china(/单点登录/)],
   ["health yunfan", YUNFAN, china(/杭州云帆科技有限公司/)],
   ["kestrel", KESTREL, all("hidden", { admin: /Kestrel Retail\n=+/ })],
-  ["renewals 90", undefined, all(/renewals|续约/)],
-  ["renewals quarter team", undefined, all(/renewals|续约/)],
+  ["renewals 90", undefined, all(/Renewals: \d+ · ARR|共 \d+ 个续约/)],
+  ["renewals quarter team", undefined, all(/Renewals: \d+ · ARR|共 \d+ 个续约/)],
   ["risk", undefined, all(/at-risk|高风险|No at-risk/)],
   ["risk team", undefined, all(/at-risk|高风险|No at-risk/)],
   [

@@ -52,7 +52,7 @@ export async function metrics(d: Deps, scope: Scope, period: Period): Promise<Re
             ? d.t("label.no_data")
             : Number.isFinite(m.expectedLifetimeYears)
               ? d.t("metrics.lifetime_years", { years: formatNumber(d.locale, m.expectedLifetimeYears, 1) })
-              : "∞",
+              : d.t("metrics.lifetime_no_churn"),
       },
       { label: d.t("metrics.closed"), value: String(m.closed) },
     ],
