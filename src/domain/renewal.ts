@@ -34,6 +34,30 @@ export function arrAtRisk(arr: number, grade: Grade | null, gapCount: number): n
   return Math.round(arr * Math.min(1, base + 0.1 * gapCount));
 }
 
+/**
+ * Rough US-dollar value of one unit of a currency, for ORDERING lists that mix currencies only (a
+ * CN¥224,000 risk must not outrank a €129,500 one). Never shown and never summed: totals stay per
+ * currency. Unknown currencies count at par.
+ */
+export const REFERENCE_USD_RATES = {
+  USD: 1,
+  EUR: 1.08,
+  GBP: 1.27,
+  CHF: 1.12,
+  CNY: 0.14,
+  HKD: 0.13,
+  JPY: 0.0067,
+  SGD: 0.74,
+  AUD: 0.66,
+  CAD: 0.73,
+  INR: 0.012,
+} as const;
+
+/** An amount in rough US dollars, for ranking across currencies (see REFERENCE_USD_RATES). */
+export function rankingValue(amount: number, currency: string): number {
+  return amount * ((REFERENCE_USD_RATES as Record<string, number>)[currency.toUpperCase()] ?? 1);
+}
+
 /** Last day of the calendar quarter containing `day` (YYYY-MM-DD). */
 export function quarterEnd(day: string): string {
   const y = Number(day.slice(0, 4));

@@ -248,7 +248,9 @@ describe.each(STORE_KINDS)("conversation core on %s", (kind) => {
       const s = text(await ask(PEOPLE.csm, "mine"));
       expect(s).toContain("🔴 1 red");
       expect(s).toContain("Acme Corp is red and has no recorded contact");
-      expect(s).toContain("Promise to Acme Corp due");
+      // Due on Nov 20, asked on Nov 23: said to be overdue, as the brief and the nudges say.
+      expect(s).toContain("Promise to Acme Corp overdue since Nov 20, 2026 (3 days): Deliver SSO");
+      expect(s).toContain("Acme Corp - 🔴 red 40/100, $240,000 ARR, $240,000 at risk");
       expect(s).toContain("Renewals in 90 days");
       const audited = await db.prisma.auditLog.findMany({
         where: { memberId: book.members.cara.id, action: "mine.read" },

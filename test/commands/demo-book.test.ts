@@ -3,6 +3,7 @@ import { runCli } from "../../src/cli/main.js";
 import { handleCommand } from "../../src/commands/index.js";
 import { t } from "../../src/commands/messages.js";
 import type { AppContext } from "../../src/context.js";
+import { rankingValue } from "../../src/domain/renewal.js";
 import type { Locale } from "../../src/i18n/locale.js";
 import type { Db } from "../../src/store/db.js";
 import { DEMO_STORIES, demoContext, demoDb, demoEmail } from "../support/demo.js";
@@ -154,6 +155,26 @@ describe("every command on the demo book, for each role, from tend ask", () => {
     // A role that was refused or did not find the account left no trace on it.
     const liNa = await db.prisma.member.findUniqueOrThrow({ where: { email: ROLES.zhCsm.email } });
     expect(await db.prisma.auditLog.count({ where: { memberId: liNa.id, accountId: northwind.id } })).toBe(0);
+  });
+
+  it("an all-teams list ranks by ARR at risk across currencies, and mine lists what risk lists", async () => {
+    // Each line's amount at risk, in rough dollars: never a yuan figure above a larger euro one.
+    const atRisk = (out: string) =>
+      [...out.matchAll(/, (CN¥|€|\$)([\d,]+) at risk/g)].map(([, sym, n]) =>
+        rankingValue(Number(n!.replace(/,/g, "")), sym === "CN¥" ? "CNY" : sym === "€" ? "EUR" : "USD"),
+      );
+    for (const command of ["risk", "renewals 90"]) {
+      const values = atRisk((await ask(command, ROLES.admin.email)).out);
+      expect(values.length, command).toBeGreaterThan(5);
+      expect(values, command).toEqual([...values].sort((a, b) => b - a));
+    }
+    // Alice's at-risk accounts in `mine` are the ones `risk` lists for her, Northwind with its why.
+    const names = (out: string) => [...out.matchAll(/^\s+[x!] (.+?) - /gm)].map((m) => m[1]);
+    const mine = (await ask("mine", ROLES.csm.email)).out;
+    const risk = (await ask("risk", ROLES.csm.email)).out;
+    expect(names(mine.slice(mine.indexOf("At risk")))).toEqual(names(risk).slice(0, 10));
+    expect(mine).toMatch(/Northwind Logistics - .*\n.*champion changed \(medium\) · .*champion .+ left \d+ days ago/);
+    expect(mine).not.toContain("medium risk: champion changed"); // the open risk is named once
   });
 
   it("a write asks first when the name was only nearly typed, and the choice completes it", async () => {

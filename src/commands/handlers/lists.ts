@@ -1,7 +1,7 @@
 // Lists over a book: renewals, risk, mine (and the home view built from it).
 import { addDays, daysBetween } from "../../domain/dates.js";
 import type { Reason } from "../../domain/health/types.js";
-import { arrAtRisk, quarterEnd, readinessGaps } from "../../domain/renewal.js";
+import { arrAtRisk, quarterEnd, rankingValue, readinessGaps } from "../../domain/renewal.js";
 import type { Block, Reply } from "../../reply/model.js";
 import {
   atRiskAccounts,
@@ -106,7 +106,13 @@ export function renewalLines(rows: ListRow[], readiness: Map<string, ReadinessRo
         days: daysBetween(today, row.renewalDate ?? today),
       };
     })
-    .sort((a, b) => b.atRisk - a.atRisk || b.arr - a.arr || a.days - b.days || byName(a.row, b.row));
+    .sort(
+      (a, b) =>
+        rankingValue(b.atRisk, b.row.currency) - rankingValue(a.atRisk, a.row.currency) ||
+        rankingValue(b.arr, b.row.currency) - rankingValue(a.arr, a.row.currency) ||
+        a.days - b.days ||
+        byName(a.row, b.row),
+    );
 }
 
 /** Last tie-break, so equal lines keep one order whatever order the store returned them in. */
@@ -117,7 +123,7 @@ function byName(a: { name: string; id: string }, b: { name: string; id: string }
 function gapText(d: Deps, line: RenewalLine): string {
   return line.gaps
     .map((g) => (g === "promises" ? d.t("gap.promises", { count: line.ready.openPromises }) : d.t(`gap.${g}`)))
-    .join(", ");
+    .join(d.locale === "zh-CN" ? "、" : ", ");
 }
 
 export async function renewals(d: Deps, window: RenewalWindow, scope: Scope): Promise<Reply> {
@@ -158,6 +164,7 @@ export async function renewals(d: Deps, window: RenewalWindow, scope: Scope): Pr
           days: l.days,
           grade: gradeLabel(d, l.row.grade, l.row.score),
           status: d.t(`status.${(l.row.renewalStatus ?? "upcoming") as "upcoming"}`),
+          atRisk: money(d, l.atRisk, l.row.currency),
         }),
         detail: l.gaps.length ? d.t("renewals.gaps", { gaps: gapText(d, l) }) : d.t("renewals.ready"),
         tone:
@@ -190,17 +197,26 @@ export async function renewals(d: Deps, window: RenewalWindow, scope: Scope): Pr
 function riskLines<R extends RiskRow>(rows: R[]) {
   return rows
     .map((row) => ({ row, atRisk: arrAtRisk(row.arr, row.grade, row.openRisks) }))
-    .sort((a, b) => b.atRisk - a.atRisk || b.row.arr - a.row.arr || byName(a.row, b.row));
+    .sort(
+      (a, b) =>
+        rankingValue(b.atRisk, b.row.currency) - rankingValue(a.atRisk, a.row.currency) ||
+        rankingValue(b.row.arr, b.row.currency) - rankingValue(a.row.arr, a.row.currency) ||
+        byName(a.row, b.row),
+    );
 }
 
 function riskDetail(d: Deps, detail: ListDetail | undefined): string {
+  // Open risks are listed by name first, so their reason sentences ("medium risk: ...") would repeat them.
   const reasons = ((detail?.reasons ?? []) as Reason[])
-    .filter((r) => r.kind === "drag")
+    .filter((r) => r.kind === "drag" && !r.key.startsWith("risk."))
     .sort((a, b) => Math.abs(b.impact) - Math.abs(a.impact))
     .slice(0, 2)
     .map((r) => reason(d, r));
-  const risks = (detail?.openRisks ?? []).map(
-    (r) => `${d.t(`risk.${r.kind as "other"}`)} (${d.t(`severity.${r.severity as "high"}`)})`,
+  const risks = (detail?.openRisks ?? []).map((r) =>
+    d.t("risk.with_severity", {
+      risk: d.t(`risk.${r.kind as "other"}`),
+      severity: d.t(`severity.${r.severity as "high"}`),
+    }),
   );
   return [...risks, ...reasons].join(" · ");
 }
@@ -230,6 +246,7 @@ export async function risk(d: Deps, scope: Scope): Promise<Reply> {
           name: l.row.name,
           grade: gradeLabel(d, l.row.grade, l.row.score),
           arr: money(d, l.row.arr, l.row.currency),
+          atRisk: money(d, l.atRisk, l.row.currency),
         }),
         detail: riskDetail(d, details.get(l.row.id)),
         tone: l.row.grade === "red" ? ("danger" as const) : ("warning" as const),
@@ -305,16 +322,18 @@ export async function mine(d: Deps, home = false): Promise<Reply> {
         accountId: r.id,
       });
   }
-  for (const p of promises)
+  for (const p of promises) {
+    const due = p.dueDate.toISOString().slice(0, 10);
+    const late = daysBetween(due, today);
     needs.push({
-      text: d.t("mine.need_promise", {
-        name: p.account.name,
-        date: day(d, p.dueDate.toISOString().slice(0, 10)),
-        title: p.title,
-      }),
-      tone: "warning",
+      text:
+        late > 0
+          ? d.t("mine.need_promise_overdue", { name: p.account.name, date: day(d, due), days: late, title: p.title })
+          : d.t("mine.need_promise", { name: p.account.name, date: day(d, due), title: p.title }),
+      tone: late > 0 ? "danger" : "warning",
       accountId: p.accountId,
     });
+  }
   const soon = rows.filter((r) => r.renewalDate && r.renewalDate >= today && r.renewalDate <= addDays(today, 90));
   const renewalSoon = renewalLines(
     soon,
@@ -339,7 +358,10 @@ export async function mine(d: Deps, home = false): Promise<Reply> {
       : [{ text: d.t("mine.today_none") }],
   });
 
-  const atRisk = riskLines(rows.filter((r) => r.grade === "red" || r.highRisk)).slice(0, 10);
+  // The same accounts `risk` lists for this book: red, an open high risk, or yellow with any open risk.
+  const atRisk = riskLines(
+    rows.filter((r) => r.grade === "red" || r.highRisk || (r.grade === "yellow" && r.openRisks > 0)),
+  ).slice(0, 10);
   const details = await listDetails(
     d.db,
     atRisk.map((l) => l.row.id),
@@ -354,6 +376,7 @@ export async function mine(d: Deps, home = false): Promise<Reply> {
           name: l.row.name,
           grade: gradeLabel(d, l.row.grade, l.row.score),
           arr: money(d, l.row.arr, l.row.currency),
+          atRisk: money(d, l.atRisk, l.row.currency),
         }),
         detail: riskDetail(d, details.get(l.row.id)),
         tone: "danger" as const,
@@ -371,6 +394,7 @@ export async function mine(d: Deps, home = false): Promise<Reply> {
             days: l.days,
             grade: gradeLabel(d, l.row.grade, l.row.score),
             status: d.t(`status.${(l.row.renewalStatus ?? "upcoming") as "upcoming"}`),
+            atRisk: money(d, l.atRisk, l.row.currency),
           }),
           detail: l.gaps.length ? d.t("renewals.gaps", { gaps: gapText(d, l) }) : d.t("renewals.ready"),
         }))
