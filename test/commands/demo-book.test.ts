@@ -177,6 +177,14 @@ describe("every command on the demo book, for each role, from tend ask", () => {
     expect(mine).not.toContain("medium risk: champion changed"); // the open risk is named once
   });
 
+  it("the brief's good practice names each thing once, and no change reads as 0%, not -0%", async () => {
+    const brief = (await ask("brief 云帆", ROLES.admin.email)).out;
+    const practice = brief.slice(brief.indexOf("4. A good practice"), brief.indexOf("5. "));
+    expect(practice).toMatch(/healthy at \d+\/100/);
+    expect(practice.match(/core features/g)?.length ?? 0).toBeLessThanOrEqual(1);
+    expect(brief).not.toContain("-0%");
+  });
+
   it("a write asks first when the name was only nearly typed, and the choice completes it", async () => {
     // Grace (EMEA) cannot see Northwind Logistics; "northwind" is two letters from her Northline Health AG.
     const grace = demoEmail("grace.walsh");

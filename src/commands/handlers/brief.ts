@@ -111,7 +111,10 @@ export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
   const b = buildBrief(facts);
   const t = d.t;
   const pct = (r: number) => formatPercent(d.locale, r);
-  const signed = (r: number) => `${r >= 0 ? "+" : ""}${pct(r)}`;
+  const signed = (r: number) => {
+    const whole = Math.round(r * 100) / 100 || 0; // "-0%" reads as a fall that is not there
+    return `${whole > 0 ? "+" : ""}${pct(whole)}`;
+  };
 
   const blocks: Block[] = [{ type: "header", text: t("brief.title", { name: a.name }) }];
   // 1. usage
@@ -200,12 +203,13 @@ export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
     ? []
     : [
         ...(p.strength ? [reason(d, p.strength)] : []),
-        ...(p.coreUsed !== null && p.coreTotal
+        // Their strongest reason may already be their core-feature use: say it once.
+        ...(p.coreUsed !== null && p.coreTotal && !p.strength?.key.startsWith("depth.")
           ? [t("brief.practice_depth", { core: p.coreUsed, coreTotal: p.coreTotal })]
           : []),
         ...(p.cadenceDays !== null ? [t("brief.practice_cadence", { days: p.cadenceDays })] : []),
       ];
-  const what = practices.length ? practices.join("; ") : t("brief.practice_generic");
+  const what = practices.length ? practices.join(d.locale === "zh-CN" ? "；" : "; ") : t("brief.practice_generic");
   blocks.push({
     type: "text",
     text: `**${t("brief.practice")}**\n${
