@@ -20,14 +20,19 @@ export async function namedAccounts(db: Db, filter: AccountFilter): Promise<Name
 }
 
 /**
- * Accounts whose name or an alias equals `typed` ignoring case: the cheap first try. Both sides are
- * written as the expression indexes of migration account_name_lookup, so they are used.
+ * Accounts whose name or an alias equals `typed` ignoring case: the cheap first try. Each side of
+ * the OR carries the form of an index of migration account_name_lookup, so a big store finds the
+ * rows by index. The alias side says it twice: the EXISTS decides row by row (calling the SQL
+ * function on every row of a small book cost more than the whole scan), the containment test
+ * lets the alias index find candidates.
  */
 export async function accountsNamedExactly(db: Db, filter: AccountFilter, typed: string): Promise<NamedRow[]> {
   const f = filterSql(filter, 2);
   const { rows } = await db.pool.query<NamedRow>(
     `SELECT a.id, a.name, a.aliases FROM "Account" a
-      WHERE (lower(a.name) = lower($1) OR tend_lower_all(a.aliases) @> ARRAY[lower($1)])
+      WHERE (lower(a.name) = lower($1)
+             OR (EXISTS (SELECT 1 FROM unnest(a.aliases) al WHERE lower(al) = lower($1))
+                 AND tend_lower_all(a.aliases) @> ARRAY[lower($1)]))
         AND ${f.sql} LIMIT 2`,
     [typed.trim(), ...f.params],
   );
