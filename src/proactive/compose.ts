@@ -33,6 +33,18 @@ export function nudgeSentence(locale: Locale, n: Nudge): string {
       : t(locale, "gap.none");
     params.due = formatDate(locale, dayToDate(String(n.params.due)));
   }
+  if (n.rule === "usage_drop")
+    // The health engine's own sentence, word for word as the account card and brief show it.
+    params.drop = reasonText(
+      {
+        kind: "drag",
+        dimension: "trend",
+        key: "trend.active_users_down",
+        params: { pct: n.params.pct ?? 0 },
+        impact: 0,
+      },
+      locale,
+    );
   if (n.rule === "renewal_passed") params.due = formatDate(locale, dayToDate(String(n.params.due)));
   if (n.rule === "visit_prep") params.kind = t(locale, `kind.${n.params.kind}` as ProactiveMessageKey);
   if (n.rule === "quadrant_down") params.change = quadrantChange(locale, n.params);

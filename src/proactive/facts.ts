@@ -1,4 +1,4 @@
-import type { Grade, Level, Reason } from "../domain/health/types.js";
+import type { DimensionScore, Grade, Level, Reason } from "../domain/health/types.js";
 import type { Db } from "../store/db.js";
 import type { RuleFacts, Tier } from "./rules/types.js";
 
@@ -77,10 +77,19 @@ export async function loadRuleFacts(db: Db, day: string): Promise<RuleFacts[]> {
   );
   const scores = group(
     await q<
-      Row & { day: string; score: number; grade: Grade; usageLevel: Level; valueLevel: Level; reasons: Reason[] | null }
+      Row & {
+        day: string;
+        score: number;
+        grade: Grade;
+        usageLevel: Level;
+        valueLevel: Level;
+        reasons: Reason[] | null;
+        components: DimensionScore[] | null;
+      }
     >(
       `SELECT "accountId", day::text AS day, score, grade::text AS grade, "usageLevel", "valueLevel",
-              CASE WHEN day = $1::date THEN reasons END AS reasons
+              CASE WHEN day = $1::date THEN reasons END AS reasons,
+              CASE WHEN day = $1::date THEN components END AS components
          FROM "HealthScore" WHERE day BETWEEN $1::date - 7 AND $1::date ORDER BY day`,
     ),
   );
@@ -88,18 +97,19 @@ export async function loadRuleFacts(db: Db, day: string): Promise<RuleFacts[]> {
     (
       await q<
         Row & {
-          baseline: number | null;
-          recentMax: number | null;
-          recentAvg: number | null;
-          recentDays: number;
+          weekMax: number | null;
+          weekAvg: number | null;
+          weekDays: number;
           activation: number | null;
         }
       >(
+        // Only this week's days: the 4-week windows and the change come from the health engine's
+        // own trend figures of the day (stored with the score), so a nudge and the account card
+        // can never quote two different drops.
         `SELECT "accountId",
-                avg("activeUsers") FILTER (WHERE day BETWEEN $1::date - 34 AND $1::date - 7)::float8 AS baseline,
-                max("activeUsers") FILTER (WHERE day > $1::date - 7) AS "recentMax",
-                avg("activeUsers") FILTER (WHERE day > $1::date - 7)::float8 AS "recentAvg",
-                count(*) FILTER (WHERE day > $1::date - 7)::int AS "recentDays",
+                max("activeUsers") FILTER (WHERE day > $1::date - 7) AS "weekMax",
+                avg("activeUsers") FILTER (WHERE day > $1::date - 7)::float8 AS "weekAvg",
+                count(*) FILTER (WHERE day > $1::date - 7)::int AS "weekDays",
                 (array_agg(CASE WHEN seats > 0 THEN "activatedUsers"::float8 / seats END ORDER BY day DESC))[1] AS activation
            FROM "UsageSnapshot" WHERE day BETWEEN $1::date - 34 AND $1::date GROUP BY "accountId"`,
       )
@@ -177,6 +187,7 @@ export async function loadRuleFacts(db: Db, day: string): Promise<RuleFacts[]> {
   );
   return accounts.rows.map((a) => {
     const u = usage.get(a.id);
+    const todays = scores.get(a.id)?.find((s) => s.day === day);
     const openPromises = promises.get(a.id) ?? [];
     return {
       id: a.id,
@@ -198,10 +209,10 @@ export async function loadRuleFacts(db: Db, day: string): Promise<RuleFacts[]> {
       })),
       topDrag: topDrag(scores.get(a.id)?.at(-1)?.reasons),
       usage: {
-        baseline: u?.baseline ?? null,
-        recentMax: u?.recentMax ?? null,
-        recentAvg: u?.recentAvg ?? null,
-        recentDays: u?.recentDays ?? 0,
+        ...healthTrend(todays?.components, todays?.reasons),
+        weekMax: u?.weekMax ?? null,
+        weekAvg: u?.weekAvg ?? null,
+        weekDays: u?.weekDays ?? 0,
         activation: u?.activation ?? null,
       },
       lastContact: lastContact.get(a.id) ?? null,
@@ -238,6 +249,21 @@ export async function loadRuleFacts(db: Db, day: string): Promise<RuleFacts[]> {
       })),
     };
   });
+}
+
+/** The health engine's trend figures of the day, as the account card shows them. */
+function healthTrend(
+  components: DimensionScore[] | null | undefined,
+  reasons: Reason[] | null | undefined,
+): Pick<RuleFacts["usage"], "baseline" | "recentAvg" | "downPct"> {
+  const inputs = Array.isArray(components) ? components.find((c) => c?.dimension === "trend")?.inputs : undefined;
+  const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
+  const down = Array.isArray(reasons) ? reasons.find((r) => r?.key === "trend.active_users_down") : undefined;
+  return {
+    baseline: num(inputs?.baseline_avg_active),
+    recentAvg: num(inputs?.recent_avg_active),
+    downPct: num(down?.params?.pct),
+  };
 }
 
 function topDrag(reasons: Reason[] | null | undefined): Reason | null {

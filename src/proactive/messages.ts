@@ -7,7 +7,8 @@ const en = {
   "nudge.contact_overdue": "no meaningful contact for {days} days (cadence {cadence}).",
   "nudge.champion_left": "champion {name} left {days} days ago - find and win a new one.",
   "nudge.decision_maker_left": "decision maker {name} left {days} days ago - meet the successor.",
-  "nudge.usage_drop": "active users down {pct}% vs the 4-week baseline ({recent} vs {baseline}) all week.",
+  "nudge.usage_drop":
+    "{drop} ({recent} vs {baseline} a day on average), and at least {limit}% below that baseline every day this week.",
   "nudge.health_drop": "health fell {points} points in 7 days ({from} -> {to}).",
   "nudge.quadrant_down": "moved down a quadrant ({change}) - act fast.",
   "quadrant.usage": "usage {from} → {to}",
@@ -107,7 +108,7 @@ const zh: Record<Key, string> = {
   "nudge.contact_overdue": "已 {days} 天没有有效联系（节奏 {cadence} 天）。",
   "nudge.champion_left": "内部支持者 {name} 已离开 {days} 天——尽快找到并争取新的支持者。",
   "nudge.decision_maker_left": "决策人 {name} 已离开 {days} 天——尽快拜访继任者。",
-  "nudge.usage_drop": "本周活跃用户比 4 周基线下降 {pct}%（{recent} 对 {baseline}），持续一周。",
+  "nudge.usage_drop": "{drop}（日均 {recent} 对 {baseline}），本周每天都比该基线低至少 {limit}%。",
   "nudge.health_drop": "健康分 7 天内下降 {points} 分（{from} -> {to}）。",
   "nudge.quadrant_down": "九宫格下移（{change}）——需要尽快干预。",
   "quadrant.usage": "使用 {from} → {to}",

@@ -170,6 +170,14 @@ describe.each(STORE_KINDS)("the demo book's stories (%s)", (kind) => {
     // shown account brings all it has: Northwind's sliding usage and its champion who left.
     const northwind = about(morningOf("alice.chen"), DEMO_STORIES.championLeft);
     expect(northwind).toContain("active users down");
+    // The same drop the account card shows (health engine reason and figures), not a second one.
+    const card = await one<{ reasons: { key: string; params: { pct: number } }[] }>(
+      `SELECT h.reasons FROM "HealthScore" h JOIN "Account" a ON a.id = h."accountId"
+        WHERE a.name = $1 AND h.day = $2::date`,
+      [DEMO_STORIES.championLeft, T],
+    );
+    const down = card.reasons.find((r) => r.key === "trend.active_users_down");
+    expect(northwind).toContain(`active users down ${down?.params.pct}% vs 4-week baseline (`);
     expect(northwind).toMatch(/champion .+ left \d+ days ago/);
     expect(about(morningOf("grace.walsh"), DEMO_STORIES.onboarding)).toContain("onboarding day 60");
     expect(about(morningOf("felix.wagner"), DEMO_STORIES.detractor)).toContain("NPS detractor");

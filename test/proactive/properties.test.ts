@@ -33,9 +33,11 @@ const facts: fc.Arbitrary<RuleFacts> = fc.record({
   ),
   usage: fc.record({
     baseline: fc.option(fc.double({ min: 0, max: 1000, noNaN: true }), { nil: null }),
-    recentMax: fc.option(fc.double({ min: 0, max: 1000, noNaN: true }), { nil: null }),
     recentAvg: fc.option(fc.double({ min: 0, max: 1000, noNaN: true }), { nil: null }),
-    recentDays: fc.integer({ min: 0, max: 7 }),
+    downPct: fc.option(fc.integer({ min: 10, max: 100 }), { nil: null }),
+    weekMax: fc.option(fc.double({ min: 0, max: 1000, noNaN: true }), { nil: null }),
+    weekAvg: fc.option(fc.double({ min: 0, max: 1000, noNaN: true }), { nil: null }),
+    weekDays: fc.integer({ min: 0, max: 7 }),
     activation: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: null }),
   }),
   lastContact: maybeDay,

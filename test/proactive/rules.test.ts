@@ -24,7 +24,7 @@ function facts(over: Partial<RuleFacts> = {}): RuleFacts {
     goLiveDate: null,
     seats: 100,
     scores: [],
-    usage: { baseline: 50, recentMax: 52, recentAvg: 49, recentDays: 7, activation: 0.9 },
+    usage: { baseline: 50, recentAvg: 49, downPct: null, weekMax: 52, weekAvg: 49, weekDays: 7, activation: 0.9 },
     lastContact: addDays(DAY, -3),
     stakeholdersLeft: [],
     decisionMaker: { name: "Dana", attitude: "supporter", lastContact: addDays(DAY, -10) },
@@ -80,13 +80,25 @@ describe("nudge rules on crafted accounts", () => {
     expect(fired("contact_overdue", facts({ ownerId: null, lastContact: null }))).toEqual([]);
   });
 
-  it("usage drop: fires when every day of the week is >= 25% below baseline, not on a one-day dip", () => {
-    const drop = facts({ usage: { baseline: 100, recentMax: 70, recentAvg: 60, recentDays: 7, activation: 0.9 } });
-    expect(fired("usage_drop", drop)[0]?.params).toMatchObject({ pct: 40 });
-    const dip = facts({ usage: { baseline: 100, recentMax: 95, recentAvg: 70, recentDays: 7, activation: 0.9 } });
-    expect(fired("usage_drop", dip)).toEqual([]);
-    const thin = facts({ usage: { baseline: 100, recentMax: 50, recentAvg: 50, recentDays: 2, activation: 0.9 } });
-    expect(fired("usage_drop", thin)).toEqual([]);
+  it("usage drop: the health engine's figures, fired only when every day of the week is >= 25% below its baseline", () => {
+    // The card says "active users down 34% vs 4-week baseline" (last 4 weeks 273 vs 415 before);
+    // this week was lower still, every day. The nudge quotes the card, not a second percentage.
+    const u = { baseline: 415, recentAvg: 273, downPct: 34, weekMax: 300, weekAvg: 155, weekDays: 7, activation: 0.9 };
+    const drop = fired("usage_drop", facts({ usage: u }));
+    expect(drop[0]?.params).toMatchObject({ pct: 34, recent: 273, baseline: 415 });
+    expect(drop[0]?.priority).toBe(1); // this week under half the baseline
+    expect(nudgeText("en", drop[0]!)).toBe(
+      "Acme: active users down 34% vs 4-week baseline (273 vs 415 a day on average), and at least 25% below that baseline every day this week.",
+    );
+    expect(nudgeText("zh-CN", drop[0]!)).toBe(
+      "Acme：活跃用户较前 4 周基线下降 34%（日均 273 对 415），本周每天都比该基线低至少 25%。",
+    );
+    // A day this week above 75% of the baseline: a dip, not a sustained drop.
+    expect(fired("usage_drop", facts({ usage: { ...u, weekMax: 320 } }))).toEqual([]);
+    // Too few days of data this week.
+    expect(fired("usage_drop", facts({ usage: { ...u, weekDays: 2 } }))).toEqual([]);
+    // The health engine does not say usage is down: neither does the nudge.
+    expect(fired("usage_drop", facts({ usage: { ...u, downPct: null } }))).toEqual([]);
   });
 
   it("health drop >= 15 points in 7 days fires; 14 does not", () => {
@@ -257,7 +269,7 @@ describe("noise limits", () => {
       tier: "strategic",
       arr: 900_000,
       stakeholdersLeft: [{ name: "Rita", role: "champion", leftAt: addDays(DAY, -5) }],
-      usage: { baseline: 300, recentMax: 160, recentAvg: 150, recentDays: 7, activation: 0.8 },
+      usage: { baseline: 300, recentAvg: 200, downPct: 33, weekMax: 160, weekAvg: 150, weekDays: 7, activation: 0.8 },
     });
     const north = evaluateRules([big], ctx);
     expect(north.map((x) => x.rule).sort()).toEqual(["stakeholder_left", "usage_drop"]);

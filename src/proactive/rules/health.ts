@@ -7,20 +7,30 @@ function scoreOn(f: RuleFacts, day: string): DayScore | undefined {
   return f.scores.find((s) => s.day === day);
 }
 
-/** Active users down by usageDropPct or more vs the 4-week baseline on every day of the last week. */
+/**
+ * Active users down, as the health engine says it (its "active users down N% vs 4-week baseline"
+ * reason, with its figures), and sustained: every day of the last week at least usageDropPct below
+ * that same baseline (>= 5 days of data). A one-day dip or a drop the card does not show stays quiet.
+ */
 export const usageDrop: Rule = (f, { config }) => {
-  const { baseline, recentMax, recentAvg, recentDays } = f.usage;
-  if (!baseline || baseline <= 0 || recentMax === null || recentAvg === null || recentDays < 5) return [];
+  const { baseline, recentAvg, downPct, weekMax, weekAvg, weekDays } = f.usage;
+  if (downPct === null || !baseline || baseline <= 0 || recentAvg === null) return [];
+  if (weekMax === null || weekAvg === null || weekDays < 5) return [];
   const limit = baseline * (1 - config.usageDropPct / 100);
-  if (recentMax > limit) return [];
-  const pct = Math.round((1 - recentAvg / baseline) * 100);
+  if (weekMax > limit) return [];
   return nudge(
     f,
     "usage_drop",
     "nudge.usage_drop",
-    { pct, baseline: Math.round(baseline), recent: Math.round(recentAvg) },
-    `band:${Math.floor(pct / 10)}`,
-    pct >= 50 ? 1 : 2,
+    {
+      pct: downPct,
+      baseline: Math.round(baseline),
+      recent: Math.round(recentAvg),
+      limit: config.usageDropPct,
+    },
+    `band:${Math.floor(downPct / 10)}`,
+    // How deep this week is orders the batch: half the baseline or worse is the most urgent.
+    weekAvg <= baseline * 0.5 ? 1 : 2,
     [CALL, BRIEF],
   );
 };

@@ -30,12 +30,19 @@ export interface RuleFacts {
   /** The biggest drag on today's score (the health engine's reason), for "why" in digests. */
   topDrag?: Reason | null;
   usage: {
-    /** Average active users on the 28 days before the last 7. */
+    /**
+     * The health engine's trend figures of the day (HealthScore components and reasons), the ones
+     * the account card, `health` and the brief show: average daily active users over the last 4
+     * weeks and over the 4 weeks before (the "4-week baseline"), and the "active users down N%"
+     * of today's reasons (null when the health engine does not say usage is down).
+     */
     baseline: number | null;
-    /** Highest and average active users over the last 7 days, and how many days have data. */
-    recentMax: number | null;
     recentAvg: number | null;
-    recentDays: number;
+    downPct: number | null;
+    /** Highest and average daily active users over the last 7 days, and how many days have data. */
+    weekMax: number | null;
+    weekAvg: number | null;
+    weekDays: number;
     /** Latest activated users / seats. */
     activation: number | null;
   };
