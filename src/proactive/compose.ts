@@ -3,7 +3,7 @@ import { addDays, daysBetween, dayToDate } from "../domain/dates.js";
 import { type MetricsRenewal, teamMetrics } from "../domain/health/metrics.js";
 import type { Grade } from "../domain/health/types.js";
 import { formatDate, formatMoney, formatPercent, type Locale } from "../i18n/locale.js";
-import type { Block, Button, Reply } from "../reply/model.js";
+import type { Block, Button, Reply, Tone } from "../reply/model.js";
 import type { ProactiveConfig } from "./config.js";
 import { type ProactiveMessageKey, t } from "./messages.js";
 import { movedDown } from "./rules/health.js";
@@ -267,45 +267,59 @@ export function composeDigest(
   const blocks: Block[] = [
     { type: "header", text: t(locale, "digest.header", { team, day: formatDate(locale, dayToDate(day)) }) },
   ];
-  const MAX = 15; // a digest is a glance, not a report: the rest is one `risk` command away
+  const MAX = 15; // a digest is a glance, not a report: the rest is counted, one command away
+  const more = (n: number, command?: string): { text: string; tone?: Tone }[] =>
+    n > MAX
+      ? [{ text: t(locale, command ? "digest.more_cmd" : "digest.more", { count: n - MAX, command: command ?? "" }) }]
+      : [];
+  const zh = locale === "zh-CN";
   if (c.newRisk.length)
     blocks.push({
       type: "list",
       title: t(locale, "digest.new_risk"),
-      items: c.newRisk.slice(0, MAX).map(({ f, why }) => ({
-        text: t(locale, "digest.risk_item", {
-          account: f.name,
-          grade: gradeText(locale, f.scores.at(-1)?.grade),
-          score: f.scores.at(-1)?.score ?? "-",
-          reason:
-            t(locale, why === "red" ? "digest.reason_red" : "digest.reason_quadrant") +
-            (f.topDrag ? ` - ${reasonText(f.topDrag, locale)}` : ""),
-        }),
-        tone: "danger",
-      })),
+      items: c.newRisk
+        .slice(0, MAX)
+        .map(({ f, why }): { text: string; tone?: Tone } => ({
+          text: t(locale, "digest.risk_item", {
+            account: f.name,
+            grade: gradeText(locale, f.scores.at(-1)?.grade),
+            score: f.scores.at(-1)?.score ?? "-",
+            reason:
+              t(locale, why === "red" ? "digest.reason_red" : "digest.reason_quadrant") +
+              (f.topDrag ? ` - ${reasonText(f.topDrag, locale)}` : ""),
+          }),
+          tone: "danger" as const,
+        }))
+        .concat(more(c.newRisk.length, zh ? `风险 团队 ${team}` : `risk team ${team}`)),
     });
   if (c.fell.length)
     blocks.push({
       type: "list",
       title: t(locale, "digest.fell", { points: config.digestDropPoints }),
-      items: c.fell.slice(0, MAX).map(({ f, from, to }) => ({
-        text: t(locale, "digest.fell_item", { account: f.name, from, to }),
-        tone: "warning",
-      })),
+      items: c.fell
+        .slice(0, MAX)
+        .map(({ f, from, to }): { text: string; tone?: Tone } => ({
+          text: t(locale, "digest.fell_item", { account: f.name, from, to }),
+          tone: "warning" as const,
+        }))
+        .concat(more(c.fell.length)),
     });
   if (c.renewals.length)
     blocks.push({
       type: "list",
       title: t(locale, "digest.renewals"),
-      items: c.renewals.slice(0, MAX).map(({ f, days }) => ({
-        text: t(locale, "digest.renewal_item", {
-          account: f.name,
-          days,
-          grade: gradeText(locale, f.scores.at(-1)?.grade),
-          arr: formatMoney(locale, f.arr, f.currency),
-        }),
-        tone: f.scores.at(-1)?.grade === "red" ? "danger" : "warning",
-      })),
+      items: c.renewals
+        .slice(0, MAX)
+        .map(({ f, days }): { text: string; tone?: Tone } => ({
+          text: t(locale, "digest.renewal_item", {
+            account: f.name,
+            days,
+            grade: gradeText(locale, f.scores.at(-1)?.grade),
+            arr: formatMoney(locale, f.arr, f.currency),
+          }),
+          tone: f.scores.at(-1)?.grade === "red" ? ("danger" as const) : ("warning" as const),
+        }))
+        .concat(more(c.renewals.length, zh ? `续约 30 团队 ${team}` : `renewals 30 team ${team}`)),
     });
   blocks.push({
     type: "fields",
@@ -313,6 +327,19 @@ export function composeDigest(
   });
   blocks.push({ type: "buttons", buttons: [{ text: t(locale, "action.risk"), actionId: "tend.run", value: "risk" }] });
   return { summary: t(locale, "digest.summary", { team, count }), blocks, tone: "warning", visibility: "channel" };
+}
+
+/** How many renewals the weekly summary lists one by one; the rest are counted in one line. */
+export const WEEKLY_RENEWALS = 20;
+
+/** ARR summed per currency (never across), largest first: "$1,200,000; CN¥800,000". */
+export function arrByCurrency(locale: Locale, xs: { arr: number; currency: string }[]): string {
+  const sums = new Map<string, number>();
+  for (const x of xs) sums.set(x.currency, (sums.get(x.currency) ?? 0) + x.arr);
+  return [...sums]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([c, v]) => formatMoney(locale, v, c))
+    .join(locale === "zh-CN" ? "；" : "; ");
 }
 
 export interface WeeklyInput {
@@ -385,18 +412,36 @@ export function composeWeekly(locale: Locale, w: WeeklyInput): Reply {
       type: "list",
       title: t(locale, "weekly.renewals"),
       items: renewals.length
-        ? renewals.slice(0, 20).map(({ f, r, days }) => ({
-            text: t(locale, "weekly.renewal_item", {
-              account: f.name,
-              due: formatDate(locale, dayToDate(r.dueDate)),
-              days,
-              arr: formatMoney(locale, r.arr, f.currency),
-              grade: gradeText(locale, f.scores.at(-1)?.grade),
-              status:
-                r.status === "upcoming" || r.status === "in_progress" ? t(locale, `status.${r.status}`) : r.status,
-            }),
-            tone: f.scores.at(-1)?.grade === "red" ? ("danger" as const) : undefined,
-          }))
+        ? [
+            ...renewals.slice(0, WEEKLY_RENEWALS).map(({ f, r, days }) => ({
+              text: t(locale, "weekly.renewal_item", {
+                account: f.name,
+                due: formatDate(locale, dayToDate(r.dueDate)),
+                days,
+                arr: formatMoney(locale, r.arr, f.currency),
+                grade: gradeText(locale, f.scores.at(-1)?.grade),
+                status:
+                  r.status === "upcoming" || r.status === "in_progress" ? t(locale, `status.${r.status}`) : r.status,
+              }),
+              tone: f.scores.at(-1)?.grade === "red" ? ("danger" as const) : undefined,
+            })),
+            // Nothing disappears silently: the rest counted, and the whole window's ARR per currency.
+            ...(renewals.length > WEEKLY_RENEWALS
+              ? [
+                  {
+                    text: t(locale, "weekly.renewals_more", {
+                      count: renewals.length - WEEKLY_RENEWALS,
+                      total: renewals.length,
+                      arr: arrByCurrency(
+                        locale,
+                        renewals.map(({ f, r }) => ({ arr: r.arr, currency: f.currency })),
+                      ),
+                      team: w.team,
+                    }),
+                  },
+                ]
+              : []),
+          ]
         : [{ text: t(locale, "weekly.none") }],
     },
     {

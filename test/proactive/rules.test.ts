@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { addDays } from "../../src/domain/dates.js";
 import type { MetricsRenewal } from "../../src/domain/health/metrics.js";
-import { composeNudges, composeWeekly, nudgeButtons, nudgeText } from "../../src/proactive/compose.js";
+import {
+  composeDigest,
+  composeNudges,
+  composeWeekly,
+  digestContent,
+  nudgeButtons,
+  nudgeText,
+} from "../../src/proactive/compose.js";
 import { PROACTIVE_DEFAULTS, resolveProactiveConfig } from "../../src/proactive/config.js";
 import { outsideQuietHours } from "../../src/proactive/jobs.js";
 import { evaluateRules, RULES } from "../../src/proactive/rules/index.js";
@@ -309,6 +316,20 @@ describe("noise limits", () => {
   });
 });
 
+describe("daily digest", () => {
+  it("shows 15 lines per list and counts the rest, pointing to the command that lists them", () => {
+    const red = Array.from({ length: 18 }, (_, i) =>
+      facts({ id: `d${i}`, name: `Down ${i}`, arr: 1000 + i, scores: [score(1, 60, "yellow"), score(0, 40, "red")] }),
+    );
+    const reply = composeDigest("en", "East", DAY, digestContent(red, DAY, PROACTIVE_DEFAULTS), PROACTIVE_DEFAULTS);
+    const items = reply?.blocks.flatMap((b) => (b.type === "list" ? b.items.map((x) => x.text) : [])) ?? [];
+    expect(items.filter((x) => x.startsWith("Down "))).toHaveLength(15);
+    expect(items).toContain("...and 3 more (see `risk team East`).");
+    const zh = composeDigest("zh-CN", "华东", DAY, digestContent(red, DAY, PROACTIVE_DEFAULTS), PROACTIVE_DEFAULTS);
+    expect(JSON.stringify(zh)).toContain("……另有 3 个（见 `风险 团队 华东`）。");
+  });
+});
+
 describe("weekly summary", () => {
   const closed = (over: Partial<MetricsRenewal>): MetricsRenewal => ({
     accountId: "a",
@@ -344,6 +365,30 @@ describe("weekly summary", () => {
     const en = JSON.stringify(composeWeekly("en", { ...input, closed: input.closed.slice(0, 2) }));
     expect(en).toContain("GRR 50%, NRR 75% over 2 renewal(s)");
     expect(en).toContain("in progress");
+  });
+
+  it("lists 20 renewals and counts the rest with the whole window's number and ARR per currency", () => {
+    const accounts = Array.from({ length: 23 }, (_, i) =>
+      facts({
+        id: `r${i}`,
+        name: `Renew ${i}`,
+        currency: i < 21 ? "USD" : "CNY",
+        renewals: [
+          { ...renewal, id: `rr${i}`, dueDate: addDays(DAY, i + 1), arr: 1000, termsClear: true, valueReportSent: true },
+        ],
+      }),
+    );
+    const reply = composeWeekly("en", { team: "East", day: DAY, accounts, closed: [] });
+    const items = reply.blocks.flatMap((b) => (b.type === "list" ? b.items.map((x) => x.text) : []));
+    expect(items.filter((x) => x.startsWith("Renew "))).toHaveLength(20);
+    expect(items).toContain(
+      "...and 3 more: 23 renewals in the next 90 days, ARR $21,000; CN¥2,000 in all (see `renewals team East`).",
+    );
+    const zh = JSON.stringify(composeWeekly("zh-CN", { team: "华东", day: DAY, accounts, closed: [] }));
+    expect(zh).toContain("……另有 3 个：未来 90 天共 23 个续约，ARR 合计 US$21,000；¥2,000（见 `续约 团队 华东`）。");
+    // Up to 20: no such line.
+    const few = composeWeekly("en", { team: "East", day: DAY, accounts: accounts.slice(0, 20), closed: [] });
+    expect(JSON.stringify(few)).not.toContain("more:");
   });
 
   it("says plainly when nothing closed in the last 90 days", () => {
