@@ -374,7 +374,14 @@ describe("weekly summary", () => {
         name: `Renew ${i}`,
         currency: i < 21 ? "USD" : "CNY",
         renewals: [
-          { ...renewal, id: `rr${i}`, dueDate: addDays(DAY, i + 1), arr: 1000, termsClear: true, valueReportSent: true },
+          {
+            ...renewal,
+            id: `rr${i}`,
+            dueDate: addDays(DAY, i + 1),
+            arr: 1000,
+            termsClear: true,
+            valueReportSent: true,
+          },
         ],
       }),
     );
