@@ -28,9 +28,9 @@ export function nudgeSentence(locale: Locale, n: Nudge): string {
     const gaps = String(n.params.gaps ?? "")
       .split(",")
       .filter(Boolean);
-    params.gapText = gaps.length
-      ? gaps.map((g) => t(locale, `gap.${g}` as ProactiveMessageKey)).join(locale === "zh-CN" ? "、" : ", ")
-      : t(locale, "gap.none");
+    params.gapText = gaps
+      .map((g) => t(locale, `gap.${g}` as ProactiveMessageKey))
+      .join(locale === "zh-CN" ? "、" : ", ");
     params.due = formatDate(locale, dayToDate(String(n.params.due)));
   }
   if (n.rule === "usage_drop")

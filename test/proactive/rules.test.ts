@@ -210,6 +210,47 @@ describe("nudge rules on crafted accounts", () => {
     expect(fired("renewal_passed", facts({ renewals: [renewal(-3)] }))[0]?.params).toMatchObject({ days: 3 });
     expect(fired("renewal_passed", facts({ renewals: [renewal(0)] }))).toEqual([]);
   });
+
+  it("a ready renewal (no readiness gaps) is quiet until the final checkpoint, then lowest priority", () => {
+    const ready = (days: number) =>
+      facts({
+        id: "ready",
+        name: "Readyco",
+        arr: 5_000_000,
+        scores: [score(1, 85, "green"), score(0, 85, "green")],
+        renewals: [
+          {
+            id: "r9",
+            dueDate: addDays(DAY, days),
+            status: "upcoming",
+            arr: 5_000_000,
+            termsClear: true,
+            valueReportSent: true,
+          },
+        ],
+      });
+    // 16 days out (the 30-day checkpoint): nothing to do, nothing said.
+    expect(fired("renewal_reminder", ready(16))).toEqual([]);
+    expect(fired("renewal_reminder", ready(60))).toEqual([]);
+    const final = fired("renewal_reminder", ready(5));
+    expect(final[0]?.priority).toBe(3);
+    expect(nudgeText("en", final[0]!)).toBe(
+      "Readyco: renewal in 5 days (Nov 28, 2026), ready: no readiness gaps - confirm the signing.",
+    );
+    expect(nudgeText("zh-CN", final[0]!)).toContain("5 天后续约");
+    expect(nudgeText("en", final[0]!)).not.toContain("Readiness gaps");
+    // It never takes a slot from an actionable item, however big the account: with 6 accounts to
+    // act on it waits in the overflow; with fewer it fills the spare slot.
+    const todo = Array.from(
+      { length: 6 },
+      (_, i) => fired("contact_overdue", facts({ id: `t${i}`, name: `Todo ${i}`, lastContact: addDays(DAY, -40) }))[0]!,
+    );
+    const full = capNudges([...final, ...todo], 6);
+    expect(full.shown.map((n) => n.accountId)).not.toContain("ready");
+    expect(full.overflow.map((n) => n.accountId)).toEqual(["ready"]);
+    const spare = capNudges([...final, ...todo.slice(0, 5)], 6);
+    expect(spare.shown.at(-1)?.accountId).toBe("ready");
+  });
 });
 
 describe("noise limits", () => {

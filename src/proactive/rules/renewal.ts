@@ -20,7 +20,11 @@ export function readiness(f: RuleFacts, r: RuleFacts["renewals"][number], day: s
   });
 }
 
-/** Renewal reminders at the tier's checkpoints (e.g. 120/90/60/30/7 days), with the readiness gaps. */
+/**
+ * Renewal reminders at the tier's checkpoints (e.g. 120/90/60/30/7 days), with the readiness gaps.
+ * A renewal with nothing to do (no gaps) is not a to-do: it stays quiet until the final checkpoint,
+ * and then comes at the lowest priority, so it only fills a slot no actionable item wants.
+ */
 export const renewalReminder: Rule = (f, { day, config }) => {
   const points = [...config.renewalReminderDays[f.tier]].sort((a, b) => a - b);
   for (const r of f.renewals) {
@@ -30,6 +34,18 @@ export const renewalReminder: Rule = (f, { day, config }) => {
     const point = points.find((p) => left <= p);
     if (point === undefined) continue;
     const gaps = readiness(f, r, day);
+    if (gaps.length === 0) {
+      if (point !== points[0]) continue;
+      return nudge(
+        f,
+        "renewal_reminder",
+        "nudge.renewal_ready",
+        { days: left, due: r.dueDate, gaps: "", gapCount: 0 },
+        `${r.id}:${point}:ready`,
+        3,
+        [CALL, BRIEF],
+      );
+    }
     return nudge(
       f,
       "renewal_reminder",
