@@ -47,6 +47,7 @@ export function nudgeSentence(locale: Locale, n: Nudge): string {
     );
   if (n.rule === "renewal_passed") params.due = formatDate(locale, dayToDate(String(n.params.due)));
   if (n.rule === "visit_prep") params.kind = t(locale, `kind.${n.params.kind}` as ProactiveMessageKey);
+  if (n.rule === "nps_detractor" && !params.who) params.who = t(locale, "nps.someone");
   if (n.rule === "quadrant_down") params.change = quadrantChange(locale, n.params);
   return t(locale, n.messageKey as ProactiveMessageKey, params);
 }
@@ -135,10 +136,21 @@ export function composeNudges(locale: Locale, memberName: string, shown: Nudge[]
     blocks.push({ type: "buttons", buttons: accountButtons(locale, group) });
   }
   if (overflow.length) {
-    const rules = [...new Set(overflow.map((n) => t(locale, `rule.${n.rule}` as ProactiveMessageKey)))];
+    // What is left out, by kind and how many, so nothing hides behind "more".
+    const kinds = new Map<string, number>();
+    for (const n of overflow) {
+      const label = t(locale, `rule.${n.rule}` as ProactiveMessageKey);
+      kinds.set(label, (kinds.get(label) ?? 0) + 1);
+    }
     blocks.push({
       type: "context",
-      text: t(locale, "nudges.overflow", { count: overflow.length, rules: rules.join(", ") }),
+      text: t(locale, "nudges.overflow", {
+        count: overflow.length,
+        kinds: [...kinds]
+          .sort((a, b) => b[1] - a[1])
+          .map(([label, k]) => `${label} ${k}`)
+          .join(locale === "zh-CN" ? "、" : ", "),
+      }),
     });
   }
   const accounts = new Set([...shown, ...overflow].map((n) => n.accountId)).size;
@@ -286,7 +298,7 @@ export function composeDigest(
             score: f.scores.at(-1)?.score ?? "-",
             reason:
               t(locale, why === "red" ? "digest.reason_red" : "digest.reason_quadrant") +
-              (f.topDrag ? ` - ${reasonText(f.topDrag, locale)}` : ""),
+              (f.topDrag ? `${locale === "zh-CN" ? "——" : " - "}${reasonText(f.topDrag, locale)}` : ""),
           }),
           tone: "danger" as const,
         }))
@@ -387,7 +399,7 @@ export function composeWeekly(locale: Locale, w: WeeklyInput): Reply {
       });
       return [all.length > 1 ? `${c}: ${line}` : line];
     })
-    .join("; ");
+    .join(locale === "zh-CN" ? "；" : "; ");
   const blocks: Block[] = [
     { type: "header", text: t(locale, "weekly.header", { team: w.team, day: formatDate(locale, dayToDate(w.day)) }) },
     {

@@ -159,8 +159,10 @@ export async function loadRuleFacts(db: Db, day: string): Promise<RuleFacts[]> {
     ),
   );
   const detractors = group(
-    await q<Row & { id: string; score: number; respondent: string | null; respondedAt: string }>(
-      `SELECT "accountId", id, score, respondent, "respondedAt"::text AS "respondedAt" FROM "SurveyResponse"
+    await q<
+      Row & { id: string; score: number; respondent: string | null; comment: string | null; respondedAt: string }
+    >(
+      `SELECT "accountId", id, score, respondent, comment, "respondedAt"::text AS "respondedAt" FROM "SurveyResponse"
         WHERE kind = 'nps' AND score <= 6 AND "respondedAt" BETWEEN $1::date - 60 AND $1::date`,
     ),
   );
@@ -231,6 +233,7 @@ export async function loadRuleFacts(db: Db, day: string): Promise<RuleFacts[]> {
         id: d.id,
         score: d.score,
         respondent: d.respondent,
+        comment: d.comment,
         respondedAt: d.respondedAt,
       })),
       plannedVisits: (visits.get(a.id) ?? []).map((v) => ({

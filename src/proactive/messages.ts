@@ -1,4 +1,4 @@
-import { type Catalogue, translator } from "../i18n/locale.js";
+import type { Catalogue, Locale } from "../i18n/locale.js";
 
 // Every sentence the proactive engine sends, in English and Simplified Chinese.
 
@@ -19,12 +19,15 @@ const en = {
   "nudge.grade_red": "health turned red (score {score}).",
   "nudge.onboarding_activation":
     "onboarding day {day}: activation {activation}% vs {expected}% expected by day {checkpoint}.",
-  "nudge.onboarding_milestones": "onboarding day {day}: {milestones} milestone(s) overdue.",
-  "nudge.feedback_open": "{count} feedback item(s) open > 30 days (oldest {days} days: {title}).",
-  "nudge.promise_overdue": "{count} promise(s) overdue ({title}, {days} days late).",
+  "nudge.onboarding_milestones": "onboarding day {day}: {milestones} {milestones|milestone|milestones} overdue.",
+  "nudge.feedback_open":
+    "{count} feedback {count|item|items} open > 30 days ({count|open|oldest} {days} days: {title}).",
+  "nudge.promise_overdue": "{count} {count|promise|promises} overdue ({title}, {days} {days|day|days} late).",
   "nudge.nps_detractor": "NPS detractor response ({score}) from {who} - call them.",
-  "nudge.visit_today": "{kind} today with {contact} - your prep brief is one click away.",
-  "nudge.visit_tomorrow": "{kind} tomorrow with {contact} - your prep brief is one click away.",
+  "nudge.nps_detractor_quote": 'NPS detractor response ({score}) from {who}: "{quote}" - call them.',
+  "nps.someone": "a respondent",
+  "nudge.visit_today": "{kind} today with {contact}.",
+  "nudge.visit_tomorrow": "{kind} tomorrow with {contact}.",
   "nudge.renewal_reminder": "renewal in {days} days ({due}). Readiness gaps: {gapText}.",
   "nudge.renewal_ready": "renewal in {days} days ({due}), ready: no readiness gaps - confirm the signing.",
   "nudge.renewal_passed": "renewal date {due} passed {days} days ago with no outcome recorded.",
@@ -36,9 +39,10 @@ const en = {
   "gap.decision_maker": "decision maker not engaged",
   "gap.promises": "promises open",
   "gap.value_report": "value report not sent",
-  "nudges.header": "Good morning {name}: {count} thing(s) need you today",
-  "nudges.summary": "{count} account(s) need you today",
-  "nudges.overflow": "...and {count} more ({rules}) - see `mine` for the full list.",
+  "nudges.header": "Good morning {name}: {count} {count|thing needs|things need} you today",
+  "nudges.summary": "{count} {count|account needs|accounts need} you today",
+  "nudges.overflow":
+    "...and {count} more not shown ({kinds}) - `mine` shows what needs you today, `risk` your accounts at risk.",
   "action.call": "Log call",
   "action.visit": "Log visit",
   "action.brief": "Brief",
@@ -69,7 +73,7 @@ const en = {
   "brief.open":
     "Open the full brief (usage, open items, decision chain, questions to ask, good practice, recent changes).",
   "digest.header": "{team}: at-risk digest for {day}",
-  "digest.summary": "{team}: {count} account(s) need attention",
+  "digest.summary": "{team}: {count} {count|account needs|accounts need} attention",
   "digest.quiet": "{team}: all quiet today - nothing new at risk.",
   "digest.no_scores": "{team}: no health scores for {day} yet (the nightly recompute has not run), so no digest.",
   "digest.new_risk": "Newly at risk since yesterday",
@@ -97,7 +101,7 @@ const en = {
     "...and {count} more: {total} renewals in the next 90 days, ARR {arr} in all (see `renewals team {team}`).",
   "weekly.none": "none",
   "weekly.retention": "Retention (renewals closed in the last 90 days)",
-  "weekly.retention_line": "GRR {grr}, NRR {nrr} over {count} renewal(s)",
+  "weekly.retention_line": "GRR {grr}, NRR {nrr} over {count} {count|renewal|renewals}",
   "weekly.retention_none": "no renewals closed in the last 90 days",
   "weekly.movers": "Top movers (7 days)",
   "weekly.mover_item": "{account}: {from} -> {to} ({delta})",
@@ -126,8 +130,10 @@ const zh: Record<Key, string> = {
   "nudge.feedback_open": "{count} 条反馈超过 30 天未解决（最久 {days} 天：{title}）。",
   "nudge.promise_overdue": "{count} 项承诺已逾期（{title}，逾期 {days} 天）。",
   "nudge.nps_detractor": "{who} 给出 NPS 贬损分（{score}）——请致电沟通。",
-  "nudge.visit_today": "今天与 {contact} 有{kind}——一键查看拜访准备简报。",
-  "nudge.visit_tomorrow": "明天与 {contact} 有{kind}——一键查看拜访准备简报。",
+  "nudge.nps_detractor_quote": "{who} 给出 NPS 贬损分（{score}）：“{quote}”——请致电沟通。",
+  "nps.someone": "一位受访者",
+  "nudge.visit_today": "今天与 {contact} 有{kind}。",
+  "nudge.visit_tomorrow": "明天与 {contact} 有{kind}。",
   "nudge.renewal_reminder": "{days} 天后续约（{due}）。准备缺口：{gapText}。",
   "nudge.renewal_ready": "{days} 天后续约（{due}），已就绪，没有准备缺口——确认签约即可。",
   "nudge.renewal_passed": "续约日 {due} 已过 {days} 天，尚未记录结果。",
@@ -141,7 +147,7 @@ const zh: Record<Key, string> = {
   "gap.value_report": "价值报告未发送",
   "nudges.header": "{name}，早上好：今天有 {count} 件事需要你",
   "nudges.summary": "今天有 {count} 个客户需要你",
-  "nudges.overflow": "……另有 {count} 项（{rules}）——用 `mine` 查看完整列表。",
+  "nudges.overflow": "……另有 {count} 项未显示（{kinds}）——发送 `我的` 查看今天需要你处理的事，`风险` 查看风险客户。",
   "action.call": "记录电话",
   "action.visit": "记录拜访",
   "action.brief": "简报",
@@ -208,4 +214,15 @@ const zh: Record<Key, string> = {
 
 export const PROACTIVE_MESSAGES: Catalogue<Key> = { en, "zh-CN": zh };
 export type ProactiveMessageKey = Key;
-export const t = translator(PROACTIVE_MESSAGES);
+/**
+ * A message in the reader's language. English texts say plurals as `{count|item|items}`: the
+ * singular when that parameter is 1, else the plural (Chinese has no plural and does not use it).
+ * Plurals are chosen on the template, before any value (a title with braces) is filled in.
+ */
+export function t(locale: Locale, key: Key, params: Record<string, string | number> = {}): string {
+  return PROACTIVE_MESSAGES[locale][key]
+    .replace(/\{(\w+)\|([^|{}]*)\|([^|{}]*)\}/g, (_, name: string, one: string, many: string) =>
+      Number(params[name]) === 1 ? one : many,
+    )
+    .replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+}

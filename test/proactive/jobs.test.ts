@@ -37,7 +37,7 @@ describe.each(STORE_KINDS)("proactive jobs on %s", (kind) => {
     expect(alice).toContain("**Beta**\\n- "); // several nudges about one account are grouped
     expect(alice).toContain("- health turned red (score 45)");
     expect(alice).toContain("tend.nudge_done");
-    expect(JSON.stringify(byTo.get("U_CAROL")!.reply)).toContain("Gamma: 1 promise(s) overdue");
+    expect(JSON.stringify(byTo.get("U_CAROL")!.reply)).toContain("Gamma: 1 promise overdue (SSO fix, 4 days late).");
     expect(first.enqueued).toBe(2);
     // Carol's quiet hours run 06-10 UTC: her message waits until 10:00.
     expect(byTo.get("U_CAROL")!.notBefore?.toISOString()).toBe(`${DAY}T10:00:00.000Z`);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { addDays } from "../../src/domain/dates.js";
 import type { MetricsRenewal } from "../../src/domain/health/metrics.js";
 import {
+  composeBrief,
   composeDigest,
   composeNudges,
   composeWeekly,
@@ -172,12 +173,79 @@ describe("nudge rules on crafted accounts", () => {
     expect(
       fired("promise_overdue", facts({ overduePromises: [{ id: "p1", title: "API", dueDate: addDays(DAY, -3) }] })),
     ).toHaveLength(1);
-    const nps = facts({ detractors: [{ id: "s1", score: 4, respondent: "Bo", respondedAt: addDays(DAY, -2) }] });
+    const nps = facts({
+      detractors: [{ id: "s1", score: 4, respondent: "Bo", comment: null, respondedAt: addDays(DAY, -2) }],
+    });
     expect(fired("nps_detractor", nps)[0]?.params).toMatchObject({ score: 4 });
-    const passive = facts({ detractors: [{ id: "s1", score: 7, respondent: "Bo", respondedAt: addDays(DAY, -2) }] });
+    const passive = facts({
+      detractors: [{ id: "s1", score: 7, respondent: "Bo", comment: null, respondedAt: addDays(DAY, -2) }],
+    });
     expect(fired("nps_detractor", passive)).toEqual([]);
-    const stale = facts({ detractors: [{ id: "s1", score: 3, respondent: "Bo", respondedAt: addDays(DAY, -40) }] });
+    const stale = facts({
+      detractors: [{ id: "s1", score: 3, respondent: "Bo", comment: null, respondedAt: addDays(DAY, -40) }],
+    });
     expect(fired("nps_detractor", stale)).toEqual([]);
+  });
+
+  it("says singular and plural as a reader would, in English; Chinese has no plural", () => {
+    const fb = (n: number) =>
+      fired(
+        "feedback_open",
+        facts({
+          openFeedback: Array.from({ length: n }, (_, i) => ({
+            id: `f${i}`,
+            title: `Item ${i}`,
+            raisedAt: addDays(DAY, -98 + i),
+          })),
+        }),
+      )[0]!;
+    expect(nudgeText("en", fb(1))).toBe("Acme: 1 feedback item open > 30 days (open 98 days: Item 0).");
+    expect(nudgeText("en", fb(2))).toBe("Acme: 2 feedback items open > 30 days (oldest 98 days: Item 0).");
+    expect(nudgeText("zh-CN", fb(1))).toBe("Acme：1 条反馈超过 30 天未解决（最久 98 天：Item 0）。");
+    const promise = (days: number) =>
+      fired(
+        "promise_overdue",
+        facts({ overduePromises: [{ id: "p1", title: "API", dueDate: addDays(DAY, -days) }] }),
+      )[0]!;
+    expect(nudgeText("en", promise(1))).toBe("Acme: 1 promise overdue (API, 1 day late).");
+    expect(nudgeText("en", promise(3))).toBe("Acme: 1 promise overdue (API, 3 days late).");
+    const one = composeNudges("en", "Alice", [promise(3)], []);
+    expect(one.blocks[0]).toEqual({ type: "header", text: "Good morning Alice: 1 thing needs you today" });
+    expect(one.summary).toBe("1 account needs you today");
+    const two = composeNudges("en", "Alice", [promise(3), fb(2)], []);
+    expect(two.blocks[0]).toEqual({ type: "header", text: "Good morning Alice: 2 things need you today" });
+    for (const r of [one, two]) expect(JSON.stringify(r)).not.toContain("(s)");
+  });
+
+  it("an NPS detractor quotes what the customer wrote and offers the brief", () => {
+    const said =
+      "Support takes days to answer and the new reports keep timing out on our biggest dataset, which our execs noticed.";
+    const nps = fired(
+      "nps_detractor",
+      facts({
+        detractors: [{ id: "s1", score: 3, respondent: "Bo Li", comment: said, respondedAt: addDays(DAY, -2) }],
+      }),
+    )[0]!;
+    expect(nudgeText("en", nps)).toBe(`Acme: NPS detractor response (3) from Bo Li: "${said}" - call them.`);
+    expect(nudgeText("zh-CN", nps)).toBe(`Acme：Bo Li 给出 NPS 贬损分（3）：“${said}”——请致电沟通。`);
+    expect(nudgeButtons("en", nps).map((b) => b.text)).toEqual(["Log call", "Brief", "Snooze 7d", "Done"]);
+    // A long comment is cut at a word; no comment, no quote; no name, "a respondent".
+    const long = fired(
+      "nps_detractor",
+      facts({
+        detractors: [
+          { id: "s1", score: 3, respondent: null, comment: `${said} ${said}`, respondedAt: addDays(DAY, -2) },
+        ],
+      }),
+    )[0]!;
+    expect(String(long.params.quote).length).toBeLessThanOrEqual(141);
+    expect(String(long.params.quote).endsWith("…")).toBe(true);
+    expect(nudgeText("en", long)).toContain("from a respondent: ");
+    const silent = fired(
+      "nps_detractor",
+      facts({ detractors: [{ id: "s1", score: 3, respondent: "Bo", comment: "  ", respondedAt: addDays(DAY, -2) }] }),
+    )[0]!;
+    expect(nudgeText("en", silent)).toBe("Acme: NPS detractor response (3) from Bo - call them.");
   });
 
   it("visit-prep brief: the morning of the visit, or the evening before when configured", () => {
@@ -187,6 +255,15 @@ describe("nudge rules on crafted accounts", () => {
     expect(fired("visit_prep", f, evening)[0]?.messageKey).toBe("nudge.visit_tomorrow");
     const today = facts({ plannedVisits: [{ id: "v1", kind: "qbr", day: DAY, contactName: "Dana" }] });
     expect(fired("visit_prep", today)[0]?.fingerprint).toBe("visit:v1");
+    // Above the full brief it says what the visit is, not that the brief is "one click away".
+    const n = fired("visit_prep", today)[0]!;
+    const full = { summary: "brief", blocks: [{ type: "text" as const, text: "Usage: 40 active" }] };
+    const withBrief = JSON.stringify(composeBrief("en", n, undefined, "today", full));
+    expect(withBrief).toContain("Acme: a QBR today with Dana.");
+    expect(withBrief).not.toContain("one click");
+    expect(JSON.stringify(composeBrief("zh-CN", n, undefined, "today", full))).toContain(
+      "今天与 Dana 有季度业务回顾。",
+    );
   });
 
   it("renewal reminders at the tier's checkpoints with readiness gaps; a passed date with no outcome", () => {
@@ -308,6 +385,21 @@ describe("noise limits", () => {
     const lines = reply.blocks.filter((b) => b.type === "context");
     expect(lines).toHaveLength(1);
     expect(JSON.stringify(lines[0])).toContain("3 more");
+    // The overflow line names what is left out and where to look, in the reader's language.
+    const mixed = [
+      ...overflow,
+      fired("promise_overdue", facts({ id: "p", overduePromises: [{ id: "p1", title: "API", dueDate: DAY }] }))[0]!,
+    ];
+    const en = composeNudges("en", "Alice", shown, mixed).blocks.find((b) => b.type === "context");
+    expect(en).toEqual({
+      type: "context",
+      text: "...and 4 more not shown (contact 3, promise 1) - `mine` shows what needs you today, `risk` your accounts at risk.",
+    });
+    const zh = composeNudges("zh-CN", "李娜", shown, mixed).blocks.find((b) => b.type === "context");
+    expect(zh).toEqual({
+      type: "context",
+      text: "……另有 4 项未显示（联系 3、承诺 1）——发送 `我的` 查看今天需要你处理的事，`风险` 查看风险客户。",
+    });
   });
 
   it("the cap counts accounts: a shown account brings all its nudges, lower-priority ones included", () => {
@@ -404,7 +496,7 @@ describe("weekly summary", () => {
     expect(zh).toContain("进行中");
     expect(zh).not.toContain("in_progress");
     const en = JSON.stringify(composeWeekly("en", { ...input, closed: input.closed.slice(0, 2) }));
-    expect(en).toContain("GRR 50%, NRR 75% over 2 renewal(s)");
+    expect(en).toContain("GRR 50%, NRR 75% over 2 renewals");
     expect(en).toContain("in progress");
   });
 

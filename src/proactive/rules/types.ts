@@ -54,7 +54,8 @@ export interface RuleFacts {
   overduePromises: { id: string; title: string; dueDate: string }[];
   openPromises: number;
   overdueMilestones: { id: string; title: string; dueDate: string }[];
-  detractors: { id: string; score: number; respondent: string | null; respondedAt: string }[];
+  /** NPS responses of 6 or less (the customer's own words in `comment`, if they left any). */
+  detractors: { id: string; score: number; respondent: string | null; comment: string | null; respondedAt: string }[];
   plannedVisits: { id: string; kind: string; day: string; contactName: string | null }[];
   renewals: {
     id: string;

@@ -77,16 +77,26 @@ export const npsDetractor: Rule = (f, { day, config }) => {
   );
   if (recent.length === 0) return [];
   const worst = recent.reduce((a, b) => (a.score <= b.score ? a : b));
+  const quote = shortQuote(worst.comment);
   return nudge(
     f,
     "nps_detractor",
-    "nudge.nps_detractor",
-    { score: worst.score, who: worst.respondent ?? "-" },
+    quote ? "nudge.nps_detractor_quote" : "nudge.nps_detractor",
+    { score: worst.score, who: worst.respondent?.trim() ?? "", quote },
     recent
       .map((d) => d.id)
       .sort()
       .join(","),
     1,
-    [CALL],
+    [CALL, BRIEF],
   );
 };
+
+/** The customer's comment, on one line and cut at a word near 140 characters. */
+export function shortQuote(comment: string | null | undefined, max = 140): string {
+  const text = (comment ?? "").replace(/\s+/g, " ").trim();
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,.;:!?，。；：！？、-]+$/, "")}…`;
+}
