@@ -448,7 +448,7 @@ export function composeWeekly(locale: Locale, w: WeeklyInput): Reply {
                         locale,
                         renewals.map(({ f, r }) => ({ arr: r.arr, currency: f.currency })),
                       ),
-                      team: w.team,
+                      command: locale === "zh-CN" ? `续约 团队 ${w.team}` : `renewals team ${w.team}`,
                     }),
                   },
                 ]

@@ -98,7 +98,7 @@ const en = {
   "weekly.renewals": "Renewals in the next 90 days",
   "weekly.renewal_item": "{account}: {due} ({days} days), {arr}, {grade}, {status}",
   "weekly.renewals_more":
-    "...and {count} more: {total} renewals in the next 90 days, ARR {arr} in all (see `renewals team {team}`).",
+    "...and {count} more: {total} renewals in the next 90 days, ARR {arr} in all (see `{command}`).",
   "weekly.none": "none",
   "weekly.retention": "Retention (renewals closed in the last 90 days)",
   "weekly.retention_line": "GRR {grr}, NRR {nrr} over {count} {count|renewal|renewals}",
@@ -127,7 +127,7 @@ const zh: Record<Key, string> = {
   "nudge.grade_red": "健康度变为红色（{score} 分）。",
   "nudge.onboarding_activation": "上线第 {day} 天，激活率 {activation}%，第 {checkpoint} 天应达 {expected}%。",
   "nudge.onboarding_milestones": "上线第 {day} 天，{milestones} 个里程碑已逾期。",
-  "nudge.feedback_open": "{count} 条反馈超过 30 天未解决（最久 {days} 天：{title}）。",
+  "nudge.feedback_open": "{count} 条反馈超过 30 天未解决（{count|已|最久} {days} 天：{title}）。",
   "nudge.promise_overdue": "{count} 项承诺已逾期（{title}，逾期 {days} 天）。",
   "nudge.nps_detractor": "{who} 给出 NPS 贬损分（{score}）——请致电沟通。",
   "nudge.nps_detractor_quote": "{who} 给出 NPS 贬损分（{score}）：“{quote}”——请致电沟通。",
@@ -201,7 +201,7 @@ const zh: Record<Key, string> = {
   "weekly.grade_line": "绿色 {green}（{dg}），黄色 {yellow}（{dy}），红色 {red}（{dr}）",
   "weekly.renewals": "未来 90 天续约",
   "weekly.renewal_item": "{account}：{due}（{days} 天），{arr}，{grade}，{status}",
-  "weekly.renewals_more": "……另有 {count} 个：未来 90 天共 {total} 个续约，ARR 合计 {arr}（见 `续约 团队 {team}`）。",
+  "weekly.renewals_more": "……另有 {count} 个：未来 90 天共 {total} 个续约，ARR 合计 {arr}（见 `{command}`）。",
   "weekly.none": "无",
   "weekly.retention": "留存（近 90 天完成的续约）",
   "weekly.retention_line": "GRR {grr}，NRR {nrr}，共 {count} 个续约",
@@ -214,15 +214,31 @@ const zh: Record<Key, string> = {
 
 export const PROACTIVE_MESSAGES: Catalogue<Key> = { en, "zh-CN": zh };
 export type ProactiveMessageKey = Key;
+const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
+const isCjk = (c: string) => CJK.test(c);
+
 /**
- * A message in the reader's language. English texts say plurals as `{count|item|items}`: the
- * singular when that parameter is 1, else the plural (Chinese has no plural and does not use it).
- * Plurals are chosen on the template, before any value (a title with braces) is filled in.
+ * A message in the reader's language. A text chooses words by a count as `{count|item|items}`: the
+ * first when that parameter is 1, else the second (English plurals; Chinese has no plural and uses
+ * it only where the words differ, such as 最久 for "oldest"). Chosen on the template, before any
+ * value (a title with braces) is filled in. In Chinese, a space the template puts next to a value
+ * is dropped between two Chinese characters ("与 孙俊杰 有" reads "与孙俊杰有"), kept next to Latin
+ * text and numbers.
  */
 export function t(locale: Locale, key: Key, params: Record<string, string | number> = {}): string {
-  return PROACTIVE_MESSAGES[locale][key]
-    .replace(/\{(\w+)\|([^|{}]*)\|([^|{}]*)\}/g, (_, name: string, one: string, many: string) =>
-      Number(params[name]) === 1 ? one : many,
-    )
-    .replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+  const template = PROACTIVE_MESSAGES[locale][key].replace(
+    /\{(\w+)\|([^|{}]*)\|([^|{}]*)\}/g,
+    (_, name: string, one: string, many: string) => (Number(params[name]) === 1 ? one : many),
+  );
+  const value = (name: string, m: string) => (name in params ? String(params[name]) : m);
+  if (locale !== "zh-CN") return template.replace(/\{(\w+)\}/g, (m, name: string) => value(name, m));
+  // Fill each placeholder with the template's own spaces around it joined or kept by what meets.
+  return template.replace(/( ?)\{(\w+)\}( ?)/g, (m, before: string, name: string, after: string, at: number) => {
+    const v = value(name, m.trim());
+    const prev = template[at - 1] ?? "";
+    const next = template[at + m.length] ?? "";
+    const lead = before && !(isCjk(prev) && isCjk(v[0] ?? "")) ? " " : "";
+    const trail = after && !(isCjk(next) && isCjk(v.at(-1) ?? "")) ? " " : "";
+    return `${lead}${v}${trail}`;
+  });
 }

@@ -122,7 +122,7 @@ describe("nudge rules on crafted accounts", () => {
     // Said in words, naming the axis that moved, not as level codes.
     const [n] = fired("quadrant_down", down);
     expect(nudgeText("en", n!)).toBe("Acme: moved down a quadrant (usage high → mid) - act fast.");
-    expect(nudgeText("zh-CN", n!)).toBe("Acme：九宫格下移（使用 高 → 中）——需要尽快干预。");
+    expect(nudgeText("zh-CN", n!)).toBe("Acme：九宫格下移（使用高 → 中）——需要尽快干预。");
     expect(fired("grade_red", facts({ scores: [score(1, 52, "yellow"), score(0, 48, "red")] }))).toHaveLength(1);
     expect(fired("grade_red", facts({ scores: [score(1, 45, "red"), score(0, 44, "red")] }))).toEqual([]);
   });
@@ -201,7 +201,8 @@ describe("nudge rules on crafted accounts", () => {
       )[0]!;
     expect(nudgeText("en", fb(1))).toBe("Acme: 1 feedback item open > 30 days (open 98 days: Item 0).");
     expect(nudgeText("en", fb(2))).toBe("Acme: 2 feedback items open > 30 days (oldest 98 days: Item 0).");
-    expect(nudgeText("zh-CN", fb(1))).toBe("Acme：1 条反馈超过 30 天未解决（最久 98 天：Item 0）。");
+    expect(nudgeText("zh-CN", fb(1))).toBe("Acme：1 条反馈超过 30 天未解决（已 98 天：Item 0）。");
+    expect(nudgeText("zh-CN", fb(2))).toBe("Acme：2 条反馈超过 30 天未解决（最久 98 天：Item 0）。");
     const promise = (days: number) =>
       fired(
         "promise_overdue",
@@ -264,6 +265,17 @@ describe("nudge rules on crafted accounts", () => {
     expect(JSON.stringify(composeBrief("zh-CN", n, undefined, "today", full))).toContain(
       "今天与 Dana 有季度业务回顾。",
     );
+    // Chinese: no space between a Chinese name and the Chinese around it; kept next to Latin and numbers.
+    const zhName = fired(
+      "visit_prep",
+      facts({ plannedVisits: [{ id: "v1", kind: "qbr", day: DAY, contactName: "孙俊杰" }] }),
+    )[0]!;
+    expect(nudgeText("zh-CN", zhName)).toBe("Acme：今天与孙俊杰有季度业务回顾。");
+    const left = fired(
+      "stakeholder_left",
+      facts({ stakeholdersLeft: [{ name: "王芳", role: "champion", leftAt: addDays(DAY, -5) }] }),
+    )[0]!;
+    expect(nudgeText("zh-CN", left)).toBe("Acme：内部支持者王芳已离开 5 天——尽快找到并争取新的支持者。");
   });
 
   it("renewal reminders at the tier's checkpoints with readiness gaps; a passed date with no outcome", () => {
