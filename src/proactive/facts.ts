@@ -255,17 +255,21 @@ export async function loadRuleFacts(db: Db, day: string): Promise<RuleFacts[]> {
 }
 
 /** The health engine's trend figures of the day, as the account card shows them. */
-function healthTrend(
+export function healthTrend(
   components: DimensionScore[] | null | undefined,
   reasons: Reason[] | null | undefined,
 ): Pick<RuleFacts["usage"], "baseline" | "recentAvg" | "downPct"> {
   const inputs = Array.isArray(components) ? components.find((c) => c?.dimension === "trend")?.inputs : undefined;
   const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
+  // The reason's own figure when it is among the day's top reasons; else the card's "change" input
+  // (reasons are capped at the biggest few, the inputs always show the change).
   const down = Array.isArray(reasons) ? reasons.find((r) => r?.key === "trend.active_users_down") : undefined;
+  const change = num(inputs?.change);
+  const fromChange = change !== null && change < 0 ? Math.round(-change * 100) : null;
   return {
     baseline: num(inputs?.baseline_avg_active),
     recentAvg: num(inputs?.recent_avg_active),
-    downPct: num(down?.params?.pct),
+    downPct: num(down?.params?.pct) ?? (fromChange ? fromChange : null),
   };
 }
 

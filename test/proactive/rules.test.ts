@@ -11,6 +11,7 @@ import {
   nudgeText,
 } from "../../src/proactive/compose.js";
 import { PROACTIVE_DEFAULTS, resolveProactiveConfig } from "../../src/proactive/config.js";
+import { healthTrend } from "../../src/proactive/facts.js";
 import { outsideQuietHours } from "../../src/proactive/jobs.js";
 import { evaluateRules, RULES } from "../../src/proactive/rules/index.js";
 import type { DayScore, RuleFacts, RuleId } from "../../src/proactive/rules/types.js";
@@ -105,7 +106,27 @@ describe("nudge rules on crafted accounts", () => {
     expect(fired("usage_drop", facts({ usage: { ...u, weekMax: 320 } }))).toEqual([]);
     // Too few days of data this week.
     expect(fired("usage_drop", facts({ usage: { ...u, weekDays: 2 } }))).toEqual([]);
-    // The health engine does not say usage is down: neither does the nudge.
+    // The figures come from the day's stored score: the reason's own N when it is among the top
+    // reasons, else the card's change input (reasons are capped at the biggest few).
+    const trend = {
+      dimension: "trend" as const,
+      score: 19,
+      weight: 0.15,
+      effectiveWeight: 0.15,
+      inputs: { recent_avg_active: 272.8, baseline_avg_active: 415, change: -0.34 },
+    };
+    const reason = {
+      kind: "drag" as const,
+      dimension: "trend" as const,
+      key: "trend.active_users_down",
+      params: { pct: 34 },
+      impact: 9,
+    };
+    expect(healthTrend([trend], [reason])).toEqual({ baseline: 415, recentAvg: 272.8, downPct: 34 });
+    expect(healthTrend([trend], [])).toEqual({ baseline: 415, recentAvg: 272.8, downPct: 34 });
+    expect(healthTrend([{ ...trend, inputs: { ...trend.inputs, change: 0.05 } }], [])?.downPct).toBeNull();
+    expect(healthTrend(null, null)).toEqual({ baseline: null, recentAvg: null, downPct: null });
+    // The health engine does not see usage down: neither does the nudge.
     expect(fired("usage_drop", facts({ usage: { ...u, downPct: null } }))).toEqual([]);
   });
 

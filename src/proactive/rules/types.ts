@@ -34,7 +34,8 @@ export interface RuleFacts {
      * The health engine's trend figures of the day (HealthScore components and reasons), the ones
      * the account card, `health` and the brief show: average daily active users over the last 4
      * weeks and over the 4 weeks before (the "4-week baseline"), and the "active users down N%"
-     * of today's reasons (null when the health engine does not say usage is down).
+     * of today's reasons, or the card's change when that reason is not among the top few (null
+     * when the health engine does not see usage down).
      */
     baseline: number | null;
     recentAvg: number | null;
