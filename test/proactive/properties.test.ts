@@ -66,7 +66,7 @@ const facts: fc.Arbitrary<RuleFacts> = fc.record({
       id: fc.uuid(),
       score: fc.integer({ min: 0, max: 10 }),
       respondent: fc.option(text, { nil: null }),
-      comment: fc.option(fc.string({ maxLength: 300 }), { nil: null }),
+      comment: fc.option(text, { nil: null }),
       respondedAt: day,
     }),
     { maxLength: 2 },
