@@ -210,8 +210,8 @@ export interface DigestContent {
   newRisk: { f: RuleFacts; why: "red" | "quadrant" }[];
   fell: { f: RuleFacts; from: number; to: number }[];
   renewals: { f: RuleFacts; days: number }[];
-  arrAtRisk: number;
-  currency: string;
+  /** The red accounts, whose ARR the digest sums per currency. */
+  red: { arr: number; currency: string }[];
   /** Accounts with a score for the day (none: the nightly recompute has not run). */
   scored: number;
   accounts: number;
@@ -224,12 +224,12 @@ export function digestContent(accounts: RuleFacts[], day: string, config: Proact
   const newRisk: DigestContent["newRisk"] = [];
   const fell: DigestContent["fell"] = [];
   const renewals: DigestContent["renewals"] = [];
-  let arrAtRisk = 0;
+  const red: DigestContent["red"] = [];
   for (const f of accounts) {
     const today = scoreOn(f, day);
     const prev = scoreOn(f, yesterday);
     const old = scoreOn(f, weekAgo);
-    if (today?.grade === "red") arrAtRisk += f.arr;
+    if (today?.grade === "red") red.push({ arr: f.arr, currency: f.currency });
     if (today && prev) {
       const quadrantDown = movedDown(prev, today);
       if (today.grade === "red" && prev.grade !== "red") newRisk.push({ f, why: "red" });
@@ -248,8 +248,7 @@ export function digestContent(accounts: RuleFacts[], day: string, config: Proact
     newRisk: byArr(newRisk),
     fell: byArr(fell),
     renewals: renewals.sort((a, b) => a.days - b.days),
-    arrAtRisk,
-    currency: accounts[0]?.currency ?? "USD",
+    red,
     scored: accounts.filter((f) => scoreOn(f, day)).length,
     accounts: accounts.length,
   };
@@ -335,7 +334,8 @@ export function composeDigest(
     });
   blocks.push({
     type: "fields",
-    fields: [{ label: t(locale, "digest.arr_at_risk"), value: formatMoney(locale, c.arrAtRisk, c.currency) }],
+    // Per currency: a team may hold accounts in several.
+    fields: [{ label: t(locale, "digest.arr_at_risk"), value: c.red.length ? arrByCurrency(locale, c.red) : "-" }],
   });
   blocks.push({ type: "buttons", buttons: [{ text: t(locale, "action.risk"), actionId: "tend.run", value: "risk" }] });
   return { summary: t(locale, "digest.summary", { team, count }), blocks, tone: "warning", visibility: "channel" };

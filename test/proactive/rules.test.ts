@@ -494,6 +494,18 @@ describe("daily digest", () => {
     const zh = composeDigest("zh-CN", "华东", DAY, digestContent(red, DAY, PROACTIVE_DEFAULTS), PROACTIVE_DEFAULTS);
     expect(JSON.stringify(zh)).toContain("……另有 3 个（见 `风险 团队 华东`）。");
   });
+
+  it("sums the ARR of red accounts per currency, never across", () => {
+    const turned = [score(1, 60, "yellow"), score(0, 40, "red")];
+    const team = [
+      facts({ id: "u", name: "Usd Co", arr: 100_000, scores: turned }),
+      facts({ id: "c", name: "Cny Co", arr: 700_000, currency: "CNY", scores: turned }),
+      facts({ id: "g", name: "Green Co", arr: 999_000, scores: [score(0, 90, "green")] }),
+    ];
+    const reply = composeDigest("en", "East", DAY, digestContent(team, DAY, PROACTIVE_DEFAULTS), PROACTIVE_DEFAULTS);
+    const field = reply?.blocks.flatMap((b) => (b.type === "fields" ? b.fields : [])).at(-1);
+    expect(field).toEqual({ label: "ARR of red accounts", value: "CN¥700,000; $100,000" });
+  });
 });
 
 describe("weekly summary", () => {
