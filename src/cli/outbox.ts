@@ -15,7 +15,7 @@ export const outboxCommand: CliCommand = {
     if (args.includes("--retry-failed")) {
       const id = at("--retry-failed");
       const n = await retryFailed(ctx.db, ctx.now(), id?.startsWith("--") ? undefined : id);
-      io.out(`${n} failed message(s) queued again`);
+      io.out(`${n} failed ${n === 1 ? "message" : "messages"} queued again`);
       return 0;
     }
     const status = at("--status");

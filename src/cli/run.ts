@@ -55,12 +55,14 @@ export const runCommand: CliCommand = {
       const verb = dryRun ? "would send" : "enqueued";
       const count = dryRun ? deliverable : (report.enqueued ?? 0);
       io.out(
-        `${job} for ${report.day}: ${verb} ${count} message(s)` +
+        `${job} for ${report.day}: ${verb} ${plural(count, "message")}` +
           (!dryRun && count < deliverable ? ` (${deliverable - count} already in the outbox)` : "") +
           (plan.unreachable.length ? `; ${plan.unreachable.length} without a chat id or channel` : "") +
-          (plan.silenced ? `; ${plan.silenced} nudge(s) silenced (done, snoozed or in cool-down)` : ""),
+          (plan.silenced ? `; ${plural(plan.silenced, "nudge")} silenced (done, snoozed or in cool-down)` : ""),
       );
     }
     return 0;
   },
 };
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;

@@ -89,7 +89,7 @@ describe.each(STORE_KINDS)("proactive jobs on %s", (kind) => {
     expect(code).toBe(0);
     const text = out.join("\n");
     expect(text).toContain("nudges -> Alice Chen <alice@t.test> via slack U_ALICE (dry run)");
-    expect(text).toContain("would send 2 message(s)");
+    expect(text).toContain("would send 2 messages");
     expect(await listOutbox(db)).toEqual([]);
     expect((await db.pool.query(`SELECT count(*)::int AS n FROM "NudgeState"`)).rows[0].n).toBe(0);
   });
