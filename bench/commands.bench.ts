@@ -10,10 +10,9 @@ import { silentLogger } from "../src/log.js";
 import { renderSlack } from "../src/reply/render-slack.js";
 import type { Db } from "../src/store/db.js";
 import { bulkAccounts } from "../test/commands/bulk.js";
-import { type BenchRow, percentile } from "./harness.js";
+import { type BenchRow, deadlineRow, percentile } from "./harness.js";
 import { benchStores } from "./stores.js";
 
-const SLACK_DEADLINE_MS = 3000;
 const ROUNDS = Number(process.env.BENCH_COMMAND_ROUNDS ?? 5);
 const BIG = Number(process.env.BENCH_ACCOUNTS ?? 10_000);
 /** The demo book's day (fixed, so every run measures the same book). */
@@ -69,17 +68,7 @@ async function measure(ctx: AppContext): Promise<Map<string, number[]>> {
 }
 
 function rows(store: string, book: string, times: Map<string, number[]>): BenchRow[] {
-  const base = { label: "Slack 3 s deadline", value: SLACK_DEADLINE_MS };
-  const row = (figure: string, value: number): BenchRow => ({
-    bench: "commands",
-    store,
-    figure,
-    value,
-    unit: "ms",
-    baseline: base,
-    better: "lower",
-    target: "< 3000 ms",
-  });
+  const row = (figure: string, value: number) => deadlineRow("commands", store, figure, value, "< 3000 ms");
   const all = [...times.values()].flat().sort((a, b) => a - b);
   return [
     row(`p50 command latency, ${book}, all roles`, percentile(all, 50)),

@@ -1,3 +1,4 @@
+import { SLACK_TIMING } from "../src/slack/deps.js";
 // Shared bench plumbing: every figure is printed with its ratio to a baseline measured in the same run.
 
 export interface BenchRow {
@@ -10,6 +11,20 @@ export interface BenchRow {
   /** "higher" when bigger is better (throughput), "lower" for times. */
   better: "higher" | "lower";
   target?: string;
+}
+
+/** A latency figure measured against Slack's 3 s acknowledgement deadline (the platform's own limit). */
+export function deadlineRow(bench: string, store: string, figure: string, value: number, target?: string): BenchRow {
+  return {
+    bench,
+    store,
+    figure,
+    value,
+    unit: "ms",
+    baseline: { label: "Slack 3 s deadline", value: SLACK_TIMING.ackDeadlineMs },
+    better: "lower",
+    ...(target ? { target } : {}),
+  };
 }
 
 export async function time<T>(fn: () => Promise<T>): Promise<{ ms: number; result: T }> {

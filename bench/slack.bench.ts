@@ -14,10 +14,9 @@ import { mountSlackWith } from "../src/slack/door.js";
 import { startSlackApiStandIn } from "../test/slack/api-stand-in.js";
 import { postSigned, signedHeaders, slashCommandBody, TEST_SIGNING_SECRET } from "../test/slack/sign.js";
 import { BENCH_DEMO_TODAY, ROLE_MIX } from "./commands.bench.js";
-import { type BenchRow, percentile } from "./harness.js";
+import { type BenchRow, deadlineRow, percentile } from "./harness.js";
 import { benchStores } from "./stores.js";
 
-const SLACK_DEADLINE_MS = 3000;
 const ROUNDS = Number(process.env.BENCH_SLACK_ROUNDS ?? 3);
 const BURST = Number(process.env.BENCH_SLACK_BURST ?? 100);
 
@@ -125,17 +124,7 @@ export async function run(): Promise<BenchRow[]> {
       const burstMs = burst.map((b) => b.ms).sort((a, b) => a - b);
       const delivered = burst.filter((b) => b.inAck).length + api.responses.length;
 
-      const base = { label: "Slack 3 s deadline", value: SLACK_DEADLINE_MS };
-      const ms = (figure: string, value: number): BenchRow => ({
-        bench: "slack",
-        store: s.name,
-        figure,
-        value,
-        unit: "ms",
-        baseline: base,
-        better: "lower",
-        target: "< 3000 ms",
-      });
+      const ms = (figure: string, value: number) => deadlineRow("slack", s.name, figure, value, "< 3000 ms");
       const n = seq.length;
       out.push(
         ms(`p50 /tend ack over HTTP, one at a time (${n}), ${demo.counts.accounts} accounts`, percentile(seq, 50)),

@@ -7,13 +7,12 @@ import type { AppContext } from "../src/context.js";
 import { installDemo } from "../src/demo/load.js";
 import { silentLogger } from "../src/log.js";
 import { fireSlashCommands, startLoadTarget } from "../test/soak/slash-load.js";
-import { type BenchRow, percentile } from "./harness.js";
+import { type BenchRow, deadlineRow, percentile } from "./harness.js";
 import { benchStores } from "./stores.js";
 
 const N = Number(process.env.BENCH_SOAK_COMMANDS ?? 200);
 const TODAY = "2026-11-23";
 const NOW = new Date(`${TODAY}T09:00:00Z`);
-const SLACK_DEADLINE_MS = 3000;
 
 export async function run(): Promise<BenchRow[]> {
   const out: BenchRow[] = [];
@@ -34,16 +33,8 @@ export async function run(): Promise<BenchRow[]> {
         const failed = r.outcomes.filter((o) => o.status !== 200).length + r.unanswered;
         if (failed) throw new Error(`${failed} of ${N} commands not acknowledged or not answered`);
         const acks = r.outcomes.map((o) => o.ackMs).sort((a, b) => a - b);
-        const row = (figure: string, value: number, target?: string): BenchRow => ({
-          bench: "soak",
-          store: s.name,
-          figure: `${figure}, ${N} concurrent /tend`,
-          value,
-          unit: "ms",
-          baseline: { label: "Slack 3 s deadline", value: SLACK_DEADLINE_MS },
-          better: "lower",
-          ...(target ? { target } : {}),
-        });
+        const row = (figure: string, value: number, target?: string) =>
+          deadlineRow("soak", s.name, `${figure}, ${N} concurrent /tend`, value, target);
         const inAck = r.outcomes.filter((o) => o.answeredIn === "ack").length;
         out.push(
           row("ack p50", percentile(acks, 50), "< 3000 ms"),
