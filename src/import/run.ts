@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
+import type { z } from "zod";
 import type { AppContext } from "../context.js";
 import { insertRows } from "../demo/load.js";
 import { type UsageRow, writeUsage } from "../store/repos/usage.js";
@@ -7,7 +8,7 @@ import { fastUsage } from "./fast.js";
 import { ACCOUNT_CHILDREN, columnsOf, type ImportKind, ROW_SCHEMAS, type RowOf, requiredColumns } from "./kinds.js";
 import { Problems } from "./problems.js";
 import type { Problem, RowSource } from "./source.js";
-import { type DbValues, day, type KindSpec, type Refs, resolveAccount, SPECS } from "./specs.js";
+import { type DbValues, day, type KindSpec, REFERENCES, type Refs, resolveAccount, SPECS } from "./specs.js";
 
 // One import: read every row, validate it, find what it refers to and what it replaces, write it,
 // all inside one transaction. Any problem rolls the whole import back, so a bad file writes
@@ -103,6 +104,8 @@ export async function importRows(
         const parsed = fast ? { success: true as const, data: fast } : schema.safeParse(item.values);
         if (!parsed.success) {
           problems.addIssues(item, item.values, parsed.error.issues);
+          const ref = kind === "usage" ? undefined : referenceProblem(kind, item.values, parsed.error.issues, refs);
+          if (ref) problems.add(item, ref.column, ref.reason);
           continue;
         }
         if (usage) {
@@ -144,6 +147,34 @@ export async function importRows(
   } finally {
     client.release();
   }
+}
+
+/**
+ * The references (account, owner, member, team) of a row that failed validation, checked all the
+ * same, so one pass names every problem of the row rather than revealing an unknown owner only once
+ * its other fields are fixed. Only references that are themselves valid are looked up.
+ */
+function referenceProblem(
+  kind: Exclude<ImportKind, "usage">,
+  values: Record<string, unknown>,
+  issues: readonly z.core.$ZodIssue[],
+  refs: Refs,
+): { column: string; reason: string } | undefined {
+  const flagged = new Set(issues.map((i) => String(i.path[0])));
+  const shape = (ROW_SCHEMAS[kind] as unknown as z.ZodObject).shape;
+  const partial: Record<string, unknown> = {};
+  for (const col of REFERENCES) {
+    const field = shape[col];
+    if (!field || flagged.has(col) || values[col] === undefined) continue;
+    const r = field.safeParse(values[col]);
+    if (r.success && r.data !== undefined) partial[col] = r.data;
+  }
+  const child = "account_external_id" in shape;
+  // A child row whose account columns are missing or invalid has that problem reported already.
+  if (child && partial.account_external_id === undefined && partial.account_name === undefined) return undefined;
+  if (Object.keys(partial).length === 0) return undefined;
+  const conv = SPECS[kind].toDb(partial as never, refs);
+  return "column" in conv ? conv : undefined;
 }
 
 async function loadRefs(q: pg.ClientBase, kind: ImportKind): Promise<Refs> {

@@ -141,11 +141,15 @@ describe.each(STORE_KINDS)("tend import (%s)", (storeKind) => {
         "NEW-4,Unknown Owner Co,standard,10,,nobody@example.com",
         "NEW-5,,standard,10,,",
         "NEW-6,Too Many,standard,10,,,extra",
+        "NEW-7,Two Problems Co,gold,10,,ghost@example.com",
       ].join("\n"),
     );
     const r = await tend("import", "accounts", f);
     expect(r.code).toBe(1);
-    expect(r.err).toContain("accounts-bad.csv: 6 problems, nothing written:");
+    expect(r.err).toContain("accounts-bad.csv: 8 problems, nothing written:");
+    // A row with a bad field and an unknown owner gets both at once, not one per attempt.
+    expect(r.err).toContain('line 9, column tier: "gold" is not one of');
+    expect(r.err).toContain("line 9, column owner_email: no member has the email ghost@example.com");
     expect(r.err).toContain('line 3, column tier: "platinum" is not one of strategic, key, standard, long_tail');
     // The quoted name spans lines 4-5: the row is reported where it starts.
     expect(r.err).toContain('line 4, column arr: "12k" is not an amount');
