@@ -1,3 +1,4 @@
+import { t as commandText } from "../commands/messages.js";
 import { reasonText } from "../commands/reasons.js";
 import { addDays, daysBetween, dayToDate } from "../domain/dates.js";
 import { type MetricsRenewal, teamMetrics } from "../domain/health/metrics.js";
@@ -54,7 +55,8 @@ export function nudgeSentence(locale: Locale, n: Nudge): string {
 
 /** "usage high → mid", naming only the axes that moved, in words rather than level numbers. */
 function quadrantChange(locale: Locale, p: Nudge["params"]): string {
-  const level = (v: unknown) => t(locale, `level.${Math.max(0, Math.min(2, Number(v)))}` as ProactiveMessageKey);
+  // The level words the health answer uses ("usage mid × relationship and value high").
+  const level = (v: unknown) => commandText(locale, `level.${Math.max(0, Math.min(2, Number(v))) as 0 | 1 | 2}`);
   const parts: string[] = [];
   for (const axis of ["usage", "value"] as const) {
     const from = p[`${axis}From`];
@@ -433,7 +435,9 @@ export function composeWeekly(locale: Locale, w: WeeklyInput): Reply {
                 arr: formatMoney(locale, r.arr, f.currency),
                 grade: gradeText(locale, f.scores.at(-1)?.grade),
                 status:
-                  r.status === "upcoming" || r.status === "in_progress" ? t(locale, `status.${r.status}`) : r.status,
+                  r.status === "upcoming" || r.status === "in_progress"
+                    ? commandText(locale, `status.${r.status}`)
+                    : r.status,
               }),
               tone: f.scores.at(-1)?.grade === "red" ? ("danger" as const) : undefined,
             })),

@@ -13,9 +13,6 @@ const en = {
   "nudge.quadrant_down": "moved down a quadrant ({change}) - act fast.",
   "quadrant.usage": "usage {from} → {to}",
   "quadrant.value": "relationship and value {from} → {to}",
-  "level.0": "low",
-  "level.1": "mid",
-  "level.2": "high",
   "nudge.grade_red": "health turned red (score {score}).",
   "nudge.onboarding_activation":
     "onboarding day {day}: activation {activation}% vs {expected}% expected by day {checkpoint}.",
@@ -105,8 +102,6 @@ const en = {
   "weekly.retention_none": "no renewals closed in the last 90 days",
   "weekly.movers": "Top movers (7 days)",
   "weekly.mover_item": "{account}: {from} -> {to} ({delta})",
-  "status.upcoming": "upcoming",
-  "status.in_progress": "in progress",
 } as const;
 
 type Key = keyof typeof en;
@@ -121,9 +116,6 @@ const zh: Record<Key, string> = {
   "nudge.quadrant_down": "九宫格下移（{change}）——需要尽快干预。",
   "quadrant.usage": "使用 {from} → {to}",
   "quadrant.value": "关系与价值 {from} → {to}",
-  "level.0": "低",
-  "level.1": "中",
-  "level.2": "高",
   "nudge.grade_red": "健康度变为红色（{score} 分）。",
   "nudge.onboarding_activation": "上线第 {day} 天，激活率 {activation}%，第 {checkpoint} 天应达 {expected}%。",
   "nudge.onboarding_milestones": "上线第 {day} 天，{milestones} 个里程碑已逾期。",
@@ -208,8 +200,6 @@ const zh: Record<Key, string> = {
   "weekly.retention_none": "近 90 天没有完成的续约",
   "weekly.movers": "变化最大（7 天）",
   "weekly.mover_item": "{account}：{from} -> {to}（{delta}）",
-  "status.upcoming": "待续约",
-  "status.in_progress": "进行中",
 };
 
 export const PROACTIVE_MESSAGES: Catalogue<Key> = { en, "zh-CN": zh };
