@@ -9,7 +9,7 @@ import type { CliIO } from "./types.js";
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** `--name value` pairs; unknown flags and a flag without a value are errors. */
-export function flags(args: string[], known: readonly string[]): Record<string, string> | string {
+function flags(args: string[], known: readonly string[]): Record<string, string> | string {
   const out: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -23,7 +23,7 @@ export function flags(args: string[], known: readonly string[]): Record<string, 
   return out;
 }
 
-export function checkDay(name: string, v: string | undefined): string | undefined {
+function checkDay(name: string, v: string | undefined): string | undefined {
   if (v === undefined) return undefined;
   if (!DAY.test(v) || Number.isNaN(Date.parse(v))) return `--${name} needs YYYY-MM-DD, got "${v}"`;
   return undefined;

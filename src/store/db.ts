@@ -80,7 +80,8 @@ async function openPglite(dataDir: string, loadDataDir?: Blob | File): Promise<D
     ...(loadDataDir ? { loadDataDir } : {}),
   });
   const served = await servePglite(pglite);
-  // PGlite is a single session: one socket connection, one pooled client, so transactions never interleave.
+  // PGlite is a single session: one pooled client, so transactions never interleave (the socket server
+  // admits a second connection only so the pool can reconnect after an error: see servePglite).
   const pool = new pg.Pool({ ...served.config, max: 1, idleTimeoutMillis: 0 });
   const db = wrap("pglite", pool, served.config, async () => {
     await served.stop();
