@@ -107,6 +107,9 @@ const VERBS: Record<string, HelpTopic> = {
   帮助: "help",
 };
 
+/** Every word that starts a command, in English and Chinese (tests fuzz with them). */
+export const COMMAND_WORDS = Object.keys(VERBS);
+
 const KIND_ALIASES: Record<string, InteractionKindName> = {
   visit: "visit",
   call: "call",
