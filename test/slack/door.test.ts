@@ -7,21 +7,14 @@ import { createService } from "../../src/service.js";
 import { mountSlackWith } from "../../src/slack/door.js";
 import { testDb } from "../support/store.js";
 import { startSlackApiStandIn } from "./api-stand-in.js";
-import { postSigned, slashCommandBody, TEST_SIGNING_SECRET } from "./sign.js";
+import { slackTestConfig } from "./config.js";
+import { postSigned, slashCommandBody } from "./sign.js";
 
 describe("the Slack door", () => {
   it("is mounted by the service when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set", async () => {
     const api = await startSlackApiStandIn();
     const db = await testDb();
-    const config = parseConfig({
-      PORT: "0",
-      TEND_DEMO: "off",
-      TEND_SCHEDULER: "off",
-      TEND_PLAYGROUND: "off",
-      SLACK_BOT_TOKEN: "xoxb-test",
-      SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-      SLACK_API_URL: api.url,
-    });
+    const config = slackTestConfig(api.url);
     const service = await createService(config, createLogger("silent"), db);
     try {
       const { port } = await service.start();

@@ -1,5 +1,4 @@
 import type { AddressInfo } from "node:net";
-import { parseConfig } from "../../src/config/env.js";
 import type { AppContext } from "../../src/context.js";
 import { HttpApp } from "../../src/http/server.js";
 import { silentLogger } from "../../src/log.js";
@@ -10,7 +9,8 @@ import type { Db } from "../../src/store/db.js";
 import { PEOPLE, seedBook } from "../commands/book.js";
 import { type StoreKind, testDb } from "../support/store.js";
 import { type SlackApiStandIn, startSlackApiStandIn } from "./api-stand-in.js";
-import { postSigned, TEST_SIGNING_SECRET } from "./sign.js";
+import { slackTestConfig } from "./config.js";
+import { postSigned } from "./sign.js";
 
 // Tend's own HTTP server with the Slack door mounted (Bolt's HTTPReceiver behind our signature
 // check), the crafted book, and a stand-in Slack Web API. Slack user ids map to the book's people.
@@ -69,16 +69,7 @@ export async function startSlackHarness(
   };
   const db = await testDb(kind);
   const book = await seedBook(db);
-  const config = parseConfig({
-    PORT: "0",
-    TEND_DEMO: "off",
-    TEND_SCHEDULER: "off",
-    TEND_PLAYGROUND: "off",
-    SLACK_BOT_TOKEN: "xoxb-test",
-    SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-    SLACK_API_URL: api.url,
-    ...opts.env,
-  });
+  const config = slackTestConfig(api.url, opts.env);
   const ctx: AppContext = { config, log: silentLogger, db, now: () => NOW };
   const http = new HttpApp(silentLogger);
   // Answers go in the ack or through response_url by what the test chose, never by how busy the

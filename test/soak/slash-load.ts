@@ -5,13 +5,13 @@
 import { spawn } from "node:child_process";
 import type { AddressInfo } from "node:net";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { parseConfig } from "../../src/config/env.js";
 import { DEMO_PEOPLE, demoEmail, demoSlackUserId } from "../../src/demo/generate.js";
 import { createLogger } from "../../src/log.js";
 import { createService, type Service } from "../../src/service.js";
 import type { Db } from "../../src/store/db.js";
 import { type SlackApiStandIn, startSlackApiStandIn } from "../slack/api-stand-in.js";
-import { postSigned, slashCommandBody, TEST_SIGNING_SECRET } from "../slack/sign.js";
+import { slackTestConfig } from "../slack/config.js";
+import { postSigned, slashCommandBody } from "../slack/sign.js";
 
 /** A realistic morning mix: who asks what (demo handles, as people type it). */
 export const COMMAND_MIX: readonly [handle: string, text: string][] = [
@@ -56,15 +56,7 @@ export async function startLoadTarget(db: Db, now: Date): Promise<LoadTarget> {
   for (const p of DEMO_PEOPLE) api.users[demoSlackUserId(p.handle)] = { email: demoEmail(p.handle), name: p.name };
   const logs: LogLine[] = [];
   const log = createLogger("warn", { write: (s: string) => void logs.push(JSON.parse(s) as LogLine) });
-  const config = parseConfig({
-    PORT: "0",
-    TEND_DEMO: "off",
-    TEND_SCHEDULER: "off",
-    TEND_PLAYGROUND: "off",
-    SLACK_BOT_TOKEN: "xoxb-test",
-    SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-    SLACK_API_URL: api.url,
-  });
+  const config = slackTestConfig(api.url);
   const service = await createService(config, log, db, () => now);
   const { port } = (await service.start()) as AddressInfo;
   return {
