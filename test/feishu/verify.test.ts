@@ -9,7 +9,7 @@ import { encryptLikeFeishu, envelope, feishuRequest, signLikeFeishu, textMessage
 // bytes, with an injectable clock.
 
 const fixture = JSON.parse(
-  readFileSync(new URL("../../../shared/fixtures/feishu-encrypt-example.json", import.meta.url), "utf8"),
+  readFileSync(new URL("../fixtures/feishu-encrypt-example.json", import.meta.url), "utf8"),
 ) as { encrypt_key: string; encrypt: string; plaintext: string };
 
 const NOW = new Date("2026-11-23T14:00:00Z");

@@ -5,7 +5,7 @@ import { signature } from "./sign.js";
 
 // Slack's published signing example pins the rule; the clock is injected.
 const example = JSON.parse(
-  readFileSync(new URL("../../../shared/fixtures/slack-signing-example.json", import.meta.url), "utf8"),
+  readFileSync(new URL("../fixtures/slack-signing-example.json", import.meta.url), "utf8"),
 ) as {
   signing_secret: string;
   timestamp: string;
