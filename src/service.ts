@@ -20,7 +20,7 @@ export interface Door {
   stop?(): Promise<void>;
 }
 
-/** Opens the configured store and applies pending migrations. */
+/** Opens the configured store and applies pending migrations (the service at start-up, `tend migrate`). */
 export async function openStore(config: Config, log: Logger): Promise<{ db: Db; applied: string[] }> {
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
@@ -31,6 +31,34 @@ export async function openStore(config: Config, log: Logger): Promise<{ db: Db; 
     await db.close();
     throw err;
   }
+}
+
+/** The store is behind the migrations folder: every command but `migrate` stops and says what to run. */
+export class StoreNotCurrent extends Error {
+  constructor(readonly pending: string[]) {
+    super(
+      `the store is not up to date: ${pending.length} migration${pending.length === 1 ? "" : "s"} pending (${pending.join(", ")}).\n` +
+        "Run `tend migrate` (or start the service, which applies them), then try again.",
+    );
+  }
+}
+
+/**
+ * Opens the configured store for a one-off command: checks that it is current with one cheap query and
+ * never loads the schema engine. A throwaway in-memory store is always fresh, so it is migrated.
+ */
+export async function openCurrentStore(config: Config, log: Logger): Promise<{ db: Db; applied: string[] }> {
+  if (!config.databaseUrl && config.dataDir === "memory://") return openStore(config, log);
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const pending = await db.pending().catch(async (err) => {
+    await db.close();
+    throw err;
+  });
+  if (pending.length) {
+    await db.close();
+    throw new StoreNotCurrent(pending);
+  }
+  return { db, applied: [] };
 }
 
 export async function createService(

@@ -2,7 +2,7 @@ import { pathToFileURL } from "node:url";
 import { ConfigError, loadConfig } from "../config/env.js";
 import type { AppContext } from "../context.js";
 import { createLogger } from "../log.js";
-import { openStore } from "../service.js";
+import { openCurrentStore, openStore, StoreNotCurrent } from "../service.js";
 import { COMMANDS } from "./registry.js";
 import type { CliIO } from "./types.js";
 
@@ -48,7 +48,18 @@ export async function runCli(
   }
   // CLI output is for people: keep the structured log quiet unless asked for.
   const log = createLogger(config.logLevel === "info" ? "warn" : config.logLevel);
-  const { db, applied } = await openStore(config, log);
+  if (cmd.store === "none") return cmd.run(args, io, { config, log, db: undefined as never, now: () => new Date() });
+  let opened: Awaited<ReturnType<typeof openStore>>;
+  try {
+    opened = await (cmd.store === "migrate" ? openStore : openCurrentStore)(config, log);
+  } catch (err) {
+    if (err instanceof StoreNotCurrent) {
+      io.err(err.message);
+      return 78;
+    }
+    throw err;
+  }
+  const { db, applied } = opened;
   if (applied.length) io.err(`applied migrations: ${applied.join(", ")}`);
   const ctx: AppContext = { config, log, db, now: () => new Date() };
   try {

@@ -5,6 +5,7 @@ export const slackManifestCommand: CliCommand = {
   name: "slack-manifest",
   summary: "print the Slack app manifest for this deployment (paste it at api.slack.com/apps)",
   usage: "tend slack-manifest --url https://tend.example.com | --socket",
+  store: "none",
   async run(args, io) {
     const i = args.indexOf("--url");
     const url = i >= 0 ? args[i + 1] : undefined;

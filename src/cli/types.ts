@@ -10,5 +10,10 @@ export interface CliCommand {
   name: string;
   summary: string;
   usage: string;
+  /**
+   * What the command needs of the store: "check" (default) opens it and refuses when migrations are
+   * pending; "migrate" applies them (only `tend migrate`); "none" never opens it.
+   */
+  store?: "check" | "migrate" | "none";
   run(args: string[], io: CliIO, ctx: AppContext): Promise<number>;
 }

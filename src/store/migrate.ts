@@ -22,12 +22,24 @@ function loadEngine(): Promise<Bg> {
     const bgPath = createRequire(import.meta.url).resolve("@prisma/schema-engine-wasm/schema_engine_bg");
     const bg = (await import(pathToFileURL(bgPath).href)) as Bg;
     const bytes = await readFile(path.join(path.dirname(bgPath), "schema_engine_bg.wasm"));
-    const { instance } = await WebAssembly.instantiate(bytes, { "./schema_engine_bg.js": bg as never });
+    const { instance } = await WebAssembly.instantiate(bytes, { "./schema_engine_bg.js": unrefTimers(bg) as never });
     bg.__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
     return bg;
   })();
   return bgPromise;
+}
+
+/**
+ * The engine arms a 10 s timer (a connection timeout) that outlives its work, so a CLI process that
+ * migrated would linger 10 s before exiting. Its timers must never be what keeps the process alive.
+ */
+function unrefTimers(bg: Bg): Record<string, unknown> {
+  const imports: Record<string, unknown> = { ...bg };
+  for (const name of Object.keys(imports).filter((n) => n.startsWith("__wbg_setTimeout_"))) {
+    imports[name] = (fn: () => void, ms: number) => setTimeout(fn, ms >>> 0).unref();
+  }
+  return imports;
 }
 
 export interface MigrationDirectory {
@@ -102,12 +114,24 @@ export async function diffSchema(factory: SqlMigrationAwareDriverAdapterFactory)
   }
 }
 
-/** Names of migrations in the folder that the database has not applied yet. */
+/** Names of the migrations in the folder, in order (no file contents: this is the cheap check). */
+export async function migrationNames(dir = MIGRATIONS_DIR): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort((a, b) => a.localeCompare(b));
+}
+
+/**
+ * Names of migrations in the folder that the database has not applied yet: one query against
+ * `_prisma_migrations`, without loading the schema engine (every CLI command runs this).
+ */
 export async function pendingMigrations(query: (sql: string) => Promise<{ migration_name: string }[]>) {
-  const { migrationDirectories } = await readMigrations();
+  const names = await migrationNames();
   const applied = await query(
     `SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
   ).catch(() => [] as { migration_name: string }[]);
   const done = new Set(applied.map((r) => r.migration_name));
-  return migrationDirectories.map((m) => m.path).filter((n) => !done.has(n));
+  return names.filter((n) => !done.has(n));
 }

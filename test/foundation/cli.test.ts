@@ -1,6 +1,10 @@
 import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/main.js";
 
 const run = promisify(execFile);
 
@@ -17,5 +21,27 @@ describe("the tend executable", () => {
     expect(failed).toMatchObject({ code: expect.any(Number) });
     expect((failed as { code: number }).code).not.toBe(0);
     expect(String((failed as { stderr: string }).stderr)).toContain("no-such-command");
+  });
+});
+
+// Only `tend migrate` (and the service) load the schema engine; every other command checks the store
+// with one query and says what to run when it is behind.
+describe("migrations from the command line", () => {
+  it("refuses to work on a store that is not current, names `tend migrate`, and works once it has run", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "tend-cli-migrate-"));
+    const env = { TEND_DATA_DIR: dir };
+    try {
+      const err: string[] = [];
+      const io = { out: () => {}, err: (l: string) => err.push(l) };
+      expect(await runCli(["outbox"], io, { env })).toBe(78);
+      expect(err.join("\n")).toMatch(/not up to date: \d+ migrations? pending/);
+      expect(err.join("\n")).toContain("tend migrate");
+      const out: string[] = [];
+      expect(await runCli(["migrate"], { out: (l) => out.push(l), err: () => {} }, { env })).toBe(0);
+      expect(out.join("\n")).toContain("up to date");
+      expect(await runCli(["outbox"], { out: () => {}, err: () => {} }, { env })).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
