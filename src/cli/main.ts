@@ -18,7 +18,7 @@ function help(io: CliIO) {
 /** Runs one CLI invocation; returns the exit code. `env` overrides the environment (tests). */
 export async function runCli(
   argv: string[],
-  io: CliIO = { out: (l) => console.log(l), err: (l) => console.error(l) },
+  io: CliIO = { out: (l) => console.log(l), err: (l) => console.error(l), progress: process.stderr },
   opts: { env?: Record<string, string | undefined>; ctx?: AppContext } = {},
 ): Promise<number> {
   const [name, ...args] = argv;

@@ -1,8 +1,11 @@
 import type { AppContext } from "../context.js";
+import type { ProgressStream } from "./progress.js";
 
 export interface CliIO {
   out: (line: string) => void;
   err: (line: string) => void;
+  /** Where long work draws its progress (stderr of a real run); absent in tests: no progress. */
+  progress?: ProgressStream;
 }
 
 /** One `tend <name>` subcommand. `run` returns the process exit code. */

@@ -60,11 +60,17 @@ type Scored = ReturnType<typeof scoreAll>[number];
  * JSON document per batch ships about twice as fast as parallel text arrays of JSON (no array-literal
  * escaping of every quote), and the components and reasons are most of the bytes.
  */
-export async function writeScores(db: Db, day: string, results: Scored[]): Promise<void> {
+export async function writeScores(db: Db, day: string, results: Scored[], accountIds?: string[]): Promise<void> {
   const client = await db.pool.connect();
   try {
     await client.query("BEGIN");
-    await client.query(`DELETE FROM "HealthScore" WHERE day = $1::date`, [day]);
+    // With accountIds only those accounts' rows of the day are replaced (scoring after an import).
+    if (accountIds)
+      await client.query(`DELETE FROM "HealthScore" WHERE day = $1::date AND "accountId" = ANY($2::text[])`, [
+        day,
+        accountIds,
+      ]);
+    else await client.query(`DELETE FROM "HealthScore" WHERE day = $1::date`, [day]);
     for (let i = 0; i < results.length; i += BATCH) {
       const batch = results.slice(i, i + BATCH).map((r) => ({
         a: r.accountId,

@@ -32,6 +32,12 @@ export class CsvParser {
   private carry = "";
   private first = true;
 
+  /** `delimiter`: "," (default), ";" (European Excel) or a tab. */
+  constructor(delimiter = ",") {
+    this.delim = delimiter.charCodeAt(0);
+  }
+  private delim: number;
+
   push(text: string): CsvItem[] {
     let s = this.carry + text;
     if (this.first && s.length) {
@@ -90,7 +96,7 @@ export class CsvParser {
         continue;
       }
       const c = s.charCodeAt(i);
-      if (c === 44) {
+      if (c === this.delim) {
         this.fields.push(this.field);
         this.field = "";
         this.afterQuote = false;
@@ -113,7 +119,7 @@ export class CsvParser {
         let j = i + 1;
         while (j < n) {
           const d = s.charCodeAt(j);
-          if (d === 44 || d === 10 || d === 34) break;
+          if (d === this.delim || d === 10 || d === 34) break;
           j++;
         }
         this.field += s.slice(i, j);
@@ -146,14 +152,35 @@ export class CsvParser {
 }
 
 /** Records of a stream of text chunks, a batch per chunk (one await per chunk, not per record). */
-export async function* parseCsvBatches(chunks: AsyncIterable<string> | Iterable<string>): AsyncGenerator<CsvItem[]> {
-  const p = new CsvParser();
+export async function* parseCsvBatches(
+  chunks: AsyncIterable<string> | Iterable<string>,
+  delimiter = ",",
+): AsyncGenerator<CsvItem[]> {
+  const p = new CsvParser(delimiter);
   for await (const chunk of chunks) {
     const batch = p.push(chunk);
     if (batch.length) yield batch;
   }
   const last = p.end();
   if (last.length) yield last;
+}
+
+export const DELIMITERS = [",", ";", "\t"] as const;
+
+/**
+ * The delimiter of a file from its header line: the one of `,` `;` tab seen most often outside quotes
+ * (a header names columns, so it has one fewer than its columns). A tie or none keeps the comma.
+ */
+export function detectDelimiter(firstLine: string): string {
+  const counts = new Map<string, number>(DELIMITERS.map((d) => [d, 0]));
+  let quoted = false;
+  for (const ch of firstLine) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && counts.has(ch)) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  }
+  let best = ",";
+  for (const d of DELIMITERS) if ((counts.get(d) ?? 0) > (counts.get(best) ?? 0)) best = d;
+  return best;
 }
 
 /** Records of a stream of text chunks (a decoded file, a request body). */

@@ -1,8 +1,11 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { AppContext } from "../context.js";
+import { localDay } from "../domain/dates.js";
+import { rescoreAccounts } from "../health/rescore.js";
 import { type HttpApp, readBody, sendJson } from "../http/server.js";
 import type { Door } from "../service.js";
+import { DATE_ORDERS, type DateOrder } from "./dates.js";
 import { IMPORT_KINDS } from "./kinds.js";
 import { ImportConflict, importRows } from "./run.js";
 import { csvSource, jsonSource, type RowSource } from "./source.js";
@@ -58,7 +61,13 @@ export async function mountIngest(ctx: AppContext, http: HttpApp): Promise<Door>
       sendJson(res, 404, { error: `unknown kind "${name}"`, kinds: IMPORT_KINDS });
       return;
     }
-    const dryRun = new URL(req.url ?? "/", "http://localhost").searchParams.get("dry_run") === "true";
+    const params = new URL(req.url ?? "/", "http://localhost").searchParams;
+    const dryRun = params.get("dry_run") === "true";
+    const dateFormat = params.get("date_format")?.toUpperCase();
+    if (dateFormat !== undefined && !DATE_ORDERS.includes(dateFormat as DateOrder)) {
+      sendJson(res, 400, { error: `date_format must be DMY or MDY, got "${params.get("date_format")}"` });
+      return;
+    }
     let body: Buffer;
     try {
       body = await readBody(req, INGEST_MAX_BYTES);
@@ -76,7 +85,11 @@ export async function mountIngest(ctx: AppContext, http: HttpApp): Promise<Door>
       throw err;
     }
     try {
-      const r = await importRows(ctx, kind, await sourceOf(req, body.toString("utf8")), { dryRun, surface: "api" });
+      const r = await importRows(ctx, kind, await sourceOf(req, body.toString("utf8")), {
+        dryRun,
+        surface: "api",
+        ...(dateFormat ? { dateOrder: dateFormat as DateOrder } : {}),
+      });
       if (!r.ok) {
         const n = r.problems.length + r.moreProblems;
         sendJson(res, 400, {
@@ -94,6 +107,11 @@ export async function mountIngest(ctx: AppContext, http: HttpApp): Promise<Door>
         updated: r.updated,
         unchanged: r.unchanged,
         ...(r.ignoredColumns.length ? { ignoredColumns: r.ignoredColumns } : {}),
+        ...(r.warnings.length ? { warnings: r.warnings, moreWarnings: r.moreWarnings } : {}),
+        // The accounts the rows touched are scored before the answer, so the next card is current.
+        ...(!dryRun && r.touched.length
+          ? { scored: await rescoreAccounts(ctx, r.touched, localDay(ctx.now(), ctx.config.timezone)) }
+          : {}),
       });
     } catch (err) {
       if (err instanceof ImportConflict) {

@@ -1,11 +1,15 @@
 import { z } from "zod";
 import { isTimeZone } from "../config/env.js";
+import { readChoice } from "./choices.js";
+import { readCurrency } from "./currency.js";
+import { type DateOrder, readDay, readMoment } from "./dates.js";
+
+export type { DateOrder } from "./dates.js";
 
 // Cell schemas shared by every import kind. A cell arrives as a string (CSV) or as a JSON value, so
 // each accepts both; blank cells never reach them (a blank cell is an absent field, see normalize).
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const STAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /** A calendar day YYYY-MM-DD that exists, as a Date at UTC midnight (how @db.Date columns read back). */
 export function parseDay(v: string): Date | undefined {
@@ -15,28 +19,50 @@ export function parseDay(v: string): Date | undefined {
   return d.toISOString().slice(0, 10) === v ? d : undefined;
 }
 
-export const day = z.string({ error: "expected a day as YYYY-MM-DD" }).transform((v, ctx) => {
-  const d = parseDay(v.trim());
-  if (!d) {
-    ctx.addIssue({ code: "custom", message: `"${v}" is not a day as YYYY-MM-DD` });
-    return z.NEVER;
-  }
-  return d;
-});
+/**
+ * The date order of the import being validated. Schemas are shared constants, so the order is set
+ * around each (synchronous) parse rather than threaded through every kind's schema.
+ */
+let dateOrder: DateOrder | undefined;
 
-/** A moment: YYYY-MM-DD (midnight UTC) or an ISO timestamp; without an offset it is read as UTC. */
-export const stamp = z.string({ error: "expected YYYY-MM-DD or an ISO timestamp" }).transform((v, ctx) => {
-  const s = v.trim();
-  const d = parseDay(s);
-  if (d) return d;
-  if (STAMP.test(s)) {
-    const iso = s.replace(" ", "T");
-    const t = new Date(/(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? iso : `${iso}Z`);
-    if (!Number.isNaN(t.getTime())) return t;
+export function withDateOrder<T>(order: DateOrder | undefined, parse: () => T): T {
+  const before = dateOrder;
+  dateOrder = order;
+  try {
+    return parse();
+  } finally {
+    dateOrder = before;
   }
-  ctx.addIssue({ code: "custom", message: `"${v}" is not YYYY-MM-DD or an ISO timestamp (2026-03-01T14:30:00Z)` });
-  return z.NEVER;
-});
+}
+
+const DAY_FORMS = "YYYY-MM-DD (also YYYY/MM/DD, YYYY.MM.DD, an ISO date-time or an Excel date number)";
+
+export const day = z
+  .union([z.string(), z.number()], { error: `expected a day as ${DAY_FORMS}` })
+  .transform((v, ctx) => {
+    const r = readDay(v, dateOrder);
+    if ("date" in r) return r.date;
+    ctx.addIssue({
+      code: "custom",
+      message: /^\d{1,2}[-/.]\d{1,2}[-/.]\d{4}$/.test(String(v).trim())
+        ? `"${v}" ${r.why}`
+        : `"${v}" is not a day as ${DAY_FORMS}: it ${r.why}`,
+    });
+    return z.NEVER;
+  });
+
+/** A moment: a day (midnight UTC), an ISO timestamp (without an offset read as UTC), a day and a time. */
+export const stamp = z
+  .union([z.string(), z.number()], { error: "expected YYYY-MM-DD or an ISO timestamp" })
+  .transform((v, ctx) => {
+    const r = readMoment(v, dateOrder);
+    if ("date" in r) return r.date;
+    ctx.addIssue({
+      code: "custom",
+      message: `"${v}" is not YYYY-MM-DD or an ISO timestamp (2026-03-01T14:30:00Z): it ${r.why}`,
+    });
+    return z.NEVER;
+  });
 
 export function int(min: number, max: number) {
   const range = `a whole number from ${min} to ${max}`;
@@ -79,15 +105,15 @@ export const bool = z
     return z.NEVER;
   });
 
-/** One of `values`; case, spaces and hyphens do not matter ("Long tail" = long_tail). */
+/**
+ * One of `values`; case, spaces and hyphens do not matter ("Long tail" = long_tail), and the product's
+ * own display words in English and Chinese name a value too ("Steady Use", "稳定使用" = steady).
+ */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
   const allowed = new Set<string>(values);
   return z.string({ error: `expected one of ${values.join(", ")}` }).transform((v, ctx) => {
-    const s = v
-      .trim()
-      .toLowerCase()
-      .replace(/[\s-]+/g, "_");
-    if (allowed.has(s)) return s as T[number];
+    const s = readChoice(v, allowed);
+    if (s !== undefined) return s as T[number];
     ctx.addIssue({ code: "custom", message: `"${v}" is not one of ${values.join(", ")}` });
     return z.NEVER;
   });
@@ -122,6 +148,14 @@ export const list = z
 
 export const timezone = z.string().refine(isTimeZone, {
   error: (iss) => `"${iss.input}" is not an IANA time zone (e.g. Europe/Berlin, Asia/Shanghai)`,
+});
+
+/** An ISO 4217 currency code; common aliases (RMB, US$, 人民币) become their code. */
+export const currency = z.string({ error: "expected a currency code such as USD or CNY" }).transform((v, ctx) => {
+  const r = readCurrency(v);
+  if ("code" in r) return r.code;
+  ctx.addIssue({ code: "custom", message: r.why });
+  return z.NEVER;
 });
 
 export const locale = z.enum(["en", "zh-CN"], { error: (iss) => `"${iss.input}" is not en or zh-CN` });

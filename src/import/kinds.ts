@@ -13,7 +13,7 @@ import {
   SurveyKind,
   Tier,
 } from "../generated/prisma/enums.js";
-import { bool, day, email, int, list, locale, money, oneOf, stamp, text, timezone } from "./fields.js";
+import { bool, currency, day, email, int, list, locale, money, oneOf, stamp, text, timezone } from "./fields.js";
 
 // One row schema per import kind, shared by `tend import` and POST /api/v1/<kind>. Keys are the
 // column names (snake_case; headers are matched ignoring case, spaces and hyphens). docs/import.md
@@ -63,11 +63,7 @@ export const accountRow = z.object({
   owner_email: email.optional(),
   team: text(100).optional(),
   arr: money.optional(),
-  currency: z
-    .string()
-    .transform((v) => v.trim().toUpperCase())
-    .pipe(z.string().regex(/^[A-Z]{3}$/, "expected a 3-letter currency code such as USD or CNY"))
-    .optional(),
+  currency: currency.optional(),
   contract_start: day.optional(),
   renewal_date: day.optional(),
   stage: oneOf(values(Stage)).optional(),

@@ -5,10 +5,12 @@ import type { AppContext } from "../context.js";
 import { insertRows } from "../demo/load.js";
 import { type UsageRow, writeUsage } from "../store/repos/usage.js";
 import { fastUsage } from "./fast.js";
+import { type DateOrder, withDateOrder } from "./fields.js";
 import { ACCOUNT_CHILDREN, columnsOf, type ImportKind, ROW_SCHEMAS, type RowOf, requiredColumns } from "./kinds.js";
 import { Problems } from "./problems.js";
 import type { Problem, RowSource } from "./source.js";
 import { type DbValues, day, type KindSpec, REFERENCES, type Refs, resolveAccount, SPECS } from "./specs.js";
+import { RowChecks } from "./warnings.js";
 
 // One import: read every row, validate it, find what it refers to and what it replaces, write it,
 // all inside one transaction. Any problem rolls the whole import back, so a bad file writes
@@ -18,6 +20,17 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Who imports, for the audit log. */
   surface?: "cli" | "api";
+  /** How to read day-first or month-first dates (03/04/2026); without it such a date is refused. */
+  dateOrder?: DateOrder;
+  /** Called as rows are read, validated and written (a terminal's progress line). */
+  onProgress?: (p: ImportProgress) => void;
+}
+
+export interface ImportProgress {
+  kind: ImportKind;
+  read: number;
+  validated: number;
+  written: number;
 }
 
 export interface ImportReport {
@@ -32,8 +45,28 @@ export interface ImportReport {
   problems: Problem[];
   /** Problems not listed (past the cap). */
   moreProblems: number;
+  /** Contradictions that do not stop the import (active users above seats, ...), each with its line. */
+  warnings: Problem[];
+  moreWarnings: number;
   /** Columns the kind does not know: ignored. */
   ignoredColumns: string[];
+  /** Accounts whose rows this import wrote or would write (to score them afterwards). */
+  touched: string[];
+}
+
+/** One file of a book: its kind, its rows, and what to call it in messages. */
+export interface BookPart {
+  kind: ImportKind;
+  source: RowSource;
+  label?: string;
+}
+
+export interface BookReport {
+  ok: boolean;
+  dryRun: boolean;
+  parts: (ImportReport & { label?: string })[];
+  /** Accounts touched by any part. */
+  touched: string[];
 }
 
 /** The store refused the rows as a whole (e.g. a Slack user id already taken by another member). */
@@ -47,15 +80,78 @@ interface Pending {
   values: DbValues;
 }
 
+/** One kind from one source, all rows or none. */
 export async function importRows(
   ctx: AppContext,
   kind: ImportKind,
   source: RowSource,
   opts: ImportOptions = {},
 ): Promise<ImportReport> {
+  const book = await importBook(ctx, [{ kind, source }], opts);
+  return book.parts[0] as ImportReport;
+}
+
+/**
+ * Several kinds as one book, in the order given (dependency order: teams before members before
+ * accounts ...): one transaction, so later kinds are checked against the rows earlier kinds wrote
+ * in the same run, and the whole book is written or none of it. A dry run rolls back after counting.
+ */
+export async function importBook(ctx: AppContext, parts: BookPart[], opts: ImportOptions = {}): Promise<BookReport> {
+  const client = await ctx.db.pool.connect();
+  let done = false;
+  try {
+    await client.query("BEGIN");
+    // Imports run one at a time, so two of them cannot both create the same new account.
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('tend-import'))");
+    const reports: BookReport["parts"] = [];
+    for (const part of parts) {
+      // A part with problems still writes its good rows into the transaction (rolled back at the end),
+      // so the parts after it are checked against them rather than failing on every reference.
+      const r = await importKind(client, part.kind, part.source, opts);
+      reports.push(part.label === undefined ? r : { ...r, label: part.label });
+    }
+    const ok = reports.every((r) => r.ok);
+    const changed = reports.some((r) => r.created + r.updated > 0);
+    if (!ok || opts.dryRun || !changed) {
+      await client.query("ROLLBACK");
+    } else {
+      for (const r of reports)
+        if (r.created + r.updated > 0)
+          await client.query(`INSERT INTO "AuditLog" (surface, action, detail) VALUES ($1, $2, $3)`, [
+            opts.surface ?? "cli",
+            `import.${r.kind}`,
+            JSON.stringify({ rows: r.rows, created: r.created, updated: r.updated, unchanged: r.unchanged }),
+          ]);
+      await client.query("COMMIT");
+    }
+    done = true;
+    const touched = [...new Set(reports.flatMap((r) => r.touched))];
+    return { ok, dryRun: Boolean(opts.dryRun), parts: reports, touched };
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (!done) await client.query("ROLLBACK").catch(() => {});
+    if (code === "23505" || code === "23503")
+      throw new ImportConflict(
+        `the store refused the rows, nothing was written: ${(err as pg.DatabaseError).detail ?? (err as Error).message}`,
+      );
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** Reads, validates and writes one kind inside the caller's transaction; never commits. */
+async function importKind(
+  client: pg.ClientBase,
+  kind: ImportKind,
+  source: RowSource,
+  opts: ImportOptions,
+): Promise<ImportReport> {
   const problems = new Problems(source.labels);
+  const warnings = new Problems(source.labels);
   const known = new Set(columnsOf(kind));
   const ignored = new Set<string>();
+  const touched = new Set<string>();
   const report = (counts: { rows: number; created?: number; updated?: number; unchanged?: number }): ImportReport => ({
     kind,
     ok: !problems.any,
@@ -66,7 +162,10 @@ export async function importRows(
     unchanged: counts.unchanged ?? 0,
     problems: problems.shown,
     moreProblems: problems.more,
+    warnings: warnings.shown,
+    moreWarnings: warnings.more,
     ignoredColumns: [...ignored].map((c) => problems.label(c)),
+    touched: problems.any ? [] : [...touched],
   });
 
   if (source.fatal) {
@@ -75,78 +174,90 @@ export async function importRows(
   }
   if (source.header) {
     for (const h of source.header) if (!known.has(h)) ignored.add(h);
+    const delimiter =
+      source.delimiter && source.delimiter !== "," ? ` (read with delimiter ${delimiterName(source.delimiter)})` : "";
     for (const alts of requiredColumns(kind))
       if (!alts.some((c) => source.header?.includes(c)))
-        problems.add({ line: 1 }, undefined, `the header has no ${alts.join(" or ")} column`);
+        problems.add(
+          { line: 1 },
+          undefined,
+          `the header has no ${alts.join(" or ")} column${delimiter}${headerHint(source)}`,
+        );
     if (problems.any) return report({ rows: 0 });
   }
 
-  const client = await ctx.db.pool.connect();
-  let committed = false;
-  try {
-    await client.query("BEGIN");
-    // Imports run one at a time, so two of them cannot both create the same new account.
-    await client.query("SELECT pg_advisory_xact_lock(hashtext('tend-import'))");
-    const refs = await loadRefs(client, kind);
-    const schema = ROW_SCHEMAS[kind];
-    const usage = kind === "usage" ? new UsageSink(client) : undefined;
-    const pending: Pending[] = [];
-    let rows = 0;
-    for await (const batch of source.items)
-      for (const item of batch) {
-        rows++;
-        if ("problem" in item) {
-          problems.addProblem(item.problem);
-          continue;
-        }
-        if (!source.header) for (const k of Object.keys(item.values)) if (!known.has(k)) ignored.add(k);
-        const fast = usage && fastUsage(item.values);
-        const parsed = fast ? { success: true as const, data: fast } : schema.safeParse(item.values);
-        if (!parsed.success) {
-          problems.addIssues(item, item.values, parsed.error.issues);
-          const ref = kind === "usage" ? undefined : referenceProblem(kind, item.values, parsed.error.issues, refs);
-          if (ref) problems.add(item, ref.column, ref.reason);
-          continue;
-        }
-        if (usage) {
-          const bad = usage.add(item, parsed.data as RowOf<"usage">, refs);
-          if (bad) problems.add(item, bad.column, bad.reason);
-          else if (!problems.any) await usage.flushIfFull();
-          else usage.drop();
-          continue;
-        }
-        const conv = SPECS[kind as Exclude<ImportKind, "usage">].toDb(parsed.data as never, refs);
-        if ("column" in conv) problems.add(item, conv.column, conv.reason);
-        else pending.push({ at: item, values: conv.values });
+  const refs = await loadRefs(client, kind);
+  const schema = ROW_SCHEMAS[kind];
+  const usage = kind === "usage" ? new UsageSink(client) : undefined;
+  const checks = new RowChecks(kind, refs);
+  const pending: Pending[] = [];
+  let rows = 0;
+  let validated = 0;
+  for await (const batch of source.items) {
+    for (const item of batch) {
+      rows++;
+      if ("problem" in item) {
+        problems.addProblem(item.problem);
+        continue;
       }
-    let counts = { created: 0, updated: 0, unchanged: 0 };
-    if (!problems.any) {
-      if (usage) counts = await usage.finish();
-      else counts = await writeRows(client, SPECS[kind as Exclude<ImportKind, "usage">], pending, problems);
+      if (!source.header) for (const k of Object.keys(item.values)) if (!known.has(k)) ignored.add(k);
+      const fast = usage && fastUsage(item.values);
+      const parsed = fast
+        ? { success: true as const, data: fast }
+        : withDateOrder(opts.dateOrder, () => schema.safeParse(item.values));
+      if (!parsed.success) {
+        problems.addIssues(item, item.values, parsed.error.issues);
+        const ref = kind === "usage" ? undefined : referenceProblem(kind, item.values, parsed.error.issues, refs);
+        if (ref) problems.add(item, ref.column, ref.reason);
+        continue;
+      }
+      validated++;
+      for (const w of checks.row(parsed.data)) warnings.add(item, w.column, w.reason);
+      if (usage) {
+        const bad = usage.add(item, parsed.data as RowOf<"usage">, refs);
+        if (bad) problems.add(item, bad.column, bad.reason);
+        else if (!problems.any) await usage.flushIfFull();
+        else usage.drop();
+        continue;
+      }
+      const conv = SPECS[kind as Exclude<ImportKind, "usage">].toDb(parsed.data as never, refs);
+      if ("column" in conv) problems.add(item, conv.column, conv.reason);
+      else pending.push({ at: item, values: conv.values });
     }
-    if (problems.any || opts.dryRun || counts.created + counts.updated === 0) {
-      await client.query("ROLLBACK");
-    } else {
-      await client.query(`INSERT INTO "AuditLog" (surface, action, detail) VALUES ($1, $2, $3)`, [
-        opts.surface ?? "cli",
-        `import.${kind}`,
-        JSON.stringify({ rows, ...counts }),
-      ]);
-      await client.query("COMMIT");
-    }
-    committed = true;
-    return report({ rows, ...counts });
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (!committed) await client.query("ROLLBACK").catch(() => {});
-    if (code === "23505" || code === "23503")
-      throw new ImportConflict(
-        `the store refused the rows, nothing was written: ${(err as pg.DatabaseError).detail ?? (err as Error).message}`,
-      );
-    throw err;
-  } finally {
-    client.release();
+    opts.onProgress?.({ kind, read: rows, validated, written: 0 });
   }
+  let counts = { created: 0, updated: 0, unchanged: 0 };
+  if (usage) {
+    if (!problems.any) counts = await usage.finish();
+    for (const id of usage.accounts) touched.add(id);
+  } else {
+    const spec = SPECS[kind as Exclude<ImportKind, "usage">];
+    for (const w of checks.rows(pending)) warnings.add(w.at, w.column, w.reason);
+    // With problems already found, the store must not turn them into a conflict that hides the list.
+    const guarded = problems.any;
+    if (guarded) await client.query("SAVEPOINT tend_part");
+    const w = await writeRows(client, spec, pending, problems).catch(async (err) => {
+      if (!guarded) throw err;
+      await client.query("ROLLBACK TO SAVEPOINT tend_part");
+      return { created: 0, updated: 0, unchanged: 0, ids: [] as string[] };
+    });
+    if (!problems.any) counts = w;
+    if (kind === "accounts") for (const id of w.ids) touched.add(id);
+    else if (spec.scope === "account") for (const p of pending) touched.add(p.values.accountId as string);
+  }
+  opts.onProgress?.({ kind, read: rows, validated, written: counts.created + counts.updated + counts.unchanged });
+  return report({ rows, ...counts });
+}
+
+const DELIMITER_NAMES: Record<string, string> = { ",": "comma", ";": "semicolon", "\t": "tab" };
+const delimiterName = (d: string) => `"${d === "\t" ? "\\t" : d}" (${DELIMITER_NAMES[d] ?? d})`;
+
+/** A header that would have parsed with another delimiter says so: the likeliest cause of a bad header. */
+function headerHint(source: RowSource): string {
+  const h = source.header ?? [];
+  if (h.length !== 1) return "";
+  const other = [";", "\t", ","].find((d) => d !== source.delimiter && (h[0] ?? "").includes(d === "\t" ? "_" : d));
+  return other ? `: the header is one column; is the file separated by ${delimiterName(other)}?` : "";
 }
 
 /**
@@ -196,7 +307,7 @@ async function loadRefs(q: pg.ClientBase, kind: ImportKind): Promise<Refs> {
   }
   if (kind === "accounts" || kind === "members") {
     const { rows } = await q.query<{ id: string; name: string }>(`SELECT id, name FROM "Team"`);
-    for (const t of rows) refs.teams.set(t.name, t.id);
+    for (const t of rows) refs.teams.set(t.name.toLowerCase(), t.id);
   }
   return refs;
 }
@@ -206,6 +317,8 @@ class UsageSink {
   private batch: UsageRow[] = [];
   private seen = new Map<string, number>();
   private counts = { created: 0, updated: 0, unchanged: 0 };
+  /** Every account a valid row named. */
+  readonly accounts = new Set<string>();
 
   constructor(private q: pg.ClientBase) {}
 
@@ -217,6 +330,7 @@ class UsageSink {
     const first = this.seen.get(key);
     if (first !== undefined) return { column: "day", reason: `the same account and day as line ${first}` };
     this.seen.set(key, at.line);
+    this.accounts.add(acc.id);
     this.batch.push({
       accountId: acc.id,
       day: d,
@@ -328,7 +442,8 @@ async function writeRows(q: pg.ClientBase, spec: KindSpec, pending: Pending[], p
       inserts.push(row);
     }
   }
-  if (problems.any) return { created: 0, updated: 0, unchanged: 0 };
+  // Rows that named the same thing twice are not written; the good ones are, inside the transaction,
+  // so later kinds of a book can refer to them (a book with any problem is rolled back whole).
   await insertRows({ pool: q }, spec.table, inserts, spec.updatedAt);
   const cols = Object.keys(spec.columns).map((c) => `"${c}"`);
   const next = cols.map((c) => `coalesce(i.${c}, t.${c})`);
@@ -342,5 +457,6 @@ async function writeRows(q: pg.ClientBase, spec: KindSpec, pending: Pending[], p
     );
     updated += res.rowCount ?? 0;
   }
-  return { created: inserts.length, updated, unchanged: updates.length - updated };
+  const ids = [...inserts, ...updates].map((r) => r.id as string);
+  return { created: inserts.length, updated, unchanged: updates.length - updated, ids };
 }

@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { type CsvItem, parseCsvBatches } from "./csv.js";
+import { type CsvItem, detectDelimiter, parseCsvBatches } from "./csv.js";
 
 // Readers turn a file or a request body into rows with the line each starts on. Column names are
 // normalized so "Account Name", "account-name" and "accountName" all mean account_name.
@@ -24,6 +24,8 @@ export interface RowSource {
   format: "csv" | "json" | "ndjson";
   /** Normalized column names of a CSV header (JSON has none). */
   header?: string[];
+  /** The CSV delimiter detected from the header line. */
+  delimiter?: string;
   /** Normalized name -> the name as written, for messages. */
   labels: Map<string, string>;
   /** A problem that makes the whole source unreadable (bad header, not JSON). */
@@ -61,8 +63,27 @@ function clean(v: unknown): unknown {
   return v;
 }
 
+/** The first chunk is read ahead to find the delimiter in the header line, then fed to the parser. */
+async function* withFirst(first: string, rest: AsyncIterator<string> | Iterator<string>): AsyncGenerator<string> {
+  if (first) yield first;
+  for (let r = await rest.next(); !r.done; r = await rest.next()) yield r.value;
+}
+
 export async function csvSource(chunks: AsyncIterable<string> | Iterable<string>): Promise<RowSource> {
-  const it = parseCsvBatches(chunks)[Symbol.asyncIterator]();
+  const src =
+    Symbol.asyncIterator in chunks
+      ? (chunks as AsyncIterable<string>)[Symbol.asyncIterator]()
+      : (chunks as Iterable<string>)[Symbol.iterator]();
+  let ahead = "";
+  // Enough text for the header line (a header longer than 64 KiB is not a header).
+  while (!/[\r\n]/.test(ahead) && ahead.length < 65_536) {
+    const r = await src.next();
+    if (r.done) break;
+    ahead += r.value;
+  }
+  const headerLine = ahead.replace(/^\uFEFF/, "").split(/\r?\n|\r/, 1)[0] ?? "";
+  const delimiter = detectDelimiter(headerLine);
+  const it = parseCsvBatches(withFirst(ahead, src), delimiter)[Symbol.asyncIterator]();
   const head = await it.next();
   const rest: CsvItem[] = head.done ? [] : head.value;
   const first = rest.shift();
@@ -125,7 +146,7 @@ export async function csvSource(chunks: AsyncIterable<string> | Iterable<string>
     if (rest.length) yield rest.map(toItem);
     for (let r = await it.next(); !r.done; r = await it.next()) yield r.value.map(toItem);
   }
-  return { format: "csv", header, labels, items: items() };
+  return { format: "csv", header, delimiter, labels, items: items() };
 }
 
 function lineAt(text: string, pos: number): number {

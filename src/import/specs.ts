@@ -107,7 +107,8 @@ function lookups(r: { owner_email?: string; member_email?: string; team?: string
   return (
     found("owner_email", r.owner_email, refs.members, `no member has the email ${r.owner_email}`, "ownerId") ??
     found("member_email", r.member_email, refs.members, `no member has the email ${r.member_email}`, "memberId") ??
-    found("team", r.team, refs.teams, `no team is named "${r.team}"`, "teamId") ?? { set }
+    // Team names are matched ignoring case: "sales east" in one export is "Sales East" in another.
+    found("team", r.team?.toLowerCase(), refs.teams, `no team is named "${r.team}"`, "teamId") ?? { set }
   );
 }
 
@@ -152,8 +153,9 @@ export const SPECS: Record<Exclude<ImportKind, "usage">, KindSpec> = {
     table: "Team",
     updatedAt: true,
     columns: { name: null, locale: "en", timezone: "UTC", slackChannel: null, feishuChatId: null },
-    naturalSql: keySql(`"name"`),
-    natural: (v) => key(v.name),
+    // One team per name whatever its case: re-importing "sales east" updates "Sales East".
+    naturalSql: keySql(`lower("name")`),
+    natural: (v) => key(String(v.name).toLowerCase()),
   }),
   members: top({
     table: "Member",

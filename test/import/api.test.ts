@@ -58,7 +58,16 @@ describe("ingest API", () => {
     const body = await readFile(path.join(EXAMPLES, "usage.json"), "utf8");
     const first = await post("usage", body);
     expect(first.status).toBe(200);
-    expect(await first.json()).toEqual({ kind: "usage", dryRun: false, rows: 2, created: 2, updated: 0, unchanged: 0 });
+    // The two accounts the rows named are scored before the answer (issue 15).
+    expect(await first.json()).toEqual({
+      kind: "usage",
+      dryRun: false,
+      rows: 2,
+      created: 2,
+      updated: 0,
+      unchanged: 0,
+      scored: expect.objectContaining({ accounts: 2 }),
+    });
     const again = await post("usage", body);
     expect(await again.json()).toMatchObject({ rows: 2, created: 0, updated: 0, unchanged: 2 });
     const changed = await post("usage", body.replace('"active_users": 171', '"active_users": 180'));
@@ -90,7 +99,8 @@ describe("ingest API", () => {
     expect(body.error).toBe("3 problems in the rows: nothing written");
     expect(body.problems).toEqual([
       { line: 9, row: 2, column: "account_external_id", reason: 'no account has external id "CRM-9999"' },
-      expect.objectContaining({ row: 3, column: "day", reason: '"25/11/2026" is not a day as YYYY-MM-DD' }),
+      // A day-first date is not guessed: the answer names the option that reads it (issue 15).
+      expect.objectContaining({ row: 3, column: "day", reason: expect.stringContaining("--date-format DMY") }),
       expect.objectContaining({
         row: 3,
         column: "active_users",

@@ -55,7 +55,14 @@ describe.each(STORE_KINDS)("tend import (%s)", (storeKind) => {
     const out: string[] = [];
     const err: string[] = [];
     const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, { ctx: testContext(db) });
-    return { code, out: out.join("\n"), err: err.join("\n") };
+    // `out` is the import's own report; what follows it (scoring, the next thing to try) is `after`.
+    const after = /^(scored |next: )/;
+    return {
+      code,
+      out: out.filter((l) => !after.test(l)).join("\n"),
+      after: out.filter((l) => after.test(l)).join("\n"),
+      err: err.join("\n"),
+    };
   };
   const count = async (table: string) =>
     (await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${table}"`)).rows[0]!.n;

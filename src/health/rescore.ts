@@ -1,0 +1,52 @@
+import type { AppContext } from "../context.js";
+import { addDays } from "../domain/dates.js";
+import type { HealthConfig } from "../domain/health/config.js";
+import { scoreAll } from "../domain/health/score-all.js";
+import { loadHealthConfig } from "./config-file.js";
+import { loadFacts } from "./facts.js";
+import { writeScores } from "./recompute.js";
+
+// Scoring right after an import, so a card never says "not scored yet" about data the store holds.
+// Only the accounts the import touched are scored (their rows for the day are replaced). A store with
+// no score history at all is scored over the last BACKFILL_DAYS, so trends, sparklines and 7-day drops
+// exist from the first hour instead of after a month of nightly runs.
+
+export const BACKFILL_DAYS = 30;
+
+export interface RescoreReport {
+  accounts: number;
+  /** Oldest and newest day scored. */
+  from: string;
+  to: string;
+  days: number;
+  /** The store had no scores before: the whole window was backfilled. */
+  backfilled: boolean;
+}
+
+export async function rescoreAccounts(
+  ctx: AppContext,
+  accountIds: readonly string[],
+  today: string,
+  opts: { config?: HealthConfig; onDay?: (day: string, done: number, total: number) => void } = {},
+): Promise<RescoreReport> {
+  // Churned accounts are not scored nightly either.
+  const { rows } = await ctx.db.pool.query<{ id: string }>(
+    `SELECT id FROM "Account" WHERE id = ANY($1::text[]) AND stage <> 'churned'`,
+    [[...accountIds]],
+  );
+  const ids = rows.map((r) => r.id);
+  const { rows: any } = await ctx.db.pool.query(`SELECT 1 FROM "HealthScore" LIMIT 1`);
+  const backfilled = any.length === 0;
+  const days = backfilled ? BACKFILL_DAYS : 1;
+  const from = addDays(today, 1 - days);
+  if (ids.length === 0) return { accounts: 0, from, to: today, days: 0, backfilled: false };
+  const config = opts.config ?? (await loadHealthConfig(ctx.config.healthConfigFile));
+  for (let d = 0; d < days; d++) {
+    const day = addDays(from, d);
+    const results = scoreAll(await loadFacts(ctx.db, day, { accountIds: ids }), config);
+    await writeScores(ctx.db, day, results, ids);
+    opts.onDay?.(day, d + 1, days);
+  }
+  ctx.log.info({ accounts: ids.length, from, to: today, backfilled }, "health: scored after import");
+  return { accounts: ids.length, from, to: today, days, backfilled };
+}
