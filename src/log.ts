@@ -23,6 +23,12 @@ const REDACT = [
   'headers["x-lark-signature"]',
 ];
 
+/** One line of an error, for logs that must not carry a stack (repeated failures, outages). */
+export function errorLine(err: unknown): string {
+  const m = err instanceof Error ? err.message : String(err);
+  return (m.split("\n").find((l) => l.trim()) ?? m).trim().slice(0, 300);
+}
+
 export function createLogger(level = "info", destination?: pino.DestinationStream): Logger {
   return pino({ level, redact: { paths: REDACT, censor: "[redacted]" }, base: { app: "tend" } }, destination);
 }

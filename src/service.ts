@@ -2,8 +2,8 @@ import type { AddressInfo } from "node:net";
 import type { Config } from "./config/env.js";
 import type { AppContext } from "./context.js";
 import { HttpApp, sendJson } from "./http/server.js";
-import type { Logger } from "./log.js";
-import { type Db, openDb } from "./store/db.js";
+import { errorLine, type Logger } from "./log.js";
+import { type Db, describeStore, isStoreUnavailable, openDb } from "./store/db.js";
 
 export interface Service {
   ctx: AppContext;
@@ -20,16 +20,36 @@ export interface Door {
   stop?(): Promise<void>;
 }
 
-/** Opens the configured store and applies pending migrations (the service at start-up, `tend migrate`). */
-export async function openStore(config: Config, log: Logger): Promise<{ db: Db; applied: string[] }> {
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  try {
-    const applied = await db.migrate((line) => log.debug({ engine: line }, "schema engine"));
-    if (applied.length) log.info({ applied }, "migrations applied");
-    return { db, applied };
-  } catch (err) {
-    await db.close();
-    throw err;
+/** Start-up waits for an unreachable store: 1 s, doubling, at most this long between tries. */
+export const STORE_WAIT = { firstMs: 1_000, maxMs: 30_000 };
+
+/**
+ * Opens the configured store and applies pending migrations (the service at start-up, `tend migrate`). While the store cannot be reached it
+ * tries again with backoff, saying what it waits for; any other failure stops the start.
+ */
+export async function openStore(
+  config: Config,
+  log: Logger,
+  wait: { firstMs: number; maxMs: number } = STORE_WAIT,
+): Promise<{ db: Db; applied: string[] }> {
+  const opts = { databaseUrl: config.databaseUrl, dataDir: config.dataDir, timeouts: config.storeTimeouts };
+  for (let attempt = 1; ; attempt++) {
+    const db = await openDb(opts);
+    try {
+      const applied = await db.migrate((line) => log.debug({ engine: line }, "schema engine"));
+      if (applied.length) log.info({ applied }, "migrations applied");
+      if (attempt > 1) log.info({ store: describeStore(opts) }, "store reachable: starting");
+      return { db, applied };
+    } catch (err) {
+      await db.close().catch(() => {});
+      if (!isStoreUnavailable(err)) throw err;
+      const delay = Math.min(wait.maxMs, wait.firstMs * 2 ** (attempt - 1));
+      log.warn(
+        { store: describeStore(opts), attempt, retryInMs: delay, reason: errorLine(err) },
+        `waiting for ${describeStore(opts)}: not reachable, trying again in ${Math.round(delay / 1000)} s`,
+      );
+      await new Promise((r) => setTimeout(r, delay));
+    }
   }
 }
 
@@ -75,8 +95,9 @@ export async function createService(
   const doors: Door[] = [];
 
   http.route("GET", "/healthz", async (_req, res) => {
-    const reachable = await store.ping();
-    const pending = reachable ? await store.pending() : [];
+    // Answers within 2 s whatever the store does: a store that does not answer is "unreachable".
+    const reachable = await store.ping(1_500);
+    const pending = reachable ? await withTimeout(store.pending(), 400, ["(store too slow to tell)"]) : [];
     const ok = reachable && pending.length === 0;
     sendJson(res, ok ? 200 : 503, {
       status: ok ? "ok" : "degraded",
@@ -109,6 +130,14 @@ export async function createService(
     },
   };
   return service;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, otherwise: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((r) => {
+    timer = setTimeout(() => r(otherwise), ms);
+  });
+  return Promise.race([p.catch(() => otherwise), late]).finally(() => clearTimeout(timer));
 }
 
 export type MountDoor = (ctx: AppContext, http: HttpApp) => Promise<Door | undefined>;

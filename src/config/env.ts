@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { z } from "zod";
 
 // The only module that reads process.env. Everything else receives a validated Config.
@@ -61,6 +62,12 @@ export const EnvSchema = z
     TEND_INGEST_TOKEN: optional,
     TEND_PROACTIVE_CONFIG: optional, // JSON file overriding the proactive engine's defaults (docs/proactive.md)
     TEND_HEALTH_CONFIG: optional, // JSON file overriding the health model's defaults (docs/health.md)
+    // This replica's name, the same across its restarts and different from every other replica's
+    // (default: the host name). A restarted replica takes back its own outbox claims at once.
+    TEND_INSTANCE_ID: optional,
+    // PostgreSQL waits (milliseconds): opening or getting a connection, and one statement.
+    TEND_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+    TEND_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
   })
   .superRefine((env, ctx) => {
     if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
@@ -135,6 +142,8 @@ export function parseConfig(env: Record<string, string | undefined>) {
     ingestToken: e.TEND_INGEST_TOKEN,
     proactiveConfigFile: e.TEND_PROACTIVE_CONFIG,
     healthConfigFile: e.TEND_HEALTH_CONFIG,
+    instanceId: e.TEND_INSTANCE_ID ?? hostname(),
+    storeTimeouts: { connectMs: e.TEND_DB_CONNECT_TIMEOUT_MS, statementMs: e.TEND_DB_STATEMENT_TIMEOUT_MS },
   };
 }
 

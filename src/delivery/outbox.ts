@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import type { Logger } from "../log.js";
+import { errorLine, type Logger } from "../log.js";
 import type { Reply } from "../reply/model.js";
-import type { Db } from "../store/db.js";
+import { type Db, isStoreUnavailable } from "../store/db.js";
 import { type LimiterClock, PLATFORM_LIMITS, RateLimiter, realClock } from "./limits.js";
 import type { ChatSender, Platform } from "./types.js";
 
@@ -26,6 +26,10 @@ export const DELIVERY_DEFAULTS = {
   backoffMaxMs: 30 * 60_000,
   /** Poll interval of the background drainer loop. */
   pollMs: 2_000,
+  /** A draining replica beats this often... */
+  heartbeatMs: 5_000,
+  /** ...and is presumed dead (its claims free) when its last beat is older than this. */
+  staleMs: 30_000,
 } as const;
 
 export interface OutboxMessage {
@@ -91,19 +95,62 @@ export interface ClaimedRow {
   reply: Reply;
   /** Fencing token: the attempt number this claim owns; a stale sender's mark is ignored. */
   attempt: number;
+  /** An earlier attempt may have reached the platform unseen (its sender died, or the answer was lost). */
+  outcomeUnknown: boolean;
+  createdAt: Date;
 }
 
 /**
+ * Who is draining: a replica id stable across restarts of the same replica (TEND_INSTANCE_ID) and
+ * the id of this boot. Claims carry both, and every replica beats in "Replica" while it drains, so
+ * a restarted replica takes back its own claims at once (its boot changed) and anyone takes over
+ * the claims of a replica whose heartbeat stopped, without waiting out the lease.
+ */
+export interface ReplicaIdentity {
+  id: string;
+  boot: string;
+  /** A replica whose last beat is older than this is presumed dead. */
+  staleMs: number;
+}
+
+/** Records that `replica` is alive (and, on its first beat after a start, which boot it is on). */
+export async function beat(q: Queryable, replica: ReplicaIdentity, now: Date): Promise<void> {
+  await q.query(
+    `INSERT INTO "Replica" (id, boot, "beatAt") VALUES ($1, $2, $3::timestamp(3))
+     ON CONFLICT (id) DO UPDATE SET boot = EXCLUDED.boot, "beatAt" = EXCLUDED."beatAt"`,
+    [replica.id, replica.boot, now.toISOString()],
+  );
+}
+
+// A row a drainer may claim: pending and due, or in flight but abandoned - its lease ran out, or the
+// replica holding it has restarted since (another boot) or stopped beating. `$1` is now, `$6` the
+// staleness cut-off. Written once, used at both levels of the claim below.
+const CLAIMABLE = (t: string) => `(
+  (${t}.status = 'pending' AND ${t}."nextAttemptAt" <= $1::timestamp(3))
+  OR (${t}.status = 'sending' AND (${t}."nextAttemptAt" <= $1::timestamp(3) OR EXISTS (
+    SELECT 1 FROM "Replica" r WHERE r.id = ${t}."claimedBy"
+       AND (r.boot IS DISTINCT FROM ${t}."claimBoot" OR r."beatAt" < $6::timestamp(3))))))`;
+
+/**
  * Claims up to `limit` due rows: pending ones whose time has come, and rows stuck in 'sending'
- * whose lease expired (their sender crashed). One statement, row locks with SKIP LOCKED, so
- * concurrent drainers on several replicas never claim the same row.
+ * whose sender is gone (see CLAIMABLE). One statement, row locks with SKIP LOCKED, so concurrent
+ * drainers on several replicas never claim the same row. Re-claiming a row that was 'sending' marks
+ * its outcome unknown: the dead sender may have got it through.
  */
 export async function claimDue(
   q: Queryable,
-  opts: { now: Date; leaseMs: number; limit: number; platforms: Platform[]; perRecipient?: number },
+  opts: {
+    now: Date;
+    leaseMs: number;
+    limit: number;
+    platforms: Platform[];
+    perRecipient?: number;
+    replica?: ReplicaIdentity;
+  },
 ): Promise<ClaimedRow[]> {
   if (opts.platforms.length === 0) return [];
   const leaseUntil = new Date(opts.now.getTime() + opts.leaseMs);
+  const staleBefore = new Date(opts.now.getTime() - (opts.replica?.staleMs ?? DELIVERY_DEFAULTS.staleMs));
   const res = await q.query<{
     id: string;
     idempotencyKey: string;
@@ -112,27 +159,40 @@ export async function claimDue(
     recipient: string;
     payload: Reply;
     attempts: number;
+    outcomeUnknown: boolean;
+    createdAt: Date;
   }>(
     `UPDATE "Outbox" o
-        SET status = 'sending', attempts = o.attempts + 1, "nextAttemptAt" = $2::timestamp(3), "updatedAt" = $1::timestamp(3)
+        SET status = 'sending', attempts = o.attempts + 1, "nextAttemptAt" = $2::timestamp(3), "updatedAt" = $1::timestamp(3),
+            "outcomeUnknown" = o."outcomeUnknown" OR o.status = 'sending',
+            "claimedBy" = $7, "claimBoot" = $8
       WHERE o.id IN (
         SELECT c.id FROM "Outbox" c
          WHERE c.id IN (
            -- at most $5 per recipient, so one claim can be sent well within its lease
            SELECT id FROM (
-             SELECT id, row_number() OVER (PARTITION BY platform, recipient ORDER BY "nextAttemptAt", id) AS rn
-               FROM "Outbox"
-              WHERE status IN ('pending', 'sending') AND "nextAttemptAt" <= $1::timestamp(3)
-                AND platform::text = ANY($4::text[])) due
+             SELECT d.id, row_number() OVER (PARTITION BY d.platform, d.recipient ORDER BY d."nextAttemptAt", d.id) AS rn
+               FROM "Outbox" d
+              WHERE d.status IN ('pending', 'sending') AND ${CLAIMABLE("d")}
+                AND d.platform::text = ANY($4::text[])) due
             WHERE rn <= $5)
            -- repeated at the locking level: PostgreSQL re-checks these on a row another drainer
            -- just claimed (the subquery's snapshot may be older), so it is skipped, not re-sent
-           AND c.status IN ('pending', 'sending') AND c."nextAttemptAt" <= $1::timestamp(3)
+           AND ${CLAIMABLE("c")}
          ORDER BY c."nextAttemptAt", c.id
          LIMIT $3
          FOR UPDATE SKIP LOCKED)
-      RETURNING o.id, o."idempotencyKey", o.kind, o.platform, o.recipient, o.payload, o.attempts`,
-    [opts.now.toISOString(), leaseUntil.toISOString(), opts.limit, opts.platforms, opts.perRecipient ?? opts.limit],
+      RETURNING o.id, o."idempotencyKey", o.kind, o.platform, o.recipient, o.payload, o.attempts, o."outcomeUnknown", o."createdAt"`,
+    [
+      opts.now.toISOString(),
+      leaseUntil.toISOString(),
+      opts.limit,
+      opts.platforms,
+      opts.perRecipient ?? opts.limit,
+      staleBefore.toISOString(),
+      opts.replica?.id ?? null,
+      opts.replica?.boot ?? null,
+    ],
   );
   return res.rows.map((r) => ({
     id: r.id,
@@ -142,6 +202,8 @@ export async function claimDue(
     recipient: r.recipient,
     reply: r.payload,
     attempt: r.attempts,
+    outcomeUnknown: r.outcomeUnknown,
+    createdAt: new Date(r.createdAt),
   }));
 }
 
@@ -155,11 +217,12 @@ export async function markSent(q: Queryable, row: ClaimedRow, externalId: string
   return res.rowCount === 1;
 }
 
-async function markRetry(q: Queryable, row: ClaimedRow, error: string, at: Date, now: Date) {
+async function markRetry(q: Queryable, row: ClaimedRow, error: string, at: Date, now: Date, unknown: boolean) {
   await q.query(
-    `UPDATE "Outbox" SET status = 'pending', "nextAttemptAt" = $3::timestamp(3), "lastError" = $4, "updatedAt" = $5::timestamp(3)
+    `UPDATE "Outbox" SET status = 'pending', "nextAttemptAt" = $3::timestamp(3), "lastError" = $4, "updatedAt" = $5::timestamp(3),
+            "outcomeUnknown" = "outcomeUnknown" OR $6
       WHERE id = $1 AND status = 'sending' AND attempts = $2`,
-    [row.id, row.attempt, at.toISOString(), error.slice(0, 1000), now.toISOString()],
+    [row.id, row.attempt, at.toISOString(), error.slice(0, 1000), now.toISOString(), unknown],
   );
 }
 
@@ -203,6 +266,8 @@ export interface DrainOptions {
   backoffMaxMs?: number;
   limiter?: RateLimiter;
   random?: () => number;
+  /** Who is draining (claims are marked with it); without it only the lease frees a dead claim. */
+  replica?: ReplicaIdentity;
 }
 
 export interface DrainResult {
@@ -229,12 +294,14 @@ export async function drainOnce(
   const limiter = opts.limiter ?? new RateLimiter(realClock);
   const byPlatform = new Map(senders.map((s) => [s.platform, s]));
   const claimedAt = now().getTime();
+  if (opts.replica) await beat(db.pool, opts.replica, new Date(claimedAt));
   const rows = await claimDue(db.pool, {
     now: new Date(claimedAt),
     leaseMs: cfg.leaseMs,
     limit: cfg.batch,
     platforms: [...byPlatform.keys()],
     perRecipient: perRecipientPerClaim(cfg.leaseMs, [...byPlatform.keys()]),
+    ...(opts.replica ? { replica: opts.replica } : {}),
   });
   const result: DrainResult = { claimed: rows.length, sent: 0, retried: 0, failed: 0, lostClaims: 0 };
   const perRecipient = new Map<string, ClaimedRow[]>();
@@ -257,7 +324,11 @@ export async function drainOnce(
         }
         let outcome: Awaited<ReturnType<ChatSender["send"]>>;
         try {
-          outcome = await sender.send(row.recipient, row.reply, { dedupeKey: row.id });
+          outcome = await sender.send(row.recipient, row.reply, {
+            dedupeKey: row.key,
+            outcomeUnknown: row.outcomeUnknown,
+            since: row.createdAt,
+          });
         } catch (err) {
           // A sender that throws broke its contract; treat it as transient so nothing is dropped.
           outcome = { ok: false, retryable: true, error: err instanceof Error ? err.message : String(err) };
@@ -273,7 +344,7 @@ export async function drainOnce(
         if (outcome.retryable && row.attempt < cfg.maxAttempts) {
           const delay = retryDelayMs(row.attempt, outcome.retryAfterMs, opts.random, cfg);
           const at = new Date(now().getTime() + delay);
-          await markRetry(db.pool, row, outcome.error, at, now());
+          await markRetry(db.pool, row, outcome.error, at, now(), outcome.unknown === true);
           result.retried++;
           if (outcome.retryAfterMs) {
             // Rate limited: the rest of this recipient's queue waits too, without using an attempt.
@@ -322,7 +393,17 @@ export function startDrainer(
 ): { stop(): Promise<void>; kick(): void } {
   const limiter = opts.limiter ?? new RateLimiter(opts.clock ?? realClock);
   let stopped = false;
+  let storeDown = false;
   let timer: NodeJS.Timeout | undefined;
+  // Beats between passes too: one pass can take minutes (1 message/s per Slack channel).
+  const replica = opts.replica;
+  const heart = replica
+    ? setInterval(
+        () => void beat(db.pool, replica, (opts.now ?? (() => new Date()))()).catch(() => {}),
+        DELIVERY_DEFAULTS.heartbeatMs,
+      )
+    : undefined;
+  heart?.unref();
   let inFlight: Promise<void> = Promise.resolve();
   const pass = async () => {
     timer = undefined;
@@ -330,10 +411,19 @@ export function startDrainer(
     try {
       for (;;) {
         const r = await drainOnce(db, senders, log, { ...opts, limiter });
+        if (storeDown) {
+          storeDown = false;
+          log.info("outbox: store back, delivering again");
+        }
         if (r.claimed === 0 || stopped) break;
       }
     } catch (err) {
-      log.error({ err }, "outbox: drain pass failed");
+      // An outage is one line when it starts and one when it ends, not a stack trace every poll.
+      if (!isStoreUnavailable(err)) log.error({ err }, "outbox: drain pass failed");
+      else if (!storeDown) {
+        storeDown = true;
+        log.warn({ reason: errorLine(err) }, "outbox: store down, messages wait until it is back");
+      }
     }
     if (!stopped) timer = setTimeout(run, opts.pollMs ?? DELIVERY_DEFAULTS.pollMs);
   };
@@ -351,6 +441,7 @@ export function startDrainer(
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      if (heart) clearInterval(heart);
       await inFlight;
     },
   };

@@ -5,7 +5,14 @@ export type Platform = "slack" | "feishu";
 /** How a platform send ended. Retryable failures go back to the outbox with backoff. */
 export type SendResult =
   | { ok: true; externalId?: string }
-  | { ok: false; retryable: boolean; retryAfterMs?: number; error: string };
+  | {
+      ok: false;
+      retryable: boolean;
+      retryAfterMs?: number;
+      error: string;
+      /** The platform may have accepted it (timeout, unreadable answer): the next try must check first. */
+      unknown?: boolean;
+    };
 
 /**
  * A chat platform's sending side, used by the outbox drainer for proactive messages.
@@ -19,9 +26,13 @@ export interface ChatSender {
 /** Optional per-send hints from the outbox. */
 export interface SendOptions {
   /**
-   * Stable across retries of one outbox row. Platforms that dedupe on a client key should pass it
-   * (Feishu: `uuid` on im/v1/messages create, deduped for one hour) so a resend after a crash
-   * between "platform accepted" and "marked sent" is dropped by the platform. Slack has no such key.
+   * The outbox key, stable across retries of one row. Feishu sends a uuid derived from it (a repeat
+   * within the hour is dropped by Feishu); Slack attaches it as message metadata, so a later attempt
+   * can find the message in the channel's history.
    */
   dedupeKey?: string;
+  /** An earlier attempt may have been accepted unseen: look before sending again (Slack). */
+  outcomeUnknown?: boolean;
+  /** When the message was queued: no earlier attempt can be older. */
+  since?: Date;
 }

@@ -37,7 +37,12 @@ function safe(v: unknown): string {
   }
 }
 
+/** No Feishu call may hang a sender or a handler: the SDK's HTTP client has no timeout of its own. */
+export const FEISHU_TIMEOUT_MS = 10_000;
+
 export function larkClient(cfg: FeishuConfig, log: Logger): lark.Client {
+  // The SDK's shared axios instance (it carries the SDK's interceptors, so it is set, not replaced).
+  lark.defaultHttpInstance.defaults.timeout ||= FEISHU_TIMEOUT_MS;
   return new lark.Client({
     appId: cfg.appId,
     appSecret: cfg.appSecret,

@@ -1,6 +1,7 @@
+import { randomUUID } from "node:crypto";
 import cron, { type ScheduledTask } from "node-cron";
 import type { AppContext } from "../context.js";
-import { startDrainer } from "../delivery/outbox.js";
+import { DELIVERY_DEFAULTS, startDrainer } from "../delivery/outbox.js";
 import { loadChatSenders } from "../delivery/senders.js";
 import type { ChatSender } from "../delivery/types.js";
 import { dayToDate } from "../domain/dates.js";
@@ -80,7 +81,12 @@ export function startScheduler(
       { ...common, name: "tend-hourly", timezone: "UTC" },
     ),
   ];
-  const drainer = senders.length ? startDrainer(ctx.db, senders, ctx.log, { now: ctx.now }) : undefined;
+  const drainer = senders.length
+    ? startDrainer(ctx.db, senders, ctx.log, {
+        now: ctx.now,
+        replica: { id: ctx.config.instanceId, boot: randomUUID(), staleMs: DELIVERY_DEFAULTS.staleMs },
+      })
+    : undefined;
   ctx.log.info(
     { platforms: senders.map((s) => s.platform), timezone: ctx.config.timezone },
     senders.length ? "scheduler started" : "scheduler started (no chat platform configured: nothing will be sent)",

@@ -22,19 +22,31 @@ export interface Db {
   pool: pg.Pool;
   migrate(log?: (msg: string) => void): Promise<string[]>;
   pending(): Promise<string[]>;
-  ping(): Promise<boolean>;
+  /** Whether the store answers `SELECT 1` within `timeoutMs` (never waits longer, never throws). */
+  ping(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
+/** How long the PostgreSQL pool waits; see src/config/env.ts (TEND_DB_*). */
+export interface StoreTimeouts {
+  /** Opening a connection, and waiting for a free one in the pool. */
+  connectMs: number;
+  /** One statement: PostgreSQL cancels it after this; the client gives up shortly after. */
+  statementMs: number;
+}
+
+export const STORE_TIMEOUTS: StoreTimeouts = { connectMs: 5_000, statementMs: 60_000 };
+
 export interface OpenOptions {
   databaseUrl?: string;
+  timeouts?: StoreTimeouts;
   dataDir?: string; // PGlite data folder; "memory://" for a throwaway in-memory store
   /** Load a PGlite data folder from a tarball made by dumpDataDir (fast test set-up). */
   loadDataDir?: Blob | File;
 }
 
 export async function openDb(opts: OpenOptions): Promise<Db> {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl);
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.timeouts ?? STORE_TIMEOUTS);
   return openPglite(opts.dataDir ?? "./data", opts.loadDataDir);
 }
 
@@ -51,12 +63,19 @@ function wrap(kind: StoreKind, pool: pg.Pool, factoryConfig: pg.PoolConfig, onCl
     pool,
     migrate: (log) => applyMigrations(new PrismaPg({ ...factoryConfig, max: 1 }), log),
     pending: () => pendingMigrations(async (sql) => (await pool.query(sql)).rows),
-    async ping() {
+    async ping(timeoutMs = 1_500) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<boolean>((r) => {
+        timer = setTimeout(() => r(false), timeoutMs);
+      });
+      const answer = pool.query("SELECT 1").then(
+        () => true,
+        () => false,
+      );
       try {
-        await pool.query("SELECT 1");
-        return true;
-      } catch {
-        return false;
+        return await Promise.race([answer, late]);
+      } finally {
+        clearTimeout(timer);
       }
     },
     async close() {
@@ -69,10 +88,21 @@ function wrap(kind: StoreKind, pool: pg.Pool, factoryConfig: pg.PoolConfig, onCl
   };
 }
 
-async function openPostgres(url: string): Promise<Db> {
-  const config: pg.PoolConfig = { connectionString: url };
+async function openPostgres(url: string, timeouts: StoreTimeouts): Promise<Db> {
+  // Nothing waits on the store for ever: a dropped network (packets lost, no reset) would otherwise
+  // hang connects, pool waits and queries. statement_timeout bounds work in the server; query_timeout
+  // bounds the wait for an answer that may never come (the pool then discards that connection).
+  const config: pg.PoolConfig = {
+    connectionString: url,
+    connectionTimeoutMillis: timeouts.connectMs,
+    statement_timeout: timeouts.statementMs,
+    query_timeout: timeouts.statementMs + timeouts.connectMs,
+    keepAlive: true,
+  };
   const pool = new pg.Pool({ ...config, max: 10 });
-  return wrap("postgres", pool, config, async () => {});
+  // Migrations may legitimately run long (an index on a big table): only the connect is bounded.
+  const migrateConfig = { connectionString: url, connectionTimeoutMillis: timeouts.connectMs, keepAlive: true };
+  return wrap("postgres", pool, migrateConfig, async () => {});
 }
 
 async function openPglite(dataDir: string, loadDataDir?: Blob | File): Promise<Db> {
@@ -92,6 +122,63 @@ async function openPglite(dataDir: string, loadDataDir?: Blob | File): Promise<D
   db.migrate = (log) => applyMigrations(new PrismaPg(pool), log);
   (db as Db & { pglite: PGlite }).pglite = pglite;
   return db;
+}
+
+/**
+ * The store cannot be reached right now (connection refused, reset or timed out, the server shutting
+ * down, a statement cancelled by its timeout), as opposed to a query that is wrong. People get "try
+ * again in a minute"; the outbox and start-up wait it out.
+ */
+export class StoreUnavailable extends Error {}
+
+const UNAVAILABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EPIPE",
+  "57P01", // admin shutdown
+  "57P02", // crash shutdown
+  "57P03", // cannot connect now (starting up)
+  "57014", // statement cancelled (statement_timeout)
+  "08000",
+  "08001",
+  "08003",
+  "08004",
+  "08006",
+  "P1001", // Prisma: can't reach the database server
+  "P1002", // Prisma: the server timed out
+  "P1008", // Prisma: operation timed out
+  "P1017", // Prisma: the server closed the connection
+  "P2024", // Prisma: timed out waiting for a pool connection
+]);
+const UNAVAILABLE_TEXT =
+  /timeout exceeded when trying to connect|connection terminated|query read timeout|connection timeout|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|statement timeout|Connection closed|server closed the connection/i;
+
+/** Whether `err` (or what it wraps: Prisma errors carry the driver's) says the store is unreachable. */
+export function isStoreUnavailable(err: unknown, depth = 0): boolean {
+  if (err instanceof StoreUnavailable) return true;
+  if (!err || typeof err !== "object" || depth > 4) return false;
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown; meta?: unknown; originalCode?: unknown };
+  if (typeof e.code === "string" && UNAVAILABLE_CODES.has(e.code)) return true;
+  if (typeof e.originalCode === "string" && UNAVAILABLE_CODES.has(e.originalCode)) return true;
+  if (typeof e.message === "string" && UNAVAILABLE_TEXT.test(e.message)) return true;
+  const meta = e.meta as { driverAdapterError?: unknown } | undefined;
+  return isStoreUnavailable(e.cause, depth + 1) || isStoreUnavailable(meta?.driverAdapterError, depth + 1);
+}
+
+/** Where the store is, for "waiting for ..." lines: host, port and database, never credentials. */
+export function describeStore(opts: OpenOptions): string {
+  if (!opts.databaseUrl) return `the embedded store (${opts.dataDir ?? "./data"})`;
+  try {
+    const u = new URL(opts.databaseUrl);
+    return `PostgreSQL at ${u.hostname}:${u.port || 5432}${u.pathname}`;
+  } catch {
+    return "PostgreSQL";
+  }
 }
 
 export function pgliteOf(db: Db): PGlite | undefined {

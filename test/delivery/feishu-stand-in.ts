@@ -2,12 +2,15 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import * as lark from "@larksuiteoapi/node-sdk";
 import type { ChatSender, SendResult } from "../../src/delivery/types.js";
+import { outboxUuid } from "../../src/feishu/sender.js";
 import type { Reply } from "../../src/reply/model.js";
 
 // A local stand-in of Feishu's open API, driven through the real @larksuiteoapi/node-sdk client:
 // tenant_access_token, im/v1/messages create and reply (which, like Feishu, drop a message whose
 // `uuid` was already accepted within the hour), message patch (card update), bot/v3/info,
-// contact/v3/users/:open_id and the long connection's endpoint discovery. Failures can be queued to answer the next message calls.
+// contact/v3/users/:open_id and the long connection's endpoint discovery. Failures can be queued to
+// answer the next message calls, and so can unknown outcomes: the message is accepted, then the
+// answer is held past the client's timeout or is not JSON.
 
 export interface AcceptedMessage {
   /** "create" (to receive_id) or "reply" (to the message `replyTo`). */
@@ -45,11 +48,17 @@ export interface FeishuStandIn {
   wsUrl?: string;
   /** Answers for the next message create/reply/patch calls, first in first out. */
   failNext: StandInFailure[];
+  /** Outcomes for the next create/reply calls that accept the message but lose the answer. */
+  unknownNext: ({ hangMs: number } | "garbage")[];
+  /** Delay before answering each accepted message (lets a test kill a sender between accept and answer). */
+  delayMs: number;
+  /** The stand-in's clock (the uuid window is one hour of it). */
+  now: () => number;
   close(): Promise<void>;
 }
 
 export async function startFeishuStandIn(): Promise<FeishuStandIn> {
-  const byUuid = new Map<string, string>();
+  const byUuid = new Map<string, { messageId: string; at: number }>();
   let seq = 0;
   const standIn: FeishuStandIn = {
     url: "",
@@ -59,6 +68,9 @@ export async function startFeishuStandIn(): Promise<FeishuStandIn> {
     users: {},
     botOpenId: "ou_bot_tend",
     failNext: [],
+    unknownNext: [],
+    delayMs: 0,
+    now: () => Date.now(),
     close: () =>
       new Promise((r) => {
         server.closeAllConnections();
@@ -68,7 +80,7 @@ export async function startFeishuStandIn(): Promise<FeishuStandIn> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
+    req.on("end", async () => {
       const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString("utf8")) : {};
       const url = new URL(req.url ?? "/", "http://x");
       const path = url.pathname;
@@ -119,14 +131,27 @@ export async function startFeishuStandIn(): Promise<FeishuStandIn> {
         answer({ code: f.code, msg: f.msg }, f.status);
         return;
       }
-      const accept = (how: "create" | "reply", extra: Partial<AcceptedMessage>) => {
-        const known = body.uuid ? byUuid.get(body.uuid) : undefined;
-        if (known) {
-          answer({ code: 0, msg: "success", data: { message_id: known } });
+      const accept = async (how: "create" | "reply", extra: Partial<AcceptedMessage>) => {
+        // Like Feishu: a uuid already accepted within the hour sends nothing and names the first message.
+        const prior = body.uuid ? byUuid.get(body.uuid) : undefined;
+        const known = prior && standIn.now() - prior.at < 3_600_000 ? prior.messageId : undefined;
+        const lose = standIn.unknownNext.shift();
+        const messageId = known ?? `om_${++seq}`;
+        if (!known) acceptNew(how, extra, messageId);
+        if (standIn.delayMs) await new Promise((r) => setTimeout(r, standIn.delayMs));
+        if (lose === "garbage") {
+          res.statusCode = 200;
+          res.end(`{"code":0,"msg":"success","data":{"message_id":`);
           return;
         }
-        const messageId = `om_${++seq}`;
-        if (body.uuid) byUuid.set(body.uuid, messageId);
+        if (lose) {
+          await new Promise((r) => setTimeout(r, lose.hangMs));
+          if (req.socket.destroyed) return;
+        }
+        answer({ code: 0, msg: "success", data: { message_id: messageId } });
+      };
+      const acceptNew = (how: "create" | "reply", extra: Partial<AcceptedMessage>, messageId: string) => {
+        if (body.uuid) byUuid.set(body.uuid, { messageId, at: standIn.now() });
         const content = JSON.parse(body.content);
         const card = body.msg_type === "interactive" ? (content as Record<string, unknown>) : undefined;
         standIn.accepted.push({
@@ -141,16 +166,15 @@ export async function startFeishuStandIn(): Promise<FeishuStandIn> {
           messageId,
           ...extra,
         });
-        answer({ code: 0, msg: "success", data: { message_id: messageId } });
       };
       if (path === "/open-apis/im/v1/messages" && req.method === "POST") {
         const receiveIdType = url.searchParams.get("receive_id_type") ?? "";
-        accept("create", { chatId: body.receive_id, receiveIdType });
+        await accept("create", { chatId: body.receive_id, receiveIdType });
         return;
       }
       const reply = path.match(/^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/);
       if (reply && req.method === "POST") {
-        accept("reply", { chatId: "", replyTo: reply[1] as string });
+        await accept("reply", { chatId: "", replyTo: reply[1] as string });
         return;
       }
       const patch = path.match(/^\/open-apis\/im\/v1\/messages\/([^/]+)$/);
@@ -188,7 +212,7 @@ export function larkSender(domain: string): ChatSender {
             receive_id: recipient,
             msg_type: "text",
             content: JSON.stringify({ text: reply.summary }),
-            uuid: opts?.dedupeKey?.slice(0, 50),
+            ...(opts?.dedupeKey ? { uuid: outboxUuid(opts.dedupeKey) } : {}),
           },
         });
         if (r.code === 0) return { ok: true, externalId: r.data?.message_id };

@@ -105,7 +105,7 @@ describe.skipIf(!URL_BASE)("two replicas on one PostgreSQL", () => {
     // message 5 was marked sent (a kill between "accepted" and "marked" is the documented caveat).
     const msgs = batch(30, 1, "crash");
     await enqueue(db.pool, msgs, new Date());
-    chat.delayMs = 60;
+    chat.delayMs = 300; // room for the killed process to be gone before the answer is due, even under load
     const a = worker(url, chat.url, 1_500);
     const killed = new Promise<void>((resolve) => {
       chat.onRequest = (n) => {

@@ -3,7 +3,7 @@ import { parseConfig } from "../../src/config/env.js";
 import { PLATFORM_LIMITS, RateLimiter, scaledClock } from "../../src/delivery/limits.js";
 import { drainOnce, enqueue, listOutbox, outboxKey } from "../../src/delivery/outbox.js";
 import { loadChatSenders } from "../../src/delivery/senders.js";
-import { createChatSender } from "../../src/feishu/sender.js";
+import { createChatSender, outboxUuid } from "../../src/feishu/sender.js";
 import { silentLogger } from "../../src/log.js";
 import type { Reply } from "../../src/reply/model.js";
 import { FEISHU_CARD_LIMITS } from "../../src/reply/render-feishu.js";
@@ -69,7 +69,7 @@ describe("the Feishu ChatSender", () => {
     const first = await sender.send("oc_team_east", digest, { dedupeKey: "row-same" });
     const again = await sender.send("oc_team_east", digest, { dedupeKey: "row-same" });
     expect(api.accepted).toHaveLength(1);
-    expect(api.accepted[0]?.uuid).toBe("row-same");
+    expect(api.accepted[0]?.uuid).toBe(outboxUuid("row-same"));
     expect(again).toEqual(first);
   });
 

@@ -61,7 +61,16 @@ describe("manifest.yml", () => {
   });
 
   it("asks for the least privilege the app uses, nothing more", () => {
-    expect(listUnder("bot").sort()).toEqual(["chat:write", "commands", "users:read", "users:read.email"]);
+    expect(listUnder("bot").sort()).toEqual([
+      "channels:history",
+      "chat:write",
+      "commands",
+      "groups:history",
+      "im:history",
+      "im:write",
+      "users:read",
+      "users:read.email",
+    ]);
   });
 });
 
