@@ -130,6 +130,17 @@ describe.each(STORE_KINDS)("tend import <folder> (%s)", (storeKind) => {
     expect(mine.out.join("\n")).toContain("1 green · 🟡 0 yellow · 🔴 0 red · ⚪ 0 not scored");
   });
 
+  it("chat finds an imported account by its CRM id, as typed or in lower case", async () => {
+    for (const typed of ["QNA-103", "qna-103"]) {
+      const r = await tend("ask", `brief ${typed}`, "--as", "ann@ex.com");
+      expect(r.code).toBe(0);
+      expect(r.out.join("\n")).toContain("Quinta Analytics");
+    }
+    const card = await tend("ask", "QNA-207", "--as", "li@ex.com");
+    expect(card.code).toBe(0);
+    expect(card.out.join("\n")).toContain("云帆科技");
+  });
+
   it("importing the same folder again changes nothing and scores only today", async () => {
     const r = await tend("import", path.join(root, "book"));
     expect(r.code).toBe(0);
