@@ -5,6 +5,8 @@ export interface NamedAccount {
   id: string;
   name: string;
   aliases: readonly string[];
+  /** The CRM's id ("QNA-103"): typed as is, it names the account whatever its name. */
+  externalId?: string | null;
 }
 
 export type Resolution<T extends NamedAccount> =
@@ -110,6 +112,10 @@ export const MAX_SUGGESTIONS = 5;
  * the closest names as suggestions.
  */
 export function resolveAccount<T extends NamedAccount>(query: string, accounts: readonly T[]): Resolution<T> {
+  // A CRM id is exact or nothing (ignoring case): no prefixes or typos, "QNA-10" is not "QNA-103".
+  const typedId = query.trim().toLowerCase();
+  const byId = verdict(accounts.filter((a) => a.externalId && a.externalId.toLowerCase() === typedId));
+  if (byId) return byId;
   const q = nameKey(query);
   if (q === "") return { kind: "unknown", suggestions: [] };
   const keyed = accounts.map((a) => ({ a, keys: keysOf(a) }));

@@ -72,10 +72,13 @@ export function describeBook(b: BookReport, folder: string): { out: string[]; er
     );
   } else {
     const counts = `${sum((r) => r.created)} created, ${sum((r) => r.updated)} updated, ${sum((r) => r.unchanged)} unchanged`;
+    const changed = b.parts.some((r) => r.created + r.updated > 0);
     out.push(
-      b.dryRun
-        ? `dry run of ${folder}: ${b.parts.length} files, ${rows} rows valid as one book; importing would give ${counts}${tail}. Nothing written.`
-        : `${folder}: ${b.parts.length} files, ${rows} rows imported as one book: ${counts}${tail}`,
+      !b.dryRun && !changed
+        ? `${folder}: ${b.parts.length} files, ${rows} rows read as one book: nothing changed, the store already holds them${tail}`
+        : b.dryRun
+          ? `dry run of ${folder}: ${b.parts.length} files, ${rows} rows valid as one book; importing would give ${counts}${tail}. Nothing written.`
+          : `${folder}: ${b.parts.length} files, ${rows} rows imported as one book: ${counts}${tail}`,
     );
   }
   return { out, err };

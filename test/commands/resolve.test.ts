@@ -18,6 +18,13 @@ describe("account name resolution", () => {
     expect(resolveAccount("GLOBEX, corp", book)).toMatchObject({ kind: "exact", account: { id: "3" } });
   });
 
+  it("finds an account by its CRM external id, ignoring case, and only whole", () => {
+    const withIds = book.map((a, i) => ({ ...a, externalId: `QNA-10${i}` }));
+    expect(resolveAccount("QNA-103", withIds)).toMatchObject({ kind: "exact", account: { id: "4" } });
+    expect(resolveAccount("qna-103", withIds)).toMatchObject({ kind: "exact", account: { id: "4" } });
+    expect(resolveAccount("QNA-10", withIds).kind).not.toBe("exact");
+  });
+
   it("matches aliases and Chinese names", () => {
     expect(resolveAccount("xingchen", book)).toMatchObject({ kind: "exact", account: { id: "4" } });
     expect(resolveAccount("星辰", book)).toMatchObject({ kind: "exact", account: { id: "4" } });

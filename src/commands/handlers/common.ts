@@ -166,6 +166,7 @@ function notFound(d: Deps, typed: string, choices: { label: string; command: str
 
 /** True when no name or alias of the account contains what was typed: it matched as a typo. */
 function onlyByTypo(typed: string, account: NamedRow): boolean {
+  if (account.externalId && account.externalId.toLowerCase() === typed.trim().toLowerCase()) return false;
   const q = nameKey(typed);
   return ![account.name, ...account.aliases].some((n) => nameKey(n).includes(q));
 }

@@ -8,12 +8,13 @@ export interface NamedRow {
   id: string;
   name: string;
   aliases: string[];
+  externalId: string | null;
 }
 
 export async function namedAccounts(db: Db, filter: AccountFilter): Promise<NamedRow[]> {
   const f = filterSql(filter);
   const { rows } = await db.pool.query<NamedRow>(
-    `SELECT a.id, a.name, a.aliases FROM "Account" a WHERE ${f.sql}`,
+    `SELECT a.id, a.name, a.aliases, a."externalId" FROM "Account" a WHERE ${f.sql}`,
     f.params,
   );
   return rows;
@@ -24,13 +25,15 @@ export async function namedAccounts(db: Db, filter: AccountFilter): Promise<Name
  * the OR carries the form of an index of migration account_name_lookup, so a big store finds the
  * rows by index. The alias side says it twice: the EXISTS decides row by row (calling the SQL
  * function on every row of a small book cost more than the whole scan), the containment test
- * lets the alias index find candidates.
+ * lets the alias index find candidates. The CRM's external id names an account too ("brief QNA-103"),
+ * as typed or upper-cased, both by the unique index.
  */
 export async function accountsNamedExactly(db: Db, filter: AccountFilter, typed: string): Promise<NamedRow[]> {
   const f = filterSql(filter, 2);
   const { rows } = await db.pool.query<NamedRow>(
-    `SELECT a.id, a.name, a.aliases FROM "Account" a
+    `SELECT a.id, a.name, a.aliases, a."externalId" FROM "Account" a
       WHERE (lower(a.name) = lower($1)
+             OR a."externalId" = $1 OR a."externalId" = upper($1)
              OR (EXISTS (SELECT 1 FROM unnest(a.aliases) al WHERE lower(al) = lower($1))
                  AND tend_lower_all(a.aliases) @> ARRAY[lower($1)]))
         AND ${f.sql} LIMIT 2`,
