@@ -1,7 +1,7 @@
 import { pathToFileURL } from "node:url";
 import { ConfigError, loadConfig } from "../config/env.js";
 import type { AppContext } from "../context.js";
-import { createLogger } from "../log.js";
+import { configSecrets, createLogger } from "../log.js";
 import { openStore } from "../service.js";
 import { COMMANDS } from "./registry.js";
 import type { CliIO } from "./types.js";
@@ -47,7 +47,7 @@ export async function runCli(
     throw err;
   }
   // CLI output is for people: keep the structured log quiet unless asked for.
-  const log = createLogger(config.logLevel === "info" ? "warn" : config.logLevel);
+  const log = createLogger(config.logLevel === "info" ? "warn" : config.logLevel, undefined, configSecrets(config));
   const { db, applied } = await openStore(config, log);
   if (applied.length) io.err(`applied migrations: ${applied.join(", ")}`);
   const ctx: AppContext = { config, log, db, now: () => new Date() };
