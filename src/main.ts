@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from "./config/env.js";
-import { createLogger, prettyLines } from "./log.js";
+import { configSecrets, createLogger, prettyLines } from "./log.js";
 import { createService } from "./service.js";
 
 // `npm start`: migrate, mount every configured door, serve, and shut down cleanly on SIGTERM/SIGINT.
@@ -16,7 +16,7 @@ async function main() {
   }
   // People at a terminal get readable lines; anything else (a log shipper) gets JSON.
   const pretty = config.logFormat === "pretty" || (config.logFormat === "auto" && process.stdout.isTTY);
-  const log = createLogger(config.logLevel, pretty ? prettyLines(process.stdout) : undefined);
+  const log = createLogger(config.logLevel, pretty ? prettyLines(process.stdout) : undefined, configSecrets(config));
   log.info(
     { store: config.databaseUrl ? "postgresql" : `pglite (${config.dataDir})` },
     config.databaseUrl ? "using PostgreSQL from DATABASE_URL" : "using the embedded store",

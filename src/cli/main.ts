@@ -1,7 +1,7 @@
 import { pathToFileURL } from "node:url";
 import { ConfigError, loadConfig } from "../config/env.js";
 import type { AppContext } from "../context.js";
-import { createLogger } from "../log.js";
+import { configSecrets, createLogger } from "../log.js";
 import { openCurrentStore, openStore, StoreNotCurrent } from "../service.js";
 import { COMMANDS } from "./registry.js";
 import type { CliIO } from "./types.js";
@@ -47,7 +47,7 @@ export async function runCli(
     throw err;
   }
   // CLI output is for people: keep the structured log quiet unless asked for.
-  const log = createLogger(config.logLevel === "info" ? "warn" : config.logLevel);
+  const log = createLogger(config.logLevel === "info" ? "warn" : config.logLevel, undefined, configSecrets(config));
   if (cmd.store === "none") return cmd.run(args, io, { config, log, db: undefined as never, now: () => new Date() });
   let opened: Awaited<ReturnType<typeof openStore>>;
   try {

@@ -13,6 +13,7 @@
 import { z } from "zod";
 import type { AppContext } from "../context.js";
 import type { ActionOutcome, Form, FormOutcome, Reply } from "../reply/model.js";
+import { data, plain } from "../reply/text.js";
 import { type Asker, canRead, identify } from "./access.js";
 import { accountCard } from "./handlers/account.js";
 import { visitBrief } from "./handlers/brief.js";
@@ -153,7 +154,7 @@ export function logForm(d: Deps, account: { id: string; name: string }, kind?: s
       },
       {
         id: "notes",
-        label: `${d.t("form.notes")} - ${account.name}`,
+        label: `${d.t("form.notes")} - ${data(account.name)}`,
         kind: "textarea",
         placeholder: d.t("form.notes_placeholder"),
         maxLength: 2000,
@@ -277,7 +278,7 @@ export async function handleForm(ctx: AppContext, req: FormRequest): Promise<For
         const errors: Record<string, string> = {};
         for (const issue of parsed.error.issues) {
           const field = String(issue.path[0] ?? "date");
-          errors[field] ??= issue.message;
+          errors[field] ??= plain(issue.message); // field errors are plain text on every surface
         }
         return { errors };
       }

@@ -1,5 +1,6 @@
 // Every user-facing string of the conversation core, in English and Simplified Chinese.
 import { type Catalogue, type Locale, translator } from "../i18n/locale.js";
+import { param } from "../reply/text.js";
 
 const en = {
   // access
@@ -617,7 +618,8 @@ const zh: Record<MessageKey, string> = {
 };
 
 export const MESSAGES: Catalogue<MessageKey> = { en, "zh-CN": zh };
-export const t = translator(MESSAGES);
+// String parameters are marked as data: a value filled into a sentence shows literally on every surface.
+export const t = translator(MESSAGES, param);
 export type T = (key: MessageKey, params?: Record<string, string | number>) => string;
 export const tFor =
   (locale: Locale): T =>

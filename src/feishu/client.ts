@@ -1,6 +1,6 @@
 import * as lark from "@larksuiteoapi/node-sdk";
 import type { Config } from "../config/env.js";
-import type { Logger } from "../log.js";
+import { type Logger, safeObject } from "../log.js";
 
 // One Lark client setup for every Feishu call we make (listeners, the long connection and the
 // outbox sender). FEISHU_DOMAIN picks Feishu (China), Lark (international) or a base URL (tests point
@@ -18,8 +18,7 @@ export function larkDomain(cfg: Pick<FeishuConfig, "domain">): lark.Domain | str
 /** The SDK's logger interface over our pino logger (its info is our debug: it is chatty). */
 export function larkLogger(log: Logger): lark.Logger {
   const child = log.child({ door: "feishu" });
-  const text = (msg: unknown[]) =>
-    msg.map((m) => (typeof m === "string" ? m : m instanceof Error ? m.message : safe(m))).join(" ");
+  const text = (msg: unknown[]) => msg.map((m) => (typeof m === "string" ? m : safe(safeObject(m)))).join(" ");
   return {
     error: (...msg) => child.error(text(msg)),
     warn: (...msg) => child.warn(text(msg)),

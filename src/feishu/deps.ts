@@ -4,6 +4,7 @@ import type { AppContext } from "../context.js";
 import type { Locale } from "../i18n/locale.js";
 import type { Tone } from "../reply/model.js";
 import type { FeishuCard } from "../reply/render-feishu.js";
+import { plain } from "../reply/text.js";
 import type { FeishuConfig } from "./client.js";
 import type { FeishuDeduper } from "./dedupe.js";
 import { classifyFeishuError, FeishuApiError, feishuCode, isFeishuError } from "./errors.js";
@@ -143,7 +144,7 @@ const TOAST_TYPE: Record<Tone, "success" | "warning" | "error" | "info"> = {
 
 /** The `toast` of a card callback answer. */
 export function feishuToast(toast: { text: string; tone?: Tone }) {
-  return { type: TOAST_TYPE[toast.tone ?? "neutral"], content: toast.text };
+  return { type: TOAST_TYPE[toast.tone ?? "neutral"], content: plain(toast.text) };
 }
 
 /** Feishu's "the bot is not in this chat / may not post here" codes: the fix is adding the bot. */

@@ -21,9 +21,12 @@ export function resolveLocale(
 /** A message catalogue: every key has an English and a Chinese text; `{name}` placeholders. */
 export type Catalogue<K extends string> = Record<Locale, Record<K, string>>;
 
-export function translator<K extends string>(catalogue: Catalogue<K>) {
+/** `fill` turns a parameter into text (the reply catalogues mark string values as user data). */
+export function translator<K extends string>(catalogue: Catalogue<K>, fill: (v: string | number) => string = String) {
   return (locale: Locale, key: K, params: Record<string, string | number> = {}) =>
-    catalogue[locale][key].replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+    catalogue[locale][key].replace(/\{(\w+)\}/g, (m, name: string) =>
+      name in params ? fill(params[name] as string | number) : m,
+    );
 }
 
 export function formatNumber(locale: Locale, n: number, digits = 0): string {

@@ -12,6 +12,7 @@ import type { PlannedMessage } from "../proactive/jobs.js";
 import { runJob } from "../proactive/run.js";
 import { ACTION_IDS, FORM_IDS, type Reply } from "../reply/model.js";
 import { renderHtml, renderHtmlForm } from "../reply/render-html.js";
+import { plain } from "../reply/text.js";
 
 const member = z.string().trim().min(3).max(320);
 export const CommandBody = z.object({ member, text: z.string().max(4000) });
@@ -46,7 +47,7 @@ export async function action(ctx: AppContext, body: z.infer<typeof ActionBody>) 
   const out = await handleAction(ctx, { identity: as(body.member), actionId: body.actionId, value: body.value });
   return {
     ...(out.reply ? card(out.reply) : {}),
-    ...(out.toast ? { toast: out.toast } : {}),
+    ...(out.toast ? { toast: { ...out.toast, text: plain(out.toast.text) } } : {}),
     ...(out.share ? { share: true } : {}),
     ...(out.form ? { form: out.form, formHtml: renderHtmlForm(out.form, `form${++formCounter}`) } : {}),
   };
@@ -61,8 +62,8 @@ export async function form(ctx: AppContext, body: z.infer<typeof FormBody>) {
   });
   return {
     ...(out.reply ? card(out.reply) : {}),
-    ...(out.toast ? { toast: out.toast } : {}),
-    ...(out.errors ? { errors: out.errors } : {}),
+    ...(out.toast ? { toast: { ...out.toast, text: plain(out.toast.text) } } : {}),
+    ...(out.errors ? { errors: Object.fromEntries(Object.entries(out.errors).map(([k, v]) => [k, plain(v)])) } : {}),
   };
 }
 
@@ -141,7 +142,7 @@ export async function morning(ctx: AppContext, config: ProactiveConfig, email: s
       messages.push({
         kind: msg.kind,
         to: msg.kind === "digest" ? `team ${team?.name ?? ""}` : `${m.name} <${m.email}>`,
-        summary: msg.reply.summary,
+        summary: plain(msg.reply.summary),
         reply: msg.reply,
         html: renderHtml(msg.reply),
         ...(msg.notBefore && msg.notBefore > now ? { heldUntil: msg.notBefore.toISOString() } : {}),

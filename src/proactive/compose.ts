@@ -5,6 +5,7 @@ import { type MetricsRenewal, teamMetrics } from "../domain/health/metrics.js";
 import type { Grade } from "../domain/health/types.js";
 import { formatDate, formatMoney, formatPercent, type Locale } from "../i18n/locale.js";
 import type { Block, Button, Reply, Tone } from "../reply/model.js";
+import { data } from "../reply/text.js";
 import type { ProactiveConfig } from "./config.js";
 import { type ProactiveMessageKey, t } from "./messages.js";
 import { movedDown } from "./rules/health.js";
@@ -19,7 +20,7 @@ function gradeText(locale: Locale, g: Grade | undefined) {
 
 /** The sentence of one nudge in the reader's language, with the account name in front. */
 export function nudgeText(locale: Locale, n: Nudge): string {
-  return `${n.accountName}${locale === "zh-CN" ? "：" : ": "}${nudgeSentence(locale, n)}`;
+  return `${data(n.accountName)}${locale === "zh-CN" ? "：" : ": "}${nudgeSentence(locale, n)}`;
 }
 
 /** The sentence of one nudge without the account name (several nudges under one account). */
@@ -133,7 +134,7 @@ export function composeNudges(locale: Locale, memberName: string, shown: Nudge[]
     const text =
       group.length === 1
         ? nudgeText(locale, group[0] as Nudge)
-        : `**${name}**\n${group.map((n) => `- ${nudgeSentence(locale, n)}`).join("\n")}`;
+        : `**${data(name)}**\n${group.map((n) => `- ${nudgeSentence(locale, n)}`).join("\n")}`;
     blocks.push({ type: "text", text });
     blocks.push({ type: "buttons", buttons: accountButtons(locale, group) });
   }

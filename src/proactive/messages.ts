@@ -1,4 +1,5 @@
 import type { Catalogue, Locale } from "../i18n/locale.js";
+import { param, stripData } from "../reply/text.js";
 
 // Every sentence the proactive engine sends, in English and Simplified Chinese.
 
@@ -220,15 +221,17 @@ export function t(locale: Locale, key: Key, params: Record<string, string | numb
     /\{(\w+)\|([^|{}]*)\|([^|{}]*)\}/g,
     (_, name: string, one: string, many: string) => (Number(params[name]) === 1 ? one : many),
   );
-  const value = (name: string, m: string) => (name in params ? String(params[name]) : m);
+  // String values are marked as data: a name or a quote shows literally on every surface.
+  const value = (name: string, m: string) => (name in params ? param(params[name] as string | number) : m);
   if (locale !== "zh-CN") return template.replace(/\{(\w+)\}/g, (m, name: string) => value(name, m));
   // Fill each placeholder with the template's own spaces around it joined or kept by what meets.
   return template.replace(/( ?)\{(\w+)\}( ?)/g, (m, before: string, name: string, after: string, at: number) => {
     const v = value(name, m.trim());
     const prev = template[at - 1] ?? "";
     const next = template[at + m.length] ?? "";
-    const lead = before && !(isCjk(prev) && isCjk(v[0] ?? "")) ? " " : "";
-    const trail = after && !(isCjk(next) && isCjk(v.at(-1) ?? "")) ? " " : "";
+    const shown = stripData(v);
+    const lead = before && !(isCjk(prev) && isCjk(shown[0] ?? "")) ? " " : "";
+    const trail = after && !(isCjk(next) && isCjk(shown.at(-1) ?? "")) ? " " : "";
     return `${lead}${v}${trail}`;
   });
 }

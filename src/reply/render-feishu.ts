@@ -2,6 +2,7 @@
 // {action, value} (the model's action id and value); form cards submit {form, privateValue} with
 // the field values in `form_value`.
 import type { Block, Button, Form, Reply, Tone } from "./model.js";
+import { plain, renderRich } from "./text.js";
 
 export const FEISHU_CARD_LIMITS = {
   cardBytes: 30 * 1024,
@@ -24,16 +25,29 @@ const clip = (s: string, max: number) => {
   const cps = [...s];
   return cps.length <= max ? s : `${cps.slice(0, max - 1).join("")}…`;
 };
+// Feishu card markdown reads HTML tags (<at id=all>, <font>, <text_tag>, <link>), markdown links,
+// emphasis, headings, lists, quotes and bare URLs. Its documented escape is the HTML character
+// reference, so a user's value has every such character written as &#N; and shows literally.
+const LITERAL = /[&<>[\]()*_~`#+\-!|$\\:.'"{}=@/]/g;
+export const literalFeishu = (s: string) => s.replace(LITERAL, (c) => `&#${c.charCodeAt(0)};`);
+// Tend's own text: no tags or links are ever intended, so those characters are escaped too; the
+// light markdown (**bold**, _italic_, `code`) and line-start lists Tend writes stay.
+const escapeTend = (s: string) => s.replace(/[&<>[\]]/g, (c) => `&#${c.charCodeAt(0)};`);
 /** The model's light markdown to Feishu markdown: **bold** is shared, _italic_ -> *italic*. */
-const md = (s: string) => s.replace(/(^|[\s(])_(\S(?:.*?\S)?)_(?=$|[\s).,;:!?])/g, "$1*$2*");
+const md = (s: string) =>
+  renderRich(
+    s,
+    (tend) => escapeTend(tend).replace(/(^|[\s(])_(\S(?:.*?\S)?)_(?=$|[\s).,;:!?])/g, "$1*$2*"),
+    literalFeishu,
+  );
 const markdown = (content: string): FeishuElement => ({ tag: "markdown", content });
 
 function button(b: Button): FeishuElement {
   return {
     tag: "button",
-    text: { tag: "plain_text", content: clip(b.text, FEISHU_CARD_LIMITS.buttonText) },
+    text: { tag: "plain_text", content: clip(plain(b.text), FEISHU_CARD_LIMITS.buttonText) },
     type: b.style === "danger" ? "danger" : b.style === "primary" ? "primary" : "default",
-    behaviors: [{ type: "callback", value: { action: b.actionId, value: b.value } }],
+    behaviors: [{ type: "callback", value: { action: b.actionId, value: plain(b.value) } }],
   };
 }
 
@@ -50,7 +64,7 @@ function buttonRow(buttons: Button[]): FeishuElement {
 function element(b: Block): FeishuElement[] {
   switch (b.type) {
     case "header":
-      return [markdown(`**${b.text}**`)];
+      return [markdown(`**${md(b.text)}**`)];
     case "text":
       return [markdown(md(b.text))];
     case "context":
@@ -67,7 +81,7 @@ function element(b: Block): FeishuElement[] {
             tag: "column",
             width: "weighted",
             weight: 1,
-            elements: [markdown(`**${f.label}**\n${md(f.value)}`)],
+            elements: [markdown(`**${md(f.label)}**\n${md(f.value)}`)],
           })),
         });
       return rows;
@@ -77,7 +91,7 @@ function element(b: Block): FeishuElement[] {
         (i) =>
           `${TONE_MARK[i.tone ?? "neutral"]} ${md(i.text)}${i.detail ? `\n    <font color='grey'>${md(i.detail)}</font>` : ""}`,
       );
-      return [markdown([...(b.title ? [`**${b.title}**`] : []), ...lines].join("\n"))];
+      return [markdown([...(b.title ? [`**${md(b.title)}**`] : []), ...lines].join("\n"))];
     }
     case "buttons":
       return [buttonRow(b.buttons)];
@@ -97,9 +111,9 @@ export function renderFeishuCard(reply: Reply): FeishuCard {
   const rest = first?.type === "header" ? reply.blocks.slice(1) : reply.blocks;
   const card: FeishuCard = {
     schema: "2.0",
-    config: { update_multi: true, width_mode: "fill", summary: { content: clip(reply.summary, 100) } },
+    config: { update_multi: true, width_mode: "fill", summary: { content: clip(plain(reply.summary), 100) } },
     header: {
-      title: { tag: "plain_text", content: clip(title, FEISHU_CARD_LIMITS.headerTitle) },
+      title: { tag: "plain_text", content: clip(plain(title), FEISHU_CARD_LIMITS.headerTitle) },
       template: TEMPLATE[reply.tone ?? "neutral"],
     },
     body: { elements: rest.flatMap(element) },
@@ -131,7 +145,7 @@ export function renderFeishuCard(reply: Reply): FeishuCard {
 /** A form as a card with a `form` container; the submit button's callback names the form. */
 export function renderFeishuForm(form: Form): FeishuCard {
   const fields: FeishuElement[] = form.fields.flatMap((f): FeishuElement[] => {
-    const label = markdown(`**${f.label}**${f.required ? " *" : ""}`);
+    const label = markdown(`**${md(f.label)}**${f.required ? " *" : ""}`);
     if (f.kind === "date")
       return [
         label,
@@ -149,7 +163,10 @@ export function renderFeishuForm(form: Form): FeishuCard {
           tag: "select_static",
           name: f.id,
           required: Boolean(f.required),
-          options: (f.options ?? []).map((o) => ({ text: { tag: "plain_text", content: o.label }, value: o.value })),
+          options: (f.options ?? []).map((o) => ({
+            text: { tag: "plain_text", content: plain(o.label) },
+            value: o.value,
+          })),
           ...(f.initial ? { initial_option: f.initial } : {}),
         },
       ];
@@ -160,16 +177,16 @@ export function renderFeishuForm(form: Form): FeishuCard {
         name: f.id,
         required: Boolean(f.required),
         input_type: f.kind === "textarea" ? "multiline_text" : "text",
-        ...(f.placeholder ? { placeholder: { tag: "plain_text", content: f.placeholder } } : {}),
-        ...(f.initial ? { default_value: f.initial } : {}),
+        ...(f.placeholder ? { placeholder: { tag: "plain_text", content: plain(f.placeholder) } } : {}),
+        ...(f.initial ? { default_value: plain(f.initial) } : {}),
         ...(f.maxLength ? { max_length: f.maxLength } : {}),
       },
     ];
   });
   return {
     schema: "2.0",
-    config: { update_multi: true, width_mode: "fill", summary: { content: form.title } },
-    header: { title: { tag: "plain_text", content: form.title }, template: "blue" },
+    config: { update_multi: true, width_mode: "fill", summary: { content: plain(form.title) } },
+    header: { title: { tag: "plain_text", content: plain(form.title) }, template: "blue" },
     body: {
       elements: [
         {
@@ -182,8 +199,8 @@ export function renderFeishuForm(form: Form): FeishuCard {
               name: "submit",
               action_type: "form_submit",
               type: "primary",
-              text: { tag: "plain_text", content: form.submitLabel },
-              behaviors: [{ type: "callback", value: { form: form.formId, privateValue: form.privateValue } }],
+              text: { tag: "plain_text", content: plain(form.submitLabel) },
+              behaviors: [{ type: "callback", value: { form: form.formId, privateValue: plain(form.privateValue) } }],
             },
           ],
         },

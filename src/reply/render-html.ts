@@ -3,17 +3,28 @@
 // Everything from the reply is escaped; buttons carry the model's action id and value in data
 // attributes, which the page posts back to the conversation core unchanged.
 import type { Block, Button, Form, Reply, Tone } from "./model.js";
+import { plain, renderRich } from "./text.js";
 
 const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+const escapeRaw = (s: string) => s.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+/** Escapes for HTML text and attributes; markers of user data and control characters are dropped. */
+export const escapeHtml = (s: string) => escapeRaw(plain(s));
 
-/** The model's light markdown (**bold**, _italic_, `code`, line breaks) as HTML, after escaping. */
+/**
+ * The model's light markdown (**bold**, _italic_, `code`, line breaks) as HTML, after escaping;
+ * a user's value is only escaped, never formatted.
+ */
 export function inlineHtml(s: string): string {
-  return escapeHtml(s)
-    .replace(/`([^`\n]+)`/g, "<code>$1</code>")
-    .replace(/\*\*(.+?)\*\*/g, "<strong>$1</strong>")
-    .replace(/(^|[\s(])_(\S(?:.*?\S)?)_(?=$|[\s).,;:!?])/gm, "$1<em>$2</em>")
-    .replace(/\n/g, "<br>");
+  return renderRich(
+    s,
+    (tend) =>
+      escapeRaw(tend)
+        .replace(/`([^`\n]+)`/g, "<code>$1</code>")
+        .replace(/\*\*(.+?)\*\*/g, "<strong>$1</strong>")
+        .replace(/(^|[\s(])_(\S(?:.*?\S)?)_(?=$|[\s).,;:!?])/gm, "$1<em>$2</em>")
+        .replace(/\n/g, "<br>"),
+    (value) => escapeHtml(value).replace(/\n/g, "<br>"),
+  );
 }
 
 const TONE_LABEL: Record<Tone, string> = { good: "good", warning: "warning", danger: "at risk", neutral: "" };

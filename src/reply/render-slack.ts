@@ -4,6 +4,7 @@
 import type { Locale } from "../i18n/locale.js";
 import type { ActionId, Block, Button, Form, Reply, Tone } from "./model.js";
 import { ACTION_IDS } from "./model.js";
+import { plain, renderRich } from "./text.js";
 
 export const BLOCK_KIT_LIMITS = {
   blocksPerMessage: 50,
@@ -30,7 +31,7 @@ export const BLOCK_KIT_LIMITS = {
 
 const L = BLOCK_KIT_LIMITS;
 
-type Text = { type: "mrkdwn" | "plain_text"; text: string; emoji?: boolean };
+type Text = { type: "mrkdwn" | "plain_text"; text: string; emoji?: boolean; verbatim?: boolean };
 export type SlackBlock = Record<string, unknown> & { type: string };
 export interface SlackMessage {
   text: string;
@@ -49,12 +50,32 @@ export function clip(s: string, max: number): string {
   return cps.length <= max ? s : `${cps.slice(0, max - 1).join("")}…`;
 }
 
+// Slack's only escapes are &amp; &lt; &gt; (which alone rule out mentions and links: both need `<`).
 const escapeMrkdwn = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+/**
+ * A user's value in mrkdwn. Slack has no escape for * _ ~ ` or a leading >, so a zero-width space
+ * goes before each (formatting needs the mark to start a word); `://` is broken the same way so a
+ * pasted URL is not turned into a link.
+ */
+export const literalMrkdwn = (s: string) =>
+  escapeMrkdwn(s)
+    .replace(/[*_~`]|&gt;/g, "\u200B$&")
+    .replace(/:\/\//g, ":\u200B//");
 /** The model's light markdown to Slack mrkdwn: **bold** -> *bold*; _italic_ and `code` are shared. */
-export const toMrkdwn = (s: string) => escapeMrkdwn(s).replace(/\*\*(.+?)\*\*/g, "*$1*");
+export const toMrkdwn = (s: string) =>
+  renderRich(s, (tend) => escapeMrkdwn(tend).replace(/\*\*(.+?)\*\*/g, "*$1*"), literalMrkdwn);
 
-const mrkdwn = (text: string, max: number = L.sectionText): Text => ({ type: "mrkdwn", text: clip(text, max) });
-const plainText = (text: string, max: number): Text => ({ type: "plain_text", text: clip(text, max), emoji: true });
+// verbatim: Slack does not turn URLs, #channels or @here in the text into links or mentions itself.
+const mrkdwn = (text: string, max: number = L.sectionText): Text => ({
+  type: "mrkdwn",
+  text: clip(text, max),
+  verbatim: true,
+});
+const plainText = (text: string, max: number): Text => ({
+  type: "plain_text",
+  text: clip(plain(text), max),
+  emoji: true,
+});
 
 const TONE_MARK: Record<Tone, string> = { good: "✅", warning: "⚠️", danger: "❗", neutral: "•" };
 
@@ -73,7 +94,7 @@ function button(b: Button, n: number): SlackBlock {
     type: "button",
     text: plainText(b.text, L.buttonText),
     action_id: `${b.actionId}:${n}`,
-    value: clip(b.value, L.buttonValue),
+    value: clip(plain(b.value), L.buttonValue),
   };
   if (b.style) el.style = b.style;
   return el;
@@ -122,7 +143,7 @@ function renderBlock(b: Block, counter: { n: number }): SlackBlock[] {
           type: "section",
           fields: b.fields
             .slice(i, i + L.sectionFields)
-            .map((f) => mrkdwn(`*${escapeMrkdwn(f.label)}*\n${toMrkdwn(f.value)}`, L.fieldText)),
+            .map((f) => mrkdwn(`*${toMrkdwn(f.label)}*\n${toMrkdwn(f.value)}`, L.fieldText)),
         });
       return out;
     }
@@ -148,6 +169,12 @@ function renderBlock(b: Block, counter: { n: number }): SlackBlock[] {
   }
 }
 
+/**
+ * The message's `text`: what notifications and screen readers show. Slack parses it as mrkdwn, so it
+ * is escaped like a section (mentions, links, formatting in a name stay literal).
+ */
+export const fallbackText = (summary: string) => clip(toMrkdwn(summary), L.fallbackText);
+
 /** All blocks of a reply, before the per-message cap. */
 export function renderSlackBlocks(reply: Reply): SlackBlock[] {
   const counter = { n: 0 };
@@ -171,7 +198,7 @@ export function renderSlack(reply: Reply, locale: Locale = "en", maxBlocks: numb
       ...tailActions,
     ];
   }
-  const msg: SlackMessage = { text: clip(reply.summary, L.fallbackText), blocks };
+  const msg: SlackMessage = { text: fallbackText(reply.summary), blocks };
   if (reply.visibility) msg.response_type = reply.visibility === "channel" ? "in_channel" : "ephemeral";
   return msg;
 }
@@ -181,7 +208,7 @@ export function renderSlackMessages(reply: Reply): SlackMessage[] {
   const blocks = renderSlackBlocks(reply);
   const out: SlackMessage[] = [];
   for (let i = 0; i < Math.max(1, blocks.length); i += L.blocksPerMessage)
-    out.push({ text: clip(reply.summary, L.fallbackText), blocks: blocks.slice(i, i + L.blocksPerMessage) });
+    out.push({ text: fallbackText(reply.summary), blocks: blocks.slice(i, i + L.blocksPerMessage) });
   return out;
 }
 
@@ -206,7 +233,7 @@ export function renderSlackModal(form: Form): SlackBlock {
       if (initial) element.initial_option = initial;
     } else {
       element = { type: "plain_text_input", action_id: f.id, multiline: f.kind === "textarea" };
-      if (f.initial) element.initial_value = f.initial;
+      if (f.initial) element.initial_value = plain(f.initial);
       if (f.maxLength) element.max_length = f.maxLength;
     }
     if (f.placeholder && f.kind !== "date") element.placeholder = plainText(f.placeholder, L.placeholder);
@@ -215,7 +242,7 @@ export function renderSlackModal(form: Form): SlackBlock {
   return {
     type: "modal",
     callback_id: form.formId,
-    private_metadata: form.privateValue.slice(0, L.privateMetadata),
+    private_metadata: plain(form.privateValue).slice(0, L.privateMetadata),
     title: plainText(form.title, L.viewTitle),
     submit: plainText(form.submitLabel, L.viewSubmit),
     blocks,

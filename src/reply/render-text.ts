@@ -1,24 +1,33 @@
 // Plain-text rendering for the CLI (and logs): the same reply, readable in a terminal.
 import type { Form, Reply } from "./model.js";
+import { plain as literal, renderRich } from "./text.js";
 
 const TONE_MARK = { good: "+", warning: "!", danger: "x", neutral: "-" } as const;
 
-/** Strips the reply model's light markdown (**bold**, _italic_) for plain output. */
-const plain = (s: string) => s.replace(/\*\*(.+?)\*\*/g, "$1");
+/**
+ * Strips the reply model's light markdown (**bold**) for plain output; a user's value is shown as
+ * typed, without control characters (no terminal escape sequence reaches the screen).
+ */
+const plain = (s: string) =>
+  renderRich(
+    s,
+    (tend) => tend.replace(/\*\*(.+?)\*\*/g, "$1"),
+    (v) => v,
+  );
 
 export function renderText(reply: Reply): string {
   const out: string[] = [];
   for (const b of reply.blocks) {
     switch (b.type) {
       case "header":
-        out.push(b.text, "=".repeat(Math.min(60, [...b.text].length + 4)));
+        out.push(literal(b.text), "=".repeat(Math.min(60, [...literal(b.text)].length + 4)));
         break;
       case "text":
         out.push(plain(b.text));
         break;
       case "fields": {
-        const width = Math.max(...b.fields.map((f) => f.label.length));
-        for (const f of b.fields) out.push(`${f.label.padEnd(width)}  ${plain(f.value)}`);
+        const width = Math.max(...b.fields.map((f) => literal(f.label).length));
+        for (const f of b.fields) out.push(`${literal(f.label).padEnd(width)}  ${plain(f.value)}`);
         break;
       }
       case "list":
@@ -35,11 +44,11 @@ export function renderText(reply: Reply): string {
         out.push("-".repeat(40));
         break;
       case "buttons":
-        out.push(`[${b.buttons.map((x) => x.text).join("] [")}]`);
+        out.push(`[${b.buttons.map((x) => literal(x.text)).join("] [")}]`);
         break;
       case "choices":
         out.push(plain(b.prompt));
-        for (const c of b.choices) out.push(`  * ${c.label}    (tend ask "${c.command}")`);
+        for (const c of b.choices) out.push(`  * ${literal(c.label)}    (tend ask "${literal(c.command)}")`);
         break;
     }
     out.push("");
@@ -48,5 +57,8 @@ export function renderText(reply: Reply): string {
 }
 
 export function renderTextForm(form: Form): string {
-  return [form.title, ...form.fields.map((f) => `  ${f.label}${f.required ? " *" : ""} [${f.kind}]`)].join("\n");
+  return [
+    literal(form.title),
+    ...form.fields.map((f) => `  ${literal(f.label)}${f.required ? " *" : ""} [${f.kind}]`),
+  ].join("\n");
 }

@@ -1,6 +1,6 @@
 import { type Logger as BoltLogger, type LogLevel, webApi } from "@slack/bolt";
 import type { Config } from "../config/env.js";
-import type { Logger } from "../log.js";
+import { type Logger, safeObject } from "../log.js";
 
 // One set of Web API client options for every Slack call we make (listeners and the outbox sender).
 
@@ -41,7 +41,8 @@ export function slackWebClient(cfg: SlackConfig, log: Logger): webApi.WebClient 
 export function boltLogger(log: Logger): BoltLogger {
   const child = log.child({ door: "slack" });
   let level = "info" as LogLevel;
-  const text = (msg: unknown[]) => msg.map((m) => (typeof m === "string" ? m : JSON.stringify(m))).join(" ");
+  const text = (msg: unknown[]) =>
+    msg.map((m) => (typeof m === "string" ? m : JSON.stringify(safeObject(m)))).join(" ");
   return {
     debug: (...msg) => child.debug(text(msg)),
     info: (...msg) => child.debug(text(msg)),

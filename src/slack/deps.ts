@@ -2,7 +2,7 @@ import type { webApi } from "@slack/bolt";
 import type { AppContext } from "../context.js";
 import type { Locale } from "../i18n/locale.js";
 import type { Reply, Tone } from "../reply/model.js";
-import { renderSlack, type SlackMessage } from "../reply/render-slack.js";
+import { fallbackText, renderSlack, type SlackMessage } from "../reply/render-slack.js";
 import type { Deduper } from "./dedupe.js";
 import { classifySlackError } from "./errors.js";
 import { SlackBusyError } from "./identity.js";
@@ -92,7 +92,9 @@ const TONE_MARK: Record<Tone, string> = { good: "✅", warning: "⚠️", danger
 
 export function toastText(toast: { text: string; tone?: Tone }): string {
   const mark = TONE_MARK[toast.tone ?? "neutral"];
-  return mark ? `${mark} ${toast.text}` : toast.text;
+  // Posted as a message's mrkdwn text: escaped like any reply text (a name in it stays literal).
+  const text = fallbackText(toast.text);
+  return mark ? `${mark} ${text}` : text;
 }
 
 /** A reply as the user's private message (chat surfaces default to ephemeral). */

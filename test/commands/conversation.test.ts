@@ -6,6 +6,7 @@ import type { Identity } from "../../src/commands/types.js";
 import type { AppContext } from "../../src/context.js";
 import type { Reply } from "../../src/reply/model.js";
 import { renderText } from "../../src/reply/render-text.js";
+import { stripData } from "../../src/reply/text.js";
 import type { Db } from "../../src/store/db.js";
 import { STORE_KINDS, testContext, testDb } from "../support/store.js";
 import { PEOPLE, seedBook } from "./book.js";
@@ -174,7 +175,7 @@ describe.each(STORE_KINDS)("conversation core on %s", (kind) => {
         actionId: "tend.run",
         value: choices.choices[0]!.command,
       });
-      expect(out.reply?.summary).toContain("Visit brief for Acme Corp");
+      expect(stripData(out.reply?.summary ?? "")).toContain("Visit brief for Acme Corp");
     });
 
     it("a write with an ambiguous name offers choices that complete the same write", async () => {
@@ -187,7 +188,7 @@ describe.each(STORE_KINDS)("conversation core on %s", (kind) => {
         actionId: "tend.run",
         value: choices.choices[1]!.command,
       });
-      expect(out.reply?.summary).toContain("Snoozed Acme Labs for 14 days");
+      expect(stripData(out.reply?.summary ?? "")).toContain("Snoozed Acme Labs for 14 days");
     });
 
     it("unknown names suggest the closest ones", async () => {
@@ -267,7 +268,7 @@ describe.each(STORE_KINDS)("conversation core on %s", (kind) => {
       expect(row.notes).toBe("talked renewal");
       expect(row.occurredAt.toISOString().slice(0, 10)).toBe("2026-11-20");
       const p = await ask(PEOPLE.csm2, "plan globex visit 2026-12-02");
-      expect(p.summary).toContain("Planned a visit to Globex Corporation");
+      expect(stripData(p.summary)).toContain("Planned a visit to Globex Corporation");
       expect(
         await db.prisma.interaction.count({ where: { accountId: book.accounts.globex.id, scheduled: true } }),
       ).toBe(1);
@@ -280,7 +281,7 @@ describe.each(STORE_KINDS)("conversation core on %s", (kind) => {
 
     it("snooze writes a snooze for the asker", async () => {
       const r = await ask(PEOPLE.csm, "snooze acme corp 7");
-      expect(r.summary).toContain("Snoozed Acme Corp for 7 days");
+      expect(stripData(r.summary)).toContain("Snoozed Acme Corp for 7 days");
       const s = await db.prisma.snooze.findFirstOrThrow({ where: { memberId: book.members.cara.id } });
       expect(s.until.toISOString()).toBe("2026-11-30T15:00:00.000Z");
     });
@@ -357,7 +358,7 @@ describe.each(STORE_KINDS)("conversation core on %s", (kind) => {
         values: { date: "2026-11-22", kind: "visit", notes: "QBR prep", next_steps: "send deck" },
       });
       expect(good.errors).toBeUndefined();
-      expect(good.toast?.text).toContain("Logged a visit with Acme Corp");
+      expect(stripData(good.toast?.text ?? "")).toContain("Logged a visit with Acme Corp");
       expect(await db.prisma.interaction.count({ where: { accountId: acme } })).toBe(before + 1);
     });
 
@@ -368,7 +369,7 @@ describe.each(STORE_KINDS)("conversation core on %s", (kind) => {
         actionId: "tend.snooze",
         value: JSON.stringify({ accountId: acme, days: 30 }),
       });
-      expect(s.toast?.text).toContain("30 days");
+      expect(stripData(s.toast?.text ?? "")).toContain("30 days");
       const share = await handleAction(ctx, {
         identity: as(PEOPLE.manager),
         actionId: "tend.share",
@@ -392,7 +393,7 @@ describe.each(STORE_KINDS)("conversation core on %s", (kind) => {
       });
       expect(forbidden.toast?.tone).toBe("warning");
       const junk = await handleAction(ctx, { identity: as(PEOPLE.csm), actionId: "tend.snooze", value: "{not json" });
-      expect(junk.toast?.text).toContain("expired");
+      expect(stripData(junk.toast?.text ?? "")).toContain("expired");
     });
 
     it("home view shows the member's book", async () => {

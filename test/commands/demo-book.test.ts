@@ -5,6 +5,7 @@ import { t } from "../../src/commands/messages.js";
 import type { AppContext } from "../../src/context.js";
 import { rankingValue } from "../../src/domain/renewal.js";
 import type { Locale } from "../../src/i18n/locale.js";
+import { stripData } from "../../src/reply/text.js";
 import type { Db } from "../../src/store/db.js";
 import { DEMO_STORIES, demoContext, demoDb, demoEmail } from "../support/demo.js";
 
@@ -113,7 +114,7 @@ describe("every command on the demo book, for each role, from tend ask", () => {
           if (r.code !== 3) problems.push(`expected a refusal: ${where}`);
         } else if (want === "hidden") {
           const typed = command.split(" ").find((w) => /northwind|云帆|yunfan|kestrel/i.test(w)) as string;
-          if (r.code !== 4 || !r.out.includes(t(role.locale, "resolve.unknown", { name: typed })))
+          if (r.code !== 4 || !r.out.includes(stripData(t(role.locale, "resolve.unknown", { name: typed }))))
             problems.push(`expected "not found": ${where}`);
           if (hides && r.out.includes(hides)) problems.push(`leaked ${hides}: ${where}`);
         } else if (r.code !== 0 || !want.test(r.out)) problems.push(`expected ${want}: ${where}`);
@@ -190,7 +191,7 @@ describe("every command on the demo book, for each role, from tend ask", () => {
     const grace = demoEmail("grace.walsh");
     const r = await ask("log northwind call on the wrong account?", grace);
     expect(r.code).toBe(4); // not done: it asks which account
-    expect(r.out).toContain(t("en", "resolve.confirm_typo", { account: "Northline Health AG" }));
+    expect(r.out).toContain(stripData(t("en", "resolve.confirm_typo", { account: "Northline Health AG" })));
     expect(await db.prisma.interaction.count({ where: { notes: "on the wrong account?" } })).toBe(0);
     const reply = await handleCommand(ctx, {
       identity: { surface: "cli", email: grace },

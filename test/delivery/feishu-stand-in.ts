@@ -54,6 +54,10 @@ export interface FeishuStandIn {
   delayMs: number;
   /** The stand-in's clock (the uuid window is one hour of it). */
   now: () => number;
+  /** The tenant_access_token handed out (a test can look for it in logs). */
+  tenantToken: string;
+  /** How many of the next token requests fail (500). */
+  failToken: number;
   close(): Promise<void>;
 }
 
@@ -71,6 +75,8 @@ export async function startFeishuStandIn(): Promise<FeishuStandIn> {
     unknownNext: [],
     delayMs: 0,
     now: () => Date.now(),
+    tenantToken: "t-test",
+    failToken: 0,
     close: () =>
       new Promise((r) => {
         server.closeAllConnections();
@@ -95,7 +101,10 @@ export async function startFeishuStandIn(): Promise<FeishuStandIn> {
         res.end(JSON.stringify(data));
       };
       if (path === "/open-apis/auth/v3/tenant_access_token/internal") {
-        answer({ code: 0, msg: "ok", tenant_access_token: "t-test", expire: 7200 });
+        if (standIn.failToken > 0) {
+          standIn.failToken--;
+          answer({ code: 10003, msg: "internal error" }, 500);
+        } else answer({ code: 0, msg: "ok", tenant_access_token: standIn.tenantToken, expire: 7200 });
         return;
       }
       if (path === "/callback/ws/endpoint" && req.method === "POST") {

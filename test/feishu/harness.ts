@@ -5,7 +5,7 @@ import type { LimiterClock } from "../../src/delivery/limits.js";
 import type { FeishuApp } from "../../src/feishu/app.js";
 import { mountFeishuWith } from "../../src/feishu/door.js";
 import { HttpApp } from "../../src/http/server.js";
-import { silentLogger } from "../../src/log.js";
+import { type Logger, silentLogger } from "../../src/log.js";
 import type { Db } from "../../src/store/db.js";
 import { PEOPLE, seedBook } from "../commands/book.js";
 import { type FeishuStandIn, startFeishuStandIn } from "../delivery/feishu-stand-in.js";
@@ -57,7 +57,7 @@ export interface FeishuHarness {
 
 export async function startFeishuHarness(
   kind: StoreKind,
-  opts: { env?: Record<string, string>; ackBudgetMs?: number; limiterClock?: LimiterClock } = {},
+  opts: { env?: Record<string, string>; ackBudgetMs?: number; limiterClock?: LimiterClock; log?: Logger } = {},
 ): Promise<FeishuHarness> {
   const api = await startFeishuStandIn();
   api.users = {
@@ -85,8 +85,9 @@ export async function startFeishuHarness(
     FEISHU_TENANT_KEYS: TEST_TENANT,
     ...opts.env,
   });
-  const ctx: AppContext = { config, log: silentLogger, db, now: () => NOW };
-  const http = new HttpApp(silentLogger);
+  const log = opts.log ?? silentLogger;
+  const ctx: AppContext = { config, log, db, now: () => NOW };
+  const http = new HttpApp(log);
   const sleeps: number[] = [];
   const door = await mountFeishuWith(ctx, http, {
     ...(opts.ackBudgetMs === undefined ? {} : { ackBudgetMs: opts.ackBudgetMs }),

@@ -7,10 +7,14 @@ import { silentLogger } from "../../src/log.js";
 import { resolveProactiveConfig } from "../../src/proactive/config.js";
 import { runJob } from "../../src/proactive/run.js";
 import { markNudgeDone, nudgeKey } from "../../src/proactive/state.js";
+import { stripData } from "../../src/reply/text.js";
 import type { Db } from "../../src/store/db.js";
 import { startChatStandIn, webApiSender } from "../delivery/chat-stand-in.js";
 import { STORE_KINDS, testContext, testDb } from "../support/store.js";
 import { at, DAY, seed } from "./crafted.js";
+
+/** A planned reply as a reader sees it: without the markers around user data. */
+const shown = (v: unknown) => stripData(JSON.stringify(v));
 
 describe.each(STORE_KINDS)("proactive jobs on %s", (kind) => {
   let db: Db;
@@ -32,12 +36,12 @@ describe.each(STORE_KINDS)("proactive jobs on %s", (kind) => {
     const first = await runJob(ctx, "nudges", { day: DAY, config, senders });
     const byTo = new Map(first.plan!.messages.map((m) => [m.recipient, m]));
     expect([...byTo.keys()].sort()).toEqual(["U_ALICE", "U_CAROL"]);
-    const alice = JSON.stringify(byTo.get("U_ALICE")!.reply);
+    const alice = shown(byTo.get("U_ALICE")!.reply);
     expect(alice).toContain("Acme: no meaningful contact for 40 days");
     expect(alice).toContain("**Beta**\\n- "); // several nudges about one account are grouped
     expect(alice).toContain("- health turned red (score 45)");
     expect(alice).toContain("tend.nudge_done");
-    expect(JSON.stringify(byTo.get("U_CAROL")!.reply)).toContain("Gamma: 1 promise overdue (SSO fix, 4 days late).");
+    expect(shown(byTo.get("U_CAROL")!.reply)).toContain("Gamma: 1 promise overdue (SSO fix, 4 days late).");
     expect(first.enqueued).toBe(2);
     // Carol's quiet hours run 06-10 UTC: her message waits until 10:00.
     expect(byTo.get("U_CAROL")!.notBefore?.toISOString()).toBe(`${DAY}T10:00:00.000Z`);
@@ -100,8 +104,8 @@ describe.each(STORE_KINDS)("proactive jobs on %s", (kind) => {
     const digest = r.plan!.messages[0]!;
     expect(digest.recipient).toBe("C_EAST");
     // The reason is today's biggest drag, in words with its number (rendered by the reason renderer).
-    expect(JSON.stringify(digest.reply)).toMatch(/Beta \(red, 45\): grade turned red - [^"]*38/);
-    expect(JSON.stringify(digest.reply)).not.toContain("Acme");
+    expect(shown(digest.reply)).toMatch(/Beta \(red, 45\): grade turned red - [^"]*38/);
+    expect(shown(digest.reply)).not.toContain("Acme");
     const unscored = await runJob(ctxAt(at(addDays(DAY, 3))), "digest", { day: addDays(DAY, 3), config, dryRun: true });
     expect(unscored.plan!.messages[0]?.reply.summary).toContain("no health scores");
     // A day scored like the one before: nothing changed.
@@ -113,7 +117,9 @@ describe.each(STORE_KINDS)("proactive jobs on %s", (kind) => {
       [DAY],
     );
     const quiet = await runJob(ctxAt(at(quietDay)), "digest", { day: quietDay, config, dryRun: true });
-    expect(quiet.plan!.messages[0]?.reply.summary).toBe("East: all quiet today - nothing new at risk.");
+    expect(stripData(quiet.plan!.messages[0]?.reply.summary ?? "")).toBe(
+      "East: all quiet today - nothing new at risk.",
+    );
     const skip = await runJob(ctxAt(at(quietDay)), "digest", {
       day: quietDay,
       config: resolveProactiveConfig({ digestWhenQuiet: "skip" }),
@@ -131,8 +137,8 @@ describe.each(STORE_KINDS)("proactive jobs on %s", (kind) => {
       const r = await runJob(ctxAt(at(DAY)), "briefs", { day: DAY, config, dryRun: true });
       expect(r.plan!.messages.map((m) => `${m.kind}:${m.recipient}`)).toEqual(["brief:U_ALICE"]);
       const brief = r.plan!.messages[0]!.reply;
-      expect(brief.blocks[0]).toEqual({ type: "header", text: "Visit prep: Acme" });
-      expect(JSON.stringify(brief)).toContain("Acme: a visit today with Dana");
+      expect(JSON.parse(shown(brief.blocks[0]))).toEqual({ type: "header", text: "Visit prep: Acme" });
+      expect(shown(brief)).toContain("Acme: a visit today with Dana");
       expect(brief.blocks.length).toBeGreaterThan(4); // the core's brief sections follow
       const dayBefore = await runJob(ctxAt(at(addDays(DAY, -1))), "briefs", {
         day: addDays(DAY, -1),
@@ -148,7 +154,7 @@ describe.each(STORE_KINDS)("proactive jobs on %s", (kind) => {
   it("the weekly summary goes to the team's managers in their language", async () => {
     const r = await runJob(ctxAt(at(DAY)), "weekly", { day: DAY, config, dryRun: true });
     expect(r.plan!.messages.map((m) => m.recipient)).toEqual(["U_BOB"]);
-    const text = JSON.stringify(r.plan!.messages[0]!.reply);
+    const text = shown(r.plan!.messages[0]!.reply);
     expect(text).toContain("周报");
     expect(text).toContain("Beta");
   });

@@ -2,13 +2,13 @@ import { describe, expect, it } from "vitest";
 import { addDays } from "../../src/domain/dates.js";
 import type { MetricsRenewal } from "../../src/domain/health/metrics.js";
 import {
-  composeBrief,
-  composeDigest,
-  composeNudges,
-  composeWeekly,
+  composeBrief as composeBriefMarked,
+  composeDigest as composeDigestMarked,
+  composeNudges as composeNudgesMarked,
+  composeWeekly as composeWeeklyMarked,
   digestContent,
   nudgeButtons,
-  nudgeText,
+  nudgeText as nudgeTextMarked,
 } from "../../src/proactive/compose.js";
 import { PROACTIVE_DEFAULTS, resolveProactiveConfig } from "../../src/proactive/config.js";
 import { healthTrend } from "../../src/proactive/facts.js";
@@ -16,6 +16,19 @@ import { outsideQuietHours } from "../../src/proactive/jobs.js";
 import { evaluateRules, RULES } from "../../src/proactive/rules/index.js";
 import type { DayScore, RuleFacts, RuleId } from "../../src/proactive/rules/types.js";
 import { capNudges, filterNudges, type NudgeStateRow, nudgeKey, parseNudgeKey } from "../../src/proactive/state.js";
+
+import { stripData } from "../../src/reply/text.js";
+
+// The texts as a reader sees them: without the markers that tell renderers which parts are user data.
+const unmarked =
+  <A extends unknown[], R>(f: (...a: A) => R) =>
+  (...a: A): R =>
+    JSON.parse(stripData(JSON.stringify(f(...a)) ?? "null")) as R;
+const composeBrief = unmarked(composeBriefMarked);
+const composeDigest = unmarked(composeDigestMarked);
+const composeNudges = unmarked(composeNudgesMarked);
+const composeWeekly = unmarked(composeWeeklyMarked);
+const nudgeText = unmarked(nudgeTextMarked);
 
 const DAY = "2026-11-23";
 const ctx = { day: DAY, config: PROACTIVE_DEFAULTS };

@@ -2,6 +2,7 @@ import { addDays } from "../../domain/dates.js";
 import type { Reason } from "../../domain/health/types.js";
 import { sparkline } from "../../domain/sparkline.js";
 import type { Block, Reply } from "../../reply/model.js";
+import { data } from "../../reply/text.js";
 import { scoreHistory } from "../../store/repos/accounts.js";
 import {
   accountButtons,
@@ -33,7 +34,7 @@ export async function accountCard(d: Deps, found: FoundAccount): Promise<Reply> 
   const grade = latest ? gradeLabel(d, latest.grade, latest.score) : d.t("label.no_score");
 
   const blocks: Block[] = [
-    { type: "header", text: a.name },
+    { type: "header", text: data(a.name) },
     {
       type: "fields",
       fields: [
@@ -46,7 +47,7 @@ export async function accountCard(d: Deps, found: FoundAccount): Promise<Reply> 
         { label: d.t("label.renewal"), value: renewalText(d, renewalIso) },
         { label: d.t("label.stage"), value: d.t(`stage.${a.stage}`) },
         { label: d.t("label.tier"), value: d.t(`tier.${a.tier}`) },
-        { label: d.t("label.owner"), value: a.owner?.name ?? d.t("label.unassigned") },
+        { label: d.t("label.owner"), value: a.owner ? data(a.owner.name) : d.t("label.unassigned") },
       ],
     },
   ];

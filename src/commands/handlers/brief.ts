@@ -3,6 +3,7 @@ import { addDays, isoDay } from "../../domain/dates.js";
 import type { Reason } from "../../domain/health/types.js";
 import { formatPercent } from "../../i18n/locale.js";
 import type { Block, Reply } from "../../reply/model.js";
+import { data } from "../../reply/text.js";
 import { filterSql, readableFilter } from "../access.js";
 import { accountButtons, auditRead, type Deps, day, type FoundAccount, money, reason, renewalText } from "./common.js";
 
@@ -166,7 +167,7 @@ export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
       { label: t("label.renewal"), value: renewalText(d, facts.renewalDate) },
       { label: t("label.stage"), value: t(`stage.${a.stage}`) },
       { label: t("label.tier"), value: t(`tier.${a.tier}`) },
-      { label: t("label.owner"), value: a.owner?.name ?? t("label.unassigned") },
+      { label: t("label.owner"), value: a.owner ? data(a.owner.name) : t("label.unassigned") },
     ],
   });
   blocks.push({

@@ -17,6 +17,13 @@ export interface MemberRow {
 
 const include = { team: { select: { id: true, name: true, locale: true, timezone: true } } } as const;
 
+// Case-insensitive matching is lower() = lower(), never Prisma's `mode: "insensitive"`: that is ILIKE,
+// where `_` and `%` are wildcards (new_admin@ would match new.admin@ and take over its role).
+async function firstId(db: Db, sql: string, params: unknown[]): Promise<string | undefined> {
+  const res = await db.pool.query<{ id: string }>(sql, params);
+  return res.rows[0]?.id;
+}
+
 /**
  * The member behind a platform identity: by Slack user id / Feishu open_id, else by email - in which
  * case the platform id is stored on the member (auto-link) so later requests need no email.
@@ -32,7 +39,10 @@ export async function findMemberByIdentity(db: Db, id: Identity): Promise<Member
   }
   const email = id.email?.trim().toLowerCase();
   if (!email) return undefined;
-  const m = await db.prisma.member.findFirst({ where: { email: { equals: email, mode: "insensitive" } }, include });
+  const found = await firstId(db, `SELECT id FROM "Member" WHERE lower(email) = lower($1) ORDER BY id LIMIT 1`, [
+    email,
+  ]);
+  const m = found ? await db.prisma.member.findUnique({ where: { id: found }, include }) : null;
   if (!m) return undefined;
   // An email never re-points an existing link: another platform account claiming the same email
   // (another workspace, a renamed user) is not this member.
@@ -48,24 +58,24 @@ export async function findMemberByIdentity(db: Db, id: Identity): Promise<Member
 /** A member named in a command: @handle = email local part, full email, platform id or name. */
 export async function findMemberByHandle(db: Db, who: string): Promise<MemberRow | undefined> {
   const w = who.trim();
-  const byId = await db.prisma.member.findFirst({
-    where: {
-      OR: [
-        { slackUserId: w },
-        { feishuOpenId: w },
-        { email: { equals: w, mode: "insensitive" } },
-        { email: { startsWith: `${w}@`, mode: "insensitive" } },
-        { name: { equals: w.replace(/[._]/g, " "), mode: "insensitive" } },
-        { name: { equals: w, mode: "insensitive" } },
-      ],
-    },
-    include,
-  });
-  return byId ?? undefined;
+  if (!w) return undefined;
+  // The most exact reading wins: a platform id, the whole email, the handle (local part), a name.
+  const id = await firstId(
+    db,
+    `SELECT id FROM "Member"
+      WHERE "slackUserId" = $1 OR "feishuOpenId" = $1 OR lower(email) = lower($1)
+         OR lower(split_part(email, '@', 1)) = lower($1) OR lower(name) = lower($2) OR lower(name) = lower($1)
+      ORDER BY CASE WHEN "slackUserId" = $1 OR "feishuOpenId" = $1 THEN 0 WHEN lower(email) = lower($1) THEN 1
+                    WHEN lower(split_part(email, '@', 1)) = lower($1) THEN 2 ELSE 3 END, id
+      LIMIT 1`,
+    [w, w.replace(/[._]/g, " ")],
+  );
+  return id ? ((await db.prisma.member.findUnique({ where: { id }, include })) ?? undefined) : undefined;
 }
 
 export async function findTeamByName(db: Db, name: string) {
-  return (
-    (await db.prisma.team.findFirst({ where: { name: { equals: name.trim(), mode: "insensitive" } } })) ?? undefined
-  );
+  const id = await firstId(db, `SELECT id FROM "Team" WHERE lower(name) = lower($1) ORDER BY id LIMIT 1`, [
+    name.trim(),
+  ]);
+  return id ? ((await db.prisma.team.findUnique({ where: { id } })) ?? undefined) : undefined;
 }
