@@ -15,11 +15,16 @@ interface AccountRow {
   id: string;
   tier: Tier;
   industry: string | null;
+  startDate: string | null;
   goLiveDate: string | null;
   seats: number | null;
 }
 
 const MEANINGFUL = `('visit','call','qbr','exec_visit','training')`;
+const OUTREACH = `('visit','call','qbr','exec_visit','training','email')`;
+/** A contact who had left the account on day $1 (no leftAt: the active flag is all there is). */
+const DEPARTED = (c: string) =>
+  `(${c}."leftAt" IS NOT NULL AND ${c}."leftAt" <= $1::date OR (${c}."leftAt" IS NULL AND NOT ${c}.active))`;
 
 export async function loadFacts(db: Db, day: string, scope: FactsScope = {}): Promise<HealthFacts[]> {
   const ids = scope.accountIds;
@@ -29,7 +34,8 @@ export async function loadFacts(db: Db, day: string, scope: FactsScope = {}): Pr
 
   const [accounts, usage, interactions, contacts, surveys, feedback, promises, milestones, risks] = await Promise.all([
     q<AccountRow>(
-      `SELECT id, tier::text AS tier, industry, to_char("goLiveDate", 'YYYY-MM-DD') AS "goLiveDate", seats
+      `SELECT id, tier::text AS tier, industry, to_char("goLiveDate", 'YYYY-MM-DD') AS "goLiveDate", seats,
+              to_char(COALESCE("contractStart", "goLiveDate", "createdAt"::date), 'YYYY-MM-DD') AS "startDate"
          FROM "Account" WHERE $1::date IS NOT NULL ${ids ? "AND id = ANY($2::text[])" : "AND stage <> 'churned'"}
         ORDER BY id`,
     ),
@@ -54,20 +60,44 @@ export async function loadFacts(db: Db, day: string, scope: FactsScope = {}): Pr
               u."activatedUsers", u.seats, u."coreFeaturesUsed" AS "coreUsed", u."coreFeaturesTotal" AS "coreTotal"
          FROM agg LEFT JOIN "UsageSnapshot" u ON u."accountId" = agg.id AND u.day = agg.latest`,
     ),
-    q<{ lastContact: string | null; lastExec: string | null; praise: string[] | null; complaints: string[] | null }>(
-      `SELECT "accountId" AS id,
-              to_char(max("occurredAt") FILTER (WHERE kind IN ${MEANINGFUL}), 'YYYY-MM-DD') AS "lastContact",
-              to_char(max("occurredAt") FILTER (WHERE kind IN ('exec_visit','qbr')), 'YYYY-MM-DD') AS "lastExec",
-              array_agg(to_char("occurredAt", 'YYYY-MM-DD')) FILTER (WHERE kind = 'praise' AND "occurredAt" >= $1::date - 365) AS praise,
-              array_agg(to_char("occurredAt", 'YYYY-MM-DD')) FILTER (WHERE kind = 'complaint' AND "occurredAt" >= $1::date - 365) AS complaints
-         FROM "Interaction"
-        WHERE NOT scheduled AND "occurredAt" < $1::date + 1 ${only(`"accountId"`)}
-        GROUP BY "accountId"`,
+    // Contact is answered contact with someone still at the account: a call nobody picked up, or a
+    // meeting with a person who has since left, no longer counts. Outreach left unanswered since the
+    // last answered contact is counted apart (repeated, it reads as refusing contact).
+    q<{
+      lastContact: string | null;
+      lastExec: string | null;
+      praise: string[] | null;
+      complaints: string[] | null;
+      attempts: number;
+      firstUnanswered: string | null;
+    }>(
+      `WITH i AS (
+         SELECT i."accountId", i.kind, i."occurredAt", i.answered IS NOT FALSE AS answered,
+                c.id IS NOT NULL AND ${DEPARTED("c")} AS departed
+           FROM "Interaction" i
+           LEFT JOIN "Contact" c ON c."accountId" = i."accountId" AND c.name = i."contactName"
+          WHERE NOT i.scheduled AND i."occurredAt" < $1::date + 1 ${only(`i."accountId"`)}),
+       agg AS (
+         SELECT "accountId" AS id,
+                max("occurredAt") FILTER (WHERE kind IN ${MEANINGFUL} AND answered AND NOT departed) AS last,
+                max("occurredAt") FILTER (WHERE kind IN ('exec_visit','qbr') AND answered AND NOT departed) AS "lastExec",
+                max("occurredAt") FILTER (WHERE kind IN ${OUTREACH} AND answered) AS "lastAnswered",
+                array_agg(to_char("occurredAt", 'YYYY-MM-DD')) FILTER (WHERE kind = 'praise' AND NOT departed AND "occurredAt" >= $1::date - 365) AS praise,
+                array_agg(to_char("occurredAt", 'YYYY-MM-DD')) FILTER (WHERE kind = 'complaint' AND NOT departed AND "occurredAt" >= $1::date - 365) AS complaints
+           FROM i GROUP BY "accountId")
+       SELECT agg.id, to_char(agg.last, 'YYYY-MM-DD') AS "lastContact", to_char(agg."lastExec", 'YYYY-MM-DD') AS "lastExec",
+              agg.praise, agg.complaints,
+              (SELECT count(*)::int FROM i WHERE i."accountId" = agg.id AND i.kind IN ${OUTREACH} AND NOT i.answered
+                  AND (agg."lastAnswered" IS NULL OR i."occurredAt" > agg."lastAnswered")) AS attempts,
+              (SELECT to_char(min(i."occurredAt"), 'YYYY-MM-DD') FROM i WHERE i."accountId" = agg.id AND i.kind IN ${OUTREACH}
+                  AND NOT i.answered AND (agg."lastAnswered" IS NULL OR i."occurredAt" > agg."lastAnswered")) AS "firstUnanswered"
+         FROM agg`,
     ),
     // Who was in place on the day: a contact who left later was still active then.
     q<{ n: number; lastExec: string | null; stakeholders: StakeholderFacts[] }>(
       `SELECT "accountId" AS id, count(*)::int AS n,
-              to_char(max("lastContact") FILTER (WHERE role IN ('executive','decision_maker') AND "lastContact" <= $1::date), 'YYYY-MM-DD') AS "lastExec",
+              to_char(max("lastContact") FILTER (WHERE role IN ('executive','decision_maker') AND "lastContact" <= $1::date
+                                                   AND NOT ${DEPARTED(`"Contact"`)}), 'YYYY-MM-DD') AS "lastExec",
               COALESCE(json_agg(json_build_object(
                   'name', name, 'role', role, 'attitude', attitude,
                   'active', CASE WHEN "leftAt" IS NULL THEN active ELSE "leftAt" > $1::date END,
@@ -76,11 +106,17 @@ export async function loadFacts(db: Db, day: string, scope: FactsScope = {}): Pr
          FROM "Contact" WHERE TRUE ${only(`"accountId"`)}
         GROUP BY "accountId"`,
     ),
-    q<{ kind: "nps" | "csat"; score: number; day: string }>(
-      `SELECT DISTINCT ON ("accountId", kind) "accountId" AS id, kind::text AS kind, score,
-              to_char("respondedAt", 'YYYY-MM-DD') AS day
-         FROM "SurveyResponse" WHERE "respondedAt" <= $1::date ${only(`"accountId"`)}
-        ORDER BY "accountId", kind, "respondedAt" DESC`,
+    // Each respondent's latest answer per kind, from people still at the account (a respondent not on
+    // record as a contact is read as present: nothing says they left).
+    q<{ kind: "nps" | "csat"; score: number; day: string; name: string | null; role: string | null }>(
+      `SELECT * FROM (
+         SELECT DISTINCT ON (s."accountId", s.kind, coalesce(s.respondent, s.id)) s."accountId" AS id, s.kind::text AS kind,
+                s.score, to_char(s."respondedAt", 'YYYY-MM-DD') AS day, c.name, c.role::text AS role
+           FROM "SurveyResponse" s
+           LEFT JOIN "Contact" c ON c."accountId" = s."accountId" AND c.name = s.respondent
+          WHERE s."respondedAt" <= $1::date AND (c.id IS NULL OR NOT ${DEPARTED("c")}) ${only(`s."accountId"`)}
+          ORDER BY s."accountId", s.kind, coalesce(s.respondent, s.id), s."respondedAt" DESC, s."createdAt" DESC) x
+        ORDER BY id, kind, day DESC`,
     ),
     q<{ total: number; open: string[] | null }>(
       `SELECT "accountId" AS id, count(*)::int AS total,
@@ -118,8 +154,13 @@ export async function loadFacts(db: Db, day: string, scope: FactsScope = {}): Pr
   const feedbackBy = byId(feedback);
   const promiseBy = byId(promises);
   const milestoneBy = byId(milestones);
-  const surveyBy = new Map<string, { nps?: (typeof surveys)[number]; csat?: (typeof surveys)[number] }>();
-  for (const s of surveys) surveyBy.set(s.id, { ...surveyBy.get(s.id), [s.kind]: s });
+  type Answer = (typeof surveys)[number];
+  const surveyBy = new Map<string, { nps: Answer[]; csat: Answer[] }>();
+  for (const s of surveys) {
+    const e = surveyBy.get(s.id) ?? { nps: [], csat: [] };
+    e[s.kind].push(s); // newest first (the query's order)
+    surveyBy.set(s.id, e);
+  }
   const riskBy = new Map<string, HealthFacts["risks"]>();
   for (const r of risks)
     riskBy.set(r.id, [...(riskBy.get(r.id) ?? []), { kind: r.kind, severity: r.severity, raisedAt: r.raisedAt }]);
@@ -139,6 +180,7 @@ export async function loadFacts(db: Db, day: string, scope: FactsScope = {}): Pr
       day,
       tier: a.tier,
       industry: a.industry,
+      startDate: a.startDate,
       goLiveDate: a.goLiveDate,
       seats: a.seats,
       usage: u
@@ -159,8 +201,10 @@ export async function loadFacts(db: Db, day: string, scope: FactsScope = {}): Pr
       lastExecContact: lastExec,
       contactCount: c?.n ?? 0,
       stakeholders: c?.stakeholders ?? [],
-      nps: s?.nps ? { score: s.nps.score, day: s.nps.day } : null,
-      csat: s?.csat ? { score: s.csat.score, day: s.csat.day } : null,
+      nps: s?.nps[0] ? { score: s.nps[0].score, day: s.nps[0].day } : null,
+      npsAnswers: (s?.nps ?? []).map((x) => ({ score: x.score, day: x.day, name: x.name, role: x.role })),
+      csat: s?.csat[0] ? { score: s.csat[0].score, day: s.csat[0].day } : null,
+      unanswered: { attempts: i?.attempts ?? 0, first: i?.firstUnanswered ?? null },
       praise: i?.praise ?? [],
       complaints: i?.complaints ?? [],
       feedback: { total: feedbackBy.get(a.id)?.total ?? 0, openRaised: feedbackBy.get(a.id)?.open ?? [] },

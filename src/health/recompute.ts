@@ -76,15 +76,16 @@ export async function writeScores(db: Db, day: string, results: Scored[], accoun
         a: r.accountId,
         s: r.score,
         g: r.grade,
+        st: r.state ?? null,
         u: r.usageLevel,
         v: r.valueLevel,
         c: r.components,
         r: r.reasons,
       }));
       await client.query(
-        `INSERT INTO "HealthScore" ("accountId", day, score, grade, "usageLevel", "valueLevel", components, reasons)
-         SELECT t.a, $1::date, t.s, t.g::"Grade", t.u, t.v, t.c, t.r
-           FROM jsonb_to_recordset($2::jsonb) AS t(a text, s int, g text, u int, v int, c jsonb, r jsonb)`,
+        `INSERT INTO "HealthScore" ("accountId", day, score, grade, state, "usageLevel", "valueLevel", components, reasons)
+         SELECT t.a, $1::date, t.s, t.g::"Grade", t.st, t.u, t.v, t.c, t.r
+           FROM jsonb_to_recordset($2::jsonb) AS t(a text, s int, g text, st text, u int, v int, c jsonb, r jsonb)`,
         [day, JSON.stringify(batch)],
       );
     }

@@ -109,6 +109,8 @@ export const interactionRow = z.object({
   kind: oneOf(values(InteractionKind)),
   occurred_at: stamp,
   scheduled: bool.optional(),
+  // false: outreach nobody answered (a call not picked up, an email with no reply).
+  answered: bool.optional(),
   member_email: email.optional(),
   contact_name: text(200).optional(),
   notes: text(10_000).optional(),

@@ -229,6 +229,7 @@ export const SPECS: Record<Exclude<ImportKind, "usage">, KindSpec> = {
       kind: null,
       occurredAt: null,
       scheduled: false,
+      answered: null,
       memberId: null,
       contactName: null,
       notes: null,

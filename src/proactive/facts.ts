@@ -119,16 +119,27 @@ export async function loadRuleFacts(db: Db, day: string): Promise<RuleFacts[]> {
     (
       await q<Row & { last: string }>(
         `SELECT "accountId", max("occurredAt")::date::text AS last FROM "Interaction"
-          WHERE NOT scheduled AND kind IN ('visit','call','qbr','exec_visit','training')
+          WHERE NOT scheduled AND answered IS NOT FALSE AND kind IN ('visit','call','qbr','exec_visit','training')
             AND "occurredAt" < $1::date + 1 GROUP BY "accountId"`,
       )
     ).map((r) => [r.accountId, r.last]),
   );
   const left = group(
-    await q<Row & { name: string; role: "champion" | "decision_maker"; leftAt: string }>(
-      `SELECT "accountId", name, role::text AS role, "leftAt"::text AS "leftAt" FROM "Contact"
-        WHERE role IN ('champion','decision_maker') AND "leftAt" IS NOT NULL
-          AND "leftAt" BETWEEN $1::date - 90 AND $1::date`,
+    // successorMet: someone in the same role, still there, met since the departure (their own
+    // last-contact date, or an answered interaction with them) - the rebuild is under way.
+    await q<Row & { name: string; role: "champion" | "decision_maker"; leftAt: string; successorMet: boolean }>(
+      `SELECT c."accountId", c.name, c.role::text AS role, c."leftAt"::text AS "leftAt",
+              EXISTS (SELECT 1 FROM "Contact" s
+                       WHERE s."accountId" = c."accountId" AND s.role = c.role AND s.id <> c.id AND s.active
+                         AND s."leftAt" IS NULL
+                         AND (s."lastContact" BETWEEN c."leftAt" AND $1::date
+                              OR EXISTS (SELECT 1 FROM "Interaction" i
+                                          WHERE i."accountId" = s."accountId" AND i."contactName" = s.name
+                                            AND NOT i.scheduled AND i.answered IS NOT FALSE
+                                            AND i."occurredAt" >= c."leftAt" AND i."occurredAt" < $1::date + 1))) AS "successorMet"
+         FROM "Contact" c
+        WHERE c.role IN ('champion','decision_maker') AND c."leftAt" IS NOT NULL
+          AND c."leftAt" BETWEEN $1::date - 90 AND $1::date`,
     ),
   );
   const dms = new Map(
@@ -218,7 +229,12 @@ export async function loadRuleFacts(db: Db, day: string): Promise<RuleFacts[]> {
         activation: u?.activation ?? null,
       },
       lastContact: lastContact.get(a.id) ?? null,
-      stakeholdersLeft: (left.get(a.id) ?? []).map((s) => ({ name: s.name, role: s.role, leftAt: s.leftAt })),
+      stakeholdersLeft: (left.get(a.id) ?? []).map((s) => ({
+        name: s.name,
+        role: s.role,
+        leftAt: s.leftAt,
+        successorMet: s.successorMet,
+      })),
       decisionMaker: (() => {
         const d = dms.get(a.id);
         return d ? { name: d.name, attitude: d.attitude, lastContact: d.lastContact } : null;

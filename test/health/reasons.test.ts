@@ -7,6 +7,12 @@ import type { Reason } from "../../src/domain/health/types.js";
 const EXAMPLES: [string, Record<string, string | number>, string, string][] = [
   ["health.no_data", {}, "no usage, contact, survey or support data yet", "尚无使用、联系、调研或支持数据"],
   [
+    "health.new_account",
+    { days: 6 },
+    "new - not enough data yet (no usage and no contact; started 6 days ago)",
+    "新客户——数据尚不足（尚无使用和联系；开始于 6 天前）",
+  ],
+  [
     "activity.activation_low",
     { pct: 35, activated: 14, seats: 40 },
     "only 35% of seats activated (14 of 40)",
@@ -67,6 +73,13 @@ const EXAMPLES: [string, Record<string, string | number>, string, string][] = [
     "已 45 天没有有效联系（节奏 30 天）",
   ],
   ["relationship.recent_contact", { days: 3 }, "last met 3 days ago", "3 天前有过联系"],
+  ["relationship.never_contacted", {}, "no meaningful contact on record, ever", "从未有过有效联系记录"],
+  [
+    "relationship.refusing_contact",
+    { attempts: 4, days: 45 },
+    "refusing contact: 4 outreach attempts unanswered over 45 days",
+    "拒绝联系：45 天内 4 次联系无人回应",
+  ],
   ["relationship.no_exec_contact", { days: 90 }, "no executive contact in the last 90 days", "最近 90 天没有高层接触"],
   ["relationship.exec_contact", { days: 20 }, "executive contact 20 days ago", "20 天前有过高层接触"],
   [
@@ -97,6 +110,12 @@ const EXAMPLES: [string, Record<string, string | number>, string, string][] = [
   ["relationship.no_decision_maker", {}, "no decision maker on record", "没有记录决策人"],
   ["sentiment.nps_low", { score: 3 }, "latest NPS 3 (detractor)", "最新 NPS 3（贬损者）"],
   ["sentiment.nps_high", { score: 9 }, "latest NPS 9 (promoter)", "最新 NPS 9（推荐者）"],
+  [
+    "sentiment.decision_maker_detractor",
+    { name: "Dana Fox", score: 2 },
+    "decision maker Dana Fox answered NPS 2 (detractor)",
+    "决策人 Dana Fox 的 NPS 为 2（贬损者）",
+  ],
   ["sentiment.csat_low", { score: 2 }, "latest CSAT 2 of 5", "最新 CSAT 2/5"],
   ["sentiment.csat_high", { score: 5 }, "latest CSAT 5 of 5", "最新 CSAT 5/5"],
   ["sentiment.complaints", { count: 1, days: 90 }, "1 complaint in 90 days", "90 天内 1 次投诉"],

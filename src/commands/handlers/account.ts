@@ -31,7 +31,7 @@ export async function accountCard(d: Deps, found: FoundAccount): Promise<Reply> 
   const renewal = a.renewals[0]?.dueDate ?? a.renewalDate;
   const renewalIso = renewal ? renewal.toISOString().slice(0, 10) : null;
   const arr = money(d, Number(a.arr), a.currency);
-  const grade = latest ? gradeLabel(d, latest.grade, latest.score) : d.t("label.no_score");
+  const grade = latest ? gradeLabel(d, latest.grade, latest.score, latest.state) : d.t("label.no_score");
 
   const blocks: Block[] = [
     { type: "header", text: data(a.name) },
@@ -78,6 +78,6 @@ export async function accountCard(d: Deps, found: FoundAccount): Promise<Reply> 
   return {
     summary: d.t("account.summary", { name: a.name, grade, arr, renewal: renewalText(d, renewalIso) }),
     blocks,
-    tone: toneOf(latest?.grade ?? null),
+    tone: latest?.state === "new" ? "neutral" : toneOf(latest?.grade ?? null),
   };
 }

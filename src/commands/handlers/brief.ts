@@ -8,12 +8,13 @@ import { filterSql, readableFilter } from "../access.js";
 import { accountButtons, auditRead, type Deps, day, type FoundAccount, money, reason, renewalText } from "./common.js";
 
 const iso = (d: Date | null) => (d ? isoDay(d) : null);
+const TIER_ORDER = `ARRAY['strategic','key','standard','long_tail']`;
 
 async function similarHealthyPeer(
   d: Deps,
-  a: { id: string; industry: string | null; tier: string },
+  a: { id: string; industry: string | null; tier: string; arr: unknown; currency: string },
 ): Promise<BriefFacts["peer"]> {
-  const f = filterSql(readableFilter(d.asker), 5);
+  const f = filterSql(readableFilter(d.asker), 7);
   const { rows } = await d.db.pool.query<{
     name: string;
     score: number;
@@ -23,22 +24,28 @@ async function similarHealthyPeer(
     touches: number;
     reasons: Reason[] | null;
   }>(
-    // Pick the peer on score alone, then read its reasons, usage and touches: only for the one row.
+    // A peer worth copying is comparable: scored on real data (not "new", usage in the last 4 weeks),
+    // the same or a neighbouring tier, and ARR in the same currency within a factor of 3. Pick it on
+    // industry, tier and score, then read its reasons, usage and touches: only for the one row.
     `SELECT p.name, p.score, hr.reasons, p.same_industry,
             u."coreFeaturesUsed" AS core_used, u."coreFeaturesTotal" AS core_total,
             (SELECT count(*)::int FROM "Interaction" i WHERE i."accountId" = p.id AND NOT i.scheduled
                AND i."occurredAt" >= $4::date - 90 AND i."occurredAt" < $4::date + 1) AS touches
        FROM (SELECT a.id, a.name, hs.score, (a.industry IS NOT DISTINCT FROM $2) AS same_industry
                FROM "Account" a
-               JOIN LATERAL (SELECT h.score, h.grade FROM "HealthScore" h WHERE h."accountId" = a.id AND h.day <= $4::date
-                              ORDER BY h.day DESC LIMIT 1) hs ON hs.grade = 'green'
-              WHERE a.id <> $1 AND ((a.industry IS NOT NULL AND a.industry = $2) OR a.tier::text = $3) AND ${f.sql}
-              ORDER BY (a.industry IS NOT DISTINCT FROM $2) DESC, hs.score DESC, a.name LIMIT 1) p
+               JOIN LATERAL (SELECT h.score, h.grade, h.state FROM "HealthScore" h WHERE h."accountId" = a.id AND h.day <= $4::date
+                              ORDER BY h.day DESC LIMIT 1) hs ON hs.grade = 'green' AND hs.state IS NULL
+              WHERE a.id <> $1 AND ${f.sql}
+                AND abs(array_position(${TIER_ORDER}, a.tier::text) - array_position(${TIER_ORDER}, $3::text)) <= 1
+                AND a.currency = $6 AND a.arr::float8 BETWEEN $5::float8 / 3 AND $5::float8 * 3
+                AND EXISTS (SELECT 1 FROM "UsageSnapshot" s WHERE s."accountId" = a.id
+                              AND s.day > $4::date - 28 AND s.day <= $4::date AND s."activeUsers" > 0)
+              ORDER BY (a.industry IS NOT DISTINCT FROM $2) DESC, (a.tier::text = $3) DESC, hs.score DESC, a.name LIMIT 1) p
        JOIN LATERAL (SELECT h.reasons FROM "HealthScore" h WHERE h."accountId" = p.id AND h.day <= $4::date
                       ORDER BY h.day DESC LIMIT 1) hr ON TRUE
        LEFT JOIN LATERAL (SELECT * FROM "UsageSnapshot" s WHERE s."accountId" = p.id AND s.day <= $4::date
                            ORDER BY s.day DESC LIMIT 1) u ON TRUE`,
-    [a.id, a.industry, a.tier, d.asker.today, ...f.params],
+    [a.id, a.industry, a.tier, d.asker.today, Number(a.arr), a.currency, ...f.params],
   );
   const p = rows[0];
   if (!p) return null;

@@ -26,12 +26,15 @@ export function depsFor(db: Db, asker: Asker): Deps {
 
 export const money = (d: Deps, amount: number, currency: string) => formatMoney(d.locale, amount, currency);
 export const day = (d: Deps, iso: string) => formatDate(d.locale, dayToDate(iso));
-export const gradeLabel = (d: Deps, grade: Grade | null, score?: number | null) =>
-  grade === null
-    ? d.t("label.no_score")
-    : score === null || score === undefined
-      ? `${GRADE_DOT[grade]} ${d.t(`grade.${grade}`)}`
-      : `${GRADE_DOT[grade]} ${d.t("grade.score", { grade: d.t(`grade.${grade}`), score })}`;
+/** A grade as read; an account in the "new" state (not enough data yet) shows that instead of its placeholder grade. */
+export const gradeLabel = (d: Deps, grade: Grade | null, score?: number | null, state?: string | null) =>
+  state === "new"
+    ? `🆕 ${d.t("grade.new")}`
+    : grade === null
+      ? d.t("label.no_score")
+      : score === null || score === undefined
+        ? `${GRADE_DOT[grade]} ${d.t(`grade.${grade}`)}`
+        : `${GRADE_DOT[grade]} ${d.t("grade.score", { grade: d.t(`grade.${grade}`), score })}`;
 export const GRADE_DOT: Record<Grade, string> = { green: "🟢", yellow: "🟡", red: "🔴" };
 export const toneOf = (grade: Grade | null) =>
   grade === "red"

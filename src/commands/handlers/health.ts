@@ -71,7 +71,7 @@ export async function healthBreakdown(d: Deps, a: FoundAccount): Promise<Reply> 
     { type: "header", text: d.t("health.title", { name: a.name }) },
     {
       type: "text",
-      text: `**${gradeLabel(d, latest.grade, latest.score)}**  ${sparkline(history.slice(-30).map((h) => h.score))}`,
+      text: `**${gradeLabel(d, latest.grade, latest.score, latest.state)}**  ${sparkline(history.slice(-30).map((h) => h.score))}`,
     },
   ];
   const components = (Array.isArray(latest.components) ? latest.components : []) as DimensionScore[];
@@ -121,8 +121,8 @@ export async function healthBreakdown(d: Deps, a: FoundAccount): Promise<Reply> 
       .concat(accountButtons(d, a, `health id:${a.id}`).slice(2)),
   });
   return {
-    summary: d.t("health.summary", { name: a.name, grade: gradeLabel(d, latest.grade, latest.score) }),
+    summary: d.t("health.summary", { name: a.name, grade: gradeLabel(d, latest.grade, latest.score, latest.state) }),
     blocks,
-    tone: toneOf(latest.grade),
+    tone: latest.state === "new" ? "neutral" : toneOf(latest.grade),
   };
 }

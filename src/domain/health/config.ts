@@ -44,8 +44,17 @@ export const SettingsSchema = z.object({
     /** Days between meaningful contacts expected for this segment. */
     cadenceDays: days,
     execWindowDays: days,
-    /** A champion or decision maker who left within this many days is named. */
+    /**
+     * Kept so older config files still load: a champion or decision maker who left is now named until
+     * a successor of the same role is recorded, however long ago they left.
+     */
     leftWindowDays: days,
+    /**
+     * Outreach nobody answered: this many attempts since the last answered contact, the first at least
+     * `days` ago, reads as refusing contact (a part of its own, scored 0, with this weight).
+     */
+    refusing: z.object({ attempts: z.number().int().min(1), days, weight }),
+    /** A weight of 0 leaves a role out: tech-touch accounts are not expected to have a champion. */
     parts: z.object({ cadence: weight, executive: weight, champion: weight, decisionMaker: weight }),
   }),
   sentiment: z.object({
@@ -55,6 +64,8 @@ export const SettingsSchema = z.object({
     voiceWindowDays: days,
     npsLowMax: z.number().int().min(0).max(10),
     npsHighMin: z.number().int().min(0).max(10),
+    /** A decision maker's answer counts this many times a user's (and a detractor's drags the part that much harder). */
+    decisionMakerFactor: z.number().min(1),
     parts: z.object({ nps: weight, csat: weight, voice: weight }),
   }),
   value: z.object({

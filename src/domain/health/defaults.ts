@@ -19,6 +19,7 @@ const base: Settings = {
     cadenceDays: 30,
     execWindowDays: 90,
     leftWindowDays: 90,
+    refusing: { attempts: 3, days: 21, weight: 0.4 },
     parts: { cadence: 0.4, executive: 0.2, champion: 0.2, decisionMaker: 0.2 },
   },
   sentiment: {
@@ -26,6 +27,7 @@ const base: Settings = {
     voiceWindowDays: 90,
     npsLowMax: 6,
     npsHighMin: 9,
+    decisionMakerFactor: 3,
     parts: { nps: 0.5, csat: 0.25, voice: 0.25 },
   },
   value: { feedbackAgeDays: 30, penalties: { feedback: 20, promise: 25, milestone: 20 } },
@@ -59,7 +61,8 @@ export const HEALTH_DEFAULTS: HealthConfig = {
       activity: { frequency: "weekly", utilisationTarget: 0.4, stickinessTarget: 0.75 },
       relationship: {
         cadenceDays: 120,
-        parts: { cadence: 0.5, executive: 0, champion: 0.3, decisionMaker: 0.2 },
+        // Tech-touch: one contact is normal, so having no champion costs nothing.
+        parts: { cadence: 0.6, executive: 0, champion: 0, decisionMaker: 0.4 },
       },
       weights: { activity: 0.3, depth: 0.15, trend: 0.2, relationship: 0.1, sentiment: 0.1, value: 0.15 },
     },

@@ -202,7 +202,7 @@ export function trend({ facts: f, settings: s }: Context): DimensionDraft {
   return { dimension: "trend", inputs, parts: [{ score, weight: 1, reasons }] };
 }
 
-function stakeholderPart(f: HealthFacts, s: Settings, role: "champion" | "decision_maker", weight: number): Part {
+function stakeholderPart(f: HealthFacts, role: "champion" | "decision_maker", weight: number): Part {
   const prefix = role === "champion" ? "champion" : "decision_maker";
   const people = f.stakeholders.filter((p) => p.role === role);
   const present = people.filter((p) => p.active);
@@ -215,10 +215,9 @@ function stakeholderPart(f: HealthFacts, s: Settings, role: "champion" | "decisi
       weight,
       reasons: [{ kind: "drag", key: `relationship.${prefix}_opponent`, params: { name: opponent.name } }],
     };
+  // A departed champion or decision maker stays a reason until a successor of the role is recorded.
   const left = people
-    .filter(
-      (p) => p.leftAt !== null && p.leftAt <= f.day && daysBetween(p.leftAt, f.day) <= s.relationship.leftWindowDays,
-    )
+    .filter((p) => p.leftAt !== null && p.leftAt <= f.day)
     .sort((a, b) => (b.leftAt ?? "").localeCompare(a.leftAt ?? ""))[0];
   return {
     score: 0,
@@ -247,38 +246,108 @@ export function relationship({ facts: f, settings: s }: Context): DimensionDraft
     decision_maker: null,
   };
   const parts: Part[] = [];
-  if (since !== null) {
-    const score = since <= r.cadenceDays ? 100 : clamp(100 * (1 - (since - r.cadenceDays) / (2 * r.cadenceDays)));
-    parts.push({
-      score,
-      weight: r.parts.cadence,
-      reasons:
-        since > r.cadenceDays
-          ? [{ kind: "drag", key: "relationship.no_contact", params: { days: since, cadence: r.cadenceDays } }]
-          : since <= r.cadenceDays / 2
-            ? [{ kind: "lift", key: "relationship.recent_contact", params: { days: since } }]
-            : [],
-    });
+  // No contact ever, on an account whose usage is on record, is not a perfect relationship: the
+  // cadence and executive parts score 0. With no usage either there is nothing recorded to judge the
+  // gap against (a young account is set apart as "new" first, in scoreHealth; older history may
+  // predate the data): the stakeholder parts speak alone.
+  const recorded = (f.usage?.recentDays ?? 0) + (f.usage?.baseDays ?? 0) > 0 || !!f.unanswered?.attempts;
+  if (since === null && execSince === null && !recorded) {
+    if (f.contactCount > 0) parts.push(...stakeholderParts(f, s, inputs));
+    return { dimension: "relationship", parts, inputs };
   }
-  // Executive contact is only judged where there is some contact history to judge it against.
-  if (since !== null || execSince !== null) {
-    const ok = execSince !== null && execSince <= r.execWindowDays;
-    parts.push({
-      score: ok ? 100 : 0,
-      weight: r.parts.executive,
-      reasons: ok
-        ? [{ kind: "lift", key: "relationship.exec_contact", params: { days: execSince! } }]
-        : [{ kind: "drag", key: "relationship.no_exec_contact", params: { days: r.execWindowDays } }],
-    });
+  const cadence: Part =
+    since === null
+      ? {
+          score: 0,
+          weight: r.parts.cadence,
+          reasons: [{ kind: "drag", key: "relationship.never_contacted", params: {} }],
+        }
+      : {
+          score: since <= r.cadenceDays ? 100 : clamp(100 * (1 - (since - r.cadenceDays) / (2 * r.cadenceDays))),
+          weight: r.parts.cadence,
+          reasons:
+            since > r.cadenceDays
+              ? [{ kind: "drag", key: "relationship.no_contact", params: { days: since, cadence: r.cadenceDays } }]
+              : since <= r.cadenceDays / 2
+                ? [{ kind: "lift", key: "relationship.recent_contact", params: { days: since } }]
+                : [],
+        };
+  parts.push(cadence);
+  const ok = execSince !== null && execSince <= r.execWindowDays;
+  parts.push({
+    score: ok ? 100 : 0,
+    weight: r.parts.executive,
+    reasons: ok
+      ? [{ kind: "lift", key: "relationship.exec_contact", params: { days: execSince! } }]
+      : [{ kind: "drag", key: "relationship.no_exec_contact", params: { days: r.execWindowDays } }],
+  });
+  // Outreach nobody answers is not contact; repeated, over weeks, it is a warning sign of its own.
+  const un = f.unanswered;
+  if (un?.first && un.attempts >= r.refusing.attempts) {
+    const days = daysBetween(un.first, f.day);
+    inputs.unanswered_attempts = un.attempts;
+    if (days >= r.refusing.days)
+      parts.push({
+        score: 0,
+        weight: r.refusing.weight,
+        reasons: [{ kind: "drag", key: "relationship.refusing_contact", params: { attempts: un.attempts, days } }],
+      });
   }
-  if (f.contactCount > 0) {
-    const champion = stakeholderPart(f, s, "champion", r.parts.champion);
-    const dm = stakeholderPart(f, s, "decision_maker", r.parts.decisionMaker);
-    inputs.champion = champion.score === 100;
-    inputs.decision_maker = dm.score === 100;
-    parts.push(champion, dm);
-  }
+  if (f.contactCount > 0) parts.push(...stakeholderParts(f, s, inputs));
   return { dimension: "relationship", parts, inputs };
+}
+
+function stakeholderParts(f: HealthFacts, s: Settings, inputs: Inputs): Part[] {
+  const champion = stakeholderPart(f, "champion", s.relationship.parts.champion);
+  const dm = stakeholderPart(f, "decision_maker", s.relationship.parts.decisionMaker);
+  inputs.champion = champion.score === 100;
+  inputs.decision_maker = dm.score === 100;
+  return [champion, dm];
+}
+
+/**
+ * NPS read per person: each current respondent's latest answer, a decision maker's counting
+ * `decisionMakerFactor` times a user's. A decision maker's detractor answer is named and drags the
+ * part that many times harder, whatever a user said later.
+ */
+function npsPart(f: HealthFacts, s: Settings, latest: number): Part {
+  const c = s.sentiment;
+  const fresh = (f.npsAnswers ?? []).filter((a) => a.day <= f.day && daysBetween(a.day, f.day) <= c.surveyWindowDays);
+  const isDm = (a: { role: string | null }) => a.role === "decision_maker";
+  const dmDetractor = fresh.find((a) => isDm(a) && a.score <= c.npsLowMax);
+  let score = clamp(latest * 10);
+  if (fresh.length > 1) {
+    let sw = 0;
+    let sum = 0;
+    for (const a of fresh) {
+      const w = isDm(a) ? c.decisionMakerFactor : 1;
+      sw += w;
+      sum += w * clamp(a.score * 10);
+    }
+    score = sum / sw;
+  }
+  if (dmDetractor)
+    return {
+      score: Math.min(score, clamp(dmDetractor.score * 10)),
+      weight: c.parts.nps * c.decisionMakerFactor,
+      reasons: [
+        {
+          kind: "drag",
+          key: "sentiment.decision_maker_detractor",
+          params: { name: dmDetractor.name ?? "-", score: dmDetractor.score },
+        },
+      ],
+    };
+  return {
+    score,
+    weight: c.parts.nps,
+    reasons:
+      latest <= c.npsLowMax
+        ? [{ kind: "drag", key: "sentiment.nps_low", params: { score: latest } }]
+        : latest >= c.npsHighMin && score >= c.npsHighMin * 10
+          ? [{ kind: "lift", key: "sentiment.nps_high", params: { score: latest } }]
+          : [],
+  };
 }
 
 export function sentiment({ facts: f, settings: s }: Context): DimensionDraft {
@@ -292,17 +361,7 @@ export function sentiment({ facts: f, settings: s }: Context): DimensionDraft {
   const complaints = inWindow(f.complaints);
   const inputs: Inputs = { nps, csat, praise, complaints };
   const parts: Part[] = [];
-  if (nps !== null)
-    parts.push({
-      score: clamp(nps * 10),
-      weight: c.parts.nps,
-      reasons:
-        nps <= c.npsLowMax
-          ? [{ kind: "drag", key: "sentiment.nps_low", params: { score: nps } }]
-          : nps >= c.npsHighMin
-            ? [{ kind: "lift", key: "sentiment.nps_high", params: { score: nps } }]
-            : [],
-    });
+  if (nps !== null) parts.push(npsPart(f, s, nps));
   if (csat !== null)
     parts.push({
       score: clamp(((csat - 1) / 4) * 100),

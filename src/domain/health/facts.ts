@@ -31,11 +31,22 @@ export interface StakeholderFacts {
   leftAt: string | null;
 }
 
+/** One person's latest survey answer (only people still at the account, or not on record as contacts). */
+export interface SurveyAnswer {
+  score: number;
+  day: string;
+  /** The respondent's name and role when they are a contact on record. */
+  name: string | null;
+  role: string | null;
+}
+
 export interface HealthFacts {
   accountId: string;
   day: string;
   tier: Tier;
   industry: string | null;
+  /** When the relationship began (contract start, else go-live, else when the account was recorded). */
+  startDate?: string | null;
   goLiveDate: string | null;
   /** Seats on the account record (used when usage rows carry none). */
   seats: number | null;
@@ -47,7 +58,12 @@ export interface HealthFacts {
   /** How many contacts the account has at all (0 = no relationship data). */
   contactCount: number;
   stakeholders: StakeholderFacts[];
+  /** Latest answer on the account (departed respondents left out). */
   nps: { score: number; day: string } | null;
+  /** Latest NPS answer per respondent still at the account, newest first (absent: only `nps` is read). */
+  npsAnswers?: SurveyAnswer[];
+  /** Outreach nobody answered since the last answered contact: how many, and the first one's day. */
+  unanswered?: { attempts: number; first: string | null };
   csat: { score: number; day: string } | null;
   /** Days of praise and complaint interactions in the last year. */
   praise: string[];

@@ -38,6 +38,7 @@ const risk = (locale: Locale, kind: unknown) => RISK_KIND[locale][String(kind)] 
 
 const EN: Record<string, Sentence> = {
   "health.no_data": () => "no usage, contact, survey or support data yet",
+  "health.new_account": (p) => `new - not enough data yet (no usage and no contact; started ${p.days} days ago)`,
   "activity.activation_low": (p) => `only ${p.pct}% of seats activated (${p.activated} of ${p.seats})`,
   "activity.activation_high": (p) => `${p.pct}% of seats activated (${p.activated} of ${p.seats})`,
   "activity.active_users_low": (p) =>
@@ -59,6 +60,9 @@ const EN: Record<string, Sentence> = {
   "trend.active_users_up": (p) => `active users up ${p.pct}% vs 4-week baseline`,
   "relationship.no_contact": (p) => `no meaningful contact for ${p.days} days (cadence ${p.cadence} days)`,
   "relationship.recent_contact": (p) => (n(p.days) === 0 ? "met today" : `last met ${p.days} days ago`),
+  "relationship.never_contacted": () => "no meaningful contact on record, ever",
+  "relationship.refusing_contact": (p) =>
+    `refusing contact: ${p.attempts} outreach attempts unanswered over ${p.days} days`,
   "relationship.no_exec_contact": (p) => `no executive contact in the last ${p.days} days`,
   "relationship.exec_contact": (p) => `executive contact ${p.days} days ago`,
   "relationship.champion_left": (p) => `champion ${p.name} left ${p.days} days ago`,
@@ -69,6 +73,7 @@ const EN: Record<string, Sentence> = {
   "relationship.no_decision_maker": () => "no decision maker on record",
   "sentiment.nps_low": (p) => `latest NPS ${p.score} (detractor)`,
   "sentiment.nps_high": (p) => `latest NPS ${p.score} (promoter)`,
+  "sentiment.decision_maker_detractor": (p) => `decision maker ${p.name} answered NPS ${p.score} (detractor)`,
   "sentiment.csat_low": (p) => `latest CSAT ${p.score} of 5`,
   "sentiment.csat_high": (p) => `latest CSAT ${p.score} of 5`,
   "sentiment.complaints": (p) => `${p.count} ${plural(p.count, "complaint", "complaints")} in ${p.days} days`,
@@ -84,6 +89,7 @@ const EN: Record<string, Sentence> = {
 
 const ZH: Record<string, Sentence> = {
   "health.no_data": () => "尚无使用、联系、调研或支持数据",
+  "health.new_account": (p) => `新客户——数据尚不足（尚无使用和联系；开始于 ${p.days} 天前）`,
   "activity.activation_low": (p) => `仅 ${p.pct}% 的席位已激活（${p.seats} 个中 ${p.activated} 个）`,
   "activity.activation_high": (p) => `${p.pct}% 的席位已激活（${p.seats} 个中 ${p.activated} 个）`,
   "activity.active_users_low": (p) =>
@@ -102,6 +108,8 @@ const ZH: Record<string, Sentence> = {
   "trend.active_users_up": (p) => `活跃用户较前 4 周基线上升 ${p.pct}%`,
   "relationship.no_contact": (p) => `已 ${p.days} 天没有有效联系（节奏 ${p.cadence} 天）`,
   "relationship.recent_contact": (p) => (n(p.days) === 0 ? "今天刚联系过" : `${p.days} 天前有过联系`),
+  "relationship.never_contacted": () => "从未有过有效联系记录",
+  "relationship.refusing_contact": (p) => `拒绝联系：${p.days} 天内 ${p.attempts} 次联系无人回应`,
   "relationship.no_exec_contact": (p) => `最近 ${p.days} 天没有高层接触`,
   "relationship.exec_contact": (p) => `${p.days} 天前有过高层接触`,
   "relationship.champion_left": (p) => `关键支持者 ${p.name} 已于 ${p.days} 天前离开`,
@@ -112,6 +120,7 @@ const ZH: Record<string, Sentence> = {
   "relationship.no_decision_maker": () => "没有记录决策人",
   "sentiment.nps_low": (p) => `最新 NPS ${p.score}（贬损者）`,
   "sentiment.nps_high": (p) => `最新 NPS ${p.score}（推荐者）`,
+  "sentiment.decision_maker_detractor": (p) => `决策人 ${p.name} 的 NPS 为 ${p.score}（贬损者）`,
   "sentiment.csat_low": (p) => `最新 CSAT ${p.score}/5`,
   "sentiment.csat_high": (p) => `最新 CSAT ${p.score}/5`,
   "sentiment.complaints": (p) => `${p.days} 天内 ${p.count} 次投诉`,

@@ -50,9 +50,58 @@ function weightedMean(components: DimensionScore[], dims: readonly string[]): nu
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
+/** Reasons that keep an account out of green on their own. */
+const CAP_YELLOW = new Set(["sentiment.decision_maker_detractor", "trend.usage_collapse"]);
+
+function newAccountResult(f: HealthFacts, s: Settings, onboardingDay: number | null) {
+  const ctx: Context = { facts: f, settings: s, onboardingDay };
+  const start = f.startDate ?? f.goLiveDate;
+  const days = start && start <= f.day ? daysBetween(start, f.day) : 0;
+  const components: DimensionScore[] = DIMENSIONS.map((d) => ({
+    dimension: d,
+    score: null,
+    weight: 0,
+    effectiveWeight: 0,
+    inputs: SCORERS[d](ctx).inputs,
+  }));
+  return {
+    score: Math.round(s.bands.yellow),
+    grade: "yellow" as Grade,
+    state: "new" as const,
+    components,
+    reasons: [
+      {
+        kind: "drag" as const,
+        dimension: "onboarding" as const,
+        key: "health.new_account",
+        params: { days },
+        impact: 0,
+      },
+    ],
+    usageLevel: 1 as Level,
+    valueLevel: 1 as Level,
+    onboardingDay,
+  };
+}
+
+/**
+ * A young account (started within the onboarding window, or start unknown) with no usage and no
+ * contact yet: nothing to judge, so it is neither healthy nor unhealthy - it is new.
+ */
+export function isNewAccount(f: HealthFacts, s: Settings): boolean {
+  const u = f.usage;
+  const noUsage = !u || u.recentDays + u.baseDays === 0 || ((u.recentAvg ?? 0) === 0 && (u.baseAvg ?? 0) === 0);
+  const noContact = f.lastContact === null && f.lastExecContact === null && !f.unanswered?.attempts;
+  const noVoice = f.nps === null && f.csat === null && f.praise.length === 0 && f.complaints.length === 0;
+  const start = f.startDate ?? f.goLiveDate;
+  const young = !start || start > f.day || daysBetween(start, f.day) <= s.onboarding.windowDays;
+  return noUsage && noContact && noVoice && young;
+}
 
 export function scoreHealth(facts: HealthFacts, settings: Settings): HealthResult & { onboardingDay: number | null } {
   const onboardingDay = onboardingDayOf(facts, settings);
+  if (isNewAccount(facts, settings) && !facts.risks.some((r) => r.raisedAt <= facts.day && r.severity === "high"))
+    return newAccountResult(facts, settings, onboardingDay);
   const ctx: Context = { facts, settings, onboardingDay };
   const weights = onboardingDay !== null ? settings.onboarding.weights : settings.weights;
   const totalWeight = DIMENSIONS.reduce((s, d) => s + weights[d], 0) || 1;
@@ -119,6 +168,14 @@ export function scoreHealth(facts: HealthFacts, settings: Settings): HealthResul
       impact: settings.risk.mediumPenalty,
     });
   score = Math.round(Math.min(100, Math.max(0, score)));
+  // The person who signs the renewal saying they would not recommend us is never green, however
+  // well the rest reads: the score stops just below the green band.
+  const belowGreen = Math.max(0, Math.ceil(settings.bands.green) - 1);
+  if (reasons.some((r) => CAP_YELLOW.has(r.key)) && score > belowGreen) {
+    const lost = score - belowGreen;
+    score = belowGreen;
+    for (const r of reasons) if (CAP_YELLOW.has(r.key)) r.impact = Math.max(r.impact, round1(lost));
+  }
 
   let cappedBy: string | undefined;
   const high = active.filter((r) => r.severity === "high").sort((a, b) => a.raisedAt.localeCompare(b.raisedAt));

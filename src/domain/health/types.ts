@@ -37,6 +37,12 @@ export interface HealthResult {
   reasons: Reason[];
   usageLevel: Level;
   valueLevel: Level;
+  /**
+   * "new": a young account with no usage and no contact yet - not enough data to judge. Its grade is
+   * a placeholder (yellow, at the bottom of the band) that lists and counts must not read as green or
+   * red; surfaces show "new - not enough data" instead.
+   */
+  state?: "new";
   /** Set when an active high-severity risk capped the grade at red. */
   cappedBy?: string;
 }

@@ -21,10 +21,11 @@ export const contactOverdue: Rule = (f, { day, config }) => {
   );
 };
 
-/** A champion or decision maker left recently: the relationship needs rebuilding. */
+/** A champion or decision maker left recently: the relationship needs rebuilding until the successor is met. */
 export const stakeholderLeft: Rule = (f, { day, config }) =>
   f.stakeholdersLeft
     .filter((s) => {
+      if (s.successorMet) return false;
       const ago = daysBetween(s.leftAt, day);
       return ago >= 0 && ago <= config.stakeholderWindowDays;
     })

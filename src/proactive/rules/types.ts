@@ -49,7 +49,8 @@ export interface RuleFacts {
   };
   /** Last meaningful contact (visit, call, QBR, executive visit, training), YYYY-MM-DD. */
   lastContact: string | null;
-  stakeholdersLeft: { name: string; role: "champion" | "decision_maker"; leftAt: string }[];
+  /** successorMet: a successor in the role is recorded and has been met since (optional: older fixtures). */
+  stakeholdersLeft: { name: string; role: "champion" | "decision_maker"; leftAt: string; successorMet?: boolean }[];
   decisionMaker: { name: string; attitude: string; lastContact: string | null } | null;
   openFeedback: { id: string; title: string; raisedAt: string }[];
   overduePromises: { id: string; title: string; dueDate: string }[];

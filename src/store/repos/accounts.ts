@@ -46,6 +46,8 @@ export interface ScoreRow {
   day: string;
   score: number;
   grade: Grade;
+  /** "new": not enough data yet (the grade is a placeholder). */
+  state: string | null;
   usageLevel: number;
   valueLevel: number;
   components: unknown;
@@ -55,7 +57,7 @@ export interface ScoreRow {
 /** Daily scores of one account from `fromDay` on, oldest first. */
 export async function scoreHistory(db: Db, accountId: string, fromDay: string): Promise<ScoreRow[]> {
   const { rows } = await db.pool.query<ScoreRow>(
-    `SELECT to_char(day, 'YYYY-MM-DD') AS day, score, grade, "usageLevel", "valueLevel", components, reasons
+    `SELECT to_char(day, 'YYYY-MM-DD') AS day, score, grade, state, "usageLevel", "valueLevel", components, reasons
        FROM "HealthScore" WHERE "accountId" = $1 AND day >= $2::date ORDER BY day`,
     [accountId, fromDay],
   );
