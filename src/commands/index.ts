@@ -12,6 +12,7 @@
 // - Nothing here throws: failures come back as a Reply with error "internal" (and are logged).
 import { z } from "zod";
 import type { AppContext } from "../context.js";
+import { rescoreAccounts } from "../health/rescore.js";
 import type { ActionOutcome, Form, FormOutcome, Reply } from "../reply/model.js";
 import { data, plain } from "../reply/text.js";
 import { type Asker, canRead, identify } from "./access.js";
@@ -22,6 +23,7 @@ import { healthBreakdown } from "./handlers/health.js";
 import { help, usageReply } from "./handlers/help.js";
 import { mine, renewals, risk } from "./handlers/lists.js";
 import { metrics } from "./handlers/metrics.js";
+import { raiseRiskCommand, resolveRiskCommand } from "./handlers/risks.js";
 import { logInteraction, nudgeDone, planVisit, resolveDay, snooze, writeRefusal } from "./handlers/writes.js";
 import { t } from "./messages.js";
 import { type Command, INTERACTION_KINDS, MAX_SNOOZE_DAYS, parseCommand } from "./parse.js";
@@ -39,7 +41,11 @@ async function gate(ctx: AppContext, identity: Identity): Promise<Gate> {
       reply: { summary: text, blocks: [{ type: "text", text }], tone: "neutral", error: "unknown_user" },
     };
   }
-  return { ok: true, d: depsFor(ctx.db, who.asker) };
+  const asker = who.asker;
+  const rescore = async (ids: string[]) => {
+    await rescoreAccounts(ctx, ids, asker.today);
+  };
+  return { ok: true, d: depsFor(ctx.db, asker, rescore) };
 }
 
 async function guarded<R extends object>(
@@ -102,6 +108,18 @@ export async function runCommand(d: Deps, command: Command): Promise<Reply> {
       }
       if (command.kind === "plan") return planVisit(d, found.account, resolveDay(command.date, d.asker.today));
       return snooze(d, found.account, command.days);
+    }
+    case "risk_raise":
+    case "risk_resolve": {
+      const refused = writeRefusal(d, `verb.${command.kind}`);
+      if (refused) return refused;
+      const verb = command.kind === "risk_raise" ? "raise" : "resolve";
+      const rerun = (ref: string) => `risk ${verb} ${ref} ${command.cause}${command.note ? ` ${command.note}` : ""}`;
+      const found = await findAccount(d, command.name, rerun, { confirmTypos: true });
+      if ("reply" in found) return found.reply;
+      return command.kind === "risk_raise"
+        ? raiseRiskCommand(d, found.account, command.cause, command.note)
+        : resolveRiskCommand(d, found.account, command.cause, command.note);
     }
   }
 }

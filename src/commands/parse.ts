@@ -1,3 +1,5 @@
+import { causeOf, type RiskCause } from "../domain/risk/register.js";
+
 // The command grammar, one for every surface. A pure function: text in, a Command or a usage
 // problem out (never a throw). Locale-free: the handler renders problems and help per locale.
 
@@ -43,6 +45,7 @@ export type Command =
   | { kind: "health"; name: string }
   | { kind: "renewals"; window: RenewalWindow; scope: Scope }
   | { kind: "risk"; scope: Scope }
+  | { kind: "risk_raise" | "risk_resolve"; name: string; cause: RiskCause; note?: string }
   | { kind: "mine" }
   | { kind: "log"; name: string; interaction: InteractionKindName; notes?: string; date?: DaySpec }
   | { kind: "plan"; name: string; date: DaySpec }
@@ -61,6 +64,8 @@ export type UsageProblem =
   | "bad_window"
   | "bad_period"
   | "unknown_topic"
+  | "missing_cause"
+  | "bad_cause"
   | "too_long";
 
 export type ParseResult =
@@ -109,6 +114,23 @@ const VERBS: Record<string, HelpTopic> = {
 
 /** Every word that starts a command, in English and Chinese (tests fuzz with them). */
 export const COMMAND_WORDS = Object.keys(VERBS);
+
+/** `risk raise ...` / `risk resolve ...` and their Chinese verbs (`风险 上报 ...`, `风险 解除 ...`). */
+const RISK_WRITE_WORDS: Record<string, "risk_raise" | "risk_resolve"> = {
+  raise: "risk_raise",
+  flag: "risk_raise",
+  open: "risk_raise",
+  confirm: "risk_raise",
+  上报: "risk_raise",
+  提出: "risk_raise",
+  标记: "risk_raise",
+  确认: "risk_raise",
+  resolve: "risk_resolve",
+  close: "risk_resolve",
+  解除: "risk_resolve",
+  关闭: "risk_resolve",
+  解决: "risk_resolve",
+};
 
 const KIND_ALIASES: Record<string, InteractionKindName> = {
   visit: "visit",
@@ -242,8 +264,10 @@ export function parseCommand(input: string): ParseResult {
       }
       return ok({ kind: "renewals", window, scope: parseScope(rest) });
     }
-    case "risk":
-      return ok({ kind: "risk", scope: parseScope(args) });
+    case "risk": {
+      const write = args[0] === undefined ? undefined : own(RISK_WRITE_WORDS, args[0].toLowerCase());
+      return write ? parseRiskWrite(write, args.slice(1)) : ok({ kind: "risk", scope: parseScope(args) });
+    }
     case "mine":
       return ok({ kind: "mine" });
     case "metrics": {
@@ -296,6 +320,17 @@ export function parseCommand(input: string): ParseResult {
       return topic ? ok({ kind: "help", topic }) : usage("help", "unknown_topic", args[0]);
     }
   }
+}
+
+/** `<account name...> <cause> [note...]`: the name runs up to the first word that names a cause. */
+function parseRiskWrite(kind: "risk_raise" | "risk_resolve", args: string[]): ParseResult {
+  if (args.length === 0) return usage("risk", "missing_name");
+  const at = args.findIndex((t, i) => i > 0 && causeOf(t) !== undefined);
+  if (at < 0) return usage("risk", args.length === 1 ? "missing_cause" : "bad_cause", args.at(-1));
+  const command: Command = { kind, name: args.slice(0, at).join(" "), cause: causeOf(args[at] as string) as RiskCause };
+  const note = args.slice(at + 1).join(" ");
+  if (note) command.note = note;
+  return ok(command);
 }
 
 function parseLog(all: string[]): ParseResult {

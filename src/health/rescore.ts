@@ -1,13 +1,13 @@
 import type { AppContext } from "../context.js";
 import { addDays } from "../domain/dates.js";
 import type { HealthConfig } from "../domain/health/config.js";
-import { scoreAll } from "../domain/health/score-all.js";
 import { loadHealthConfig } from "./config-file.js";
 import { loadFacts } from "./facts.js";
-import { writeScores } from "./recompute.js";
+import { scoreWithRisks, writeScores } from "./recompute.js";
 
-// Scoring right after an import, so a card never says "not scored yet" about data the store holds.
-// Only the accounts the import touched are scored (their rows for the day are replaced). A store with
+// Scoring right after a write (an import, or `log`, `plan`, `risk raise/resolve` in chat), so a card
+// never says "not scored yet" about data the store holds and agrees with the nudge minutes later
+// rather than the next morning. Only the accounts the write touched are scored (their rows for the day are replaced). A store with
 // no score history at all is scored over the last BACKFILL_DAYS, so trends, sparklines and 7-day drops
 // exist from the first hour instead of after a month of nightly runs.
 
@@ -43,10 +43,10 @@ export async function rescoreAccounts(
   const config = opts.config ?? (await loadHealthConfig(ctx.config.healthConfigFile));
   for (let d = 0; d < days; d++) {
     const day = addDays(from, d);
-    const results = scoreAll(await loadFacts(ctx.db, day, { accountIds: ids }), config);
+    const results = await scoreWithRisks(ctx.db, day, await loadFacts(ctx.db, day, { accountIds: ids }), config);
     await writeScores(ctx.db, day, results, ids);
     opts.onDay?.(day, d + 1, days);
   }
-  ctx.log.info({ accounts: ids.length, from, to: today, backfilled }, "health: scored after import");
+  ctx.log.info({ accounts: ids.length, from, to: today, backfilled }, "health: scored after a write");
   return { accounts: ids.length, from, to: today, days, backfilled };
 }

@@ -150,7 +150,12 @@ describe.each(STORE_KINDS)("conversation core on %s", (kind) => {
         "tend.snooze",
         "tend.snooze",
         "tend.share",
+        // The open risk can be resolved from the card (a person raised it, so nothing to confirm).
+        "tend.run",
       ]);
+      expect(buttons && buttons.type === "buttons" && buttons.buttons.at(-1)?.value).toBe(
+        `risk resolve id:${book.accounts.acme.id} champion_changed`,
+      );
     });
 
     it("answers in the member's team locale (Chinese) with local money", async () => {

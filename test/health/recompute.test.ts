@@ -131,8 +131,14 @@ describe.each(STORE_KINDS)("recompute (%s)", (kind) => {
     expect(first.map((r) => r.accountId)).toEqual([ids.acme.id, ids.globex.id].sort());
     const acme = first.find((r) => r.accountId === ids.acme.id)!;
     expect(acme.reasons.map((r) => r.key)).toEqual(
-      expect.arrayContaining(["trend.active_users_down", "relationship.champion_left", "value.feedback_open"]),
+      expect.arrayContaining(["trend.active_users_down", "relationship.champion_left"]),
     );
+    // Feedback open 45 days is a detected medium risk (slow answers to their feedback): its reason
+    // names it and the grade is capped at yellow.
+    expect(acme.reasons).toContainEqual(
+      expect.objectContaining({ key: "risk.medium", params: expect.objectContaining({ kind: "slow_feedback" }) }),
+    );
+    expect(acme.grade).not.toBe("green");
     expect(acme.components).toHaveLength(6);
     expect(first.find((r) => r.accountId === ids.globex.id)!.grade).toBe("green");
 
@@ -196,13 +202,14 @@ describe.each(STORE_KINDS)("recompute (%s)", (kind) => {
     expect(await runCli(["ask", "health Acme", "--as", "cara@tend.test"], io, { ctx })).toBe(0);
     const en = out.join("\n");
     expect(en).toContain("active users down 38% vs 4-week baseline");
-    expect(en).toContain("champion Li Wei left 12 days ago");
+    // The risks lead the drags now (they decide the grade): the champion who left is a low risk below them.
+    expect(en).toContain("medium risk: slow answers to their feedback (0 days)");
     expect(en).toContain("high-severity risk: ROI not there (0 days) - capped at red");
     out.length = 0;
     expect(await runCli(["ask", "health Acme", "--as", "li.na@tend.test"], io, { ctx })).toBe(0);
     const zh = out.join("\n");
     expect(zh).toContain("活跃用户较前 4 周基线下降 38%");
-    expect(zh).toContain("关键支持者 Li Wei 已于 12 天前离开");
+    expect(zh).toContain("中风险：反馈响应慢（0 天）");
     // The inputs read in Chinese too: labels, percentages and yes/no, no internal keys or fractions.
     expect(zh).toMatch(/席位：100 · 预期使用频率：每天 · 激活率：\d+%/);
     expect(zh).toContain("有支持者：否");

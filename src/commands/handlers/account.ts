@@ -1,13 +1,16 @@
 import { addDays } from "../../domain/dates.js";
 import type { Reason } from "../../domain/health/types.js";
+import { NEXT_STEP, renderEvidence } from "../../domain/risk/evidence.js";
 import { sparkline } from "../../domain/sparkline.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { data } from "../../reply/text.js";
 import { scoreHistory } from "../../store/repos/accounts.js";
+import { openRisksOf, type RegisterRow } from "../../store/repos/risks.js";
 import {
   accountButtons,
   auditRead,
   type Deps,
+  day,
   type FoundAccount,
   gradeLabel,
   money,
@@ -22,7 +25,6 @@ export async function accountCard(d: Deps, found: FoundAccount): Promise<Reply> 
     where: { id: found.id },
     include: {
       owner: { select: { name: true } },
-      risks: { where: { resolvedAt: null }, orderBy: { raisedAt: "desc" } },
       renewals: { where: { status: { in: ["upcoming", "in_progress"] } }, orderBy: { dueDate: "asc" }, take: 1 },
     },
   });
@@ -61,23 +63,54 @@ export async function accountCard(d: Deps, found: FoundAccount): Promise<Reply> 
       title: d.t("label.reasons"),
       items: reasons.map((r) => ({ text: reason(d, r), tone: r.kind === "drag" ? "danger" : "good" })),
     });
+  const risks = await openRisksOf(d.db, a.id);
   blocks.push({
     type: "list",
     title: d.t("label.risks"),
     items:
-      a.risks.length === 0
+      risks.length === 0
         ? [{ text: d.t("label.none") }]
-        : a.risks.map((r) => ({
-            text: `${d.t(`risk.${r.kind}`)} (${d.t(`severity.${r.severity}`)})`,
+        : risks.map((r) => ({
+            text: d.t("risk.with_severity", { risk: d.t(`risk.${r.cause}`), severity: d.t(`severity.${r.severity}`) }),
             tone: r.severity === "high" ? ("danger" as const) : ("warning" as const),
-            ...(r.note ? { detail: r.note } : {}),
+            detail: riskLine(d, r),
           })),
   });
-  blocks.push({ type: "buttons", buttons: accountButtons(d, a, `account id:${a.id}`) });
+  const buttons = accountButtons(d, a, `account id:${a.id}`);
+  // Confirm what detection found (it then stays until a person resolves it), resolve what is open.
+  if (d.asker.role !== "viewer")
+    for (const r of risks.slice(0, 3)) {
+      const cause = d.t(`risk.${r.cause}`);
+      if (r.source === "detected" && !r.confirmed)
+        buttons.push({
+          text: d.t("button.risk_confirm", { cause }),
+          actionId: "tend.run",
+          value: `risk raise id:${a.id} ${r.cause}`,
+        });
+      buttons.push({
+        text: d.t("button.risk_resolve", { cause }),
+        actionId: "tend.run",
+        value: `risk resolve id:${a.id} ${r.cause}`,
+      });
+    }
+  blocks.push({ type: "buttons", buttons });
   await auditRead(d, "account.read", [a.id]);
   return {
     summary: d.t("account.summary", { name: a.name, grade, arr, renewal: renewalText(d, renewalIso) }),
     blocks,
     tone: latest?.state === "new" ? "neutral" : toneOf(latest?.grade ?? null),
   };
+}
+
+/** Evidence, who opened it and when, and the next step: "why", "since when" and "what now" in one line. */
+export function riskLine(d: Deps, r: RegisterRow): string {
+  const parts: string[] = [];
+  if (r.evidenceKey) parts.push(renderEvidence({ key: r.evidenceKey, params: r.evidenceParams }, d.locale));
+  if (r.note) parts.push(r.note);
+  parts.push(
+    d.t(r.source === "detected" ? "risk.opened_detected" : "risk.opened_person", { date: day(d, r.raisedAt) }),
+  );
+  if (r.confirmed) parts.push(d.t("risk.confirmed"));
+  parts.push(d.t("risk.next", { step: r.nextStep ?? NEXT_STEP[d.locale][r.cause] }));
+  return parts.join(" · ");
 }

@@ -18,10 +18,12 @@ export interface Deps {
   asker: Asker;
   t: T;
   locale: Locale;
+  /** Re-scores accounts a write touched, at once (absent: they wait for the nightly run). */
+  rescore?: (accountIds: string[]) => Promise<void>;
 }
 
-export function depsFor(db: Db, asker: Asker): Deps {
-  return { db, asker, t: tFor(asker.locale), locale: asker.locale };
+export function depsFor(db: Db, asker: Asker, rescore?: Deps["rescore"]): Deps {
+  return { db, asker, t: tFor(asker.locale), locale: asker.locale, ...(rescore ? { rescore } : {}) };
 }
 
 export const money = (d: Deps, amount: number, currency: string) => formatMoney(d.locale, amount, currency);

@@ -1,3 +1,4 @@
+import { RISK_CAUSES } from "../../domain/risk/register.js";
 import type { Reply } from "../../reply/model.js";
 import { HELP_TOPICS, type HelpTopic, INTERACTION_KINDS, type UsageProblem } from "../parse.js";
 import type { Deps } from "./common.js";
@@ -34,7 +35,8 @@ export function usageReply(
   detail?: string,
 ): Reply {
   const kinds = INTERACTION_KINDS.map((k) => k.replace("_", "-")).join(", ");
-  const text = d.t(`usage.${problem}`, { detail: detail ?? "", kinds });
+  const causes = RISK_CAUSES.map((c) => c.replace(/_/g, "-")).join(", ");
+  const text = d.t(`usage.${problem}`, { detail: detail ?? "", kinds, causes });
   return {
     summary: text,
     blocks: [

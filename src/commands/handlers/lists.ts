@@ -11,7 +11,6 @@ import {
   listAccounts,
   listDetails,
   type ReadinessRow,
-  type RiskRow,
   readinessOf,
 } from "../../store/repos/accounts.js";
 import { findMemberByHandle, findTeamByName } from "../../store/repos/members.js";
@@ -108,6 +107,8 @@ export function renewalLines(rows: ListRow[], readiness: Map<string, ReadinessRo
     })
     .sort(
       (a, b) =>
+        // Lapsed renewals (past their date, no outcome) first: they are already late.
+        Number(b.days < 0) - Number(a.days < 0) ||
         rankingValue(b.atRisk, b.row.currency) - rankingValue(a.atRisk, a.row.currency) ||
         rankingValue(b.arr, b.row.currency) - rankingValue(a.arr, a.row.currency) ||
         a.days - b.days ||
@@ -115,12 +116,78 @@ export function renewalLines(rows: ListRow[], readiness: Map<string, ReadinessRo
     );
 }
 
+/** A lapsed renewal: an open renewal past its date with no outcome recorded. */
+export const isLapsed = (row: ListRow, today: string) =>
+  row.renewalStatus !== null && row.renewalDate !== null && row.renewalDate < today;
+
+/** How far ahead `risk` looks at renewals. */
+export const STAKE_DAYS = 90;
+
+export interface StakeLine {
+  row: ListRow;
+  atRisk: number;
+  gaps: ReturnType<typeof readinessGaps>;
+  ready: ReadinessRow;
+  /** Days to the renewal (negative: lapsed), when it is part of what is at stake. */
+  renewalDays: number | null;
+  lapsed: boolean;
+}
+
+/**
+ * What is at stake in a book: every account with an open risk, a red grade, a renewal within 90
+ * days that is not green or has readiness gaps, or a lapsed renewal; ranked by ARR at risk.
+ * `readiness` must cover the rows with a renewal in that window.
+ */
+export function stakeLines(rows: ListRow[], readiness: Map<string, ReadinessRow>, today: string): StakeLine[] {
+  const lines: StakeLine[] = [];
+  for (const row of rows) {
+    const days = row.renewalDate ? daysBetween(today, row.renewalDate) : null;
+    const lapsed = isLapsed(row, today);
+    const inWindow = days !== null && days >= 0 && days <= STAKE_DAYS;
+    const ready = readiness.get(row.id) ?? NO_READINESS;
+    const gaps =
+      inWindow || lapsed
+        ? readinessGaps({
+            termsClear: row.termsClear,
+            grade: row.grade,
+            latestNps: ready.latestNps,
+            decisionMakerEngaged: ready.dmEngaged,
+            openPromises: ready.openPromises,
+            valueReportSent: row.valueReportSent ?? false,
+          })
+        : [];
+    const renewalAtStake = lapsed || (inWindow && (row.grade !== "green" || gaps.length > 0));
+    if (!(row.grade === "red" || row.openRisks > 0 || renewalAtStake)) continue;
+    const atRisk = lapsed
+      ? (row.renewalArr ?? row.arr)
+      : arrAtRisk(row.arr, row.grade, row.openRisks + (renewalAtStake ? gaps.length : 0));
+    lines.push({ row, atRisk, gaps, ready, renewalDays: renewalAtStake ? days : null, lapsed });
+  }
+  return lines.sort(
+    (a, b) =>
+      rankingValue(b.atRisk, b.row.currency) - rankingValue(a.atRisk, a.row.currency) ||
+      Number(b.lapsed) - Number(a.lapsed) ||
+      rankingValue(b.row.arr, b.row.currency) - rankingValue(a.row.arr, a.row.currency) ||
+      byName(a.row, b.row),
+  );
+}
+
+/** Readiness of the rows whose renewal falls in the stake window (or has lapsed). */
+export async function stakeReadiness(d: Deps, rows: ListRow[], today: string) {
+  const end = addDays(today, STAKE_DAYS);
+  return readinessOf(
+    d.db,
+    rows.filter((r) => r.renewalDate !== null && r.renewalDate <= end).map((r) => r.id),
+    today,
+  );
+}
+
 /** Last tie-break, so equal lines keep one order whatever order the store returned them in. */
 function byName(a: { name: string; id: string }, b: { name: string; id: string }): number {
   return a.name.localeCompare(b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-function gapText(d: Deps, line: RenewalLine): string {
+function gapText(d: Deps, line: Pick<RenewalLine, "gaps" | "ready">): string {
   return line.gaps
     .map((g) => (g === "promises" ? d.t("gap.promises", { count: line.ready.openPromises }) : d.t(`gap.${g}`)))
     .join(d.locale === "zh-CN" ? "、" : ", ");
@@ -131,7 +198,7 @@ export async function renewals(d: Deps, window: RenewalWindow, scope: Scope): Pr
   if (!s.ok) return s.reply;
   const today = d.asker.today;
   const end = "quarter" in window ? quarterEnd(today) : addDays(today, window.days);
-  const rows = await listAccounts(d.db, s.filter, today, { renewalFrom: today, renewalTo: end });
+  const rows = await listAccounts(d.db, s.filter, today, { renewalFrom: today, renewalTo: end, lapsed: true });
   const ready = await readinessOf(
     d.db,
     rows.map((r) => r.id),
@@ -154,27 +221,7 @@ export async function renewals(d: Deps, window: RenewalWindow, scope: Scope): Pr
   if (lines.length === 0) blocks.push({ type: "text", text: d.t("renewals.none") });
   else {
     const shown = lines.slice(0, LIST_LIMIT);
-    blocks.push({
-      type: "list",
-      items: shown.map((l) => ({
-        text: d.t("renewals.item", {
-          name: l.row.name,
-          arr: money(d, l.arr, l.row.currency),
-          date: day(d, l.row.renewalDate ?? today),
-          days: l.days,
-          grade: gradeLabel(d, l.row.grade, l.row.score),
-          status: d.t(`status.${(l.row.renewalStatus ?? "upcoming") as "upcoming"}`),
-          atRisk: money(d, l.atRisk, l.row.currency),
-        }),
-        detail: l.gaps.length ? d.t("renewals.gaps", { gaps: gapText(d, l) }) : d.t("renewals.ready"),
-        tone:
-          l.row.grade === "red"
-            ? ("danger" as const)
-            : l.gaps.length >= 3
-              ? ("warning" as const)
-              : ("neutral" as const),
-      })),
-    });
+    blocks.push({ type: "list", items: shown.map((l) => renewalItem(d, l, today)) });
     if (lines.length > shown.length)
       blocks.push({ type: "context", text: d.t("renewals.more", { count: lines.length - shown.length }) });
     await auditRead(
@@ -194,18 +241,45 @@ export async function renewals(d: Deps, window: RenewalWindow, scope: Scope): Pr
   };
 }
 
-function riskLines<R extends RiskRow>(rows: R[]) {
-  return rows
-    .map((row) => ({ row, atRisk: arrAtRisk(row.arr, row.grade, row.openRisks) }))
-    .sort(
-      (a, b) =>
-        rankingValue(b.atRisk, b.row.currency) - rankingValue(a.atRisk, a.row.currency) ||
-        rankingValue(b.row.arr, b.row.currency) - rankingValue(a.row.arr, a.row.currency) ||
-        byName(a.row, b.row),
-    );
+/** One renewal in a list; a lapsed one says so (and how long ago) instead of "in N days". */
+export function renewalItem(d: Deps, l: RenewalLine, today: string) {
+  const params = {
+    name: l.row.name,
+    arr: money(d, l.arr, l.row.currency),
+    date: day(d, l.row.renewalDate ?? today),
+    days: Math.abs(l.days),
+    grade: gradeLabel(d, l.row.grade, l.row.score),
+    status: d.t(`status.${(l.row.renewalStatus ?? "upcoming") as "upcoming"}`),
+    atRisk: money(d, l.atRisk, l.row.currency),
+  };
+  const lapsed = l.days < 0;
+  return {
+    text: d.t(lapsed ? "renewals.item_lapsed" : "renewals.item", params),
+    detail: l.gaps.length ? d.t("renewals.gaps", { gaps: gapText(d, l) }) : d.t("renewals.ready"),
+    tone:
+      lapsed || l.row.grade === "red"
+        ? ("danger" as const)
+        : l.gaps.length >= 3
+          ? ("warning" as const)
+          : ("neutral" as const),
+  };
 }
 
-function riskDetail(d: Deps, detail: ListDetail | undefined): string {
+/** Causes with severity, the renewal at stake, then the top drags. */
+export function stakeDetail(d: Deps, l: StakeLine, detail: ListDetail | undefined): string {
+  const parts: string[] = [];
+  if (l.lapsed) parts.push(d.t("risk.renewal_lapsed", { days: -(l.renewalDays ?? 0) }));
+  else if (l.renewalDays !== null)
+    parts.push(
+      l.gaps.length
+        ? d.t("risk.renewal_gaps", { days: l.renewalDays, gaps: gapText(d, { gaps: l.gaps, ready: l.ready }) })
+        : d.t("risk.renewal_in", { days: l.renewalDays }),
+    );
+  const rest = riskDetail(d, detail);
+  return [...(rest.risks ? [rest.risks] : []), ...parts, ...(rest.reasons ? [rest.reasons] : [])].join(" · ");
+}
+
+function riskDetail(d: Deps, detail: ListDetail | undefined): { risks: string; reasons: string } {
   // Open risks are listed by name first, so their reason sentences ("medium risk: ...") would repeat them.
   const reasons = ((detail?.reasons ?? []) as Reason[])
     .filter((r) => r.kind === "drag" && !r.key.startsWith("risk."))
@@ -218,19 +292,20 @@ function riskDetail(d: Deps, detail: ListDetail | undefined): string {
       severity: d.t(`severity.${r.severity as "high"}`),
     }),
   );
-  return [...risks, ...reasons].join(" · ");
+  return { risks: risks.join(" · "), reasons: reasons.join(" · ") };
 }
 
 export async function risk(d: Deps, scope: Scope): Promise<Reply> {
   const s = await resolveScope(d, scope);
   if (!s.ok) return s.reply;
-  const rows = await atRiskAccounts(d.db, s.filter, d.asker.today);
-  const lines = riskLines(rows);
+  const today = d.asker.today;
+  const rows = await atRiskAccounts(d.db, s.filter, today, STAKE_DAYS);
+  const lines = stakeLines(rows, await stakeReadiness(d, rows, today), today);
   const shown = lines.slice(0, LIST_LIMIT);
   const details = await listDetails(
     d.db,
     shown.map((l) => l.row.id),
-    d.asker.today,
+    today,
   );
   const atRisk = sumByCurrency(
     d,
@@ -239,19 +314,7 @@ export async function risk(d: Deps, scope: Scope): Promise<Reply> {
   const blocks: Block[] = [{ type: "header", text: d.t("risk.title", { scope: s.label }) }];
   if (lines.length === 0) blocks.push({ type: "text", text: d.t("risk.none") });
   else {
-    blocks.push({
-      type: "list",
-      items: shown.map((l) => ({
-        text: d.t("risk.item", {
-          name: l.row.name,
-          grade: gradeLabel(d, l.row.grade, l.row.score),
-          arr: money(d, l.row.arr, l.row.currency),
-          atRisk: money(d, l.atRisk, l.row.currency),
-        }),
-        detail: riskDetail(d, details.get(l.row.id)),
-        tone: l.row.grade === "red" ? ("danger" as const) : ("warning" as const),
-      })),
-    });
+    blocks.push({ type: "list", items: shown.map((l) => stakeItem(d, l, details.get(l.row.id))) });
     if (lines.length > shown.length)
       blocks.push({ type: "context", text: d.t("renewals.more", { count: lines.length - shown.length }) });
     await auditRead(
@@ -263,6 +326,20 @@ export async function risk(d: Deps, scope: Scope): Promise<Reply> {
   const summary = d.t("risk.summary", { count: lines.length, atRisk });
   blocks.push({ type: "context", text: summary });
   return { summary, blocks, tone: lines.length ? "danger" : "good" };
+}
+
+export function stakeItem(d: Deps, l: StakeLine, detail: ListDetail | undefined) {
+  const high = (detail?.openRisks ?? []).some((r) => r.severity === "high");
+  return {
+    text: d.t("risk.item", {
+      name: l.row.name,
+      grade: gradeLabel(d, l.row.grade, l.row.score),
+      arr: money(d, l.row.arr, l.row.currency),
+      atRisk: money(d, l.atRisk, l.row.currency),
+    }),
+    detail: stakeDetail(d, l, detail),
+    tone: l.row.grade === "red" || l.lapsed || high ? ("danger" as const) : ("warning" as const),
+  };
 }
 
 /** Red accounts nobody has talked to for this long need the owner today. */
@@ -301,6 +378,17 @@ export async function mine(d: Deps, home = false): Promise<Reply> {
     include: { account: { select: { name: true } } },
   });
   const needs: { text: string; tone: "danger" | "warning" | "neutral"; accountId: string }[] = [];
+  // A lapsed renewal is already late: it leads until an outcome is recorded.
+  for (const r of rows.filter((r) => isLapsed(r, today)))
+    needs.push({
+      text: d.t("mine.need_lapsed", {
+        name: r.name,
+        days: daysBetween(r.renewalDate ?? today, today),
+        date: day(d, r.renewalDate ?? today),
+      }),
+      tone: "danger",
+      accountId: r.id,
+    });
   for (const v of visits)
     needs.push({ text: d.t("mine.need_visit", { name: v.account.name }), tone: "neutral", accountId: v.accountId });
   const reds = rows.filter((r) => r.grade === "red");
@@ -334,7 +422,9 @@ export async function mine(d: Deps, home = false): Promise<Reply> {
       accountId: p.accountId,
     });
   }
-  const soon = rows.filter((r) => r.renewalDate && r.renewalDate >= today && r.renewalDate <= addDays(today, 90));
+  const soon = rows.filter(
+    (r) => r.renewalDate && r.renewalDate <= addDays(today, 90) && (r.renewalDate >= today || isLapsed(r, today)),
+  );
   const renewalSoon = renewalLines(
     soon,
     await readinessOf(
@@ -344,7 +434,7 @@ export async function mine(d: Deps, home = false): Promise<Reply> {
     ),
     today,
   );
-  for (const l of renewalSoon.filter((l) => l.days <= 30 && l.gaps.length > 0))
+  for (const l of renewalSoon.filter((l) => l.days >= 0 && l.days <= 30 && l.gaps.length > 0))
     needs.push({
       text: d.t("mine.need_renewal", { name: l.row.name, days: l.days, gaps: gapText(d, l) }),
       tone: "warning",
@@ -358,10 +448,8 @@ export async function mine(d: Deps, home = false): Promise<Reply> {
       : [{ text: d.t("mine.today_none") }],
   });
 
-  // The same accounts `risk` lists for this book: red, an open high risk, or yellow with any open risk.
-  const atRisk = riskLines(
-    rows.filter((r) => r.grade === "red" || r.highRisk || (r.grade === "yellow" && r.openRisks > 0)),
-  ).slice(0, 10);
+  // The same accounts `risk` lists for this book, in the same order.
+  const atRisk = stakeLines(rows, await stakeReadiness(d, rows, today), today).slice(0, 10);
   const details = await listDetails(
     d.db,
     atRisk.map((l) => l.row.id),
@@ -371,33 +459,13 @@ export async function mine(d: Deps, home = false): Promise<Reply> {
     blocks.push({
       type: "list",
       title: d.t("mine.at_risk"),
-      items: atRisk.map((l) => ({
-        text: d.t("risk.item", {
-          name: l.row.name,
-          grade: gradeLabel(d, l.row.grade, l.row.score),
-          arr: money(d, l.row.arr, l.row.currency),
-          atRisk: money(d, l.atRisk, l.row.currency),
-        }),
-        detail: riskDetail(d, details.get(l.row.id)),
-        tone: "danger" as const,
-      })),
+      items: atRisk.map((l) => stakeItem(d, l, details.get(l.row.id))),
     });
   blocks.push({
     type: "list",
     title: d.t("mine.renewals"),
     items: renewalSoon.length
-      ? renewalSoon.slice(0, 10).map((l) => ({
-          text: d.t("renewals.item", {
-            name: l.row.name,
-            arr: money(d, l.arr, l.row.currency),
-            date: day(d, l.row.renewalDate ?? today),
-            days: l.days,
-            grade: gradeLabel(d, l.row.grade, l.row.score),
-            status: d.t(`status.${(l.row.renewalStatus ?? "upcoming") as "upcoming"}`),
-            atRisk: money(d, l.atRisk, l.row.currency),
-          }),
-          detail: l.gaps.length ? d.t("renewals.gaps", { gaps: gapText(d, l) }) : d.t("renewals.ready"),
-        }))
+      ? renewalSoon.slice(0, 10).map((l) => renewalItem(d, l, today))
       : [{ text: d.t("mine.renewals_none") }],
   });
   if (home) blocks.push({ type: "context", text: d.t("home.hint") });

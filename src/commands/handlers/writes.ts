@@ -52,6 +52,8 @@ export async function logInteraction(d: Deps, a: FoundAccount, input: LogInput):
       detail: { interactionId: row.id, kind: input.kind, day: dayIso },
     },
   ]);
+  // The card must not say "no contact for 41 days" until tonight's run.
+  await d.rescore?.([a.id]);
   return simple(
     d.t("log.saved", { kind: d.t(`kind.${input.kind}`), name: a.name, date: day(d, dayIso) }),
     undefined,
@@ -79,6 +81,7 @@ export async function planVisit(d: Deps, a: FoundAccount, dayIso: string): Promi
       detail: { interactionId: row.id, day: dayIso },
     },
   ]);
+  await d.rescore?.([a.id]);
   return simple(d.t("plan.saved", { name: a.name, date: day(d, dayIso) }), undefined, "good");
 }
 

@@ -21,6 +21,10 @@ const RISK_KIND: Record<Locale, Record<string, string>> = {
     requirement_not_delivered: "requirement not delivered",
     payment_overdue: "payment overdue",
     other: "other risk",
+    refusing_contact: "refusing contact",
+    usage_collapse: "usage collapse",
+    detractor: "detractor",
+    renewal_unready: "renewal not ready",
   },
   "zh-CN": {
     wrong_fit: "客户不匹配",
@@ -32,6 +36,10 @@ const RISK_KIND: Record<Locale, Record<string, string>> = {
     requirement_not_delivered: "需求未交付",
     payment_overdue: "付款逾期",
     other: "其他风险",
+    refusing_contact: "拒绝联系",
+    usage_collapse: "使用量骤降",
+    detractor: "贬损者",
+    renewal_unready: "续约未就绪",
   },
 };
 const risk = (locale: Locale, kind: unknown) => RISK_KIND[locale][String(kind)] ?? String(kind);

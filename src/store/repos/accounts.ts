@@ -99,30 +99,27 @@ const RISK_JOINS = `LEFT JOIN LATERAL (SELECT h.score, h.grade FROM "HealthScore
 
 /**
  * Accounts in a filter (churned ones aside) with their latest score, open risk count and next open
- * renewal; with a window, only those whose renewal is due in [from, to].
+ * renewal; with a window, only those whose renewal is due in [from, to] - and, with `lapsed`, those
+ * whose open renewal is already past its date with no outcome recorded.
  */
 export async function listAccounts(
   db: Db,
   filter: AccountFilter,
   today: string,
-  where: { renewalFrom?: string; renewalTo?: string } = {},
+  where: { renewalFrom?: string; renewalTo?: string; lapsed?: boolean } = {},
 ): Promise<ListRow[]> {
   const f = filterSql(filter, 2);
   const params: unknown[] = [today, ...f.params];
   const conds = [f.sql, `a.stage <> 'churned'`];
   if (where.renewalFrom && where.renewalTo) {
     params.push(where.renewalFrom, where.renewalTo);
-    conds.push(
-      `COALESCE(r."dueDate", a."renewalDate") BETWEEN $${params.length - 1}::date AND $${params.length}::date`,
-    );
+    const inWindow = `COALESCE(r."dueDate", a."renewalDate") BETWEEN $${params.length - 1}::date AND $${params.length}::date`;
+    conds.push(where.lapsed ? `(${inWindow} OR r."dueDate" < $1::date)` : inWindow);
   }
   const { rows } = await db.pool.query<ListRow>(
-    `SELECT ${RISK_COLUMNS},
-            to_char(COALESCE(r."dueDate", a."renewalDate"), 'YYYY-MM-DD') AS "renewalDate",
-            r.status::text AS "renewalStatus", r.arr::float8 AS "renewalArr", r."termsClear", r."valueReportSent"
+    `SELECT ${RISK_COLUMNS}, ${RENEWAL_COLUMNS}
        FROM "Account" a
-       LEFT JOIN LATERAL (SELECT r.* FROM "Renewal" r WHERE r."accountId" = a.id AND r.status IN ('upcoming', 'in_progress')
-                           ORDER BY r."dueDate" LIMIT 1) r ON TRUE
+       ${RENEWAL_JOIN}
        ${RISK_JOINS}
       WHERE ${conds.join(" AND ")}`,
     params,
@@ -130,16 +127,32 @@ export async function listAccounts(
   return rows;
 }
 
-/** At-risk accounts in a filter: red, or with an open high risk, or yellow with any open risk. */
-export async function atRiskAccounts(db: Db, filter: AccountFilter, today: string): Promise<RiskRow[]> {
-  const f = filterSql(filter, 2);
-  // No renewal join: the risk list never shows renewals, and on a whole book it was a quarter of the time.
-  const { rows } = await db.pool.query<RiskRow>(
-    `SELECT ${RISK_COLUMNS}
+const RENEWAL_COLUMNS = `to_char(COALESCE(r."dueDate", a."renewalDate"), 'YYYY-MM-DD') AS "renewalDate",
+  r.status::text AS "renewalStatus", r.arr::float8 AS "renewalArr", r."termsClear", r."valueReportSent"`;
+// The earliest open renewal: a lapsed one (past due, no outcome) comes before the next one.
+const RENEWAL_JOIN = `LEFT JOIN LATERAL (SELECT r.* FROM "Renewal" r WHERE r."accountId" = a.id AND r.status IN ('upcoming', 'in_progress')
+                       ORDER BY r."dueDate" LIMIT 1) r ON TRUE`;
+
+/**
+ * Candidates for "what is at stake" in a filter: red, any open risk, or an open renewal due within
+ * `horizonDays` (lapsed ones included). The caller drops renewals that are green and ready.
+ */
+export async function atRiskAccounts(
+  db: Db,
+  filter: AccountFilter,
+  today: string,
+  horizonDays = 90,
+): Promise<ListRow[]> {
+  const f = filterSql(filter, 3);
+  const { rows } = await db.pool.query<ListRow>(
+    `SELECT ${RISK_COLUMNS}, ${RENEWAL_COLUMNS}
        FROM "Account" a
+       ${RENEWAL_JOIN}
        ${RISK_JOINS}
-      WHERE ${f.sql} AND a.stage <> 'churned' AND (hs.grade = 'red' OR rf.high OR (rf.n > 0 AND hs.grade = 'yellow'))`,
-    [today, ...f.params],
+      WHERE ${f.sql} AND a.stage <> 'churned'
+        AND (hs.grade = 'red' OR rf.n > 0 OR r."dueDate" <= $1::date + $2::int
+             OR (r.id IS NULL AND a."renewalDate" BETWEEN $1::date AND $1::date + $2::int))`,
+    [today, horizonDays, ...f.params],
   );
   return rows;
 }
@@ -191,7 +204,7 @@ export async function listDetails(db: Db, ids: string[], today: string): Promise
     `SELECT a.id,
             (SELECT h.reasons FROM "HealthScore" h WHERE h."accountId" = a.id AND h.day <= $1::date
               ORDER BY h.day DESC LIMIT 1) AS reasons,
-            COALESCE((SELECT json_agg(json_build_object('kind', rf.kind, 'severity', rf.severity) ORDER BY rf.severity, rf."raisedAt")
+            COALESCE((SELECT json_agg(json_build_object('kind', rf.kind, 'severity', rf.severity) ORDER BY rf.severity, rf."raisedAt", rf.kind)
                         FROM "RiskFlag" rf WHERE rf."accountId" = a.id AND rf."resolvedAt" IS NULL), '[]'::json) AS "openRisks"
        FROM unnest($2::text[]) a(id)`,
     [today, ids],
