@@ -183,11 +183,8 @@ describe("every command on the demo book, for each role, from tend ask", () => {
     expect(names(mine.slice(mine.indexOf("At risk"), mine.indexOf("Renewals in 90 days")))).toEqual(
       names(risk).slice(0, 10),
     );
-    // Her last meeting there was with the champion who has since left: no contact with the account
-    // now ranks above the departure itself among the reasons (the score reads people still there).
-    expect(mine).toMatch(
-      /Northwind Logistics - .*\n.*champion changed \(medium\) · .*no meaningful contact for \d+ days/,
-    );
+    // The call logged above re-scored Northwind at once, so the departure itself is the reason now.
+    expect(mine).toMatch(/Northwind Logistics - .*\n.*champion changed \(medium\) · .*champion .+ left \d+ days ago/);
     expect(mine).not.toContain("medium risk: champion changed"); // the open risk is named once
   });
 

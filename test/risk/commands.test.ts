@@ -6,6 +6,7 @@ import { addDays, dayToDate } from "../../src/domain/dates.js";
 import { recompute } from "../../src/health/recompute.js";
 import type { Reply } from "../../src/reply/model.js";
 import { renderText } from "../../src/reply/render-text.js";
+import { stripData } from "../../src/reply/text.js";
 import type { Db } from "../../src/store/db.js";
 import { upsertUsage } from "../../src/store/repos/usage.js";
 import { STORE_KINDS, testContext, testDb } from "../support/store.js";
@@ -104,7 +105,7 @@ describe.each(STORE_KINDS)("people raise and resolve risks (%s)", (kind) => {
     expect(await gradeOf()).toBe("green");
     const r = await ask("cara@tend.test", "risk raise acme corp roi they doubt the savings");
     expect(r.error).toBeUndefined();
-    expect(r.summary).toBe(
+    expect(stripData(r.summary)).toBe(
       "Raised a risk on Acme Corp: ROI not there (high). Next step: Build the value case with their numbers and review it with the decision maker.",
     );
     expect(await gradeOf()).toBe("red");
@@ -112,12 +113,12 @@ describe.each(STORE_KINDS)("people raise and resolve risks (%s)", (kind) => {
     expect(card).toContain("ROI not there (high)");
     expect(card).toContain("they doubt the savings · raised Nov 23, 2026 · Next: Build the value case");
     expect(card).toContain("[Resolve: ROI not there]");
-    expect((await ask("cara@tend.test", "risk raise acme corp roi")).summary).toBe(
+    expect(stripData((await ask("cara@tend.test", "risk raise acme corp roi")).summary)).toBe(
       "Acme Corp already has an open risk: ROI not there.",
     );
 
     const zh = await ask("li.na@tend.test", "风险 解除 acme corp ROI未达预期 已达成共识");
-    expect(zh.summary).toBe("已解除 Acme Corp 的风险：ROI 未达预期。");
+    expect(stripData(zh.summary)).toBe("已解除 Acme Corp 的风险：ROI 未达预期。");
     expect(await gradeOf()).toBe("green");
     const flag = await db.prisma.riskFlag.findFirstOrThrow({ where: { accountId: acmeId, kind: "roi_gap" } });
     expect(flag).toMatchObject({
@@ -136,13 +137,13 @@ describe.each(STORE_KINDS)("people raise and resolve risks (%s)", (kind) => {
     const card = await ask("cara@tend.test", "acme corp");
     expect(text(card)).toContain("1 feedback item open > 30 days · detected Nov 23, 2026");
     const buttons = card.blocks.flatMap((b) => (b.type === "buttons" ? b.buttons : []));
-    const confirm = buttons.find((b) => b.text === "Confirm risk: slow answers to their feedback")!;
+    const confirm = buttons.find((b) => stripData(b.text) === "Confirm risk: slow answers to their feedback")!;
     const out = await handleAction(ctx, {
       identity: { surface: "cli", email: "cara@tend.test" },
       actionId: confirm.actionId,
       value: confirm.value,
     });
-    expect(out.reply?.summary).toContain("Confirmed the detected risk on Acme Corp");
+    expect(stripData(out.reply?.summary ?? "")).toContain("Confirmed the detected risk on Acme Corp");
     await db.prisma.feedback.updateMany({
       where: { accountId: acmeId },
       data: { status: "delivered", resolvedAt: d(0) },
@@ -157,6 +158,6 @@ describe.each(STORE_KINDS)("people raise and resolve risks (%s)", (kind) => {
       expect((await ask("vic@tend.test", cmd)).error).toBe("forbidden");
     const bad = await ask("li.na@tend.test", "风险 上报 acme corp 天气");
     expect(bad.error).toBe("usage");
-    expect(bad.summary).toContain("“天气”不是风险原因。可选：wrong-fit");
+    expect(stripData(bad.summary)).toContain("“天气”不是风险原因。可选：wrong-fit");
   });
 });

@@ -131,6 +131,14 @@ describe("the register's sync plan", () => {
     );
     expect(plan).toEqual({ open: [], refresh: [], close: [] });
   });
+
+  it("a cause raised by a person and also detected is listed once: the detected flag closes", () => {
+    const plan = planRiskSync(
+      [open("champion_changed", "detected"), open("champion_changed", "person")],
+      [found("champion_changed")],
+    );
+    expect(plan).toEqual({ open: [], refresh: [], close: ["champion_changed-detected"] });
+  });
 });
 
 describe("severity caps the grade", () => {
