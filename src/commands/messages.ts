@@ -242,6 +242,7 @@ const en = {
   "renewals.title": "Renewals in the next {days} days - {scope}",
   "renewals.title_quarter": "Renewals this quarter (to {end}) - {scope}",
   "renewals.summary": "{count} renewals, {arr} ARR, {atRisk} at risk",
+  "renewals.summary_one": "1 renewal, {arr} ARR, {atRisk} at risk",
   "renewals.none": "No renewals in this window.",
   "renewals.item": "**{name}** - {arr}, {date} ({days} days), {grade}, {status}, {atRisk} at risk",
   "renewals.item_lapsed":
@@ -266,6 +267,7 @@ const en = {
   "scope.all": "all teams",
   "risk.title": "What is at stake - {scope}",
   "risk.summary": "{count} accounts at risk, {atRisk} ARR at risk",
+  "risk.summary_one": "1 account at risk, {atRisk} ARR at risk",
   "risk.none": "Nothing at risk: no open risks, no red accounts, every renewal in 90 days green and ready.",
   "risk.renewal_lapsed": "renewal lapsed {days} days ago, no outcome recorded",
   "risk.renewal_gaps": "renews in {days} days, gaps: {gaps}",
@@ -575,6 +577,7 @@ const zh: Record<MessageKey, string> = {
   "renewals.title": "未来 {days} 天的续约——{scope}",
   "renewals.title_quarter": "本季度续约（至 {end}）——{scope}",
   "renewals.summary": "{count} 个续约，ARR {arr}，风险 {atRisk}",
+  "renewals.summary_one": "1 个续约，ARR {arr}，风险 {atRisk}",
   "renewals.none": "该时间窗内没有续约。",
   "renewals.item": "**{name}**——{arr}，{date}（{days} 天），{grade}，{status}，风险 {atRisk}",
   "renewals.item_lapsed":
@@ -599,6 +602,7 @@ const zh: Record<MessageKey, string> = {
   "scope.all": "所有团队",
   "risk.title": "面临风险的客户——{scope}",
   "risk.summary": "{count} 个客户面临风险，风险 ARR {atRisk}",
+  "risk.summary_one": "1 个客户面临风险，风险 ARR {atRisk}",
   "risk.none": "没有面临风险的客户：没有未解决风险、没有红色客户，90 天内的续约都为绿色且已就绪。",
   "risk.renewal_lapsed": "续约已逾期 {days} 天，尚未记录结果",
   "risk.renewal_gaps": "{days} 天后续约，缺口：{gaps}",

@@ -235,7 +235,11 @@ export async function renewals(d: Deps, window: RenewalWindow, scope: Scope): Pr
     text: d.t("renewals.totals", { count: lines.length, arr: totalArr, atRisk: totalRisk }),
   });
   return {
-    summary: d.t("renewals.summary", { count: lines.length, arr: totalArr, atRisk: totalRisk }),
+    summary: d.t(lines.length === 1 ? "renewals.summary_one" : "renewals.summary", {
+      count: lines.length,
+      arr: totalArr,
+      atRisk: totalRisk,
+    }),
     blocks,
     tone: lines.some((l) => l.row.grade === "red") ? "warning" : "neutral",
   };
@@ -323,7 +327,7 @@ export async function risk(d: Deps, scope: Scope): Promise<Reply> {
       shown.map((l) => l.row.id),
     );
   }
-  const summary = d.t("risk.summary", { count: lines.length, atRisk });
+  const summary = d.t(lines.length === 1 ? "risk.summary_one" : "risk.summary", { count: lines.length, atRisk });
   blocks.push({ type: "context", text: summary });
   return { summary, blocks, tone: lines.length ? "danger" : "good" };
 }
