@@ -1,5 +1,6 @@
 import { DEMO_STORIES } from "../demo/generate.js";
 import { describeLoad, installDemo } from "../demo/load.js";
+import { progress } from "./progress.js";
 import type { CliCommand } from "./types.js";
 
 const USAGE = `tend demo [--force] [--date YYYY-MM-DD]
@@ -23,7 +24,19 @@ export const demoCommand: CliCommand = {
       io.err(`--date needs YYYY-MM-DD, got "${today ?? ""}"`);
       return 2;
     }
-    const result = await installDemo(ctx, { today, force: args.includes("--force") });
+    const bar = progress(io.progress, "demo", "steps");
+    let summary = "demo: nothing loaded";
+    let result: Awaited<ReturnType<typeof installDemo>>;
+    try {
+      result = await installDemo(ctx, {
+        today,
+        force: args.includes("--force"),
+        onStep: (done, total, what) => bar.update(done, total, what),
+      });
+      if (result.loaded) summary = "demo: book loaded and scored";
+    } finally {
+      bar.finish(summary);
+    }
     if (!result.loaded) {
       const e = result.existing;
       io.err(

@@ -6,11 +6,11 @@ import { openCurrentStore, openStore, StoreNotCurrent } from "../service.js";
 import { COMMANDS } from "./registry.js";
 import type { CliIO } from "./types.js";
 
-function help(io: CliIO) {
+async function help(io: CliIO) {
   io.out("Tend - the Customer Success assistant for Slack and Feishu\n");
   io.out("usage: tend <command> [options]\n");
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  for (const c of COMMANDS) io.out(`  ${c.name.padEnd(width)}  ${c.summary}`);
+  for (const c of await Promise.all(COMMANDS.map((e) => e.load()))) io.out(`  ${c.name.padEnd(width)}  ${c.summary}`);
   io.out("\n`tend <command> --help` shows a command's options.");
   io.out("Configuration comes from the environment (see README): DATABASE_URL, TEND_DATA_DIR, ...");
 }
@@ -23,14 +23,15 @@ export async function runCli(
 ): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
-    help(io);
+    await help(io);
     return name ? 0 : 2;
   }
-  const cmd = COMMANDS.find((c) => c.name === name);
-  if (!cmd) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     io.err(`unknown command "${name}". Commands: ${COMMANDS.map((c) => c.name).join(", ")}`);
     return 2;
   }
+  const cmd = await entry.load();
   if (args.includes("--help") || args.includes("-h")) {
     io.out(`${cmd.summary}\n\nusage: ${cmd.usage}`);
     return 0;

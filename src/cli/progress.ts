@@ -11,11 +11,13 @@ export interface ProgressStream {
 export interface Progress {
   /** `done` of `total` units (total unknown: 0); `detail` is the rest of the line. */
   update(done: number, total: number, detail?: string): void;
+  /** Clears the live line before other output (redrawn at the next update). */
+  clear(): void;
   /** Clears the live line; off a terminal prints `summary` as the one line. */
   finish(summary?: string): void;
 }
 
-const QUIET: Progress = { update() {}, finish() {} };
+const QUIET: Progress = { update() {}, clear() {}, finish() {} };
 const REDRAW_MS = 150;
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en");
@@ -44,11 +46,13 @@ export function progress(stream: ProgressStream | undefined, label: string, unit
       update(done, total) {
         last = { done, total };
       },
+      clear() {},
       finish(summary) {
         const sec = (performance.now() - started) / 1000;
         stream.write(`${summary ?? `${label}: ${fmt(last.done)} ${unit}`} in ${sec.toFixed(1)} s\n`);
       },
     };
+  let shown = false;
   return {
     update(done, total, detail) {
       const now = performance.now();
@@ -56,9 +60,16 @@ export function progress(stream: ProgressStream | undefined, label: string, unit
       drawn = now;
       const text = line(done, total, detail).slice(0, (stream.columns ?? 100) - 1);
       stream.write(`\r\u001b[2K${text}`);
+      shown = true;
+    },
+    clear() {
+      if (shown) stream.write("\r\u001b[2K");
+      shown = false;
+      drawn = 0;
     },
     finish() {
-      stream.write("\r\u001b[2K");
+      if (shown) stream.write("\r\u001b[2K");
+      shown = false;
     },
   };
 }

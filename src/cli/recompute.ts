@@ -1,6 +1,7 @@
 import { addDays, daysBetween, localDay } from "../domain/dates.js";
 import { recompute } from "../health/recompute.js";
 import { healthArgs } from "./health-args.js";
+import { progress } from "./progress.js";
 import type { CliCommand } from "./types.js";
 
 const USAGE = `tend recompute [--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD] [--config health.json]
@@ -30,17 +31,23 @@ export const recomputeCommand: CliCommand = {
       return 2;
     }
     const started = performance.now();
+    const days = daysBetween(from, to) + 1;
+    // One line per day is the record; a range at a terminal also shows where it is and the time left.
+    const bar = days > 1 ? progress(io.progress, "recompute", "days") : progress(undefined, "", "");
     let total = 0;
-    for (let d = 0; d <= daysBetween(from, to); d++) {
+    for (let d = 0; d < days; d++) {
       const day = addDays(from, d);
       const r = await recompute(ctx, day, { config });
       total += r.accounts;
+      bar.clear();
       io.out(
         `${day}: ${r.accounts} accounts scored (green ${r.grades.green}, yellow ${r.grades.yellow}, red ${r.grades.red}); ` +
           `quadrant moves since the day before: ${r.moves.down} down, ${r.moves.up} up; ` +
           `${((r.readMs + r.scoreMs + r.writeMs) / 1000).toFixed(2)} s`,
       );
+      bar.update(d + 1, days, day);
     }
+    bar.finish(`recomputed ${days} days`);
     if (from !== to)
       io.out(
         `${daysBetween(from, to) + 1} days, ${total} scores in ${((performance.now() - started) / 1000).toFixed(1)} s`,

@@ -153,6 +153,8 @@ export interface InstallOptions {
   force?: boolean;
   /** Days of health history to score after loading (0 = none). */
   healthDays?: number;
+  /** Called after each step: writing the book is step 1, each day scored one more. */
+  onStep?: (done: number, total: number, what: string) => void;
 }
 
 export type InstallResult =
@@ -189,8 +191,14 @@ export async function installDemo(ctx: AppContext, opts: InstallOptions = {}): P
   const loadMs = performance.now() - started;
   const healthStarted = performance.now();
   const days = opts.healthDays ?? DEMO_HEALTH_DAYS;
+  opts.onStep?.(1, days + 1, "book written");
   const recompute = days > 0 ? await loadRecompute() : undefined;
-  if (recompute) for (let d = days - 1; d >= 0; d--) await recompute(ctx, addDays(today, -d));
+  if (recompute)
+    for (let d = days - 1; d >= 0; d--) {
+      const day = addDays(today, -d);
+      await recompute(ctx, day);
+      opts.onStep?.(days - d + 1, days + 1, `scored ${day}`);
+    }
   return {
     loaded: true,
     today,

@@ -174,15 +174,11 @@ async function importKind(
   }
   if (source.header) {
     for (const h of source.header) if (!known.has(h)) ignored.add(h);
-    const delimiter =
-      source.delimiter && source.delimiter !== "," ? ` (read with delimiter ${delimiterName(source.delimiter)})` : "";
+    // The delimiter is detected from this very line: naming it shows at once when the guess was wrong.
+    const delimiter = source.delimiter ? ` (read with delimiter ${delimiterName(source.delimiter)})` : "";
     for (const alts of requiredColumns(kind))
       if (!alts.some((c) => source.header?.includes(c)))
-        problems.add(
-          { line: 1 },
-          undefined,
-          `the header has no ${alts.join(" or ")} column${delimiter}${headerHint(source)}`,
-        );
+        problems.add({ line: 1 }, undefined, `the header has no ${alts.join(" or ")} column${delimiter}`);
     if (problems.any) return report({ rows: 0 });
   }
 
@@ -251,14 +247,6 @@ async function importKind(
 
 const DELIMITER_NAMES: Record<string, string> = { ",": "comma", ";": "semicolon", "\t": "tab" };
 const delimiterName = (d: string) => `"${d === "\t" ? "\\t" : d}" (${DELIMITER_NAMES[d] ?? d})`;
-
-/** A header that would have parsed with another delimiter says so: the likeliest cause of a bad header. */
-function headerHint(source: RowSource): string {
-  const h = source.header ?? [];
-  if (h.length !== 1) return "";
-  const other = [";", "\t", ","].find((d) => d !== source.delimiter && (h[0] ?? "").includes(d === "\t" ? "_" : d));
-  return other ? `: the header is one column; is the file separated by ${delimiterName(other)}?` : "";
-}
 
 /**
  * The references (account, owner, member, team) of a row that failed validation, checked all the

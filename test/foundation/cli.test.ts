@@ -5,6 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
+import { COMMANDS } from "../../src/cli/registry.js";
 
 const run = promisify(execFile);
 
@@ -14,6 +15,10 @@ describe("the tend executable", () => {
     const { stdout } = await run(process.execPath, ["bin/tend.js", "--help"]);
     expect(stdout).toContain("usage: tend <command>");
     expect(stdout).toMatch(/^\s+migrate\s/m);
+  });
+
+  it("loads each command under the name it is listed by", async () => {
+    for (const entry of COMMANDS) expect((await entry.load()).name).toBe(entry.name);
   });
 
   it("names an unknown command and exits non-zero", async () => {

@@ -55,7 +55,7 @@ describe("ingest API", () => {
   });
 
   it("takes a day of usage as JSON, and the same push again changes nothing", async () => {
-    const body = await readFile(path.join(EXAMPLES, "usage.json"), "utf8");
+    const body = await readFile(path.join(EXAMPLES, "api", "usage.json"), "utf8");
     const first = await post("usage", body);
     expect(first.status).toBe(200);
     // The two accounts the rows named are scored before the answer (issue 15).
