@@ -48,7 +48,7 @@ export async function runCli(
   }
   // CLI output is for people: keep the structured log quiet unless asked for.
   const log = createLogger(config.logLevel === "info" ? "warn" : config.logLevel);
-  const { db, applied } = await openStore(config, log);
+  const { db, applied } = await openStore(config, log, { firstMs: 1_000, maxMs: 4_000, attempts: 4 }); // a person is waiting
   if (applied.length) io.err(`applied migrations: ${applied.join(", ")}`);
   const ctx: AppContext = { config, log, db, now: () => new Date() };
   try {

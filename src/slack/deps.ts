@@ -67,7 +67,8 @@ export class AckGate {
 /** What is left of the ack budget for a delivery that reached us at `arrivedAt` (performance.now()). */
 export function budgetLeft(deps: SlackDeps, context: Record<string, unknown>): number {
   const at = context.tendArrivedAt;
-  if (deps.ackBudgetMs <= 0) return 0;
+  // A long write holds the embedded store: no answer can be ready in time, so ack now, answer later.
+  if (deps.ackBudgetMs <= 0 || (deps.ctx.db.kind === "pglite" && deps.ctx.db.busy())) return 0;
   return typeof at === "number" ? Math.max(0, deps.ackBudgetMs - (performance.now() - at)) : deps.ackBudgetMs;
 }
 
