@@ -53,7 +53,7 @@ export const STORE_CHECK_MS = 5_000;
  * answer a ping either (packets dropped: the driver's own timeouts are far longer). PostgreSQL only:
  * the embedded store cannot be out of reach, only busy.
  */
-async function withinReach<R>(ctx: AppContext, work: Promise<R>): Promise<R> {
+export async function withinReach<R>(ctx: AppContext, work: Promise<R>): Promise<R> {
   if (ctx.db.kind !== "postgres") return work;
   work.catch(() => {}); // it may fail after we have answered
   let timer: NodeJS.Timeout | undefined;

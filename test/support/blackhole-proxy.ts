@@ -7,6 +7,8 @@ import { type AddressInfo, createServer, type Server, Socket } from "node:net";
 export interface BlackholeProxy {
   port: number;
   blackhole: boolean;
+  /** Cuts every open connection (a partition that ends in resets); new ones go through if not blackholed. */
+  resetAll(): void;
   /** `url` with its host and port replaced by the proxy's. */
   through(url: string): string;
   close(): Promise<void>;
@@ -17,6 +19,9 @@ export async function startBlackholeProxy(target: { host: string; port: number }
   const proxy: BlackholeProxy = {
     port: 0,
     blackhole: false,
+    resetAll() {
+      for (const s of sockets) s.destroy();
+    },
     through(url) {
       const u = new URL(url);
       u.hostname = "127.0.0.1";
