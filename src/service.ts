@@ -30,19 +30,21 @@ export const STORE_WAIT = { firstMs: 1_000, maxMs: 30_000 };
 export async function openStore(
   config: Config,
   log: Logger,
-  wait: { firstMs: number; maxMs: number } = STORE_WAIT,
+  wait: { firstMs: number; maxMs: number; attempts?: number } = STORE_WAIT,
 ): Promise<{ db: Db; applied: string[] }> {
   const opts = { databaseUrl: config.databaseUrl, dataDir: config.dataDir, timeouts: config.storeTimeouts };
   for (let attempt = 1; ; attempt++) {
     const db = await openDb(opts);
     try {
+      // Reach the store first: the schema engine reports a connection failure as an opaque error.
+      await db.pool.query("SELECT 1");
       const applied = await db.migrate((line) => log.debug({ engine: line }, "schema engine"));
       if (applied.length) log.info({ applied }, "migrations applied");
       if (attempt > 1) log.info({ store: describeStore(opts) }, "store reachable: starting");
       return { db, applied };
     } catch (err) {
       await db.close().catch(() => {});
-      if (!isStoreUnavailable(err)) throw err;
+      if (!isStoreUnavailable(err) || attempt === wait.attempts) throw err;
       const delay = Math.min(wait.maxMs, wait.firstMs * 2 ** (attempt - 1));
       log.warn(
         { store: describeStore(opts), attempt, retryInMs: delay, reason: errorLine(err) },
@@ -69,7 +71,7 @@ export class StoreNotCurrent extends Error {
  */
 export async function openCurrentStore(config: Config, log: Logger): Promise<{ db: Db; applied: string[] }> {
   if (!config.databaseUrl && config.dataDir === "memory://") return openStore(config, log);
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, timeouts: config.storeTimeouts });
   const pending = await db.pending().catch(async (err) => {
     await db.close();
     throw err;
@@ -97,11 +99,13 @@ export async function createService(
   http.route("GET", "/healthz", async (_req, res) => {
     // Answers within 2 s whatever the store does: a store that does not answer is "unreachable".
     const reachable = await store.ping(1_500);
-    const pending = reachable ? await withTimeout(store.pending(), 400, ["(store too slow to tell)"]) : [];
+    // While a long write holds the embedded store, the migrations last seen stand (it was migrated).
+    const busy = store.kind === "pglite" && store.busy();
+    const pending = reachable && !busy ? await withTimeout(store.pending(), 400, ["(store too slow to tell)"]) : [];
     const ok = reachable && pending.length === 0;
     sendJson(res, ok ? 200 : 503, {
       status: ok ? "ok" : "degraded",
-      store: { kind: store.kind, reachable, migrationsCurrent: pending.length === 0, pending },
+      store: { kind: store.kind, reachable, busy, migrationsCurrent: pending.length === 0, pending },
       doors: doors.map((d) => d.name),
     });
   });

@@ -52,6 +52,7 @@ function exitCode(error: Reply["error"]): number {
     case undefined:
       return 0;
     case "internal":
+    case "store_unavailable":
       return 1;
     case "unknown_user":
     case "forbidden":

@@ -52,7 +52,11 @@ export async function runCli(
   if (cmd.store === "none") return cmd.run(args, io, { config, log, db: undefined as never, now: () => new Date() });
   let opened: Awaited<ReturnType<typeof openStore>>;
   try {
-    opened = await (cmd.store === "migrate" ? openStore : openCurrentStore)(config, log);
+    // A person is waiting: a few quick tries, not the service's long wait.
+    opened =
+      cmd.store === "migrate"
+        ? await openStore(config, log, { firstMs: 1_000, maxMs: 4_000, attempts: 4 })
+        : await openCurrentStore(config, log);
   } catch (err) {
     if (err instanceof StoreNotCurrent) {
       io.err(err.message);

@@ -13,8 +13,10 @@
 import { z } from "zod";
 import type { AppContext } from "../context.js";
 import { rescoreAccounts } from "../health/rescore.js";
+import { errorLine } from "../log.js";
 import type { ActionOutcome, Form, FormOutcome, Reply } from "../reply/model.js";
 import { data, plain } from "../reply/text.js";
+import { isStoreUnavailable, StoreUnavailable } from "../store/db.js";
 import { type Asker, canRead, identify } from "./access.js";
 import { accountCard } from "./handlers/account.js";
 import { visitBrief } from "./handlers/brief.js";
@@ -48,21 +50,55 @@ async function gate(ctx: AppContext, identity: Identity): Promise<Gate> {
   return { ok: true, d: depsFor(ctx.db, asker, rescore) };
 }
 
-async function guarded<R extends object>(
-  ctx: AppContext,
-  what: string,
-  fallback: (locale: Asker["locale"]) => R,
-  fn: () => Promise<R>,
-): Promise<R> {
+type Failure = "error.internal" | "error.store";
+
+/** A command still unanswered after this long checks that the store answers at all. */
+export const STORE_CHECK_MS = 5_000;
+
+/**
+ * Resolves with `work`, or fails as StoreUnavailable when after STORE_CHECK_MS the store does not
+ * answer a ping either (packets dropped: the driver's own timeouts are far longer). PostgreSQL only:
+ * the embedded store cannot be out of reach, only busy.
+ */
+export async function withinReach<R>(ctx: AppContext, work: Promise<R>): Promise<R> {
+  if (ctx.db.kind !== "postgres") return work;
+  work.catch(() => {}); // it may fail after we have answered
+  let timer: NodeJS.Timeout | undefined;
+  const unreachable = new Promise<never>((_, reject) => {
+    timer = setTimeout(async () => {
+      if (!(await ctx.db.ping())) reject(new StoreUnavailable("the store does not answer"));
+    }, STORE_CHECK_MS);
+  });
   try {
-    return await fn();
-  } catch (err) {
-    ctx.log.error({ err, what }, "conversation core failed");
-    return fallback(ctx.config.locale);
+    return await Promise.race([work, unreachable]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
-const internal = (locale: Asker["locale"]): Reply => simple(t(locale, "error.internal"), "internal", "danger");
+async function guarded<R extends object>(
+  ctx: AppContext,
+  what: string,
+  fallback: (locale: Asker["locale"], failure: Failure) => R,
+  fn: () => Promise<R>,
+): Promise<R> {
+  try {
+    return await withinReach(ctx, fn());
+  } catch (err) {
+    // The store out of reach is not a bug: say so plainly, and keep the log to one line per failure.
+    if (isStoreUnavailable(err)) {
+      ctx.log.warn({ what, reason: errorLine(err) }, "conversation core: store unavailable");
+      return fallback(ctx.config.locale, "error.store");
+    }
+    ctx.log.error({ err, what }, "conversation core failed");
+    return fallback(ctx.config.locale, "error.internal");
+  }
+}
+
+const internal = (locale: Asker["locale"], failure: Failure = "error.internal"): Reply =>
+  failure === "error.store"
+    ? simple(t(locale, failure), "store_unavailable", "warning")
+    : simple(t(locale, failure), "internal", "danger");
 
 export async function runCommand(d: Deps, command: Command): Promise<Reply> {
   switch (command.kind) {
@@ -186,7 +222,7 @@ export async function handleAction(ctx: AppContext, req: ActionRequest): Promise
   return guarded<ActionOutcome>(
     ctx,
     "action",
-    (l) => ({ toast: { text: t(l, "error.internal"), tone: "danger" } }),
+    (l, failure) => ({ toast: { text: t(l, failure), tone: "danger" } }),
     async () => {
       const g = await gate(ctx, req.identity);
       if (!g.ok) return { reply: g.reply, toast: { text: g.reply.summary, tone: "warning" } };
@@ -247,7 +283,7 @@ export async function handleForm(ctx: AppContext, req: FormRequest): Promise<For
   return guarded<FormOutcome>(
     ctx,
     "form",
-    (l) => ({ toast: { text: t(l, "error.internal"), tone: "danger" } }),
+    (l, failure) => ({ toast: { text: t(l, failure), tone: "danger" } }),
     async () => {
       const g = await gate(ctx, req.identity);
       if (!g.ok) return { toast: { text: g.reply.summary, tone: "warning" } };

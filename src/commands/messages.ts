@@ -344,6 +344,7 @@ const en = {
   "home.title": "Tend - your book",
   "home.hint": "Try `brief <account>` before a visit, or `renewals` for what is coming up.",
   "error.internal": "Something went wrong on our side. It has been logged; please try again.",
+  "error.store": "Tend can't reach its store right now - try again in a minute.",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -674,6 +675,7 @@ const zh: Record<MessageKey, string> = {
   "home.title": "Tend——你的客户",
   "home.hint": "拜访前试试 `brief <客户>`，或用 `renewals` 查看即将到来的续约。",
   "error.internal": "我们这边出了点问题，已记录，请重试。",
+  "error.store": "Tend 暂时连不上它的数据存储，请一分钟后再试。",
 };
 
 export const MESSAGES: Catalogue<MessageKey> = { en, "zh-CN": zh };

@@ -33,7 +33,15 @@ export interface Reply {
   /** Ephemeral (only the asker sees it) unless shared. Chat surfaces default to ephemeral. */
   visibility?: "ephemeral" | "channel";
   /** Set when the answer is a refusal or an error, for logging and tests. */
-  error?: "unknown_user" | "forbidden" | "not_found" | "ambiguous" | "usage" | "invalid" | "internal";
+  error?:
+    | "unknown_user"
+    | "forbidden"
+    | "not_found"
+    | "ambiguous"
+    | "usage"
+    | "invalid"
+    | "internal"
+    | "store_unavailable";
 }
 
 /** A form: Slack opens it as a modal, Feishu as a form card, the playground as an inline form. */

@@ -1,8 +1,10 @@
 import type { webApi } from "@slack/bolt";
+import { t } from "../commands/messages.js";
 import type { AppContext } from "../context.js";
 import type { Locale } from "../i18n/locale.js";
 import type { Reply, Tone } from "../reply/model.js";
 import { fallbackText, renderSlack, type SlackMessage } from "../reply/render-slack.js";
+import { isStoreUnavailable } from "../store/db.js";
 import type { Deduper } from "./dedupe.js";
 import { classifySlackError } from "./errors.js";
 import { SlackBusyError } from "./identity.js";
@@ -67,7 +69,8 @@ export class AckGate {
 /** What is left of the ack budget for a delivery that reached us at `arrivedAt` (performance.now()). */
 export function budgetLeft(deps: SlackDeps, context: Record<string, unknown>): number {
   const at = context.tendArrivedAt;
-  if (deps.ackBudgetMs <= 0) return 0;
+  // A long write holds the embedded store: no answer can be ready in time, so ack now, answer later.
+  if (deps.ackBudgetMs <= 0 || (deps.ctx.db.kind === "pglite" && deps.ctx.db.busy())) return 0;
   return typeof at === "number" ? Math.max(0, deps.ackBudgetMs - (performance.now() - at)) : deps.ackBudgetMs;
 }
 
@@ -104,6 +107,7 @@ export function privateMessage(reply: Reply, locale: Locale): SlackMessage {
 
 /** A short text for a failure on an interactive path (what the user is told). */
 export function failureText(err: unknown, locale: Locale): string {
+  if (isStoreUnavailable(err)) return t(locale, "error.store");
   if (err instanceof SlackBusyError) return st(locale, "rate_limited", { seconds: Math.ceil(err.retryAfterMs / 1000) });
   const f = classifySlackError(err);
   if (f.kind === "rate_limited") return st(locale, "rate_limited", { seconds: Math.ceil(f.retryAfterMs / 1000) });

@@ -22,6 +22,14 @@ export interface Db {
   pool: pg.Pool;
   migrate(log?: (msg: string) => void): Promise<string[]>;
   pending(): Promise<string[]>;
+  /**
+   * Marks a long write (an import) as holding the store until the returned function is called.
+   * On the embedded store that write owns the one connection: everything else queues behind it, so
+   * `/healthz` and chat acks answer from this mark instead of waiting (see docs/import.md).
+   */
+  holdForWrite(): () => void;
+  /** A long write holds the store right now. */
+  busy(): boolean;
   /** Whether the store answers `SELECT 1` within `timeoutMs` (never waits longer, never throws). */
   ping(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
@@ -57,13 +65,25 @@ function wrap(kind: StoreKind, pool: pg.Pool, factoryConfig: pg.PoolConfig, onCl
   const adapter = new PrismaPg(pool);
   const prisma = new PrismaClient({ adapter });
   let closed = false;
+  let holds = 0;
   return {
     kind,
     prisma,
     pool,
+    holdForWrite() {
+      holds++;
+      let done = false;
+      return () => {
+        if (!done) holds--;
+        done = true;
+      };
+    },
+    busy: () => holds > 0,
     migrate: (log) => applyMigrations(new PrismaPg({ ...factoryConfig, max: 1 }), log),
     pending: () => pendingMigrations(async (sql) => (await pool.query(sql)).rows),
     async ping(timeoutMs = 1_500) {
+      // Our own write holds the embedded store's only connection: it is reachable, just busy.
+      if (kind === "pglite" && holds > 0) return true;
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<boolean>((r) => {
         timer = setTimeout(() => r(false), timeoutMs);

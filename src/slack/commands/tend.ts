@@ -1,5 +1,5 @@
 import type { App } from "@slack/bolt";
-import { handleCommand } from "../../commands/index.js";
+import { handleCommand, withinReach } from "../../commands/index.js";
 import { t } from "../../commands/messages.js";
 import { parseCommand } from "../../commands/parse.js";
 import type { Locale } from "../../i18n/locale.js";
@@ -40,7 +40,8 @@ export function registerTendCommand(app: App, deps: SlackDeps) {
       let locale = deps.ctx.config.locale;
       try {
         if (!(await firstDelivery(context))) return REPEAT;
-        const who = await slackWho(deps.ctx, client, command.user_id, command.team_id);
+        // Bounded like the core's own work: a store that stopped answering gets a plain answer.
+        const who = await withinReach(deps.ctx, slackWho(deps.ctx, client, command.user_id, command.team_id));
         locale = who.locale;
         const text = await resolveMentions(deps.ctx, client, unescapeSlackText(command.text ?? ""));
         const reply = await handleCommand(deps.ctx, { identity: who.identity, text });
