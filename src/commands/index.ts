@@ -14,7 +14,8 @@ import { z } from "zod";
 import type { AppContext } from "../context.js";
 import type { ActionOutcome, Form, FormOutcome, Reply } from "../reply/model.js";
 import { data, plain } from "../reply/text.js";
-import { type Asker, canRead, identify } from "./access.js";
+import { canRead, identify } from "./access.js";
+import { apologise } from "./apology.js";
 import { accountCard } from "./handlers/account.js";
 import { visitBrief } from "./handlers/brief.js";
 import { type Deps, depsFor, findAccount, simple } from "./handlers/common.js";
@@ -45,18 +46,17 @@ async function gate(ctx: AppContext, identity: Identity): Promise<Gate> {
 async function guarded<R extends object>(
   ctx: AppContext,
   what: string,
-  fallback: (locale: Asker["locale"]) => R,
+  fallback: (apology: string) => R,
   fn: () => Promise<R>,
 ): Promise<R> {
   try {
     return await fn();
   } catch (err) {
-    ctx.log.error({ err, what }, "conversation core failed");
-    return fallback(ctx.config.locale);
+    return fallback(apologise(ctx.log, err, ctx.config.locale, `conversation core: ${what}`).text);
   }
 }
 
-const internal = (locale: Asker["locale"]): Reply => simple(t(locale, "error.internal"), "internal", "danger");
+const internal = (apology: string): Reply => simple(apology, "internal", "danger");
 
 export async function runCommand(d: Deps, command: Command): Promise<Reply> {
   switch (command.kind) {
@@ -168,7 +168,7 @@ export async function handleAction(ctx: AppContext, req: ActionRequest): Promise
   return guarded<ActionOutcome>(
     ctx,
     "action",
-    (l) => ({ toast: { text: t(l, "error.internal"), tone: "danger" } }),
+    (apology) => ({ toast: { text: apology, tone: "danger" } }),
     async () => {
       const g = await gate(ctx, req.identity);
       if (!g.ok) return { reply: g.reply, toast: { text: g.reply.summary, tone: "warning" } };
@@ -229,7 +229,7 @@ export async function handleForm(ctx: AppContext, req: FormRequest): Promise<For
   return guarded<FormOutcome>(
     ctx,
     "form",
-    (l) => ({ toast: { text: t(l, "error.internal"), tone: "danger" } }),
+    (apology) => ({ toast: { text: apology, tone: "danger" } }),
     async () => {
       const g = await gate(ctx, req.identity);
       if (!g.ok) return { toast: { text: g.reply.summary, tone: "warning" } };

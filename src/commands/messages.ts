@@ -313,7 +313,6 @@ const en = {
   // home
   "home.title": "Tend - your book",
   "home.hint": "Try `brief <account>` before a visit, or `renewals` for what is coming up.",
-  "error.internal": "Something went wrong on our side. It has been logged; please try again.",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -614,7 +613,6 @@ const zh: Record<MessageKey, string> = {
   "metrics.none": "本期还没有结束的续约。",
   "home.title": "Tend——你的客户",
   "home.hint": "拜访前试试 `brief <客户>`，或用 `renewals` 查看即将到来的续约。",
-  "error.internal": "我们这边出了点问题，已记录，请重试。",
 };
 
 export const MESSAGES: Catalogue<MessageKey> = { en, "zh-CN": zh };
