@@ -1,4 +1,5 @@
 import { askCommand } from "./ask.js";
+import { auditCommand } from "./audit.js";
 import { backtestCommand } from "./backtest.js";
 import { demoCommand } from "./demo.js";
 import { importCommand } from "./import.js";
@@ -15,6 +16,7 @@ export const COMMANDS: CliCommand[] = [
   askCommand,
   runCommand,
   outboxCommand,
+  auditCommand,
   demoCommand,
   importCommand,
   recomputeCommand,

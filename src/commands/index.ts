@@ -14,6 +14,7 @@ import { z } from "zod";
 import type { AppContext } from "../context.js";
 import type { ActionOutcome, Form, FormOutcome, Reply } from "../reply/model.js";
 import { data, plain } from "../reply/text.js";
+import { auditRefusal } from "../store/repos/audit.js";
 import { canRead, identify } from "./access.js";
 import { apologise } from "./apology.js";
 import { accountCard } from "./handlers/account.js";
@@ -106,13 +107,57 @@ export async function runCommand(d: Deps, command: Command): Promise<Reply> {
   }
 }
 
+/** Reasons a reply is a refusal that the audit log records. */
+const REFUSALS = new Set<Reply["error"]>(["unknown_user", "forbidden"]);
+
+/**
+ * Records a refused attempt in the audit log (who, what was asked, why). Never fails the request:
+ * an audit write that fails is logged.
+ */
+export async function recordRefusal(
+  ctx: AppContext,
+  identity: Identity,
+  memberId: string | null,
+  asked: string,
+  reason: string,
+  accountId?: string,
+): Promise<void> {
+  try {
+    await auditRefusal(ctx.db, {
+      memberId,
+      surface: identity.surface,
+      asked,
+      reason,
+      ...(accountId ? { accountId } : {}),
+      ...(memberId
+        ? {}
+        : {
+            who: {
+              slackUserId: identity.slackUserId,
+              slackTeamId: identity.slackTeamId,
+              feishuOpenId: identity.feishuOpenId,
+              feishuTenantKey: identity.feishuTenantKey,
+              email: identity.email,
+            },
+          }),
+    });
+  } catch (err) {
+    ctx.log.error({ err, asked, reason }, "audit: a refusal could not be recorded");
+  }
+}
+
 export async function handleCommand(ctx: AppContext, req: CommandRequest): Promise<Reply> {
   return guarded(ctx, "command", internal, async () => {
     const g = await gate(ctx, req.identity);
-    if (!g.ok) return g.reply;
-    const parsed = parseCommand(req.text);
-    if (!parsed.ok) return usageReply(g.d, parsed.topic, parsed.problem, parsed.detail);
-    return runCommand(g.d, parsed.command);
+    const memberId = g.ok ? g.d.asker.member.id : null;
+    const reply = await (async () => {
+      if (!g.ok) return g.reply;
+      const parsed = parseCommand(req.text);
+      if (!parsed.ok) return usageReply(g.d, parsed.topic, parsed.problem, parsed.detail);
+      return runCommand(g.d, parsed.command);
+    })();
+    if (REFUSALS.has(reply.error)) await recordRefusal(ctx, req.identity, memberId, req.text, reply.error as string);
+    return reply;
   });
 }
 
@@ -171,56 +216,91 @@ export async function handleAction(ctx: AppContext, req: ActionRequest): Promise
     (apology) => ({ toast: { text: apology, tone: "danger" } }),
     async () => {
       const g = await gate(ctx, req.identity);
-      if (!g.ok) return { reply: g.reply, toast: { text: g.reply.summary, tone: "warning" } };
-      const d = g.d;
-      const bad: ActionOutcome = { toast: { text: d.t("action.bad"), tone: "warning" } };
-      switch (req.actionId) {
-        case "tend.run": {
-          const parsed = parseCommand(req.value);
-          return {
-            reply: parsed.ok
-              ? await runCommand(d, parsed.command)
-              : usageReply(d, parsed.topic, parsed.problem, parsed.detail),
-          };
-        }
-        case "tend.share": {
-          const parsed = parseCommand(req.value);
-          if (!parsed.ok) return bad;
-          const reply = await runCommand(d, parsed.command);
-          // Refusals and errors stay private; only real answers are shared.
-          if (reply.error) return { reply };
-          return { reply: { ...reply, visibility: "channel" }, share: true };
-        }
-        case "tend.snooze": {
-          const v = SnoozeValue.safeParse(json(req.value));
-          if (!v.success) return bad;
-          const refused = writeRefusal(d, "verb.snooze");
-          if (refused) return { toast: { text: refused.summary, tone: "warning" } };
-          const a = await readableAccount(d, v.data.accountId);
-          if (!a) return { toast: { text: d.t("access.forbidden_account"), tone: "warning" } };
-          const r = await snooze(d, a, v.data.days);
-          return { toast: { text: r.summary, tone: "good" } };
-        }
-        case "tend.log_form": {
-          const v = LogFormValue.safeParse(json(req.value));
-          if (!v.success) return bad;
-          const refused = writeRefusal(d, "verb.log");
-          if (refused) return { toast: { text: refused.summary, tone: "warning" } };
-          const a = await readableAccount(d, v.data.accountId);
-          if (!a) return { toast: { text: d.t("access.forbidden_account"), tone: "warning" } };
-          return { form: logForm(d, a, v.data.kind) };
-        }
-        case "tend.nudge_done": {
-          const v = NudgeValue.safeParse(json(req.value));
-          if (!v.success) return { toast: { text: d.t("nudge.bad"), tone: "warning" } };
-          const done = await nudgeDone(d, v.data.nudgeKey, async (id) => (await readableAccount(d, id)) !== undefined);
-          return done
-            ? { toast: { text: d.t("nudge.done"), tone: "good" } }
-            : { toast: { text: d.t("nudge.bad"), tone: "warning" } };
-        }
+      const asked = `${req.actionId} ${req.value}`;
+      const refuse = (reason: string, accountId?: string) =>
+        recordRefusal(ctx, req.identity, g.ok ? g.d.asker.member.id : null, asked, reason, accountId);
+      if (!g.ok) {
+        await refuse(g.reply.error as string);
+        return { reply: g.reply, toast: { text: g.reply.summary, tone: "warning" } };
       }
+      const outcome = await actionOutcome(g.d, req, refuse);
+      if (outcome.reply && REFUSALS.has(outcome.reply.error)) await refuse(outcome.reply.error as string);
+      return outcome;
     },
   );
+}
+
+/** A button press by a known member; `refuse` records a refusal the reply itself does not carry. */
+async function actionOutcome(
+  d: Deps,
+  req: ActionRequest,
+  refuse: (reason: string, accountId?: string) => Promise<void>,
+): Promise<ActionOutcome> {
+  // A value that does not parse did not come from a card Tend made: a forged or tampered button.
+  const forged = async (): Promise<ActionOutcome> => {
+    await refuse("forged");
+    return { toast: { text: d.t("action.bad"), tone: "warning" } };
+  };
+  switch (req.actionId) {
+    case "tend.run": {
+      const parsed = parseCommand(req.value);
+      return {
+        reply: parsed.ok
+          ? await runCommand(d, parsed.command)
+          : usageReply(d, parsed.topic, parsed.problem, parsed.detail),
+      };
+    }
+    case "tend.share": {
+      const parsed = parseCommand(req.value);
+      if (!parsed.ok) return forged();
+      const reply = await runCommand(d, parsed.command);
+      // Refusals and errors stay private; only real answers are shared.
+      if (reply.error) return { reply };
+      return { reply: { ...reply, visibility: "channel" }, share: true };
+    }
+    case "tend.snooze": {
+      const v = SnoozeValue.safeParse(json(req.value));
+      if (!v.success) return forged();
+      const refused = writeRefusal(d, "verb.snooze");
+      if (refused) {
+        await refuse("forbidden", v.data.accountId);
+        return { toast: { text: refused.summary, tone: "warning" } };
+      }
+      const a = await readableAccount(d, v.data.accountId);
+      if (!a) {
+        await refuse("forbidden", v.data.accountId);
+        return { toast: { text: d.t("access.forbidden_account"), tone: "warning" } };
+      }
+      const r = await snooze(d, a, v.data.days);
+      return { toast: { text: r.summary, tone: "good" } };
+    }
+    case "tend.log_form": {
+      const v = LogFormValue.safeParse(json(req.value));
+      if (!v.success) return forged();
+      const refused = writeRefusal(d, "verb.log");
+      if (refused) {
+        await refuse("forbidden", v.data.accountId);
+        return { toast: { text: refused.summary, tone: "warning" } };
+      }
+      const a = await readableAccount(d, v.data.accountId);
+      if (!a) {
+        await refuse("forbidden", v.data.accountId);
+        return { toast: { text: d.t("access.forbidden_account"), tone: "warning" } };
+      }
+      return { form: logForm(d, a, v.data.kind) };
+    }
+    case "tend.nudge_done": {
+      const v = NudgeValue.safeParse(json(req.value));
+      if (!v.success) {
+        await refuse("forged");
+        return { toast: { text: d.t("nudge.bad"), tone: "warning" } };
+      }
+      const done = await nudgeDone(d, v.data.nudgeKey, async (id) => (await readableAccount(d, id)) !== undefined);
+      return done
+        ? { toast: { text: d.t("nudge.done"), tone: "good" } }
+        : { toast: { text: d.t("nudge.bad"), tone: "warning" } };
+    }
+  }
 }
 
 const isoDay = /^\d{4}-\d{2}-\d{2}$/;
