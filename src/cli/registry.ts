@@ -14,6 +14,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: "ask", load: async () => (await import("./ask.js")).askCommand },
   { name: "run", load: async () => (await import("./run.js")).runCommand },
   { name: "outbox", load: async () => (await import("./outbox.js")).outboxCommand },
+  { name: "audit", load: async () => (await import("./audit.js")).auditCommand },
   { name: "demo", load: async () => (await import("./demo.js")).demoCommand },
   { name: "import", load: async () => (await import("./import.js")).importCommand },
   { name: "recompute", load: async () => (await import("./recompute.js")).recomputeCommand },

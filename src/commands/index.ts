@@ -13,11 +13,12 @@
 import { z } from "zod";
 import type { AppContext } from "../context.js";
 import { rescoreAccounts } from "../health/rescore.js";
-import { errorLine } from "../log.js";
 import type { ActionOutcome, Form, FormOutcome, Reply } from "../reply/model.js";
 import { data, plain } from "../reply/text.js";
-import { isStoreUnavailable, StoreUnavailable } from "../store/db.js";
-import { type Asker, canRead, identify } from "./access.js";
+import { StoreUnavailable } from "../store/db.js";
+import { auditRefusal } from "../store/repos/audit.js";
+import { canRead, identify } from "./access.js";
+import { type Apology, apologise } from "./apology.js";
 import { accountCard } from "./handlers/account.js";
 import { visitBrief } from "./handlers/brief.js";
 import { type Deps, depsFor, findAccount, simple } from "./handlers/common.js";
@@ -50,8 +51,6 @@ async function gate(ctx: AppContext, identity: Identity): Promise<Gate> {
   return { ok: true, d: depsFor(ctx.db, asker, rescore) };
 }
 
-type Failure = "error.internal" | "error.store";
-
 /** A command still unanswered after this long checks that the store answers at all. */
 export const STORE_CHECK_MS = 5_000;
 
@@ -79,26 +78,20 @@ export async function withinReach<R>(ctx: AppContext, work: Promise<R>): Promise
 async function guarded<R extends object>(
   ctx: AppContext,
   what: string,
-  fallback: (locale: Asker["locale"], failure: Failure) => R,
+  fallback: (apology: Apology) => R,
   fn: () => Promise<R>,
 ): Promise<R> {
   try {
     return await withinReach(ctx, fn());
   } catch (err) {
-    // The store out of reach is not a bug: say so plainly, and keep the log to one line per failure.
-    if (isStoreUnavailable(err)) {
-      ctx.log.warn({ what, reason: errorLine(err) }, "conversation core: store unavailable");
-      return fallback(ctx.config.locale, "error.store");
-    }
-    ctx.log.error({ err, what }, "conversation core failed");
-    return fallback(ctx.config.locale, "error.internal");
+    return fallback(apologise(ctx.log, err, ctx.config.locale, `conversation core: ${what}`));
   }
 }
 
-const internal = (locale: Asker["locale"], failure: Failure = "error.internal"): Reply =>
-  failure === "error.store"
-    ? simple(t(locale, failure), "store_unavailable", "warning")
-    : simple(t(locale, failure), "internal", "danger");
+const internal = (apology: Apology): Reply =>
+  apology.kind === "store_unavailable"
+    ? simple(apology.text, "store_unavailable", "warning")
+    : simple(apology.text, "internal", "danger");
 
 export async function runCommand(d: Deps, command: Command): Promise<Reply> {
   switch (command.kind) {
@@ -160,13 +153,57 @@ export async function runCommand(d: Deps, command: Command): Promise<Reply> {
   }
 }
 
+/** Reasons a reply is a refusal that the audit log records. */
+const REFUSALS = new Set<Reply["error"]>(["unknown_user", "forbidden"]);
+
+/**
+ * Records a refused attempt in the audit log (who, what was asked, why). Never fails the request:
+ * an audit write that fails is logged.
+ */
+export async function recordRefusal(
+  ctx: AppContext,
+  identity: Identity,
+  memberId: string | null,
+  asked: string,
+  reason: string,
+  accountId?: string,
+): Promise<void> {
+  try {
+    await auditRefusal(ctx.db, {
+      memberId,
+      surface: identity.surface,
+      asked,
+      reason,
+      ...(accountId ? { accountId } : {}),
+      ...(memberId
+        ? {}
+        : {
+            who: {
+              slackUserId: identity.slackUserId,
+              slackTeamId: identity.slackTeamId,
+              feishuOpenId: identity.feishuOpenId,
+              feishuTenantKey: identity.feishuTenantKey,
+              email: identity.email,
+            },
+          }),
+    });
+  } catch (err) {
+    ctx.log.error({ err, asked, reason }, "audit: a refusal could not be recorded");
+  }
+}
+
 export async function handleCommand(ctx: AppContext, req: CommandRequest): Promise<Reply> {
   return guarded(ctx, "command", internal, async () => {
     const g = await gate(ctx, req.identity);
-    if (!g.ok) return g.reply;
-    const parsed = parseCommand(req.text);
-    if (!parsed.ok) return usageReply(g.d, parsed.topic, parsed.problem, parsed.detail);
-    return runCommand(g.d, parsed.command);
+    const memberId = g.ok ? g.d.asker.member.id : null;
+    const reply = await (async () => {
+      if (!g.ok) return g.reply;
+      const parsed = parseCommand(req.text);
+      if (!parsed.ok) return usageReply(g.d, parsed.topic, parsed.problem, parsed.detail);
+      return runCommand(g.d, parsed.command);
+    })();
+    if (REFUSALS.has(reply.error)) await recordRefusal(ctx, req.identity, memberId, req.text, reply.error as string);
+    return reply;
   });
 }
 
@@ -222,59 +259,94 @@ export async function handleAction(ctx: AppContext, req: ActionRequest): Promise
   return guarded<ActionOutcome>(
     ctx,
     "action",
-    (l, failure) => ({ toast: { text: t(l, failure), tone: "danger" } }),
+    (apology) => ({ toast: { text: apology.text, tone: "danger" } }),
     async () => {
       const g = await gate(ctx, req.identity);
-      if (!g.ok) return { reply: g.reply, toast: { text: g.reply.summary, tone: "warning" } };
-      const d = g.d;
-      const bad: ActionOutcome = { toast: { text: d.t("action.bad"), tone: "warning" } };
-      switch (req.actionId) {
-        case "tend.run": {
-          const parsed = parseCommand(req.value);
-          return {
-            reply: parsed.ok
-              ? await runCommand(d, parsed.command)
-              : usageReply(d, parsed.topic, parsed.problem, parsed.detail),
-          };
-        }
-        case "tend.share": {
-          const parsed = parseCommand(req.value);
-          if (!parsed.ok) return bad;
-          const reply = await runCommand(d, parsed.command);
-          // Refusals and errors stay private; only real answers are shared.
-          if (reply.error) return { reply };
-          return { reply: { ...reply, visibility: "channel" }, share: true };
-        }
-        case "tend.snooze": {
-          const v = SnoozeValue.safeParse(json(req.value));
-          if (!v.success) return bad;
-          const refused = writeRefusal(d, "verb.snooze");
-          if (refused) return { toast: { text: refused.summary, tone: "warning" } };
-          const a = await readableAccount(d, v.data.accountId);
-          if (!a) return { toast: { text: d.t("access.forbidden_account"), tone: "warning" } };
-          const r = await snooze(d, a, v.data.days);
-          return { toast: { text: r.summary, tone: "good" } };
-        }
-        case "tend.log_form": {
-          const v = LogFormValue.safeParse(json(req.value));
-          if (!v.success) return bad;
-          const refused = writeRefusal(d, "verb.log");
-          if (refused) return { toast: { text: refused.summary, tone: "warning" } };
-          const a = await readableAccount(d, v.data.accountId);
-          if (!a) return { toast: { text: d.t("access.forbidden_account"), tone: "warning" } };
-          return { form: logForm(d, a, v.data.kind) };
-        }
-        case "tend.nudge_done": {
-          const v = NudgeValue.safeParse(json(req.value));
-          if (!v.success) return { toast: { text: d.t("nudge.bad"), tone: "warning" } };
-          const done = await nudgeDone(d, v.data.nudgeKey, async (id) => (await readableAccount(d, id)) !== undefined);
-          return done
-            ? { toast: { text: d.t("nudge.done"), tone: "good" } }
-            : { toast: { text: d.t("nudge.bad"), tone: "warning" } };
-        }
+      const asked = `${req.actionId} ${req.value}`;
+      const refuse = (reason: string, accountId?: string) =>
+        recordRefusal(ctx, req.identity, g.ok ? g.d.asker.member.id : null, asked, reason, accountId);
+      if (!g.ok) {
+        await refuse(g.reply.error as string);
+        return { reply: g.reply, toast: { text: g.reply.summary, tone: "warning" } };
       }
+      const outcome = await actionOutcome(g.d, req, refuse);
+      if (outcome.reply && REFUSALS.has(outcome.reply.error)) await refuse(outcome.reply.error as string);
+      return outcome;
     },
   );
+}
+
+/** A button press by a known member; `refuse` records a refusal the reply itself does not carry. */
+async function actionOutcome(
+  d: Deps,
+  req: ActionRequest,
+  refuse: (reason: string, accountId?: string) => Promise<void>,
+): Promise<ActionOutcome> {
+  // A value that does not parse did not come from a card Tend made: a forged or tampered button.
+  const forged = async (): Promise<ActionOutcome> => {
+    await refuse("forged");
+    return { toast: { text: d.t("action.bad"), tone: "warning" } };
+  };
+  switch (req.actionId) {
+    case "tend.run": {
+      const parsed = parseCommand(req.value);
+      return {
+        reply: parsed.ok
+          ? await runCommand(d, parsed.command)
+          : usageReply(d, parsed.topic, parsed.problem, parsed.detail),
+      };
+    }
+    case "tend.share": {
+      const parsed = parseCommand(req.value);
+      if (!parsed.ok) return forged();
+      const reply = await runCommand(d, parsed.command);
+      // Refusals and errors stay private; only real answers are shared.
+      if (reply.error) return { reply };
+      return { reply: { ...reply, visibility: "channel" }, share: true };
+    }
+    case "tend.snooze": {
+      const v = SnoozeValue.safeParse(json(req.value));
+      if (!v.success) return forged();
+      const refused = writeRefusal(d, "verb.snooze");
+      if (refused) {
+        await refuse("forbidden", v.data.accountId);
+        return { toast: { text: refused.summary, tone: "warning" } };
+      }
+      const a = await readableAccount(d, v.data.accountId);
+      if (!a) {
+        await refuse("forbidden", v.data.accountId);
+        return { toast: { text: d.t("access.forbidden_account"), tone: "warning" } };
+      }
+      const r = await snooze(d, a, v.data.days);
+      return { toast: { text: r.summary, tone: "good" } };
+    }
+    case "tend.log_form": {
+      const v = LogFormValue.safeParse(json(req.value));
+      if (!v.success) return forged();
+      const refused = writeRefusal(d, "verb.log");
+      if (refused) {
+        await refuse("forbidden", v.data.accountId);
+        return { toast: { text: refused.summary, tone: "warning" } };
+      }
+      const a = await readableAccount(d, v.data.accountId);
+      if (!a) {
+        await refuse("forbidden", v.data.accountId);
+        return { toast: { text: d.t("access.forbidden_account"), tone: "warning" } };
+      }
+      return { form: logForm(d, a, v.data.kind) };
+    }
+    case "tend.nudge_done": {
+      const v = NudgeValue.safeParse(json(req.value));
+      if (!v.success) {
+        await refuse("forged");
+        return { toast: { text: d.t("nudge.bad"), tone: "warning" } };
+      }
+      const done = await nudgeDone(d, v.data.nudgeKey, async (id) => (await readableAccount(d, id)) !== undefined);
+      return done
+        ? { toast: { text: d.t("nudge.done"), tone: "good" } }
+        : { toast: { text: d.t("nudge.bad"), tone: "warning" } };
+    }
+  }
 }
 
 const isoDay = /^\d{4}-\d{2}-\d{2}$/;
@@ -283,7 +355,7 @@ export async function handleForm(ctx: AppContext, req: FormRequest): Promise<For
   return guarded<FormOutcome>(
     ctx,
     "form",
-    (l, failure) => ({ toast: { text: t(l, failure), tone: "danger" } }),
+    (apology) => ({ toast: { text: apology.text, tone: "danger" } }),
     async () => {
       const g = await gate(ctx, req.identity);
       if (!g.ok) return { toast: { text: g.reply.summary, tone: "warning" } };

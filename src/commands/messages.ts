@@ -343,7 +343,6 @@ const en = {
   // home
   "home.title": "Tend - your book",
   "home.hint": "Try `brief <account>` before a visit, or `renewals` for what is coming up.",
-  "error.internal": "Something went wrong on our side. It has been logged; please try again.",
   "error.store": "Tend can't reach its store right now - try again in a minute.",
 } as const;
 
@@ -674,7 +673,6 @@ const zh: Record<MessageKey, string> = {
   "metrics.none": "本期还没有结束的续约。",
   "home.title": "Tend——你的客户",
   "home.hint": "拜访前试试 `brief <客户>`，或用 `renewals` 查看即将到来的续约。",
-  "error.internal": "我们这边出了点问题，已记录，请重试。",
   "error.store": "Tend 暂时连不上它的数据存储，请一分钟后再试。",
 };
 

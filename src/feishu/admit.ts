@@ -1,3 +1,4 @@
+import { auditRefusal } from "../store/repos/audit.js";
 import { type FeishuDeps, withinBudget } from "./deps.js";
 
 // Every event and callback passes here before any work: other tenants are refused (nothing read or
@@ -17,6 +18,14 @@ export function otherTenant(deps: FeishuDeps, event: EventMeta): boolean {
     { tenant: event.tenant_key, type: event.event_type },
     "feishu: event from a tenant not in FEISHU_TENANT_KEYS refused",
   );
+  // Audited in the background: the refusal itself must not wait on the store.
+  auditRefusal(deps.ctx.db, {
+    memberId: null,
+    surface: "feishu",
+    asked: String(event.event_type ?? "event"),
+    reason: "other_tenant",
+    who: { feishuTenantKey: event.tenant_key ?? undefined },
+  }).catch((err) => deps.ctx.log.error({ err }, "audit: a refusal could not be recorded"));
   return true;
 }
 

@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import type * as lark from "@larksuiteoapi/node-sdk";
+import { apologise } from "../commands/apology.js";
 import type { AppContext } from "../context.js";
 import type { Locale } from "../i18n/locale.js";
+import type { Logger } from "../log.js";
 import type { Tone } from "../reply/model.js";
 import type { FeishuCard } from "../reply/render-feishu.js";
 import { plain } from "../reply/text.js";
@@ -150,9 +152,19 @@ export function feishuToast(toast: { text: string; tone?: Tone }) {
 /** Feishu's "the bot is not in this chat / may not post here" codes: the fix is adding the bot. */
 const NOT_IN_CHAT = new Set([230002, 230017]);
 
-/** A short text for a failure on an interactive path (what the user is told). */
-export function failureText(err: unknown, locale: Locale): string {
-  if (!isFeishuError(err)) return ft(locale, "tend_failed");
+/**
+ * A short text for a failure on an interactive path (what the user is told); the failure is logged
+ * here too. Feishu's own refusals are named; anything else is an apology with an error id.
+ */
+export function failureText(
+  err: unknown,
+  locale: Locale,
+  log: Logger,
+  what: string,
+  fields: Record<string, unknown> = {},
+): string {
+  if (!isFeishuError(err)) return apologise(log, err, locale, what, fields).text;
+  log.warn({ err, what, ...fields }, `${what} failed`);
   if (NOT_IN_CHAT.has(feishuCode(err) ?? 0)) return ft(locale, "not_in_chat");
   const f = classifyFeishuError(err);
   if (f.kind === "rate_limited") return ft(locale, "rate_limited", { seconds: Math.ceil(f.retryAfterMs / 1000) });

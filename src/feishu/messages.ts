@@ -5,7 +5,6 @@ type Key =
   | "tenant_refused"
   | "rate_limited"
   | "feishu_failed"
-  | "tend_failed"
   | "not_in_chat"
   | "working"
   | "form_sent"
@@ -20,7 +19,6 @@ const catalogue: Catalogue<Key> = {
     tenant_refused: "Tend is not set up for this organisation. Ask your Tend admin to add it.",
     rate_limited: "Feishu is asking us to slow down right now. Please try again in {seconds} s.",
     feishu_failed: "Feishu did not accept that ({error}). Please try again.",
-    tend_failed: "Something went wrong on our side and it has been logged. Please try again in a moment.",
     not_in_chat: "Tend cannot post in this chat. Add the Tend bot to the group, then try again.",
     working: "Working on it - the answer follows in this chat.",
     form_sent: "Fill in the form below.",
@@ -34,7 +32,6 @@ const catalogue: Catalogue<Key> = {
     tenant_refused: "此企业未开通 Tend，请联系 Tend 管理员添加。",
     rate_limited: "飞书暂时限流，请 {seconds} 秒后再试。",
     feishu_failed: "飞书未接受该操作（{error}），请重试。",
-    tend_failed: "我们这边出了点问题，已记录，请稍后重试。",
     not_in_chat: "Tend 无法在此会话中发消息，请先把 Tend 机器人加入群聊再试。",
     working: "正在处理，结果稍后发到此会话。",
     form_sent: "请在下方表单中填写。",

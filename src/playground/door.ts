@@ -1,7 +1,10 @@
-// The playground door: a small local web page to try Tend without Slack or Feishu. It has no login
-// (you pick who you are), so it only ever answers this machine: the service binds 127.0.0.1 when
-// it is on, and every request is checked again here (peer address, Host against DNS rebinding,
-// JSON-only POSTs and Origin against cross-site forms).
+// The playground door: a small local web page to try Tend without Slack or Feishu. You pick who you
+// are, so it only ever answers this machine: the service binds 127.0.0.1 when it is on, and every
+// request is checked again here (peer address, Host against DNS rebinding, JSON-only POSTs and Origin
+// against cross-site forms). A proxy on the same machine passes all of those, so every request must
+// also carry a secret made at start-up and printed with the URL in the log (as Jupyter does): in the
+// URL's ?token= the first time, then in a cookie (or the X-Tend-Token header, for scripts).
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -37,6 +40,26 @@ const hostnameOf = (value: string | undefined) => {
   } catch {
     return undefined;
   }
+};
+
+const COOKIE = "tend_playground";
+
+function tokenOf(req: IncomingMessage): { token: string | undefined; fromUrl: boolean } {
+  const header = req.headers["x-tend-token"];
+  if (typeof header === "string" && header) return { token: header, fromUrl: false };
+  const cookie = String(req.headers.cookie ?? "")
+    .split(";")
+    .map((c) => c.trim().split("="))
+    .find(([k]) => k === COOKIE)?.[1];
+  if (cookie) return { token: decodeURIComponent(cookie), fromUrl: false };
+  const q = new URL(req.url ?? "/", "http://localhost").searchParams.get("token");
+  return { token: q ?? undefined, fromUrl: q !== null };
+}
+
+const same = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 };
 
 /** Refuses anything that did not come from a page on this machine. */
@@ -77,6 +100,8 @@ export const mountPlayground: MountDoor = async (ctx, http) => {
 
 export async function mountPlaygroundWith(ctx: AppContext, http: HttpApp): Promise<Door> {
   const config = await loadProactiveConfig(ctx.config.proactiveConfigFile);
+  // A new secret each start: whoever can read the log (the person who started Tend) gets in.
+  const secret = randomBytes(24).toString("base64url");
   const files = new Map<string, { body: Buffer; type: string }>();
   for (const [path, f] of Object.entries(FILES))
     files.set(path, { body: await readFile(new URL(f.file, STATIC)), type: f.type });
@@ -85,6 +110,19 @@ export async function mountPlaygroundWith(ctx: AppContext, http: HttpApp): Promi
     (fn: (req: IncomingMessage, res: ServerResponse) => Promise<void>) =>
     async (req: IncomingMessage, res: ServerResponse) => {
       admit(req);
+      const { token, fromUrl } = tokenOf(req);
+      if (!token) throw new HttpError(401, "the playground needs its token: open the address printed in Tend's log");
+      if (!same(token, secret)) throw new HttpError(403, "wrong playground token (it changes at every start)");
+      if (fromUrl && req.method === "GET") {
+        // Swap the token in the address for a cookie, and drop it from the address bar.
+        res.writeHead(303, {
+          location: new URL(req.url ?? "/", "http://localhost").pathname,
+          "set-cookie": `${COOKIE}=${encodeURIComponent(secret)}; HttpOnly; SameSite=Strict; Path=/`,
+          ...SECURITY_HEADERS,
+        });
+        res.end();
+        return;
+      }
       await fn(req, res);
     };
   const json = (res: ServerResponse, status: number, body: unknown) => sendJson(res, status, body, SECURITY_HEADERS);
@@ -141,11 +179,12 @@ export async function mountPlaygroundWith(ctx: AppContext, http: HttpApp): Promi
       const addr = http.nodeServer.address() as AddressInfo | null;
       if (!addr) return;
       const local = isLoopbackPeer(addr.address);
+      const url = `http://localhost:${addr.port}/?token=${secret}`;
       ctx.log.info(
-        { url: `http://localhost:${addr.port}/`, host: addr.address },
+        { url, host: addr.address },
         local
-          ? `Playground: open http://localhost:${addr.port}/ to chat with Tend in the browser (bound to ${addr.address} only: reachable from this machine alone)`
-          : `Playground: open http://localhost:${addr.port}/ on this machine (the server listens on ${addr.address}, but the playground answers only requests from this machine)`,
+          ? `Playground: open ${url} to chat with Tend in the browser (bound to ${addr.address} only: reachable from this machine alone)`
+          : `Playground: open ${url} on this machine (the server listens on ${addr.address}, but the playground answers only requests from this machine)`,
       );
     },
   };

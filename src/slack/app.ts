@@ -1,5 +1,6 @@
 import { App, HTTPReceiver, SocketModeReceiver, webApi } from "@slack/bolt";
 import type { AppContext } from "../context.js";
+import { auditRefusal } from "../store/repos/audit.js";
 import { registerButtons } from "./actions/buttons.js";
 import { boltLogger, type SlackConfig, slackClientOptions } from "./client.js";
 import { registerTendCommand } from "./commands/tend.js";
@@ -118,6 +119,7 @@ export function createSlackApp(ctx: AppContext, opts: SlackAppOptions = {}): Sla
     const team = args.context.teamId ?? teamOf(args.body);
     if (cfg.teamIds.length === 0 || (team && cfg.teamIds.includes(team))) return args.next();
     log.warn({ team }, "slack: request from a workspace not in SLACK_TEAM_IDS refused");
+    await refusedWorkspace(ctx, args.body, team);
     if (args.ack)
       await (args.body.command
         ? args.ack({ response_type: "ephemeral", text: st(ctx.config.locale, "workspace_refused") })
@@ -184,4 +186,27 @@ function teamOf(body: Record<string, unknown>): string | undefined {
   if (team?.id) return team.id;
   const user = body.user as { team_id?: string } | undefined;
   return user?.team_id;
+}
+
+/** An attempt from another workspace, in the audit log: who, what was asked, why refused. */
+async function refusedWorkspace(ctx: AppContext, body: Record<string, unknown>, team: string | undefined) {
+  const user = (body.user_id ?? (body.user as { id?: string } | undefined)?.id) as string | undefined;
+  const actions = body.actions as { action_id?: string; value?: string }[] | undefined;
+  const asked =
+    typeof body.command === "string"
+      ? `${body.command} ${String(body.text ?? "")}`
+      : actions?.[0]
+        ? `${actions[0].action_id ?? ""} ${actions[0].value ?? ""}`
+        : String(body.type ?? (body.event as { type?: string } | undefined)?.type ?? "request");
+  try {
+    await auditRefusal(ctx.db, {
+      memberId: null,
+      surface: "slack",
+      asked,
+      reason: "other_workspace",
+      who: { slackUserId: user, slackTeamId: team },
+    });
+  } catch (err) {
+    ctx.log.error({ err }, "audit: a refusal could not be recorded");
+  }
 }

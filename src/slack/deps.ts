@@ -1,10 +1,10 @@
-import type { webApi } from "@slack/bolt";
-import { t } from "../commands/messages.js";
+import { webApi } from "@slack/bolt";
+import { apologise } from "../commands/apology.js";
 import type { AppContext } from "../context.js";
 import type { Locale } from "../i18n/locale.js";
+import type { Logger } from "../log.js";
 import type { Reply, Tone } from "../reply/model.js";
 import { fallbackText, renderSlack, type SlackMessage } from "../reply/render-slack.js";
-import { isStoreUnavailable } from "../store/db.js";
 import type { Deduper } from "./dedupe.js";
 import { classifySlackError } from "./errors.js";
 import { SlackBusyError } from "./identity.js";
@@ -105,10 +105,23 @@ export function privateMessage(reply: Reply, locale: Locale): SlackMessage {
   return renderSlack({ ...reply, visibility: reply.visibility ?? "ephemeral" }, locale);
 }
 
-/** A short text for a failure on an interactive path (what the user is told). */
-export function failureText(err: unknown, locale: Locale): string {
-  if (isStoreUnavailable(err)) return t(locale, "error.store");
+const SLACK_ERROR_CODES = new Set<unknown>(Object.values(webApi.ErrorCode));
+
+/**
+ * A short text for a failure on an interactive path (what the user is told); the failure is logged
+ * here too. Slack's own refusals are named; anything else is an apology with an error id.
+ */
+export function failureText(
+  err: unknown,
+  locale: Locale,
+  log: Logger,
+  what: string,
+  fields: Record<string, unknown> = {},
+): string {
   if (err instanceof SlackBusyError) return st(locale, "rate_limited", { seconds: Math.ceil(err.retryAfterMs / 1000) });
+  if (!SLACK_ERROR_CODES.has((err as { code?: unknown } | null)?.code))
+    return apologise(log, err, locale, what, fields).text;
+  log.warn({ err, what, ...fields }, `${what} failed`);
   const f = classifySlackError(err);
   if (f.kind === "rate_limited") return st(locale, "rate_limited", { seconds: Math.ceil(f.retryAfterMs / 1000) });
   if (f.error === "not_in_channel" || f.error === "channel_not_found") return st(locale, "not_in_channel");

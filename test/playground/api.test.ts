@@ -45,25 +45,25 @@ describe("the playground door", () => {
   const command = (member: string, text: string) =>
     json<CardAnswer>(p.post("/playground/api/command", { member, text }));
   const morning = (member: string) =>
-    json<MorningAnswer>(fetch(`${p.url}/playground/api/morning?member=${encodeURIComponent(member)}`));
+    json<MorningAnswer>(p.fetch(`${p.url}/playground/api/morning?member=${encodeURIComponent(member)}`));
 
   it("is mounted with no chat platform, listed by /healthz, and listens on 127.0.0.1 only", async () => {
     expect(p.service.address?.address).toBe("127.0.0.1");
     const health = (await (await fetch(`${p.url}/healthz`)).json()) as { doors: string[] };
     expect(health.doors).toContain("playground");
-    const page = await fetch(`${p.url}/`);
+    const page = await p.fetch(`${p.url}/`);
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toMatch(/text\/html/);
     expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
     const html = await page.text();
     expect(html).toContain('<label for="composer-input">');
     expect(html).toMatch(/127\.0\.0\.1/);
-    expect((await fetch(`${p.url}/playground/app.js`)).status).toBe(200);
+    expect((await p.fetch(`${p.url}/playground/app.js`)).status).toBe(200);
   });
 
   it("offers a CSM, a manager and a Chinese-speaking CSM to act as", async () => {
     const r = await json<{ members: { email: string; locale: string }[]; picks: Record<string, string> }>(
-      fetch(`${p.url}/playground/api/members`),
+      p.fetch(`${p.url}/playground/api/members`),
     );
     expect(r.picks).toEqual({ csm: alice, manager: morgan, zhCsm: expect.any(String) });
     expect(r.members.find((m) => m.email === r.picks.zhCsm)?.locale).toBe("zh-CN");
@@ -204,7 +204,7 @@ describe("the playground door", () => {
     });
     expect(invalid.status).toBe(400);
     expect(((await invalid.json()) as { problems: string[] }).problems.join()).toMatch(/actionId/);
-    const nobody = await fetch(`${p.url}/playground/api/morning?member=nobody@example.com`);
+    const nobody = await p.fetch(`${p.url}/playground/api/morning?member=nobody@example.com`);
     expect(nobody.status).toBe(404);
   });
 
@@ -227,6 +227,36 @@ describe("the playground door", () => {
       req.end();
     });
     expect(rebound.status).toBe(403);
+  });
+
+  it("needs the token from the log whatever the Host (a proxy on this machine passes every other check)", async () => {
+    const raw = (path: string, headers: Record<string, string>) =>
+      new Promise<{ status: number; headers: Record<string, unknown> }>((resolve, reject) => {
+        const req = request(`${p.url}${path}`, { headers: { host: "localhost", ...headers } }, (res) => {
+          res.resume();
+          resolve({ status: res.statusCode ?? 0, headers: res.headers });
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    expect(p.token).toMatch(/^[\w-]{32}$/);
+    expect((await raw("/playground/api/members", {})).status).toBe(401);
+    expect((await raw("/", {})).status).toBe(401);
+    expect((await raw("/playground/api/members", { "x-tend-token": "guess" })).status).toBe(403);
+    expect((await raw("/playground/api/members", { cookie: "tend_playground=guess" })).status).toBe(403);
+    const posted = await fetch(`${p.url}/playground/api/command`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ member: alice, text: "mine" }),
+    });
+    expect(posted.status).toBe(401);
+    // The address from the log: the token becomes a cookie and leaves the address bar.
+    const first = await raw(`/?token=${p.token}`, {});
+    expect(first.status).toBe(303);
+    expect(first.headers.location).toBe("/");
+    const cookie = String(first.headers["set-cookie"]).split(";")[0] as string;
+    expect(cookie).toBe(`tend_playground=${p.token}`);
+    expect((await raw("/playground/api/members", { cookie })).status).toBe(200);
   });
 });
 
@@ -264,7 +294,7 @@ describe("when the playground is on", () => {
     await service.http.close();
     expect(address).toBe("127.0.0.1");
     const line = lines.map((l) => JSON.parse(l) as { msg: string }).find((l) => l.msg.startsWith("Playground"));
-    expect(line?.msg).toContain(`http://localhost:${port}/`);
+    expect(line?.msg).toMatch(new RegExp(`http://localhost:${port}/\\?token=[\\w-]{32}`));
     expect(line?.msg).toMatch(/bound to 127\.0\.0\.1 only/);
   });
 });

@@ -74,7 +74,8 @@ describe.skipIf(!available)("the playground in a browser", () => {
     "opens as a CSM, answers a typed brief as a card, and its snooze button works",
     async () => {
       await step("open", async () => {
-        await page.goto(`${p.url}/`);
+        // The address from the log, token included, as a person would paste it.
+        await page.goto(`${p.url}/?token=${p.token}`);
         // The start screen is the member's book (the core's home view), as in Slack's App Home.
         await log()
           .getByRole("heading", { name: /your book/i })

@@ -1,5 +1,6 @@
+import { Writable } from "node:stream";
 import { parseConfig } from "../../src/config/env.js";
-import { silentLogger } from "../../src/log.js";
+import { createLogger } from "../../src/log.js";
 import { createService, type Service } from "../../src/service.js";
 import type { Db } from "../../src/store/db.js";
 import { DEMO_NOW, demoDb } from "../support/demo.js";
@@ -11,6 +12,12 @@ export interface Playground {
   service: Service;
   db: Db;
   url: string;
+  /** The secret the playground printed in its log line (as a person would copy it). */
+  token: string;
+  /** Everything the service logged. */
+  logged(): string;
+  /** fetch with the playground token (header), as the page does with its cookie. */
+  fetch(url: string, init?: RequestInit): Promise<Response>;
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
 }
@@ -18,19 +25,37 @@ export interface Playground {
 export async function startPlayground(env: Record<string, string> = {}): Promise<Playground> {
   const db = await demoDb();
   const config = parseConfig({ PORT: "0", TEND_DEMO: "off", TEND_SCHEDULER: "off", ...env });
-  const service = await createService(config, silentLogger, db, () => DEMO_NOW);
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const service = await createService(config, createLogger("info", sink), db, () => DEMO_NOW);
   const { port } = await service.start();
   const url = `http://127.0.0.1:${port}`;
+  const token = lines.join("").match(/Playground: open http:\/\/localhost:\d+\/\?token=([\w-]+)/)?.[1] ?? "";
+  const withToken = (init: RequestInit = {}): RequestInit => ({
+    ...init,
+    headers: { "x-tend-token": token, ...(init.headers as Record<string, string> | undefined) },
+  });
   return {
     service,
     db,
     url,
+    token,
+    logged: () => lines.join(""),
+    fetch: (u, init) => fetch(u, withToken(init)),
     post: (path, body, headers = {}) =>
-      fetch(`${url}${path}`, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...headers },
-        body: typeof body === "string" ? body : JSON.stringify(body),
-      }),
+      fetch(
+        `${url}${path}`,
+        withToken({
+          method: "POST",
+          headers: { "content-type": "application/json", ...headers },
+          body: typeof body === "string" ? body : JSON.stringify(body),
+        }),
+      ),
     close: () => service.stop(),
   };
 }

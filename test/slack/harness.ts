@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import type { AppContext } from "../../src/context.js";
 import { HttpApp } from "../../src/http/server.js";
-import { silentLogger } from "../../src/log.js";
+import { type Logger, silentLogger } from "../../src/log.js";
 import { checkBlockKitLimits, type SlackBlock } from "../../src/reply/render-slack.js";
 import type { SlackApp } from "../../src/slack/app.js";
 import { mountSlackWith } from "../../src/slack/door.js";
@@ -55,7 +55,7 @@ export interface SlackHarness {
 
 export async function startSlackHarness(
   kind: StoreKind,
-  opts: { env?: Record<string, string>; ackBudgetMs?: number } = {},
+  opts: { env?: Record<string, string>; ackBudgetMs?: number; log?: Logger } = {},
 ): Promise<SlackHarness> {
   const api = await startSlackApiStandIn();
   api.users = {
@@ -70,8 +70,9 @@ export async function startSlackHarness(
   const db = await testDb(kind);
   const book = await seedBook(db);
   const config = slackTestConfig(api.url, opts.env);
-  const ctx: AppContext = { config, log: silentLogger, db, now: () => NOW };
-  const http = new HttpApp(silentLogger);
+  const log = opts.log ?? silentLogger;
+  const ctx: AppContext = { config, log, db, now: () => NOW };
+  const http = new HttpApp(log);
   // Answers go in the ack or through response_url by what the test chose, never by how busy the
   // machine is: the default budget is generous here (speed is measured by `npm run bench slack`).
   const ackBudgetMs = opts.ackBudgetMs ?? TEST_ACK_BUDGET_MS;

@@ -80,8 +80,8 @@ export function registerCardActions(dispatcher: lark.EventDispatcher, deps: Feis
           remember(openId, locale);
           return await decide(deps, event, who.identity, who.locale);
         } catch (err) {
-          deps.ctx.log.warn({ err }, "feishu: card action failed");
-          return { answer: { toast: feishuToast({ text: failureText(err, locale), tone: "warning" }) } };
+          const text = failureText(err, locale, deps.ctx.log, "feishu: card action");
+          return { answer: { toast: feishuToast({ text, tone: "warning" }) } };
         }
       });
       const ready = await withinBudget(work, deadline - performance.now());
@@ -168,8 +168,8 @@ async function decide(
       await withRetry(deps, () => sendCard(deps.client, to, card, uuid), to);
       return { answer: { toast: feishuToast({ text: ft(locale, "shared"), tone: "good" }) } };
     } catch (err) {
-      deps.ctx.log.warn({ err, chat: to }, "feishu: share failed");
-      return { answer: { toast: feishuToast({ text: failureText(err, locale), tone: "warning" }) } };
+      const text = failureText(err, locale, deps.ctx.log, "feishu: share", { chat: to });
+      return { answer: { toast: feishuToast({ text, tone: "warning" }) } };
     }
   }
   return fromOutcome(deps, outcome, where, identity.feishuOpenId as string, locale, event.event_id);

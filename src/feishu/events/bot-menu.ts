@@ -1,11 +1,11 @@
 import type * as lark from "@larksuiteoapi/node-sdk";
+import { apologise } from "../../commands/apology.js";
 import { handleCommand } from "../../commands/index.js";
 import { parseCommand } from "../../commands/parse.js";
 import { type FeishuCard, renderFeishuCard } from "../../reply/render-feishu.js";
 import { claimBeforeAnswer, otherTenant } from "../admit.js";
 import { FEISHU_TIMING, type FeishuDeps, sendCard, withRetry } from "../deps.js";
 import { feishuWho } from "../identity.js";
-import { ft } from "../messages.js";
 import { MenuEvent } from "../schemas.js";
 
 // The bot menu (application.bot.menu_v6): each menu item's event key names a common command; the
@@ -50,8 +50,9 @@ export function registerBotMenu(dispatcher: lark.EventDispatcher, deps: FeishuDe
           card = renderFeishuCard(await handleCommand(deps.ctx, { identity: who.identity, text: command }));
         } catch (err) {
           // Feishu will not deliver this event again (it got its 200): say so rather than stay silent.
-          deps.ctx.log.error({ err, key: event.event_key }, "feishu: menu event could not be handled");
-          const text = ft(deps.ctx.config.locale, "tend_failed");
+          const text = apologise(deps.ctx.log, err, deps.ctx.config.locale, "feishu: menu event", {
+            key: event.event_key,
+          }).text;
           card = renderFeishuCard({ summary: text, blocks: [{ type: "text", text }], tone: "warning" });
         }
         // No event id, no uuid: a uuid per person would swallow their next menu click for an hour.

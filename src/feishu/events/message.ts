@@ -1,4 +1,5 @@
 import type * as lark from "@larksuiteoapi/node-sdk";
+import { apologise } from "../../commands/apology.js";
 import { handleCommand } from "../../commands/index.js";
 import type { Tone } from "../../reply/model.js";
 import { type FeishuCard, renderFeishuCard } from "../../reply/render-feishu.js";
@@ -52,8 +53,10 @@ export async function answerMessage(deps: FeishuDeps, event: MessageEvent): Prom
         : renderFeishuCard(await handleCommand(deps.ctx, { identity: who.identity, text }));
   } catch (err) {
     // Feishu will not deliver this message again (it got its 200): say so rather than stay silent.
-    deps.ctx.log.error({ err, messageId: message.message_id }, "feishu: message could not be handled");
-    card = textCard(ft(deps.ctx.config.locale, "tend_failed"), "warning");
+    const sorry = apologise(deps.ctx.log, err, deps.ctx.config.locale, "feishu: message", {
+      messageId: message.message_id,
+    });
+    card = textCard(sorry.text, "warning");
   }
   // The uuid makes a second attempt at this reply (after a crash, on another replica) a no-op.
   await withRetry(

@@ -52,8 +52,7 @@ export function registerButtons(app: App, deps: SlackDeps) {
         if (outcome.toast) await toast(deps, client, { user, channel, fromHome, answer }, outcome.toast);
         else if (fromHome && !outcome.form && !outcome.reply) await publishHome(deps, client, user, body.team?.id);
       } catch (err) {
-        deps.ctx.log.warn({ err, actionId }, "slack: button failed");
-        const text = `⚠️ ${failureText(err, locale)}`;
+        const text = `⚠️ ${failureText(err, locale, deps.ctx.log, "slack: button", { actionId })}`;
         // response_url is not a Web API call, so it still works when the Web API is rate-limiting us.
         const told = answer
           ? await answer({ response_type: "ephemeral", replace_original: false, text }).then(

@@ -47,8 +47,11 @@ export function registerTendCommand(app: App, deps: SlackDeps) {
         const reply = await handleCommand(deps.ctx, { identity: who.identity, text });
         return privateMessage(withShareButton(reply, text, who.locale), who.locale);
       } catch (err) {
-        deps.ctx.log.warn({ err }, "slack: /tend failed");
-        return { response_type: "ephemeral" as const, text: failureText(err, locale), blocks: [] };
+        return {
+          response_type: "ephemeral" as const,
+          text: failureText(err, locale, deps.ctx.log, "slack: /tend"),
+          blocks: [],
+        };
       }
     })();
     const ready = await deps.gate.race(work, budgetLeft(deps, context));

@@ -80,8 +80,7 @@ export function registerLogInteractionView(app: App, deps: SlackDeps) {
           values: slackModalValues(view.state.values as never),
         });
       } catch (err) {
-        deps.ctx.log.warn({ err }, "slack: modal submission failed");
-        return { toast: { text: failureText(err, locale), tone: "warning" } };
+        return { toast: { text: failureText(err, locale, deps.ctx.log, "slack: modal submission"), tone: "warning" } };
       }
     })();
     const ready = await deps.gate.race(work, budgetLeft(deps, context));
