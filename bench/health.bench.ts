@@ -1,5 +1,7 @@
 import { parseConfig } from "../src/config/env.js";
 import type { AppContext } from "../src/context.js";
+import { addDays } from "../src/domain/dates.js";
+import { quadrantMoves } from "../src/domain/quadrant.js";
 import { recompute } from "../src/health/recompute.js";
 import { silentLogger } from "../src/log.js";
 import type { Db } from "../src/store/db.js";
@@ -95,6 +97,8 @@ async function serverScan(db: Db): Promise<void> {
 
 export async function run(): Promise<BenchRow[]> {
   const out: BenchRow[] = [];
+  if (process.env.BENCH_HEALTH !== "recompute") out.push(...(await stability()));
+  if (process.env.BENCH_HEALTH === "stability") return out;
   for (const store of await benchStores()) {
     const db = await store.open();
     try {
@@ -165,4 +169,109 @@ export async function run(): Promise<BenchRow[]> {
     }
   }
   return out;
+}
+
+// ---- Quadrant stability: flips per stable account per month ----
+// A book of accounts whose real health does not change, in four rhythms: daily use with quiet
+// weekends, weekly use (one day a week), month-end use (finance teams) and a Chinese team through
+// National Day. Scored every day for two months; every reported quadrant move is a false alarm.
+// Baseline: the same levels read day over day with no hold (what a one-day move would report).
+
+const STABLE = Number(process.env.BENCH_STABLE_ACCOUNTS ?? 120);
+const STABLE_SCORED_DAYS = 60;
+
+async function seedStable(db: Db) {
+  const q = (sql: string) => db.pool.query(sql, [STABLE, DAY]);
+  await db.pool.query(
+    `INSERT INTO "Team" (id, name, locale, "updatedAt") VALUES ('t-us', 'US', 'en', now()), ('t-cn', 'CN', 'zh-CN', now())`,
+  );
+  // Seats and features in use vary by account, so the book spreads over the quadrant thresholds.
+  await q(`INSERT INTO "Account" (id, name, tier, seats, "goLiveDate", "contractStart", "teamId", "updatedAt")
+           SELECT 's' || i, 'Stable ' || i,
+                  (CASE WHEN i % 4 = 1 THEN 'long_tail' ELSE 'key' END)::"Tier", 34 + (i * 13) % 120, $2::date - 700, $2::date - 700,
+                  CASE WHEN i % 4 = 3 THEN 't-cn' ELSE 't-us' END, now()
+             FROM generate_series(1, $1::int) i`);
+  // rhythm by i % 4: 0 daily (quiet weekends), 1 weekly (Tuesdays), 2 month-end, 3 daily in China.
+  await q(`INSERT INTO "UsageSnapshot" ("accountId", day, "activeUsers", "activatedUsers", seats, logins, "coreFeaturesUsed", "coreFeaturesTotal")
+           SELECT 's' || i, d,
+                  CASE i % 4
+                    WHEN 1 THEN CASE WHEN extract(dow FROM d) = 2 THEN 26 + (i + n) % 5 ELSE 0 END
+                    WHEN 2 THEN CASE WHEN d >= (date_trunc('month', d) + interval '1 month' - interval '3 days')::date
+                                     THEN 28 + (i + n) % 5 ELSE 1 END
+                    WHEN 3 THEN CASE WHEN d BETWEEN '2026-10-01' AND '2026-10-07' THEN 2
+                                     WHEN extract(dow FROM d) IN (0, 6) THEN 6 ELSE 26 + (i + n) % 5 END
+                    ELSE CASE WHEN extract(dow FROM d) IN (0, 6) THEN 6 ELSE 26 + (i + n) % 5 END
+                  END,
+                  34, 34 + (i * 13) % 120, 0,
+                  CASE WHEN i % 4 IN (1, 2) AND NOT (extract(dow FROM d) = 2 OR d >= (date_trunc('month', d) + interval '1 month' - interval '3 days')::date)
+                       THEN 0 ELSE 2 + i % 6 END, 8
+             FROM generate_series(1, $1::int) i, generate_series(0, 150) n, LATERAL (SELECT ($2::date - n) AS d) x`);
+  await q(`INSERT INTO "Contact" (id, "accountId", name, role, attitude, "lastContact", "updatedAt")
+           SELECT 'sc' || i || '-' || r, 's' || i, 'Person ' || i || '-' || r,
+                  (ARRAY['champion','decision_maker'])[r]::"ContactRole", 'supporter', $2::date - 20, now()
+             FROM generate_series(1, $1::int) i, generate_series(1, 2) r`);
+  await q(`INSERT INTO "Interaction" (id, "accountId", kind, "occurredAt", "contactName")
+           SELECT 'si' || i || '-' || k, 's' || i, 'call', ($2::date - k * 12) + time '10:00', 'Person ' || i || '-1'
+             FROM generate_series(1, $1::int) i, generate_series(0, 12) k`);
+  await q(`INSERT INTO "SurveyResponse" (id, "accountId", kind, score, "respondedAt", respondent)
+           SELECT 'ss' || i, 's' || i, 'nps', 8, $2::date - 100, 'Person ' || i || '-2' FROM generate_series(1, $1::int) i`);
+}
+
+export async function stability(): Promise<BenchRow[]> {
+  const [store] = await benchStores();
+  if (!store) return [];
+  const db = await store.open();
+  try {
+    await seedStable(db);
+    const ctx: AppContext = {
+      config: parseConfig({ TEND_DEMO: "off", TEND_SCHEDULER: "off" }),
+      log: silentLogger,
+      db,
+      now: () => new Date(`${DAY}T03:00:00Z`),
+    };
+    for (let i = STABLE_SCORED_DAYS - 1; i >= 0; i--) await recompute(ctx, addDays(DAY, -i));
+    const { rows } = await db.pool.query<{ accountId: string; day: string; usageLevel: number; valueLevel: number }>(
+      `SELECT "accountId", to_char(day, 'YYYY-MM-DD') AS day, "usageLevel", "valueLevel" FROM "HealthScore" ORDER BY "accountId", day`,
+    );
+    const byAccount = new Map<string, typeof rows>();
+    for (const r of rows) byAccount.set(r.accountId, [...(byAccount.get(r.accountId) ?? []), r]);
+    let held = 0;
+    let raw = 0;
+    const byRhythm = [0, 0, 0, 0];
+    for (const [id, series] of byAccount) {
+      const n = quadrantMoves(series).length;
+      held += n;
+      byRhythm[Number(id.slice(1)) % 4]! += n;
+      raw += quadrantMoves(series, 1).length;
+    }
+    console.log(
+      `  ${store.name}: reported moves by rhythm: daily ${byRhythm[0]}, weekly ${byRhythm[1]}, month-end ${byRhythm[2]}, China (National Day) ${byRhythm[3]}`,
+    );
+    const cells = new Map<string, number>();
+    for (const r of rows.filter((x) => x.day === DAY))
+      cells.set(`${r.usageLevel}${r.valueLevel}`, (cells.get(`${r.usageLevel}${r.valueLevel}`) ?? 0) + 1);
+    console.log(
+      `  ${store.name}: quadrant cells on ${DAY} (usage, value): ${[...cells].map(([c, n]) => `${c}: ${n}`).join(", ")}`,
+    );
+    const months = STABLE_SCORED_DAYS / 30;
+    const perAccount = (n: number) => n / byAccount.size / months;
+    console.log(
+      `  ${store.name}: ${byAccount.size} stable accounts x ${STABLE_SCORED_DAYS} days: ${held} reported quadrant moves (${raw} day-over-day changes)`,
+    );
+    return [
+      {
+        bench: `health stability ${byAccount.size} stable accounts x ${STABLE_SCORED_DAYS} days`,
+        store: store.name,
+        figure: "quadrant flips per stable account per month",
+        value: Math.round(perAccount(held) * 1000) / 1000,
+        unit: "flips",
+        baseline: { label: "day-over-day level changes", value: Math.round(perAccount(raw) * 1000) / 1000 },
+        better: "lower",
+        target: "< 0.2",
+      },
+    ];
+  } finally {
+    await db.close();
+    await store.drop();
+  }
 }

@@ -23,6 +23,9 @@ export interface BriefFacts {
     notes: string | null;
     nextSteps: string | null;
     scheduled: boolean;
+    contactName?: string | null;
+    /** false: outreach nobody answered. */
+    answered?: boolean | null;
   }[];
   contacts: {
     name: string;
@@ -40,6 +43,10 @@ export interface BriefFacts {
   promises: { title: string; dueDate: string; status: string }[];
   risks: { kind: string; severity: string; raisedAt: string; resolvedAt: string | null }[];
   renewalDate: string | null;
+  /** The open renewal's readiness gaps (src/domain/renewal.ts), when a renewal is on record. */
+  readinessGaps?: string[];
+  /** Days between meetings the account's tier expects (the health settings' cadence). */
+  cadenceDays?: number;
   peer: {
     name: string;
     score: number;
@@ -61,6 +68,12 @@ export type Question =
   | { key: "low_nps"; params: { score: number } }
   | { key: "milestone"; params: { title: string; date: string } }
   | { key: "renewal"; params: { days: number } }
+  | { key: "readiness"; params: { gap: string; days: number } }
+  | { key: "promise_overdue"; params: { title: string; days: number } }
+  | { key: "dm_not_met"; params: { name: string; days: number } }
+  | { key: "dm_never_met"; params: { name: string } }
+  | { key: "open_risk"; params: { kind: string } }
+  | { key: "feedback_unanswered"; params: { title: string; days: number } }
   | { key: "default" };
 
 export type Change =
@@ -79,7 +92,8 @@ export interface Brief {
     coreTotal: number;
     /** Recent 4 weeks vs the 4 before, as a ratio change (-0.38 = down 38%); null without a baseline. */
     change: number | null;
-    trend: "stable" | "falling" | "rising";
+    /** "rising_low": rising from a low base (activation under the advice threshold): not yet a practice to spread. */
+    trend: "stable" | "falling" | "rising" | "rising_low";
     advice: ("activation" | "depth")[];
   } | null;
   raised: { title: string; status: string; raisedAt: string }[];
@@ -91,10 +105,15 @@ export interface Brief {
   openPromises: { title: string; dueDate: string; overdue: boolean }[];
 }
 
+const c0 = (d: string | null) => (d ? d.slice(0, 10) : null);
 const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 const ROLE_ORDER = ["decision_maker", "executive", "champion", "admin", "finance", "user"];
 export const USAGE_CHANGE_THRESHOLD = 0.15;
 const RECENT_DAYS = 60;
+/** Below this share of seats activated, more users is still onboarding, not a practice worth spreading. */
+export const MEANINGFUL_ACTIVATION = 0.6;
+/** Feedback open longer than this without an answer is a question to ask. */
+const FEEDBACK_UNANSWERED_DAYS = 30;
 
 export function buildBrief(f: BriefFacts): Brief {
   const recentFrom = addDays(f.today, -28);
@@ -109,7 +128,7 @@ export function buildBrief(f: BriefFacts): Brief {
     const change = base.length > 0 && baseAvg > 0 ? activeAvg / baseAvg - 1 : null;
     const activation = last.seats > 0 ? last.activatedUsers / last.seats : 0;
     const advice: ("activation" | "depth")[] = [];
-    if (last.seats > 0 && activation < 0.6) advice.push("activation");
+    if (last.seats > 0 && activation < MEANINGFUL_ACTIVATION) advice.push("activation");
     if (last.coreFeaturesTotal > 0 && last.coreFeaturesUsed / last.coreFeaturesTotal < 0.5) advice.push("depth");
     usage = {
       activeAvg: Math.round(activeAvg),
@@ -119,7 +138,13 @@ export function buildBrief(f: BriefFacts): Brief {
       coreTotal: last.coreFeaturesTotal,
       change,
       trend:
-        change === null || Math.abs(change) < USAGE_CHANGE_THRESHOLD ? "stable" : change < 0 ? "falling" : "rising",
+        change === null || Math.abs(change) < USAGE_CHANGE_THRESHOLD
+          ? "stable"
+          : change < 0
+            ? "falling"
+            : last.seats > 0 && activation < MEANINGFUL_ACTIVATION
+              ? "rising_low"
+              : "rising",
       advice,
     };
   }
@@ -162,9 +187,51 @@ export function buildBrief(f: BriefFacts): Brief {
   if (lastNps && lastNps.score <= 6) questions.push({ key: "low_nps", params: { score: lastNps.score } });
   for (const m of f.milestones.filter((m) => m.status === "planned" && m.dueDate < f.today).slice(0, 2))
     questions.push({ key: "milestone", params: { title: m.title, date: m.dueDate } });
+  // The account's own open ends, each a question: overdue promises, decision makers not met within
+  // the tier's cadence, open risks, feedback left unanswered, then the renewal's readiness gaps.
+  for (const p of f.promises.filter((p) => p.status === "open" && p.dueDate < f.today).slice(0, 3))
+    questions.push({ key: "promise_overdue", params: { title: p.title, days: daysBetween(p.dueDate, f.today) } });
+  const cadence = f.cadenceDays ?? 30;
+  let dmQuestion = false;
+  for (const dm of dms.filter((c) => c.attitude !== "opponent")) {
+    const metOn = [
+      c0(dm.lastContact),
+      ...past.filter((i) => i.contactName === dm.name && i.answered !== false).map((i) => i.occurredAt.slice(0, 10)),
+    ]
+      .filter((x): x is string => x !== null)
+      .sort()
+      .at(-1);
+    if (!metOn) {
+      questions.push({ key: "dm_never_met", params: { name: dm.name } });
+      dmQuestion = true;
+    } else if (daysBetween(metOn, f.today) > cadence) {
+      questions.push({ key: "dm_not_met", params: { name: dm.name, days: daysBetween(metOn, f.today) } });
+      dmQuestion = true;
+    }
+  }
+  for (const r of f.risks.filter((r) => r.resolvedAt === null && r.raisedAt <= f.today))
+    questions.push({ key: "open_risk", params: { kind: r.kind } });
+  for (const x of f.feedback
+    .filter(
+      (x) =>
+        (x.status === "open" || x.status === "in_progress") &&
+        daysBetween(x.raisedAt, f.today) > FEEDBACK_UNANSWERED_DAYS,
+    )
+    .sort((a, b) => a.raisedAt.localeCompare(b.raisedAt))
+    .slice(0, 2))
+    questions.push({ key: "feedback_unanswered", params: { title: x.title, days: daysBetween(x.raisedAt, f.today) } });
   if (f.renewalDate) {
     const days = daysBetween(f.today, f.renewalDate);
-    if (days >= 0 && days <= 120) questions.push({ key: "renewal", params: { days } });
+    if (days >= 0 && days <= 120) {
+      // Gaps already asked above (promises, the decision maker) are not asked twice.
+      const gaps = (f.readinessGaps ?? []).filter(
+        (g) =>
+          !(g === "promises" && questions.some((q) => q.key === "promise_overdue")) &&
+          !(g === "decision_maker" && dmQuestion),
+      );
+      for (const gap of gaps) questions.push({ key: "readiness", params: { gap, days } });
+      if (!f.readinessGaps) questions.push({ key: "renewal", params: { days } });
+    }
   }
   if (questions.length === 0) questions.push({ key: "default" });
 

@@ -37,7 +37,10 @@ export async function backtest(ctx: AppContext, opts: BacktestOptions = {}) {
   }
   const cases: BacktestCase[] = [];
   for (const [day, renewals] of [...byDay].sort((a, b) => a[0].localeCompare(b[0]))) {
-    const facts = await loadFacts(ctx.db, day, { accountIds: [...new Set(renewals.map((r) => r.accountId))] });
+    const facts = await loadFacts(ctx.db, day, {
+      accountIds: [...new Set(renewals.map((r) => r.accountId))],
+      holidays: config.holidays,
+    });
     const factsBy = new Map(facts.map((f) => [f.accountId, f]));
     const scored = new Map(scoreAll(facts, config).map((s) => [s.accountId, s]));
     for (const r of renewals) {
@@ -51,6 +54,8 @@ export async function backtest(ctx: AppContext, opts: BacktestOptions = {}) {
         score: s.score,
         grade: s.grade,
         hadUsage: (factsBy.get(r.accountId)?.usage?.recentDays ?? 0) > 0,
+        ...(factsBy.get(r.accountId) ? { tier: factsBy.get(r.accountId)!.tier } : {}),
+        ...(s.state ? { state: s.state } : {}),
       });
     }
   }

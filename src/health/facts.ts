@@ -1,5 +1,7 @@
+import { addDays } from "../domain/dates.js";
 import type { Tier } from "../domain/health/config.js";
 import type { HealthFacts, Severity, StakeholderFacts, UsageFacts } from "../domain/health/facts.js";
+import { HOLIDAY_DEFAULTS, type HolidayConfig, holidaysByLocale } from "../domain/health/holidays.js";
 import type { Db } from "../store/db.js";
 
 // Facts for every account on one day, read with a handful of set-based queries (one per table,
@@ -9,7 +11,12 @@ import type { Db } from "../store/db.js";
 export interface FactsScope {
   /** Only these accounts (the backtest); default every account not churned. */
   accountIds?: string[];
+  /** Holiday calendars (default: the built-in ones): holiday days are left out of the usage windows. */
+  holidays?: HolidayConfig;
 }
+
+/** Share of a 56-day window's active-user total on month-end days above which use follows the month end. */
+const MONTH_END_SHARE = 0.5;
 
 interface AccountRow {
   id: string;
@@ -29,6 +36,7 @@ const DEPARTED = (c: string) =>
 export async function loadFacts(db: Db, day: string, scope: FactsScope = {}): Promise<HealthFacts[]> {
   const ids = scope.accountIds;
   const params: unknown[] = ids ? [day, ids] : [day];
+  const holidays = JSON.stringify(holidaysByLocale(scope.holidays ?? HOLIDAY_DEFAULTS, addDays(day, -56), day));
   const only = (col: string) => (ids ? `AND ${col} = ANY($2::text[])` : "");
   const q = async <T extends object>(sql: string) => (await db.pool.query<T & { id: string }>(sql, params)).rows;
 
@@ -39,27 +47,62 @@ export async function loadFacts(db: Db, day: string, scope: FactsScope = {}): Pr
          FROM "Account" WHERE $1::date IS NOT NULL ${ids ? "AND id = ANY($2::text[])" : "AND stage <> 'churned'"}
         ORDER BY id`,
     ),
-    // Recent 4 weeks vs the 4 weeks before, weekly peaks, and the latest snapshot (joined by key).
-    q<Omit<UsageFacts, "weeklyPeaks"> & { w0: number | null; w1: number | null; w2: number | null; w3: number | null }>(
-      `WITH agg AS (
-         SELECT "accountId" AS id,
-                count(*) FILTER (WHERE day > $1::date - 28)::int AS "recentDays",
-                count(*) FILTER (WHERE day <= $1::date - 28)::int AS "baseDays",
-                avg("activeUsers") FILTER (WHERE day > $1::date - 28)::float8 AS "recentAvg",
-                avg("activeUsers") FILTER (WHERE day <= $1::date - 28)::float8 AS "baseAvg",
-                max("activeUsers") FILTER (WHERE day > $1::date - 28) AS "recentPeak",
-                max("activeUsers") FILTER (WHERE day > $1::date - 7) AS w0,
-                max("activeUsers") FILTER (WHERE day > $1::date - 14 AND day <= $1::date - 7) AS w1,
-                max("activeUsers") FILTER (WHERE day > $1::date - 21 AND day <= $1::date - 14) AS w2,
-                max("activeUsers") FILTER (WHERE day > $1::date - 28 AND day <= $1::date - 21) AS w3,
-                max(day) FILTER (WHERE day > $1::date - 28) AS latest
-           FROM "UsageSnapshot"
-          WHERE day > $1::date - 56 AND day <= $1::date ${only(`"accountId"`)}
-          GROUP BY "accountId")
-       SELECT agg.id, "recentDays", "baseDays", "recentAvg", "baseAvg", "recentPeak", w0, w1, w2, w3,
-              u."activatedUsers", u.seats, u."coreFeaturesUsed" AS "coreUsed", u."coreFeaturesTotal" AS "coreTotal"
-         FROM agg LEFT JOIN "UsageSnapshot" u ON u."accountId" = agg.id AND u.day = agg.latest`,
-    ),
+    // Recent 4 weeks vs the 4 weeks before, weekly peaks, the trailing 7 days, and the most seen of
+    // activation and core features over the last 7 (else 28) days. Holiday days of the team's locale
+    // are left out of every window; month-end days are marked for accounts that follow the month end.
+    db.pool
+      .query<
+        Omit<UsageFacts, "weeklyPeaks" | "last7" | "monthEnd"> & {
+          id: string;
+          w0: number | null;
+          w1: number | null;
+          w2: number | null;
+          w3: number | null;
+          l7avg: number | null;
+          l7max: number | null;
+          l7days: number;
+          meShare: number | null;
+          meRecent: number | null;
+          meBase: number | null;
+        }
+      >(
+        `WITH hol AS (
+           SELECT e.key AS locale, d::date AS day FROM jsonb_each($${params.length + 1}::jsonb) e, jsonb_array_elements_text(e.value) d),
+         u AS (
+           SELECT s.*, (s.day >= (date_trunc('month', s.day) + interval '1 month' - interval '3 days')::date) AS me
+             FROM "UsageSnapshot" s
+             JOIN "Account" a ON a.id = s."accountId"
+             LEFT JOIN "Team" t ON t.id = a."teamId"
+             LEFT JOIN hol ON hol.locale = coalesce(t.locale, 'default') AND hol.day = s.day
+            WHERE s.day > $1::date - 56 AND s.day <= $1::date AND hol.day IS NULL ${only(`s."accountId"`)}),
+         agg AS (
+           SELECT "accountId" AS id,
+                  count(*) FILTER (WHERE day > $1::date - 28)::int AS "recentDays",
+                  count(*) FILTER (WHERE day <= $1::date - 28)::int AS "baseDays",
+                  avg("activeUsers") FILTER (WHERE day > $1::date - 28)::float8 AS "recentAvg",
+                  avg("activeUsers") FILTER (WHERE day <= $1::date - 28)::float8 AS "baseAvg",
+                  max("activeUsers") FILTER (WHERE day > $1::date - 28) AS "recentPeak",
+                  max("activeUsers") AS peak,
+                  count(*) FILTER (WHERE day > $1::date - 28 AND "activeUsers" > 0)::int AS "activeDays",
+                  max("activeUsers") FILTER (WHERE day > $1::date - 7) AS w0,
+                  max("activeUsers") FILTER (WHERE day > $1::date - 14 AND day <= $1::date - 7) AS w1,
+                  max("activeUsers") FILTER (WHERE day > $1::date - 21 AND day <= $1::date - 14) AS w2,
+                  max("activeUsers") FILTER (WHERE day > $1::date - 28 AND day <= $1::date - 21) AS w3,
+                  avg("activeUsers") FILTER (WHERE day > $1::date - 7)::float8 AS l7avg,
+                  max("activeUsers") FILTER (WHERE day > $1::date - 7) AS l7max,
+                  count(*) FILTER (WHERE day > $1::date - 7)::int AS l7days,
+                  coalesce(max("activatedUsers") FILTER (WHERE day > $1::date - 7), max("activatedUsers") FILTER (WHERE day > $1::date - 28)) AS "activatedUsers",
+                  coalesce(max(seats) FILTER (WHERE day > $1::date - 7), max(seats) FILTER (WHERE day > $1::date - 28)) AS seats,
+                  coalesce(max("coreFeaturesUsed") FILTER (WHERE day > $1::date - 7), max("coreFeaturesUsed") FILTER (WHERE day > $1::date - 28)) AS "coreUsed",
+                  max("coreFeaturesTotal") FILTER (WHERE day > $1::date - 28) AS "coreTotal",
+                  (sum("activeUsers") FILTER (WHERE me))::float8 / nullif(sum("activeUsers"), 0) AS "meShare",
+                  avg("activeUsers") FILTER (WHERE me AND day > $1::date - 28)::float8 AS "meRecent",
+                  avg("activeUsers") FILTER (WHERE me AND day <= $1::date - 28)::float8 AS "meBase"
+             FROM u GROUP BY "accountId")
+         SELECT * FROM agg`,
+        [...params, holidays],
+      )
+      .then((r) => r.rows),
     // Contact is answered contact with someone still at the account: a call nobody picked up, or a
     // meeting with a person who has since left, no longer counts. Outreach left unanswered since the
     // last answered contact is counted apart (repeated, it reads as refusing contact).
@@ -195,6 +238,11 @@ export async function loadFacts(db: Db, day: string, scope: FactsScope = {}): Pr
             seats: u.seats ?? null,
             coreUsed: u.coreUsed ?? null,
             coreTotal: u.coreTotal ?? null,
+            activeDays: u.activeDays,
+            peak: u.peak,
+            last7: { avg: u.l7avg, max: u.l7max, days: u.l7days },
+            monthEnd:
+              u.meShare !== null && u.meShare > MONTH_END_SHARE ? { recentAvg: u.meRecent, baseAvg: u.meBase } : null,
           }
         : null,
       lastContact: i?.lastContact ?? null,

@@ -1,7 +1,7 @@
 import type { AppContext } from "../context.js";
 import { type HealthConfig, type Settings, type SettingsOverride, settingsFor } from "../domain/health/config.js";
 import type { HealthFacts } from "../domain/health/facts.js";
-import { quadrantChanges } from "../domain/health/quadrants.js";
+import { QUADRANT_HOLD_DAYS, quadrantChanges } from "../domain/health/quadrants.js";
 import { scoreHealth } from "../domain/health/score.js";
 import { scoreAll } from "../domain/health/score-all.js";
 import type { Grade } from "../domain/health/types.js";
@@ -45,14 +45,21 @@ export interface RecomputeOptions {
 export async function recompute(ctx: AppContext, day: string, opts: RecomputeOptions = {}): Promise<RecomputeReport> {
   const config = opts.config ?? (await loadHealthConfig(ctx.config.healthConfigFile));
   const t0 = performance.now();
-  const facts = await loadFacts(ctx.db, day);
+  const facts = await loadFacts(ctx.db, day, { holidays: config.holidays });
   const t1 = performance.now();
   const results = await scoreWithRisks(ctx.db, day, facts, config);
   const t2 = performance.now();
   await writeScores(ctx.db, day, results);
-  const { rows: previous } = await ctx.db.pool.query<{ accountId: string; usageLevel: number; valueLevel: number }>(
-    `SELECT "accountId", "usageLevel", "valueLevel" FROM "HealthScore" WHERE day = $1::date - 1`,
-    [day],
+  // The days before, as far back as a move must hold plus the day it moved from.
+  const { rows: previous } = await ctx.db.pool.query<{
+    accountId: string;
+    day: string;
+    usageLevel: number;
+    valueLevel: number;
+  }>(
+    `SELECT "accountId", to_char(day, 'YYYY-MM-DD') AS day, "usageLevel", "valueLevel" FROM "HealthScore"
+      WHERE day BETWEEN $1::date - $2::int AND $1::date - 1`,
+    [day, QUADRANT_HOLD_DAYS],
   );
   const changes = quadrantChanges(previous, results, day);
   const moves = {

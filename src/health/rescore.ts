@@ -43,7 +43,8 @@ export async function rescoreAccounts(
   const config = opts.config ?? (await loadHealthConfig(ctx.config.healthConfigFile));
   for (let d = 0; d < days; d++) {
     const day = addDays(from, d);
-    const results = await scoreWithRisks(ctx.db, day, await loadFacts(ctx.db, day, { accountIds: ids }), config);
+    const facts = await loadFacts(ctx.db, day, { accountIds: ids, holidays: config.holidays });
+    const results = await scoreWithRisks(ctx.db, day, facts, config);
     await writeScores(ctx.db, day, results, ids);
     opts.onDay?.(day, d + 1, days);
   }

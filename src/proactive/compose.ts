@@ -234,7 +234,7 @@ export function digestContent(accounts: RuleFacts[], day: string, config: Proact
     const old = scoreOn(f, weekAgo);
     if (today?.grade === "red") red.push({ arr: f.arr, currency: f.currency });
     if (today && prev) {
-      const quadrantDown = movedDown(prev, today);
+      const quadrantDown = movedDown(f.scores, day);
       if (today.grade === "red" && prev.grade !== "red") newRisk.push({ f, why: "red" });
       else if (quadrantDown) newRisk.push({ f, why: "quadrant" });
     }

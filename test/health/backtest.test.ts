@@ -1,7 +1,17 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import { addDays } from "../../src/domain/dates.js";
-import { auc, type BacktestCase, lowestQuintile, summarizeBacktest } from "../../src/domain/health/backtest.js";
+import {
+  auc,
+  aucInterval,
+  type BacktestCase,
+  flagging,
+  lowestQuintile,
+  summarizeBacktest,
+} from "../../src/domain/health/backtest.js";
 import { backtest } from "../../src/health/backtest.js";
 import type { Db } from "../../src/store/db.js";
 import { DEMO_TODAY, demoContext, demoDb } from "../support/demo.js";
@@ -50,6 +60,53 @@ describe("backtest figures", () => {
   });
 });
 
+describe("an honest backtest", () => {
+  // A small book of 14 closed renewals: 3 churns (two flagged yellow or red beforehand, one green),
+  // 2 downsizes, 9 renewals (one of them flagged).
+  const book: BacktestCase[] = [
+    { ...c(40, "churned", "c1"), tier: "key" },
+    { ...c(60, "churned", "c2"), tier: "key" },
+    { ...c(82, "churned", "c3"), tier: "long_tail" },
+    { ...c(55, "downsized", "d1"), tier: "long_tail" },
+    { ...c(79, "downsized", "d2"), tier: "key" },
+    ...[95, 92, 90, 88, 86, 84, 80, 78].map((s, i) => ({ ...c(s, "renewed", `r${i}`), tier: "key" as const })),
+    { ...c(65, "renewed", "r9"), tier: "long_tail" },
+  ];
+
+  it("counts renewals and churns, and warns when fewer than 10 churned", () => {
+    const s = summarizeBacktest(book);
+    expect(s.cases).toBe(14);
+    expect(s.outcomes.churned).toBe(3);
+    expect(s.warnings).toEqual(["few_churns"]);
+    const many = Array.from({ length: 10 }, (_, i) => c(30 + i, "churned", `x${i}`));
+    expect(summarizeBacktest([...book, ...many]).warnings).toEqual([]);
+  });
+
+  it("gives the AUC a seeded 90% bootstrap interval around it, the same on every run", () => {
+    const churn = (x: BacktestCase) => x.outcome === "churned";
+    const i = aucInterval(book, churn)!;
+    const a = auc(book, churn)!;
+    expect(i.lo).toBeLessThanOrEqual(a);
+    expect(i.hi).toBeGreaterThanOrEqual(a);
+    expect(i.hi - i.lo).toBeGreaterThan(0.1); // three churns cannot pin an AUC down
+    expect(aucInterval(book, churn)).toEqual(i);
+    expect(aucInterval([c(80, "renewed")], churn)).toBeNull();
+  });
+
+  it("precision and recall of 'not green N days before' for churn and for downsell, per tier", () => {
+    // Not green (< 76): c1 40, c2 60, d1 55, r9 65; a new account counts as not green too.
+    expect(flagging(book, "churned")).toMatchObject({ flagged: 4, hits: 2, outcomes: 3, caught: 2 });
+    expect(flagging(book, "churned")).toMatchObject({ precision: 0.5, recall: 0.67 });
+    expect(flagging(book, "downsized")).toMatchObject({ hits: 1, outcomes: 2, caught: 1, recall: 0.5 });
+    const s = summarizeBacktest(book);
+    expect(Object.keys(s.bySegment)).toEqual(["key", "long_tail"]);
+    expect(s.bySegment.long_tail).toMatchObject({ cases: 3, churned: 1, downsized: 1 });
+    expect(s.bySegment.long_tail!.churn.recall).toBe(0);
+    const fresh = { ...c(90, "churned", "n1"), state: "new" };
+    expect(flagging([fresh], "churned").caught).toBe(1);
+  });
+});
+
 describe("tend backtest on the demo book", () => {
   let db: Db;
   const out: string[] = [];
@@ -80,7 +137,10 @@ describe("tend backtest on the demo book", () => {
     expect(await runCli(["backtest", "--days-before", "30"], io, { ctx: demoContext(db) })).toBe(0);
     const text = out.join("\n");
     expect(text).toMatch(/closed renewals scored 30 days before due: \d+ renewed, \d+ downsized, \d+ churned/);
-    expect(text).toMatch(/AUC churned vs kept: 0\.\d\d/);
+    expect(text).toMatch(/AUC churned vs kept: 0\.\d\d \(90% interval 0\.\d\d-[01]\.\d\d\)/);
+    expect(text).toMatch(/of churn: precision \d+% \(\d+ of \d+ flagged\), recall \d+%/);
+    expect(text).toMatch(/of downsell: precision/);
+    expect(text).toMatch(/by tier:\n {2}key +\d+ renewals/);
     expect(text).toMatch(/lowest-scored 20% \(\d+ renewals, score <= \d+\): caught \d+ of \d+ churns/);
     out.length = 0;
     expect(await runCli(["backtest", "--days-before", "soon"], io, { ctx: demoContext(db) })).toBe(2);
@@ -106,6 +166,32 @@ describe("tend backtest on the demo book", () => {
       [DEMO_TODAY],
     );
     expect(rows.rows[0]!.n).toBe(total);
+  });
+
+  it("warns when a window holds fewer than 10 churns, and --what-if scores the same history with proposed settings", async () => {
+    out.length = 0;
+    const { rows } = await db.pool.query<{ due: string }>(
+      `SELECT to_char("dueDate", 'YYYY-MM-DD') AS due FROM "Renewal" WHERE status = 'churned' ORDER BY "dueDate" DESC LIMIT 1`,
+    );
+    const last = rows[0]!.due;
+    expect(await runCli(["backtest", "--from", last, "--to", last], io, { ctx: demoContext(db) })).toBe(0);
+    expect(out.join("\n")).toMatch(/WARNING: only \d churns? \(fewer than 10\)/);
+    const dir = await mkdtemp(path.join(tmpdir(), "tend-whatif-"));
+    const file = path.join(dir, "health.json");
+    await writeFile(file, JSON.stringify({ base: { bands: { green: 90, yellow: 70 } } }));
+    out.length = 0;
+    expect(await runCli(["backtest", "--what-if", file], io, { ctx: demoContext(db) })).toBe(0);
+    const text = out.join("\n");
+    expect(text).toContain("== current settings ==");
+    expect(text).toContain(`== what if: ${file} ==`);
+    // Stricter bands flag more accounts: fewer green, churn recall at least as high.
+    const side = text.slice(text.indexOf("== side by side"));
+    const [, before, after] = side.match(/green N days before +(\d+) -> (\d+)/)!;
+    expect(Number(after)).toBeLessThan(Number(before));
+    await writeFile(file, JSON.stringify({ base: { bands: { green: "high" } } }));
+    out.length = 0;
+    expect(await runCli(["backtest", "--what-if", file], io, { ctx: demoContext(db) })).toBe(2);
+    expect(out.join("\n")).toContain("bands.green");
   });
 
   it("says so when there is nothing to replay", async () => {

@@ -67,6 +67,12 @@ const EXAMPLES: [string, Record<string, string | number>, string, string][] = [
   ["trend.active_users_down", { pct: 38 }, "active users down 38% vs 4-week baseline", "活跃用户较前 4 周基线下降 38%"],
   ["trend.active_users_up", { pct: 15 }, "active users up 15% vs 4-week baseline", "活跃用户较前 4 周基线上升 15%"],
   [
+    "trend.usage_collapse",
+    { from: 18, to: 1, pct: 97 },
+    "usage collapsed: 18 daily users down to 1 or fewer this week (-97%)",
+    "使用断崖式下跌：日活从 18 人降到本周最多 1 人（-97%）",
+  ],
+  [
     "relationship.no_contact",
     { days: 45, cadence: 30 },
     "no meaningful contact for 45 days (cadence 30 days)",

@@ -211,11 +211,15 @@ describe("health score", () => {
     expect([good.usageLevel, good.valueLevel]).toEqual([2, 2]);
     expect(lowUsage.usageLevel).toBe(0);
     expect(lowUsage.valueLevel).toBe(2);
-    const moves = quadrantMoves([
-      { day: ago(2), ...good },
-      { day: ago(1), ...lowUsage },
-      { day: DAY, ...good },
-    ]);
+    // Day over day (hold 1); the default reports a move only once it has held (test/health/rhythm.test.ts).
+    const moves = quadrantMoves(
+      [
+        { day: ago(2), ...good },
+        { day: ago(1), ...lowUsage },
+        { day: DAY, ...good },
+      ],
+      1,
+    );
     expect(moves.map((m) => [m.direction, m.from, m.to])).toEqual([
       ["down", [2, 2], [0, 2]],
       ["up", [0, 2], [2, 2]],

@@ -1,6 +1,9 @@
 import { type BriefFacts, buildBrief } from "../../domain/brief.js";
 import { addDays, isoDay } from "../../domain/dates.js";
-import type { Reason } from "../../domain/health/types.js";
+import { settingsFor } from "../../domain/health/config.js";
+import { HEALTH_DEFAULTS } from "../../domain/health/defaults.js";
+import type { Grade, Reason } from "../../domain/health/types.js";
+import { readinessGaps } from "../../domain/renewal.js";
 import { formatPercent } from "../../i18n/locale.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { data } from "../../reply/text.js";
@@ -60,6 +63,42 @@ async function similarHealthyPeer(
   };
 }
 
+/** The open renewal's readiness gaps, read as the renewals list reads them (src/domain/renewal.ts). */
+async function renewalGaps(
+  d: Deps,
+  a: {
+    id: string;
+    renewals: { termsClear: boolean | null; valueReportSent: boolean }[];
+    contacts: { role: string; attitude: string; active: boolean; lastContact: Date | null }[];
+    promises: { status: string }[];
+    surveys: { score: number }[];
+  },
+): Promise<string[] | undefined> {
+  const r = a.renewals[0];
+  if (!r) return undefined;
+  const { rows } = await d.db.pool.query<{ grade: Grade; state: string | null }>(
+    `SELECT grade::text AS grade, state FROM "HealthScore" WHERE "accountId" = $1 AND day <= $2::date ORDER BY day DESC LIMIT 1`,
+    [a.id, d.asker.today],
+  );
+  const h = rows[0];
+  const cut = addDays(d.asker.today, -90);
+  return readinessGaps({
+    termsClear: r.termsClear,
+    grade: h && h.state !== "new" ? h.grade : null,
+    latestNps: a.surveys[0]?.score ?? null,
+    decisionMakerEngaged: a.contacts.some(
+      (c) =>
+        c.role === "decision_maker" &&
+        c.active &&
+        c.attitude !== "opponent" &&
+        c.lastContact !== null &&
+        isoDay(c.lastContact) >= cut,
+    ),
+    openPromises: a.promises.filter((p) => p.status === "open").length,
+    valueReportSent: r.valueReportSent,
+  });
+}
+
 export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
   const today = d.asker.today;
   const a = await d.db.prisma.account.findUniqueOrThrow({
@@ -93,6 +132,8 @@ export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
       notes: i.notes,
       nextSteps: i.nextSteps,
       scheduled: i.scheduled,
+      contactName: i.contactName,
+      answered: i.answered,
     })),
     contacts: a.contacts.map((c) => ({
       name: c.name,
@@ -114,6 +155,8 @@ export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
       resolvedAt: iso(r.resolvedAt),
     })),
     renewalDate: iso(renewal),
+    readinessGaps: await renewalGaps(d, a),
+    cadenceDays: settingsFor(HEALTH_DEFAULTS, a.tier, a.industry).relationship.cadenceDays,
     peer: await similarHealthyPeer(d, a),
   };
   const b = buildBrief(facts);
@@ -137,7 +180,7 @@ export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
         core: b.usage.core,
         coreTotal: b.usage.coreTotal,
       }),
-      t(`brief.usage_${b.usage.trend}`),
+      t(`brief.usage_${b.usage.trend}`, { pct: pct(b.usage.activation) }),
     );
     if (b.usage.advice.includes("activation"))
       usageLines.push(t("brief.advice_activation", { pct: pct(b.usage.activation) }));
@@ -202,6 +245,8 @@ export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
       const params: Record<string, string | number> = "params" in q ? { ...q.params } : {};
       if (q.key === "milestone") params.date = day(d, q.params.date);
       if (q.key === "usage_drop") params.pct = `${q.params.pct}%`;
+      if (q.key === "open_risk") params.risk = t(`risk.${q.params.kind as "other"}`);
+      if (q.key === "readiness") return { text: t(`brief.q_gap_${q.params.gap as "terms"}`, params) };
       return { text: t(`brief.q_${q.key}`, params) };
     }),
   });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type HolidayConfig, HolidaysSchema } from "./holidays.js";
 import { DIMENSIONS, type Dimension } from "./types.js";
 
 // Health settings: weights, targets and thresholds. Defaults live in defaults.ts; a deployment
@@ -39,6 +40,11 @@ export const SettingsSchema = z.object({
     pointsPerPct: z.number().min(0),
     /** A change of at least this share is named as a reason. */
     reasonPct: unit,
+    /**
+     * Collapse of a daily-use account: a baseline of at least `minBaseline` daily users, and every
+     * day of the last 7 (at least `minDays` with data) at or below `maxShare` of it.
+     */
+    collapse: z.object({ minBaseline: z.number().min(0), maxShare: unit, minDays: z.number().int().min(1).max(7) }),
   }),
   relationship: z.object({
     /** Days between meaningful contacts expected for this segment. */
@@ -117,6 +123,8 @@ export const HealthConfigSchema = z.strictObject({
   tiers: z.partialRecord(z.enum(TIERS), OverrideSchema).optional(),
   /** Keyed by the account's industry, compared ignoring case. */
   industries: z.record(z.string(), OverrideSchema).optional(),
+  /** Holiday calendars (replacing a built-in one of the same name) and team locale to calendar. */
+  holidays: HolidaysSchema.optional(),
 });
 export type HealthConfigInput = z.infer<typeof HealthConfigSchema>;
 
@@ -124,6 +132,8 @@ export interface HealthConfig {
   base: Settings;
   tiers: Partial<Record<Tier, SettingsOverride>>;
   industries: Record<string, SettingsOverride>;
+  /** Public holidays per team locale, kept out of usage baselines and drop detection. */
+  holidays?: HolidayConfig;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -150,7 +160,14 @@ export function resolveHealthConfig(defaults: HealthConfig, input: unknown = {})
   const industries: HealthConfig["industries"] = {};
   for (const [k, o] of Object.entries({ ...defaults.industries, ...(parsed.industries ?? {}) }))
     industries[k.toLowerCase()] = mergeSettings(industries[k.toLowerCase()] ?? {}, o);
-  const config = { base, tiers, industries };
+  const holidays =
+    defaults.holidays || parsed.holidays
+      ? {
+          calendars: { ...defaults.holidays?.calendars, ...parsed.holidays?.calendars },
+          locales: { ...defaults.holidays?.locales, ...parsed.holidays?.locales },
+        }
+      : undefined;
+  const config: HealthConfig = { base, tiers, industries, ...(holidays ? { holidays } : {}) };
   // Every segment must resolve to valid settings (e.g. an override cannot break the bands).
   for (const t of TIERS) settingsFor(config, t, null);
   for (const i of Object.keys(industries)) for (const t of TIERS) settingsFor(config, t, i);

@@ -1,4 +1,5 @@
 import { type HealthConfig, type Settings, settingsFor, TIERS } from "./config.js";
+import { HOLIDAY_DEFAULTS } from "./holidays.js";
 
 // The default health model (docs/health.md explains each number). Deployments override any part
 // with TEND_HEALTH_CONFIG (a JSON file of the same shape, partial), per tier and per industry.
@@ -14,7 +15,13 @@ const base: Settings = {
     parts: { activation: 0.35, utilisation: 0.4, stickiness: 0.25 },
   },
   depth: { coreFeatureTarget: 0.7 },
-  trend: { minDays: 14, flatScore: 70, pointsPerPct: 1.5, reasonPct: 0.1 },
+  trend: {
+    minDays: 14,
+    flatScore: 70,
+    pointsPerPct: 1.5,
+    reasonPct: 0.1,
+    collapse: { minBaseline: 5, maxShare: 0.15, minDays: 5 },
+  },
   relationship: {
     cadenceDays: 30,
     execWindowDays: 90,
@@ -68,6 +75,7 @@ export const HEALTH_DEFAULTS: HealthConfig = {
     },
   },
   industries: {},
+  holidays: HOLIDAY_DEFAULTS,
 };
 
 // Fail at import time, not in the nightly job, if someone breaks the defaults.

@@ -1,6 +1,6 @@
 import { daysBetween } from "../dates.js";
 import type { Settings } from "./config.js";
-import type { HealthFacts } from "./facts.js";
+import type { HealthFacts, UsageFacts } from "./facts.js";
 import type { Dimension, Reason } from "./types.js";
 
 // One scorer per dimension. A dimension is a weighted mean of parts (each 0-100 or null = no data);
@@ -50,6 +50,22 @@ function seatsOf(f: HealthFacts): number | null {
   return s && s > 0 ? s : null;
 }
 
+/** Fewer active days than this in 4 weeks, with use in most weeks, is a weekly rhythm. */
+const WEEKLY_ACTIVE_DAYS = 12;
+
+/**
+ * The account's natural rhythm: set per segment (daily or weekly), learned from its own history when
+ * it uses the product on a few days each week though its segment says daily, and "monthly" when most
+ * use falls at the month end.
+ */
+export function rhythmOf(u: UsageFacts, configured: "daily" | "weekly"): "daily" | "weekly" | "monthly" {
+  if (u.monthEnd) return "monthly";
+  if (configured === "weekly") return "weekly";
+  const weeksUsed = u.weeklyPeaks.filter((w) => w !== null && w > 0).length;
+  if (u.activeDays !== undefined && u.activeDays < WEEKLY_ACTIVE_DAYS && weeksUsed >= 3) return "weekly";
+  return "daily";
+}
+
 export function activity({ facts: f, settings: s, onboardingDay }: Context): DimensionDraft {
   const a = s.activity;
   const u = f.usage;
@@ -64,6 +80,8 @@ export function activity({ facts: f, settings: s, onboardingDay }: Context): Dim
     frequency: a.frequency,
   };
   if (!u || u.recentDays === 0) return { dimension: "activity", parts: [], inputs };
+  const rhythm = rhythmOf(u, a.frequency);
+  inputs.frequency = rhythm;
 
   const parts: Part[] = [];
   // Activation: activated users over seats; during onboarding against the day's target.
@@ -97,10 +115,18 @@ export function activity({ facts: f, settings: s, onboardingDay }: Context): Dim
       });
     }
   }
-  // Active users against seats, at the segment's natural frequency.
-  const weekly = a.frequency === "weekly";
+  // Active users against seats, at the account's natural rhythm: per day, per week (mean of the
+  // weekly peaks) or, for month-end users, the month-end peak.
+  const weekly = rhythm === "weekly";
   const weeks = u.weeklyPeaks.filter((w): w is number => w !== null);
-  const active = weekly ? (weeks.length ? weeks.reduce((x, y) => x + y, 0) / weeks.length : null) : u.recentAvg;
+  const active =
+    rhythm === "monthly"
+      ? (u.peak ?? u.recentPeak)
+      : weekly
+        ? weeks.length
+          ? weeks.reduce((x, y) => x + y, 0) / weeks.length
+          : null
+        : u.recentAvg;
   if (active !== null) inputs.active_users = round2(active);
   if (u.recentAvg === 0) {
     parts.push({
@@ -113,7 +139,7 @@ export function activity({ facts: f, settings: s, onboardingDay }: Context): Dim
       const rate = active / seats;
       inputs.utilisation = round2(rate);
       const score = toTarget(rate, a.utilisationTarget);
-      const params = { active: Math.round(active), seats, pct: pct(rate), per: a.frequency };
+      const params = { active: Math.round(active), seats, pct: pct(rate), per: rhythm };
       parts.push({
         score,
         weight: a.parts.utilisation,
@@ -124,7 +150,9 @@ export function activity({ facts: f, settings: s, onboardingDay }: Context): Dim
         ],
       });
     }
-    if (weekly) {
+    if (rhythm === "monthly") {
+      // Use that follows the month end has no daily or weekly stickiness to judge.
+    } else if (weekly) {
       if (weeks.length > 0) {
         const used = u.weeklyPeaks.filter((w) => w !== null && w > 0).length;
         const rate = used / u.weeklyPeaks.length;
@@ -188,10 +216,46 @@ export function trend({ facts: f, settings: s }: Context): DimensionDraft {
     baseline_avg_active: u?.baseAvg == null ? null : round2(u.baseAvg),
     change: null,
   };
-  if (!u || u.recentAvg === null || u.baseAvg === null || u.recentDays < t.minDays || u.baseDays < t.minDays)
+  if (!u) return { dimension: "trend", parts: [], inputs };
+  const rhythm = rhythmOf(u, s.activity.frequency);
+  // A daily-use account whose last week fell to almost nobody has collapsed: said in its own words,
+  // not as one more percentage (the risk register raises it).
+  const base = u.baseAvg;
+  const l7 = u.last7;
+  if (
+    rhythm === "daily" &&
+    base !== null &&
+    base >= t.collapse.minBaseline &&
+    u.baseDays >= t.minDays &&
+    l7 &&
+    l7.days >= t.collapse.minDays &&
+    l7.max !== null &&
+    l7.max <= base * t.collapse.maxShare
+  ) {
+    const to = Math.round(l7.max);
+    const from = Math.round(base);
+    inputs.change = round2((l7.avg ?? 0) / base - 1);
+    return {
+      dimension: "trend",
+      inputs,
+      parts: [
+        {
+          score: 0,
+          weight: 1,
+          reasons: [
+            { kind: "drag", key: "trend.usage_collapse", params: { from, to, pct: pct(1 - (l7.avg ?? 0) / base) } },
+          ],
+        },
+      ],
+    };
+  }
+  // Month-end users are compared month end to month end; others day to day over 4 weeks.
+  const [recent, baseline] =
+    rhythm === "monthly" && u.monthEnd ? [u.monthEnd.recentAvg, u.monthEnd.baseAvg] : [u.recentAvg, u.baseAvg];
+  if (recent === null || baseline === null || u.recentDays < t.minDays || u.baseDays < t.minDays)
     return { dimension: "trend", parts: [], inputs };
   // Both windows empty of users is flat (activity already says "no usage"); from zero up is +100%.
-  const change = u.baseAvg === 0 ? (u.recentAvg > 0 ? 1 : 0) : u.recentAvg / u.baseAvg - 1;
+  const change = baseline === 0 ? (recent > 0 ? 1 : 0) : recent / baseline - 1;
   inputs.change = round2(change);
   const score = clamp(t.flatScore + change * 100 * t.pointsPerPct);
   const reasons: ReasonSeed[] = [];

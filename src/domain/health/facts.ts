@@ -16,11 +16,25 @@ export interface UsageFacts {
   recentPeak: number | null;
   /** Highest daily active users in each of the last 4 weeks, newest first (null: no row that week). */
   weeklyPeaks: (number | null)[];
-  /** Latest snapshot in the recent window. */
+  /**
+   * Activated users, seats and core features in use: the most seen over the trailing 7 days (28 when
+   * the last 7 hold no row), never one day's snapshot - a weekly user's quiet day is not a lapse.
+   */
   activatedUsers: number | null;
   seats: number | null;
   coreUsed: number | null;
   coreTotal: number | null;
+  /** Days with at least one active user in the recent window (learns a weekly rhythm). */
+  activeDays?: number;
+  /** Highest daily active users over the whole 56 days. */
+  peak?: number | null;
+  /** The trailing 7 days: average and highest daily active users, and days with a row. */
+  last7?: { avg: number | null; max: number | null; days: number };
+  /**
+   * Month-end cycle (most use falls in the last 3 days of a month, e.g. finance teams): average use
+   * on month-end days in the recent and baseline windows (null: no month-end day in the window).
+   */
+  monthEnd?: { recentAvg: number | null; baseAvg: number | null } | null;
 }
 
 export interface StakeholderFacts {

@@ -8,6 +8,8 @@ type P = Record<string, string | number>;
 type Sentence = (p: P) => string;
 
 const n = (v: unknown) => (typeof v === "number" ? v : Number(v));
+const per = (v: unknown) => (v === "weekly" ? "week" : v === "monthly" ? "month end" : "day");
+const perZh = (v: unknown) => (v === "weekly" ? "周" : v === "monthly" ? "月末" : "日");
 const plural = (count: unknown, one: string, many: string) => (n(count) === 1 ? one : many);
 
 const RISK_KIND: Record<Locale, Record<string, string>> = {
@@ -49,10 +51,8 @@ const EN: Record<string, Sentence> = {
   "health.new_account": (p) => `new - not enough data yet (no usage and no contact; started ${p.days} days ago)`,
   "activity.activation_low": (p) => `only ${p.pct}% of seats activated (${p.activated} of ${p.seats})`,
   "activity.activation_high": (p) => `${p.pct}% of seats activated (${p.activated} of ${p.seats})`,
-  "activity.active_users_low": (p) =>
-    `only ${p.active} of ${p.seats} seats active per ${p.per === "weekly" ? "week" : "day"} (${p.pct}%)`,
-  "activity.active_users_high": (p) =>
-    `${p.active} of ${p.seats} seats active per ${p.per === "weekly" ? "week" : "day"} (${p.pct}%)`,
+  "activity.active_users_low": (p) => `only ${p.active} of ${p.seats} seats active per ${per(p.per)} (${p.pct}%)`,
+  "activity.active_users_high": (p) => `${p.active} of ${p.seats} seats active per ${per(p.per)} (${p.pct}%)`,
   "activity.no_usage": (p) => `no active users in the last ${p.days} days`,
   "activity.weeks_used_low": (p) => `used in only ${p.weeks} of the last ${p.of} weeks`,
   "activity.stickiness_low": (p) => `stickiness low: average daily users ${p.pct}% of the 4-week peak`,
@@ -66,6 +66,8 @@ const EN: Record<string, Sentence> = {
   "depth.core_features": (p) => `uses ${p.used} of ${p.total} core features`,
   "trend.active_users_down": (p) => `active users down ${p.pct}% vs 4-week baseline`,
   "trend.active_users_up": (p) => `active users up ${p.pct}% vs 4-week baseline`,
+  "trend.usage_collapse": (p) =>
+    `usage collapsed: ${p.from} daily users down to ${p.to} or fewer this week (-${p.pct}%)`,
   "relationship.no_contact": (p) => `no meaningful contact for ${p.days} days (cadence ${p.cadence} days)`,
   "relationship.recent_contact": (p) => (n(p.days) === 0 ? "met today" : `last met ${p.days} days ago`),
   "relationship.never_contacted": () => "no meaningful contact on record, ever",
@@ -100,10 +102,8 @@ const ZH: Record<string, Sentence> = {
   "health.new_account": (p) => `新客户——数据尚不足（尚无使用和联系；开始于 ${p.days} 天前）`,
   "activity.activation_low": (p) => `仅 ${p.pct}% 的席位已激活（${p.seats} 个中 ${p.activated} 个）`,
   "activity.activation_high": (p) => `${p.pct}% 的席位已激活（${p.seats} 个中 ${p.activated} 个）`,
-  "activity.active_users_low": (p) =>
-    `每${p.per === "weekly" ? "周" : "日"}活跃仅 ${p.active} 人，共 ${p.seats} 个席位（${p.pct}%）`,
-  "activity.active_users_high": (p) =>
-    `每${p.per === "weekly" ? "周" : "日"}活跃 ${p.active} 人，共 ${p.seats} 个席位（${p.pct}%）`,
+  "activity.active_users_low": (p) => `每${perZh(p.per)}活跃仅 ${p.active} 人，共 ${p.seats} 个席位（${p.pct}%）`,
+  "activity.active_users_high": (p) => `每${perZh(p.per)}活跃 ${p.active} 人，共 ${p.seats} 个席位（${p.pct}%）`,
   "activity.no_usage": (p) => `最近 ${p.days} 天没有活跃用户`,
   "activity.weeks_used_low": (p) => `最近 ${p.of} 周中仅 ${p.weeks} 周有使用`,
   "activity.stickiness_low": (p) => `粘性偏低：日均活跃仅为 4 周峰值的 ${p.pct}%`,
@@ -114,6 +114,7 @@ const ZH: Record<string, Sentence> = {
   "depth.core_features": (p) => `核心功能使用 ${p.used}/${p.total} 个`,
   "trend.active_users_down": (p) => `活跃用户较前 4 周基线下降 ${p.pct}%`,
   "trend.active_users_up": (p) => `活跃用户较前 4 周基线上升 ${p.pct}%`,
+  "trend.usage_collapse": (p) => `使用断崖式下跌：日活从 ${p.from} 人降到本周最多 ${p.to} 人（-${p.pct}%）`,
   "relationship.no_contact": (p) => `已 ${p.days} 天没有有效联系（节奏 ${p.cadence} 天）`,
   "relationship.recent_contact": (p) => (n(p.days) === 0 ? "今天刚联系过" : `${p.days} 天前有过联系`),
   "relationship.never_contacted": () => "从未有过有效联系记录",

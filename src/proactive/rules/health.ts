@@ -1,5 +1,5 @@
 import { addDays } from "../../domain/dates.js";
-import { quadrantMoves } from "../../domain/quadrant.js";
+import { QUADRANT_HOLD_DAYS, quadrantMoves } from "../../domain/quadrant.js";
 import { BRIEF, CALL, nudge } from "./nudge.js";
 import type { DayScore, Rule, RuleFacts } from "./types.js";
 
@@ -55,23 +55,33 @@ export const healthDrop: Rule = (f, { day, config }) => {
 
 /** Moved down a quadrant of the nine-box since yesterday (the core's quadrantMoves definition). */
 export const quadrantDown: Rule = (f, { day }) => {
-  const today = scoreOn(f, day);
-  const prev = scoreOn(f, addDays(day, -1));
-  if (!today || !prev || !movedDown(prev, today)) return [];
+  const move = heldMove(f.scores, day);
+  if (move?.direction !== "down") return [];
   return nudge(
     f,
     "quadrant_down",
     "nudge.quadrant_down",
-    { usageFrom: prev.usageLevel, usageTo: today.usageLevel, valueFrom: prev.valueLevel, valueTo: today.valueLevel },
-    `q:${today.usageLevel}${today.valueLevel}`,
+    { usageFrom: move.from[0], usageTo: move.to[0], valueFrom: move.from[1], valueTo: move.to[1] },
+    `q:${move.to[0]}${move.to[1]}`,
     1,
     [CALL, BRIEF],
   );
 };
 
-/** One definition of "down a quadrant" across the product (src/domain/quadrant.ts). */
-export function movedDown(prev: DayScore, today: DayScore): boolean {
-  return quadrantMoves([prev, today])[0]?.direction === "down";
+/**
+ * One definition of "down a quadrant" across the product (src/domain/quadrant.ts): a move down that
+ * has held its days and is reported on `day`.
+ */
+export function movedDown(scores: readonly DayScore[], day: string): boolean {
+  return heldMove(scores, day)?.direction === "down";
+}
+
+/** The quadrant move reported on `day` (held its days), if any. */
+export function heldMove(scores: readonly DayScore[], day: string) {
+  const upTo = scores.filter((s) => s.day <= day);
+  // Fewer days of scores than the hold (a fresh install): day over day.
+  const move = quadrantMoves(upTo, upTo.length - 1 >= QUADRANT_HOLD_DAYS ? QUADRANT_HOLD_DAYS : 1).at(-1);
+  return move?.day === day ? move : undefined;
 }
 
 /** The grade turned red today. */
