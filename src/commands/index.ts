@@ -14,6 +14,7 @@ import { z } from "zod";
 import type { AppContext } from "../context.js";
 import { loadHealthConfig } from "../health/config-file.js";
 import { rescoreAccounts } from "../health/recompute.js";
+import { loadProactiveConfig } from "../proactive/config.js";
 import type { ActionOutcome, Form, FormOutcome, Reply } from "../reply/model.js";
 import { type Asker, canRead, identify } from "./access.js";
 import { accountCard } from "./handlers/account.js";
@@ -44,7 +45,8 @@ async function gate(ctx: AppContext, identity: Identity): Promise<Gate> {
   const asker = who.asker;
   const rescore = async (ids: string[]) =>
     rescoreAccounts(ctx.db, ids, asker.today, await loadHealthConfig(ctx.config.healthConfigFile));
-  return { ok: true, d: depsFor(ctx.db, asker, rescore) };
+  const proactive = () => loadProactiveConfig(ctx.config.proactiveConfigFile);
+  return { ok: true, d: depsFor(ctx.db, asker, rescore, proactive) };
 }
 
 async function guarded<R extends object>(
