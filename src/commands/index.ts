@@ -13,6 +13,7 @@
 import { z } from "zod";
 import type { AppContext } from "../context.js";
 import { rescoreAccounts } from "../health/rescore.js";
+import { loadProactiveConfig } from "../proactive/config.js";
 import type { ActionOutcome, Form, FormOutcome, Reply } from "../reply/model.js";
 import { data, plain } from "../reply/text.js";
 import { StoreUnavailable } from "../store/db.js";
@@ -48,7 +49,8 @@ async function gate(ctx: AppContext, identity: Identity): Promise<Gate> {
   const rescore = async (ids: string[]) => {
     await rescoreAccounts(ctx, ids, asker.today);
   };
-  return { ok: true, d: depsFor(ctx.db, asker, rescore) };
+  const proactive = () => loadProactiveConfig(ctx.config.proactiveConfigFile);
+  return { ok: true, d: depsFor(ctx.db, asker, rescore, proactive) };
 }
 
 /** A command still unanswered after this long checks that the store answers at all. */

@@ -1,4 +1,5 @@
 import type { AppContext } from "../context.js";
+import { addDays, isoDay } from "../domain/dates.js";
 import { type HealthConfig, type Settings, type SettingsOverride, settingsFor } from "../domain/health/config.js";
 import type { HealthFacts } from "../domain/health/facts.js";
 import { QUADRANT_HOLD_DAYS, quadrantChanges } from "../domain/health/quadrants.js";
@@ -47,7 +48,9 @@ export async function recompute(ctx: AppContext, day: string, opts: RecomputeOpt
   const t0 = performance.now();
   const facts = await loadFacts(ctx.db, day, { holidays: config.holidays });
   const t1 = performance.now();
-  const results = await scoreWithRisks(ctx.db, day, facts, config);
+  // The register follows the present: a backfill of past days reads it and changes nothing in it.
+  const sync = day >= addDays(isoDay(ctx.now()), -1);
+  const results = await scoreWithRisks(ctx.db, day, facts, config, { sync });
   const t2 = performance.now();
   await writeScores(ctx.db, day, results);
   // The days before, as far back as a move must hold plus the day it moved from.
@@ -102,14 +105,15 @@ const riskKey = (rs: HealthFacts["risks"]) =>
     .join(";");
 
 /**
- * Scores accounts and keeps their risk register in step (see the file comment). A re-run of a past
- * day (later scores exist) reads the register as it stood that day and changes nothing in it.
+ * Scores accounts and keeps their risk register in step (see the file comment). With `sync` off (a
+ * past day) it reads the register as it stood that day and changes nothing in it.
  */
 export async function scoreWithRisks(
   db: Db,
   day: string,
   facts: HealthFacts[],
   config: HealthConfig,
+  opts: { sync: boolean },
 ): Promise<Scored[]> {
   const ids = facts.map((f) => f.accountId);
   const scope = ids.length > 0 && ids.length < 1000 ? ids : undefined;
@@ -125,9 +129,8 @@ export async function scoreWithRisks(
   };
   // One pass with every reason, over the register as it stood: most accounts' risks do not change.
   const wide = scoreAll(facts, withAllReasons(config));
-  const { rows: later } = await db.pool.query(`SELECT 1 FROM "HealthScore" WHERE day > $1::date LIMIT 1`, [day]);
   let register: Map<string, HealthFacts["risks"]> | undefined;
-  if (later.length === 0 && facts.length > 0) {
+  if (opts.sync && facts.length > 0) {
     const [flags, renewals, held] = await Promise.all([
       openFlagsOf(db.pool, day, scope),
       renewalFactsOf(db.pool, day, DETECT.unreadyDays, scope),

@@ -5,8 +5,11 @@ import {
   FeedbackStatus,
   InteractionKind,
   MilestoneStatus,
+  OpportunityKind,
+  OpportunityStatus,
   PromiseStatus,
   RenewalStatus,
+  RiskKind,
   Role,
   Severity,
   Stage,
@@ -175,6 +178,33 @@ export const renewalRow = z.object({
   notes: text(5_000).optional(),
 });
 
+/** A risk a person recorded elsewhere; severity defaults to its cause's (src/domain/risk/register.ts). */
+export const riskRow = z
+  .object({
+    ...accountRef,
+    ...externalId,
+    kind: oneOf(values(RiskKind)),
+    severity: oneOf(values(Severity)).optional(),
+    note: text(2_000).optional(),
+    next_step: text(1_000).optional(),
+    raised_at: day,
+    resolved_at: day.optional(),
+    close_note: text(2_000).optional(),
+  })
+  .refine((r) => r.resolved_at === undefined || r.resolved_at >= r.raised_at, {
+    path: ["resolved_at"],
+    message: "before raised_at",
+  });
+
+export const opportunityRow = z.object({
+  ...accountRef,
+  ...externalId,
+  kind: oneOf(values(OpportunityKind)),
+  title: text(300),
+  amount: money.optional(),
+  status: oneOf(values(OpportunityStatus)).optional(),
+});
+
 export const ROW_SCHEMAS = {
   teams: teamRow,
   members: memberRow,
@@ -187,6 +217,8 @@ export const ROW_SCHEMAS = {
   surveys: surveyRow,
   milestones: milestoneRow,
   renewals: renewalRow,
+  risks: riskRow,
+  opportunities: opportunityRow,
 } as const;
 
 export type ImportKind = keyof typeof ROW_SCHEMAS;
@@ -209,6 +241,8 @@ export const ACCOUNT_CHILDREN: readonly ImportKind[] = [
   "surveys",
   "milestones",
   "renewals",
+  "risks",
+  "opportunities",
 ];
 
 /** The columns a kind knows, for the header check and the list of ignored columns. */

@@ -1,3 +1,4 @@
+import { CAUSE_SEVERITY, isRiskCause } from "../domain/risk/register.js";
 import type { ImportKind } from "./kinds.js";
 
 // How each kind's validated row becomes a row of its table, and how a row is recognised when it is
@@ -285,4 +286,46 @@ export const SPECS: Record<Exclude<ImportKind, "usage">, KindSpec> = {
     naturalSql: keySql(`"accountId"`, daySql("dueDate")),
     natural: (v) => key(v.accountId, v.dueDate),
   }),
+  risks: withRiskDefaults(
+    child({
+      table: "RiskFlag",
+      updatedAt: true,
+      columns: {
+        kind: null,
+        severity: null,
+        source: "person",
+        note: null,
+        nextStep: null,
+        raisedAt: null,
+        resolvedAt: null,
+        closedBy: null,
+        closeNote: null,
+      },
+      naturalSql: keySql(`"accountId"`, `"kind"`, daySql("raisedAt")),
+      natural: (v) => key(v.accountId, v.kind, v.raisedAt),
+    }),
+  ),
+  opportunities: child({
+    table: "Opportunity",
+    updatedAt: true,
+    columns: { kind: null, title: null, amount: 0, status: "open" },
+    naturalSql: keySql(`"accountId"`, `"title"`),
+    natural: (v) => key(v.accountId, v.title),
+  }),
 };
+
+/** An imported risk is a person's: its severity defaults to its cause's, a closed one was closed by a person. */
+function withRiskDefaults(spec: KindSpec): KindSpec {
+  return {
+    ...spec,
+    toDb(row: never, refs: Refs) {
+      const out = spec.toDb(row, refs);
+      if (!("values" in out)) return out;
+      const v = out.values;
+      if (v.severity === undefined && typeof v.kind === "string" && isRiskCause(v.kind))
+        v.severity = CAUSE_SEVERITY[v.kind];
+      if (v.resolvedAt !== undefined) v.closedBy = "person";
+      return out;
+    },
+  };
+}

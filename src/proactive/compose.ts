@@ -213,6 +213,8 @@ export interface DigestContent {
   newRisk: { f: RuleFacts; why: "red" | "quadrant" }[];
   fell: { f: RuleFacts; from: number; to: number }[];
   renewals: { f: RuleFacts; days: number }[];
+  /** Renewals past their date with no outcome recorded (days since the date). */
+  lapsed: { f: RuleFacts; days: number; arr: number }[];
   /** The red accounts, whose ARR the digest sums per currency. */
   red: { arr: number; currency: string }[];
   /** Accounts with a score for the day (none: the nightly recompute has not run). */
@@ -220,13 +222,17 @@ export interface DigestContent {
   accounts: number;
 }
 
-/** What today's digest of a team would say (pure): only what changed, plus the renewals at stake. */
+/**
+ * What today's digest of a team would say (pure): what changed, plus what is at stake every morning
+ * whether or not anything changed - non-green renewals within 30 days and lapsed renewals.
+ */
 export function digestContent(accounts: RuleFacts[], day: string, config: ProactiveConfig): DigestContent {
   const yesterday = addDays(day, -1);
   const weekAgo = addDays(day, -7);
   const newRisk: DigestContent["newRisk"] = [];
   const fell: DigestContent["fell"] = [];
   const renewals: DigestContent["renewals"] = [];
+  const lapsed: DigestContent["lapsed"] = [];
   const red: DigestContent["red"] = [];
   for (const f of accounts) {
     const today = scoreOn(f, day);
@@ -245,12 +251,15 @@ export function digestContent(accounts: RuleFacts[], day: string, config: Proact
       return left >= 0 && left <= 30;
     });
     if (r && today?.grade !== "green") renewals.push({ f, days: daysBetween(day, r.dueDate) });
+    const late = f.renewals.find((x) => x.dueDate < day);
+    if (late) lapsed.push({ f, days: daysBetween(late.dueDate, day), arr: late.arr });
   }
   const byArr = <T extends { f: RuleFacts }>(xs: T[]) => xs.sort((a, b) => b.f.arr - a.f.arr);
   return {
     newRisk: byArr(newRisk),
     fell: byArr(fell),
     renewals: renewals.sort((a, b) => a.days - b.days),
+    lapsed: lapsed.sort((a, b) => b.days - a.days || b.f.arr - a.f.arr),
     red,
     scored: accounts.filter((f) => scoreOn(f, day)).length,
     accounts: accounts.length,
@@ -265,13 +274,14 @@ export function composeDigest(
   c: DigestContent,
   config: ProactiveConfig,
 ): Reply | undefined {
-  const count = c.newRisk.length + c.fell.length;
+  // What the digest carries: what changed, and what is at stake even on a day nothing changed.
+  const count = c.newRisk.length + c.fell.length + c.renewals.length + c.lapsed.length;
   if (c.accounts > 0 && c.scored === 0) {
     // Not "all quiet": we simply do not know yet. Say so rather than reassure.
     const text = t(locale, "digest.no_scores", { team, day: formatDate(locale, dayToDate(day)) });
     return { summary: text, blocks: [{ type: "text", text }] };
   }
-  if (count === 0) {
+  if (count === 0 && c.red.length === 0) {
     if (config.digestWhenQuiet === "skip") return undefined;
     return {
       summary: t(locale, "digest.quiet", { team }),
@@ -287,6 +297,19 @@ export function composeDigest(
       ? [{ text: t(locale, command ? "digest.more_cmd" : "digest.more", { count: n - MAX, command: command ?? "" }) }]
       : [];
   const zh = locale === "zh-CN";
+  if (count === 0) blocks.push({ type: "text", text: t(locale, "digest.still_red", { count: c.red.length }) });
+  if (c.lapsed.length)
+    blocks.push({
+      type: "list",
+      title: t(locale, "digest.lapsed"),
+      items: c.lapsed
+        .slice(0, MAX)
+        .map(({ f, days, arr }): { text: string; tone?: Tone } => ({
+          text: t(locale, "digest.lapsed_item", { account: f.name, days, arr: formatMoney(locale, arr, f.currency) }),
+          tone: "danger" as const,
+        }))
+        .concat(more(c.lapsed.length, zh ? `续约 30 团队 ${team}` : `renewals 30 team ${team}`)),
+    });
   if (c.newRisk.length)
     blocks.push({
       type: "list",
@@ -341,7 +364,12 @@ export function composeDigest(
     fields: [{ label: t(locale, "digest.arr_at_risk"), value: c.red.length ? arrByCurrency(locale, c.red) : "-" }],
   });
   blocks.push({ type: "buttons", buttons: [{ text: t(locale, "action.risk"), actionId: "tend.run", value: "risk" }] });
-  return { summary: t(locale, "digest.summary", { team, count }), blocks, tone: "warning", visibility: "channel" };
+  return {
+    summary: t(locale, "digest.summary", { team, count: count || c.red.length }),
+    blocks,
+    tone: "warning",
+    visibility: "channel",
+  };
 }
 
 /** How many renewals the weekly summary lists one by one; the rest are counted in one line. */

@@ -55,9 +55,12 @@ function group<T extends Row>(rows: T[]): Map<string, T[]> {
 }
 
 /** Facts for the rules, digest and weekly summary, for every account not churned. */
-export async function loadRuleFacts(db: Db, day: string): Promise<RuleFacts[]> {
+export async function loadRuleFacts(db: Db, day: string, scope: { ownerId?: string } = {}): Promise<RuleFacts[]> {
+  // `mine` plans one member's day: only their accounts, the same rules (src/proactive/planner.ts).
+  const owner = scope.ownerId;
+  const own = (n: number) => (owner ? ` AND "accountId" IN (SELECT id FROM "Account" WHERE "ownerId" = $${n})` : "");
   const q = <T extends Row>(sql: string, params: unknown[] = [day]) =>
-    db.pool.query<T>(sql, params).then((r) => r.rows);
+    db.pool.query<T>(sql, owner ? [...params, owner] : params).then((r) => r.rows);
   // Sequential on purpose: PGlite serves one query at a time anyway, and the pool stays free.
   const accounts = await db.pool.query<{
     id: string;
@@ -73,7 +76,8 @@ export async function loadRuleFacts(db: Db, day: string): Promise<RuleFacts[]> {
   }>(
     `SELECT id, name, tier::text AS tier, stage::text AS stage, arr::text AS arr, currency, "ownerId", "teamId",
             "goLiveDate"::text AS "goLiveDate", seats
-       FROM "Account" WHERE stage <> 'churned' ORDER BY name, id`,
+       FROM "Account" WHERE stage <> 'churned' ${owner ? `AND "ownerId" = $1` : ""} ORDER BY name, id`,
+    owner ? [owner] : [],
   );
   const scores = group(
     await q<
@@ -90,7 +94,7 @@ export async function loadRuleFacts(db: Db, day: string): Promise<RuleFacts[]> {
       `SELECT "accountId", day::text AS day, score, grade::text AS grade, "usageLevel", "valueLevel",
               CASE WHEN day = $1::date THEN reasons END AS reasons,
               CASE WHEN day = $1::date THEN components END AS components
-         FROM "HealthScore" WHERE day BETWEEN $1::date - 7 AND $1::date ORDER BY day`,
+         FROM "HealthScore" WHERE day BETWEEN $1::date - 7 AND $1::date${own(2)} ORDER BY day`,
     ),
   );
   const usage = new Map(
@@ -111,7 +115,7 @@ export async function loadRuleFacts(db: Db, day: string): Promise<RuleFacts[]> {
                 avg("activeUsers") FILTER (WHERE day > $1::date - 7)::float8 AS "weekAvg",
                 count(*) FILTER (WHERE day > $1::date - 7)::int AS "weekDays",
                 (array_agg(CASE WHEN seats > 0 THEN "activatedUsers"::float8 / seats END ORDER BY day DESC))[1] AS activation
-           FROM "UsageSnapshot" WHERE day BETWEEN $1::date - 34 AND $1::date GROUP BY "accountId"`,
+           FROM "UsageSnapshot" WHERE day BETWEEN $1::date - 34 AND $1::date${own(2)} GROUP BY "accountId"`,
       )
     ).map((r) => [r.accountId, r]),
   );
@@ -120,7 +124,7 @@ export async function loadRuleFacts(db: Db, day: string): Promise<RuleFacts[]> {
       await q<Row & { last: string }>(
         `SELECT "accountId", max("occurredAt")::date::text AS last FROM "Interaction"
           WHERE NOT scheduled AND answered IS NOT FALSE AND kind IN ('visit','call','qbr','exec_visit','training')
-            AND "occurredAt" < $1::date + 1 GROUP BY "accountId"`,
+            AND "occurredAt" < $1::date + 1${own(2)} GROUP BY "accountId"`,
       )
     ).map((r) => [r.accountId, r.last]),
   );
@@ -139,14 +143,14 @@ export async function loadRuleFacts(db: Db, day: string): Promise<RuleFacts[]> {
                                             AND i."occurredAt" >= c."leftAt" AND i."occurredAt" < $1::date + 1))) AS "successorMet"
          FROM "Contact" c
         WHERE c.role IN ('champion','decision_maker') AND c."leftAt" IS NOT NULL
-          AND c."leftAt" BETWEEN $1::date - 90 AND $1::date`,
+          AND c."leftAt" BETWEEN $1::date - 90 AND $1::date${own(2)}`,
     ),
   );
   const dms = new Map(
     (
       await q<Row & { name: string; attitude: string; lastContact: string | null }>(
         `SELECT DISTINCT ON ("accountId") "accountId", name, attitude::text AS attitude, "lastContact"::text AS "lastContact"
-           FROM "Contact" WHERE role = 'decision_maker' AND active ORDER BY "accountId", influence DESC, name`,
+           FROM "Contact" WHERE role = 'decision_maker' AND active${own(1)} ORDER BY "accountId", influence DESC, name`,
         [],
       )
     ).map((r) => [r.accountId, r]),
@@ -154,19 +158,19 @@ export async function loadRuleFacts(db: Db, day: string): Promise<RuleFacts[]> {
   const feedback = group(
     await q<Row & { id: string; title: string; raisedAt: string }>(
       `SELECT "accountId", id, title, "raisedAt"::text AS "raisedAt" FROM "Feedback"
-        WHERE status IN ('open','in_progress') AND "raisedAt" <= $1::date`,
+        WHERE status IN ('open','in_progress') AND "raisedAt" <= $1::date${own(2)}`,
     ),
   );
   const promises = group(
     await q<Row & { id: string; title: string; dueDate: string }>(
-      `SELECT "accountId", id, title, "dueDate"::text AS "dueDate" FROM "CustomerPromise" WHERE status = 'open'`,
+      `SELECT "accountId", id, title, "dueDate"::text AS "dueDate" FROM "CustomerPromise" WHERE status = 'open'${own(1)}`,
       [],
     ),
   );
   const milestones = group(
     await q<Row & { id: string; title: string; dueDate: string }>(
       `SELECT "accountId", id, title, "dueDate"::text AS "dueDate" FROM "Milestone"
-        WHERE status = 'planned' AND "dueDate" < $1::date`,
+        WHERE status = 'planned' AND "dueDate" < $1::date${own(2)}`,
     ),
   );
   const detractors = group(
@@ -174,13 +178,13 @@ export async function loadRuleFacts(db: Db, day: string): Promise<RuleFacts[]> {
       Row & { id: string; score: number; respondent: string | null; comment: string | null; respondedAt: string }
     >(
       `SELECT "accountId", id, score, respondent, comment, "respondedAt"::text AS "respondedAt" FROM "SurveyResponse"
-        WHERE kind = 'nps' AND score <= 6 AND "respondedAt" BETWEEN $1::date - 60 AND $1::date`,
+        WHERE kind = 'nps' AND score <= 6 AND "respondedAt" BETWEEN $1::date - 60 AND $1::date${own(2)}`,
     ),
   );
   const visits = group(
     await q<Row & { id: string; kind: string; day: string; contactName: string | null }>(
       `SELECT "accountId", id, kind::text AS kind, "occurredAt"::date::text AS day, "contactName" FROM "Interaction"
-        WHERE scheduled AND kind IN ('visit','exec_visit','qbr') AND "occurredAt" >= $1::date AND "occurredAt" < $1::date + 2`,
+        WHERE scheduled AND kind IN ('visit','exec_visit','qbr') AND "occurredAt" >= $1::date AND "occurredAt" < $1::date + 2${own(2)}`,
     ),
   );
   const renewals = group(
@@ -195,7 +199,7 @@ export async function loadRuleFacts(db: Db, day: string): Promise<RuleFacts[]> {
       }
     >(
       `SELECT "accountId", id, "dueDate"::text AS "dueDate", status::text AS status, arr::text AS arr, "termsClear", "valueReportSent"
-         FROM "Renewal" WHERE status IN ('upcoming','in_progress') AND "dueDate" <= $1::date + 120 ORDER BY "dueDate"`,
+         FROM "Renewal" WHERE status IN ('upcoming','in_progress') AND "dueDate" <= $1::date + 120${own(2)} ORDER BY "dueDate"`,
     ),
   );
   return accounts.rows.map((a) => {

@@ -9,6 +9,7 @@ import type { Reply } from "../reply/model.js";
 import { composeBrief, composeDigest, composeNudges, composeWeekly, digestContent } from "./compose.js";
 import type { ProactiveConfig } from "./config.js";
 import { loadPeople, loadRuleFacts, type MemberInfo, type TeamInfo } from "./facts.js";
+import { planToday } from "./planner.js";
 import { evaluateRules } from "./rules/index.js";
 import type { Nudge, RuleFacts, RuleId } from "./rules/types.js";
 import { capNudges, filterNudges, loadNudgeStates, loadSnoozes, recordSent } from "./state.js";
@@ -169,7 +170,9 @@ export async function planMemberMessages(p: PlanContext, kind: "nudges" | "renew
     const accounts = await facts(day);
     const ids = new Set(group.map((m) => m.id));
     const mine = accounts.filter((a) => a.ownerId !== null && ids.has(a.ownerId));
-    const { due, silenced } = filterNudges(evaluateRules(mine, { day, config }, rules), {
+    // The morning batch is the planner's list (what `mine` shows), minus what is silenced, capped.
+    const planned = kind === "nudges" ? planToday(mine, { day, config }) : evaluateRules(mine, { day, config }, rules);
+    const { due, silenced } = filterNudges(planned, {
       states,
       snoozes,
       now,

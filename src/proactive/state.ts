@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { Db } from "../store/db.js";
 import type { ProactiveConfig } from "./config.js";
+import { rankByUrgency } from "./planner.js";
 import type { Nudge } from "./rules/types.js";
 
 // What a member did with a nudge (NudgeState rows, one per member x account x rule):
@@ -77,11 +78,9 @@ export function filterNudges(
   return { due, silenced };
 }
 
-/** Most urgent first: priority, then ARR, then account name (stable for tests and digests). */
+/** Most urgent first (the planner's order: src/proactive/planner.ts), then ARR, then account name. */
 export function rankNudges(nudges: Nudge[]): Nudge[] {
-  return [...nudges].sort(
-    (a, b) => a.priority - b.priority || b.arr - a.arr || a.accountName.localeCompare(b.accountName),
-  );
+  return rankByUrgency(nudges);
 }
 
 /**

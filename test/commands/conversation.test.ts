@@ -255,7 +255,8 @@ describe.each(STORE_KINDS)("conversation core on %s", (kind) => {
       expect(s).toContain("🔴 1 red");
       expect(s).toContain("Acme Corp is red and has no recorded contact");
       // Due on Nov 20, asked on Nov 23: said to be overdue, as the brief and the nudges say.
-      expect(s).toContain("Promise to Acme Corp overdue since Nov 20, 2026 (3 days): Deliver SSO");
+      // The overdue promise comes from the planner the morning nudge uses (issue 13: one list).
+      expect(s).toContain("Acme Corp: 1 promise overdue (Deliver SSO, 3 days late).");
       expect(s).toContain("Acme Corp - 🔴 red 40/100, $240,000 ARR, $240,000 at risk");
       expect(s).toContain("Renewals in 90 days");
       const audited = await db.prisma.auditLog.findMany({

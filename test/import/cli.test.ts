@@ -106,6 +106,14 @@ describe.each(STORE_KINDS)("tend import (%s)", (storeKind) => {
     const fb = await db.prisma.feedback.findUniqueOrThrow({ where: { externalId: "FB-72" } });
     expect(fb).toMatchObject({ status: "delivered", severity: "medium" });
     expect(fb.resolvedAt?.toISOString().slice(0, 10)).toBe("2026-09-20");
+    // Imported risks are a person's; severity defaults to the cause's; a closed one was closed by a person.
+    const dm = await db.prisma.riskFlag.findUniqueOrThrow({ where: { externalId: "RISK-11" } });
+    expect(dm).toMatchObject({ kind: "decision_maker_changed", severity: "high", source: "person", resolvedAt: null });
+    const paid = await db.prisma.riskFlag.findUniqueOrThrow({ where: { externalId: "RISK-13" } });
+    expect(paid).toMatchObject({ severity: "medium", closedBy: "person", closeNote: "Paid in full" });
+    const opp = await db.prisma.opportunity.findUniqueOrThrow({ where: { externalId: "OPP-32" } });
+    expect(opp).toMatchObject({ kind: "services", title: "数据迁移服务", status: "open" });
+    expect(opp.amount.toString()).toBe("120000");
   });
 
   it("the same rows as JSON and NDJSON are the same data: importing them changes nothing", async () => {

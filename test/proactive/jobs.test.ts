@@ -116,9 +116,16 @@ describe.each(STORE_KINDS)("proactive jobs on %s", (kind) => {
        ON CONFLICT DO NOTHING`,
       [DAY],
     );
+    // Nothing new, but Beta is still red: that is at stake, so not "all quiet" (issue 13).
+    const stillRed = await runJob(ctxAt(at(quietDay)), "digest", { day: quietDay, config, dryRun: true });
+    expect(JSON.stringify(stillRed.plan!.messages[0]?.reply)).toContain(
+      "Nothing new since yesterday; 1 red account is still at risk.",
+    );
+    // Every account green and no renewal at stake: all quiet.
+    await db.pool.query(`UPDATE "HealthScore" SET grade = 'green', score = 90 WHERE day = $1::date`, [quietDay]);
     const quiet = await runJob(ctxAt(at(quietDay)), "digest", { day: quietDay, config, dryRun: true });
     expect(stripData(quiet.plan!.messages[0]?.reply.summary ?? "")).toBe(
-      "East: all quiet today - nothing new at risk.",
+      "East: all quiet today - nothing at risk, no red account, no renewal in 30 days that is not green.",
     );
     const skip = await runJob(ctxAt(at(quietDay)), "digest", {
       day: quietDay,

@@ -126,13 +126,15 @@ describe.each(STORE_KINDS)("what is at stake (%s)", (kind) => {
     expect(r).not.toContain("Renewed");
     const mine = await ask("wes@tend.test", "mine");
     const today = mine.slice(mine.indexOf("What needs you today"));
-    expect(today.split("\n")[1]).toContain("Lapsed Co's renewal lapsed 5 days ago (Nov 18, 2026): record the outcome");
+    expect(today.split("\n")[1]).toContain(
+      "Lapsed Co: renewal date Nov 18, 2026 passed 5 days ago with no outcome recorded",
+    );
     await db.prisma.renewal.updateMany({
       where: { account: { name: "Lapsed Co" } },
       data: { status: "renewed", closedAt: dayToDate(DAY), outcomeArr: "50000" },
     });
     expect(await ask("wes@tend.test", "renewals 30")).not.toContain("Lapsed Co");
     expect(await ask("wes@tend.test", "risk")).not.toContain("Lapsed Co");
-    expect(await ask("wes@tend.test", "mine")).not.toContain("lapsed");
+    expect(await ask("wes@tend.test", "mine")).not.toContain("no outcome recorded");
   });
 });

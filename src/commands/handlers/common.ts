@@ -4,6 +4,7 @@ import { daysBetween, dayToDate } from "../../domain/dates.js";
 import type { Grade, Reason } from "../../domain/health/types.js";
 import { nameKey, resolveAccount } from "../../domain/resolve.js";
 import { formatDate, formatMoney, type Locale } from "../../i18n/locale.js";
+import type { ProactiveConfig } from "../../proactive/config.js";
 import type { Block, Button, Reply } from "../../reply/model.js";
 import type { Db } from "../../store/db.js";
 import { accountsNamedExactly, type NamedRow, namedAccounts } from "../../store/repos/accounts.js";
@@ -20,10 +21,24 @@ export interface Deps {
   locale: Locale;
   /** Re-scores accounts a write touched, at once (absent: they wait for the nightly run). */
   rescore?: (accountIds: string[]) => Promise<void>;
+  /** The proactive settings the morning nudge uses, so `mine` plans the day with the same rules. */
+  proactiveConfig?: () => Promise<ProactiveConfig>;
 }
 
-export function depsFor(db: Db, asker: Asker, rescore?: Deps["rescore"]): Deps {
-  return { db, asker, t: tFor(asker.locale), locale: asker.locale, ...(rescore ? { rescore } : {}) };
+export function depsFor(
+  db: Db,
+  asker: Asker,
+  rescore?: Deps["rescore"],
+  proactiveConfig?: Deps["proactiveConfig"],
+): Deps {
+  return {
+    db,
+    asker,
+    t: tFor(asker.locale),
+    locale: asker.locale,
+    ...(rescore ? { rescore } : {}),
+    ...(proactiveConfig ? { proactiveConfig } : {}),
+  };
 }
 
 export const money = (d: Deps, amount: number, currency: string) => formatMoney(d.locale, amount, currency);

@@ -2,6 +2,10 @@
 import { addDays, daysBetween } from "../../domain/dates.js";
 import type { Reason } from "../../domain/health/types.js";
 import { arrAtRisk, quarterEnd, rankingValue, readinessGaps } from "../../domain/renewal.js";
+import { nudgeText } from "../../proactive/compose.js";
+import { PROACTIVE_DEFAULTS } from "../../proactive/config.js";
+import { loadRuleFacts } from "../../proactive/facts.js";
+import { planToday, urgencyOf, withRoutineSummed } from "../../proactive/planner.js";
 import type { Block, Reply } from "../../reply/model.js";
 import {
   atRiskAccounts,
@@ -346,6 +350,9 @@ export function stakeItem(d: Deps, l: StakeLine, detail: ListDetail | undefined)
   };
 }
 
+/** Lines of "what needs you today" before a "more" line (routine reminders are summed apart). */
+export const NEEDS_LIMIT = 25;
+
 /** Red accounts nobody has talked to for this long need the owner today. */
 export const RED_CONTACT_DAYS = 14;
 
@@ -381,20 +388,28 @@ export async function mine(d: Deps, home = false): Promise<Reply> {
     },
     include: { account: { select: { name: true } } },
   });
-  const needs: { text: string; tone: "danger" | "warning" | "neutral"; accountId: string }[] = [];
-  // A lapsed renewal is already late: it leads until an outcome is recorded.
-  for (const r of rows.filter((r) => isLapsed(r, today)))
+  // What needs the member today: the planner's list (the morning nudge is this list minus what
+  // they silenced, capped), with routine reminders beyond a few summed up in one line, plus what
+  // only `mine` shows (today's visits, promises coming due, red accounts nobody talked to).
+  type Need = { text: string; tone: "danger" | "warning" | "neutral"; accountId: string; urgency: number };
+  const needs: Need[] = [];
+  const config = d.proactiveConfig ? await d.proactiveConfig() : PROACTIVE_DEFAULTS;
+  const plan = planToday(await loadRuleFacts(d.db, today, { ownerId: me.id }), { day: today, config }, me.id);
+  const { lines, routine } = withRoutineSummed(plan);
+  for (const n of lines)
     needs.push({
-      text: d.t("mine.need_lapsed", {
-        name: r.name,
-        days: daysBetween(r.renewalDate ?? today, today),
-        date: day(d, r.renewalDate ?? today),
-      }),
-      tone: "danger",
-      accountId: r.id,
+      text: nudgeText(d.locale, n),
+      tone: urgencyOf(n) <= 1 ? "danger" : urgencyOf(n) <= 2 ? "warning" : "neutral",
+      accountId: n.accountId,
+      urgency: urgencyOf(n),
     });
   for (const v of visits)
-    needs.push({ text: d.t("mine.need_visit", { name: v.account.name }), tone: "neutral", accountId: v.accountId });
+    needs.push({
+      text: d.t("mine.need_visit", { name: v.account.name }),
+      tone: "neutral",
+      accountId: v.accountId,
+      urgency: 1,
+    });
   const reds = rows.filter((r) => r.grade === "red");
   const contacted = await lastContacts(
     d.db,
@@ -412,18 +427,18 @@ export async function mine(d: Deps, home = false): Promise<Reply> {
             : d.t("mine.need_red_contact", { name: r.name, days: since }),
         tone: "danger",
         accountId: r.id,
+        urgency: 0,
       });
   }
+  // Overdue promises are the planner's; promises coming due this week are `mine`'s own reminder.
   for (const p of promises) {
     const due = p.dueDate.toISOString().slice(0, 10);
-    const late = daysBetween(due, today);
+    if (due < today) continue;
     needs.push({
-      text:
-        late > 0
-          ? d.t("mine.need_promise_overdue", { name: p.account.name, date: day(d, due), days: late, title: p.title })
-          : d.t("mine.need_promise", { name: p.account.name, date: day(d, due), title: p.title }),
-      tone: late > 0 ? "danger" : "warning",
+      text: d.t("mine.need_promise", { name: p.account.name, date: day(d, due), title: p.title }),
+      tone: "warning",
       accountId: p.accountId,
+      urgency: 2,
     });
   }
   const soon = rows.filter(
@@ -438,18 +453,34 @@ export async function mine(d: Deps, home = false): Promise<Reply> {
     ),
     today,
   );
+  const reminded = new Set(plan.filter((n) => n.rule === "renewal_reminder").map((n) => n.accountId));
   for (const l of renewalSoon.filter((l) => l.days >= 0 && l.days <= 30 && l.gaps.length > 0))
-    needs.push({
-      text: d.t("mine.need_renewal", { name: l.row.name, days: l.days, gaps: gapText(d, l) }),
-      tone: "warning",
-      accountId: l.row.id,
+    if (!reminded.has(l.row.id))
+      needs.push({
+        text: d.t("mine.need_renewal", { name: l.row.name, days: l.days, gaps: gapText(d, l) }),
+        tone: "warning",
+        accountId: l.row.id,
+        urgency: 2,
+      });
+  needs.sort((a, b) => a.urgency - b.urgency);
+  const items: { text: string; tone?: "danger" | "warning" | "neutral" }[] = needs
+    .slice(0, NEEDS_LIMIT)
+    .map(({ text, tone }) => ({ text, tone }));
+  if (needs.length > NEEDS_LIMIT) items.push({ text: d.t("mine.more", { count: needs.length - NEEDS_LIMIT }) });
+  if (routine.length)
+    items.push({
+      text: d.t("mine.routine", {
+        count: routine.length,
+        names: routine
+          .slice(0, 3)
+          .map((n) => n.accountName)
+          .join(d.locale === "zh-CN" ? "、" : ", "),
+      }),
     });
   blocks.push({
     type: "list",
     title: d.t("mine.today"),
-    items: needs.length
-      ? needs.slice(0, 15).map(({ text, tone }) => ({ text, tone }))
-      : [{ text: d.t("mine.today_none") }],
+    items: items.length ? items : [{ text: d.t("mine.today_none") }],
   });
 
   // The same accounts `risk` lists for this book, in the same order.
@@ -475,7 +506,7 @@ export async function mine(d: Deps, home = false): Promise<Reply> {
   if (home) blocks.push({ type: "context", text: d.t("home.hint") });
   // Audit the accounts this answer actually shows (grade counts are aggregates, not reads).
   const shown = new Set([
-    ...needs.slice(0, 15).map((n) => n.accountId),
+    ...needs.slice(0, NEEDS_LIMIT).map((n) => n.accountId),
     ...atRisk.map((l) => l.row.id),
     ...renewalSoon.slice(0, 10).map((l) => l.row.id),
   ]);
