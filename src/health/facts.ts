@@ -127,14 +127,18 @@ export async function loadFacts(db: Db, day: string, scope: FactsScope = {}): Pr
                 max("occurredAt") FILTER (WHERE kind IN ${OUTREACH} AND answered) AS "lastAnswered",
                 array_agg(to_char("occurredAt", 'YYYY-MM-DD')) FILTER (WHERE kind = 'praise' AND NOT departed AND "occurredAt" >= $1::date - 365) AS praise,
                 array_agg(to_char("occurredAt", 'YYYY-MM-DD')) FILTER (WHERE kind = 'complaint' AND NOT departed AND "occurredAt" >= $1::date - 365) AS complaints
-           FROM i GROUP BY "accountId")
+           FROM i GROUP BY "accountId"),
+       -- Unanswered outreach since the last answered contact, joined (not a subquery per account).
+       un AS (
+         SELECT i."accountId" AS id, count(*)::int AS attempts, min(i."occurredAt") AS first
+           FROM i JOIN agg ON agg.id = i."accountId"
+          WHERE i.kind IN ${OUTREACH} AND NOT i.answered
+            AND (agg."lastAnswered" IS NULL OR i."occurredAt" > agg."lastAnswered")
+          GROUP BY i."accountId")
        SELECT agg.id, to_char(agg.last, 'YYYY-MM-DD') AS "lastContact", to_char(agg."lastExec", 'YYYY-MM-DD') AS "lastExec",
-              agg.praise, agg.complaints,
-              (SELECT count(*)::int FROM i WHERE i."accountId" = agg.id AND i.kind IN ${OUTREACH} AND NOT i.answered
-                  AND (agg."lastAnswered" IS NULL OR i."occurredAt" > agg."lastAnswered")) AS attempts,
-              (SELECT to_char(min(i."occurredAt"), 'YYYY-MM-DD') FROM i WHERE i."accountId" = agg.id AND i.kind IN ${OUTREACH}
-                  AND NOT i.answered AND (agg."lastAnswered" IS NULL OR i."occurredAt" > agg."lastAnswered")) AS "firstUnanswered"
-         FROM agg`,
+              agg.praise, agg.complaints, coalesce(un.attempts, 0) AS attempts,
+              to_char(un.first, 'YYYY-MM-DD') AS "firstUnanswered"
+         FROM agg LEFT JOIN un ON un.id = agg.id`,
     ),
     // Who was in place on the day: a contact who left later was still active then.
     q<{ n: number; lastExec: string | null; stakeholders: StakeholderFacts[] }>(

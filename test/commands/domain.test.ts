@@ -131,15 +131,18 @@ describe("health helpers", () => {
   });
 
   it("detects quadrant moves down and up", () => {
-    const moves = quadrantMoves([
+    const rows = [
       { day: "d1", usageLevel: 2, valueLevel: 2 },
       { day: "d2", usageLevel: 1, valueLevel: 2 },
       { day: "d3", usageLevel: 1, valueLevel: 2 },
       { day: "d4", usageLevel: 2, valueLevel: 2 },
-    ]);
-    expect(moves.map((m) => [m.day, m.direction])).toEqual([
+    ];
+    // Day over day (hold 1) each change is a move ...
+    expect(quadrantMoves(rows, 1).map((m) => [m.day, m.direction])).toEqual([
       ["d2", "down"],
       ["d4", "up"],
     ]);
+    // ... but by default a move must hold 7 days: a two-day dip is none (issue 13).
+    expect(quadrantMoves(rows)).toEqual([]);
   });
 });
