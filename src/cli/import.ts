@@ -174,7 +174,7 @@ export const importCommand: CliCommand = {
         );
         return 0;
       }
-      await scoreAndSuggest(ctx, io, book.touched);
+      await scoreAndSuggest(ctx, io, book.touched, book.since);
       return 0;
     } catch (err) {
       bar.finish();
@@ -196,19 +196,23 @@ export async function scoreAndSuggest(
   ctx: AppContext,
   io: CliIO,
   touched: string[],
+  since?: string,
 ): Promise<RescoreReport | undefined> {
   let scored: RescoreReport | undefined;
   if (touched.length) {
     const bar = progress(io.progress, "scoring", "days");
     scored = await rescoreAccounts(ctx, touched, localDay(ctx.now(), ctx.config.timezone), {
+      ...(since ? { since } : {}),
       onDay: (_day, done, total) => bar.update(done, total),
     });
     bar.finish(`scored ${scored.accounts} accounts over ${scored.days} days`);
     if (scored.accounts > 0)
       io.out(
         scored.backfilled
-          ? `scored ${scored.accounts} accounts for each of the last ${scored.days} days (${scored.from} to ${scored.to}): the store's first scores, so trends, sparklines and drops show from now`
-          : `scored ${scored.accounts} accounts for ${scored.to}`,
+          ? `scored ${scored.accounts} accounts for each of the last ${scored.days} days (${scored.from} to ${scored.to}): their first scores, so trends, sparklines and drops show from now`
+          : scored.days > 1
+            ? `scored ${scored.accounts} accounts for each day from ${scored.from} to ${scored.to} (the imported usage changed them)`
+            : `scored ${scored.accounts} accounts for ${scored.to}`,
       );
   }
   const email = await suggestEmail(ctx, touched);

@@ -1,5 +1,5 @@
 import type { AppContext } from "../context.js";
-import { addDays } from "../domain/dates.js";
+import { addDays, daysBetween } from "../domain/dates.js";
 import type { HealthConfig } from "../domain/health/config.js";
 import { loadHealthConfig } from "./config-file.js";
 import { loadFacts } from "./facts.js";
@@ -7,9 +7,11 @@ import { scoreWithRisks, writeScores } from "./recompute.js";
 
 // Scoring right after a write (an import, or `log`, `plan`, `risk raise/resolve` in chat), so a card
 // never says "not scored yet" about data the store holds and agrees with the nudge minutes later
-// rather than the next morning. Only the accounts the write touched are scored (their rows for the day are replaced). A store with
-// no score history at all is scored over the last BACKFILL_DAYS, so trends, sparklines and 7-day drops
-// exist from the first hour instead of after a month of nightly runs.
+// rather than the next morning. Only the accounts the write touched are scored (their rows for each
+// day are replaced). Accounts with no score history yet (a first import) are scored over the last
+// BACKFILL_DAYS, so trends, sparklines and 7-day drops exist from the first hour instead of after a
+// month of nightly runs. An import of past usage rescores from its earliest day (within the same
+// window): those scores change.
 
 export const BACKFILL_DAYS = 30;
 
@@ -19,7 +21,7 @@ export interface RescoreReport {
   from: string;
   to: string;
   days: number;
-  /** The store had no scores before: the whole window was backfilled. */
+  /** Some touched accounts had no scores before: the whole window was scored. */
   backfilled: boolean;
 }
 
@@ -27,7 +29,12 @@ export async function rescoreAccounts(
   ctx: AppContext,
   accountIds: readonly string[],
   today: string,
-  opts: { config?: HealthConfig; onDay?: (day: string, done: number, total: number) => void } = {},
+  opts: {
+    config?: HealthConfig;
+    /** Earliest day whose data the import changed (usage): scored from there. */
+    since?: string;
+    onDay?: (day: string, done: number, total: number) => void;
+  } = {},
 ): Promise<RescoreReport> {
   // Churned accounts are not scored nightly either.
   const { rows } = await ctx.db.pool.query<{ id: string }>(
@@ -35,9 +42,13 @@ export async function rescoreAccounts(
     [[...accountIds]],
   );
   const ids = rows.map((r) => r.id);
-  const { rows: any } = await ctx.db.pool.query(`SELECT 1 FROM "HealthScore" LIMIT 1`);
-  const backfilled = any.length === 0;
-  const days = backfilled ? BACKFILL_DAYS : 1;
+  const { rows: scored } = await ctx.db.pool.query<{ n: number }>(
+    `SELECT count(DISTINCT "accountId")::int AS n FROM "HealthScore" WHERE "accountId" = ANY($1::text[]) AND day < $2::date`,
+    [ids, today],
+  );
+  const backfilled = (scored[0]?.n ?? 0) < ids.length;
+  const back = opts.since && opts.since < today ? daysBetween(opts.since, today) + 1 : 1;
+  const days = backfilled ? BACKFILL_DAYS : Math.min(back, BACKFILL_DAYS);
   const from = addDays(today, 1 - days);
   if (ids.length === 0) return { accounts: 0, from, to: today, days: 0, backfilled: false };
   const config = opts.config ?? (await loadHealthConfig(ctx.config.healthConfigFile));

@@ -110,7 +110,11 @@ export async function mountIngest(ctx: AppContext, http: HttpApp): Promise<Door>
         ...(r.warnings.length ? { warnings: r.warnings, moreWarnings: r.moreWarnings } : {}),
         // The accounts the rows touched are scored before the answer, so the next card is current.
         ...(!dryRun && r.touched.length
-          ? { scored: await rescoreAccounts(ctx, r.touched, localDay(ctx.now(), ctx.config.timezone)) }
+          ? {
+              scored: await rescoreAccounts(ctx, r.touched, localDay(ctx.now(), ctx.config.timezone), {
+                ...(r.since ? { since: r.since } : {}),
+              }),
+            }
           : {}),
       });
     } catch (err) {

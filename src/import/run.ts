@@ -52,6 +52,8 @@ export interface ImportReport {
   ignoredColumns: string[];
   /** Accounts whose rows this import wrote or would write (to score them afterwards). */
   touched: string[];
+  /** The earliest usage day the rows hold (YYYY-MM-DD): past scores of the touched accounts change. */
+  since?: string;
 }
 
 /** One file of a book: its kind, its rows, and what to call it in messages. */
@@ -67,6 +69,8 @@ export interface BookReport {
   parts: (ImportReport & { label?: string })[];
   /** Accounts touched by any part. */
   touched: string[];
+  /** The earliest usage day of any part. */
+  since?: string;
 }
 
 /** The store refused the rows as a whole (e.g. a Slack user id already taken by another member). */
@@ -130,7 +134,8 @@ export async function importBook(ctx: AppContext, parts: BookPart[], opts: Impor
     }
     done = true;
     const touched = [...new Set(reports.flatMap((r) => r.touched))];
-    return { ok, dryRun: Boolean(opts.dryRun), parts: reports, touched };
+    const since = reports.flatMap((r) => (r.since ? [r.since] : [])).sort()[0];
+    return { ok, dryRun: Boolean(opts.dryRun), parts: reports, touched, ...(since ? { since } : {}) };
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (!done) await client.query("ROLLBACK").catch(() => {});
@@ -157,6 +162,7 @@ async function importKind(
   const known = new Set(columnsOf(kind));
   const ignored = new Set<string>();
   const touched = new Set<string>();
+  let since: string | undefined;
   const report = (counts: { rows: number; created?: number; updated?: number; unchanged?: number }): ImportReport => ({
     kind,
     ok: !problems.any,
@@ -171,6 +177,7 @@ async function importKind(
     moreWarnings: warnings.more,
     ignoredColumns: [...ignored].map((c) => problems.label(c)),
     touched: problems.any ? [] : [...touched],
+    ...(since && !problems.any ? { since } : {}),
   });
 
   if (source.fatal) {
@@ -232,6 +239,7 @@ async function importKind(
   if (usage) {
     if (!problems.any) counts = await usage.finish();
     for (const id of usage.accounts) touched.add(id);
+    since = usage.since;
   } else {
     const spec = SPECS[kind as Exclude<ImportKind, "usage">];
     for (const w of checks.rows(pending)) warnings.add(w.at, w.column, w.reason);
@@ -313,6 +321,8 @@ class UsageSink {
   private counts = { created: 0, updated: 0, unchanged: 0 };
   /** Every account a valid row named. */
   readonly accounts = new Set<string>();
+  /** The earliest day among the valid rows. */
+  since: string | undefined;
 
   constructor(
     private q: pg.ClientBase,
@@ -328,6 +338,7 @@ class UsageSink {
     if (first !== undefined) return { column: "day", reason: `the same account and day as line ${first}` };
     this.seen.set(key, at.line);
     this.accounts.add(acc.id);
+    if (this.since === undefined || d < this.since) this.since = d;
     this.batch.push({
       accountId: acc.id,
       day: d,

@@ -103,7 +103,7 @@ describe.each(STORE_KINDS)("tend import <folder> (%s)", (storeKind) => {
     expect(out).toContain("2 teams rows imported: 2 created");
     expect(out).toMatch(/book: 5 files, 87 rows imported as one book: 87 created, 0 updated, 0 unchanged/);
     expect(out).toContain(
-      "scored 2 accounts for each of the last 30 days (2026-10-25 to 2026-11-23): the store's first scores",
+      "scored 2 accounts for each of the last 30 days (2026-10-25 to 2026-11-23): their first scores",
     );
     expect(r.out.at(-1)).toBe("next: tend ask mine --as ann@ex.com");
 
@@ -172,6 +172,42 @@ describe.each(STORE_KINDS)("tend import <folder> (%s)", (storeKind) => {
     expect(r.err).toContain(
       'the header has no account_external_id or account_name column (read with delimiter ";" (semicolon))',
     );
+  });
+});
+
+describe("kind by kind: accounts first, usage later, still a 30-day history built on the usage", () => {
+  let db: Db;
+  let root: string;
+  beforeAll(async () => {
+    db = await testDb();
+    root = await mkdtemp(path.join(os.tmpdir(), "tend-kinds-"));
+  });
+  afterAll(async () => {
+    await db?.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("rescores from the first imported usage day, and the history reflects the usage", async () => {
+    const tend = async (...argv: string[]) => {
+      const out: string[] = [];
+      const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => out.push(l) }, { ctx: testContext(db) });
+      return { code, out: out.join("\n") };
+    };
+    const dir = await folder(root, "files", {
+      "accounts.csv": "external_id,name,seats\nQNA-103,Quinta Analytics,50\n",
+      "usage.csv": usageCsv(["QNA-103"], 40),
+    });
+    const accounts = await tend("import", "accounts", path.join(dir, "accounts.csv"));
+    expect(accounts.out).toContain("scored 1 accounts for each of the last 30 days");
+    const before = await db.pool.query<{ score: number }>(`SELECT score FROM "HealthScore" ORDER BY day`);
+    const usage = await tend("import", "usage", path.join(dir, "usage.csv"));
+    expect(usage.code).toBe(0);
+    expect(usage.out).toContain(
+      "scored 1 accounts for each day from 2026-10-25 to 2026-11-23 (the imported usage changed them)",
+    );
+    const after = await db.pool.query<{ score: number }>(`SELECT score FROM "HealthScore" ORDER BY day`);
+    expect(after.rows).toHaveLength(30);
+    expect(after.rows.map((r) => r.score)).not.toEqual(before.rows.map((r) => r.score));
   });
 });
 
