@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { t } from "../../src/commands/messages.js";
 import { type BriefFacts, buildBrief } from "../../src/domain/brief.js";
 import { addDays } from "../../src/domain/dates.js";
+import { stripData } from "../../src/reply/text.js";
 
 const TODAY = "2026-11-23";
 const ago = (n: number) => addDays(TODAY, -n);
@@ -85,10 +86,10 @@ describe("brief questions from the account's own gaps", () => {
     expect(qs).not.toContainEqual(["readiness", { gap: "decision_maker", days: 40 }]);
     expect(b.questions.length).toBeGreaterThanOrEqual(6);
     // Each reads as a question in both languages.
-    expect(t("en", "brief.q_dm_not_met", { name: "Wen Li", days: 45 })).toBe(
+    expect(stripData(t("en", "brief.q_dm_not_met", { name: "Wen Li", days: 45 }))).toBe(
       "Wen Li (decision maker) was last met 45 days ago: when can we meet?",
     );
-    expect(t("zh-CN", "brief.q_gap_terms", { days: 40 })).toBe("还有 40 天续约：条款谈妥了吗？（尚未确认）");
+    expect(stripData(t("zh-CN", "brief.q_gap_terms", { days: 40 }))).toBe("还有 40 天续约：条款谈妥了吗？（尚未确认）");
   });
 
   it("a decision maker met within the cadence is not asked about; one never met is", () => {
@@ -122,7 +123,7 @@ describe("brief questions from the account's own gaps", () => {
     // 20 daily users became 36 on 200 seats, 18% activated.
     const low = buildBrief(book({ usage: usageDays(56, (i) => (i < 28 ? 36 : 20), 36) }));
     expect(low.usage?.trend).toBe("rising_low");
-    expect(t("en", "brief.usage_rising_low", { pct: "18%" })).not.toContain("spread");
+    expect(stripData(t("en", "brief.usage_rising_low", { pct: "18%" }))).not.toContain("spread");
     // The same rise where most seats are activated is a practice worth finding.
     const high = buildBrief(book({ usage: usageDays(56, (i) => (i < 28 ? 36 : 20), 160) }));
     expect(high.usage?.trend).toBe("rising");

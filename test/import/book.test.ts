@@ -127,7 +127,8 @@ describe.each(STORE_KINDS)("tend import <folder> (%s)", (storeKind) => {
     const mine = await tend("ask", "mine", "--as", "ann@ex.com");
     expect(mine.code).toBe(0);
     expect(mine.out.join("\n")).toContain("Quinta Analytics");
-    expect(mine.out.join("\n")).toContain("1 green · 🟡 0 yellow · 🔴 0 red · ⚪ 0 not scored");
+    // Scored, not "not scored yet"; yellow, not green: nobody at Quinta has ever been contacted.
+    expect(mine.out.join("\n")).toContain("0 green · 🟡 1 yellow · 🔴 0 red · ⚪ 0 not scored");
   });
 
   it("chat finds an imported account by its CRM id, as typed or in lower case", async () => {
@@ -199,15 +200,20 @@ describe("kind by kind: accounts first, usage later, still a 30-day history buil
     });
     const accounts = await tend("import", "accounts", path.join(dir, "accounts.csv"));
     expect(accounts.out).toContain("scored 1 accounts for each of the last 30 days");
-    const before = await db.pool.query<{ score: number }>(`SELECT score FROM "HealthScore" ORDER BY day`);
+    const history = `SELECT score, state, reasons::text AS reasons FROM "HealthScore" ORDER BY day`;
+    const before = await db.pool.query<{ score: number; state: string | null; reasons: string }>(history);
+    // Without usage or contact the account is "new - not enough data" every day.
+    expect(before.rows.every((r) => r.state === "new")).toBe(true);
     const usage = await tend("import", "usage", path.join(dir, "usage.csv"));
     expect(usage.code).toBe(0);
     expect(usage.out).toContain(
       "scored 1 accounts for each day from 2026-10-25 to 2026-11-23 (the imported usage changed them)",
     );
-    const after = await db.pool.query<{ score: number }>(`SELECT score FROM "HealthScore" ORDER BY day`);
+    const after = await db.pool.query<{ score: number; state: string | null; reasons: string }>(history);
     expect(after.rows).toHaveLength(30);
-    expect(after.rows.map((r) => r.score)).not.toEqual(before.rows.map((r) => r.score));
+    // Every day of the history is now read from the usage: no longer new, active users among the reasons.
+    expect(after.rows.filter((r) => r.state === "new")).toHaveLength(0);
+    expect(after.rows.every((r) => r.reasons.includes("activity.active_users"))).toBe(true);
   });
 });
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, dayToDate } from "../../src/domain/dates.js";
 import { resolveProactiveConfig } from "../../src/proactive/config.js";
 import { runJob } from "../../src/proactive/run.js";
+import { stripData } from "../../src/reply/text.js";
 import type { Db } from "../../src/store/db.js";
 import { STORE_KINDS, testContext, testDb } from "../support/store.js";
 
@@ -16,7 +17,7 @@ describe.each(STORE_KINDS)("the morning digest carries what is at stake (%s)", (
       config: resolveProactiveConfig({}),
       dryRun: true,
     });
-    return r.plan!.messages.map((m) => ({ to: m.recipient, text: JSON.stringify(m.reply) }));
+    return r.plan!.messages.map((m) => ({ to: m.recipient, text: stripData(JSON.stringify(m.reply)) }));
   };
 
   beforeAll(async () => {
