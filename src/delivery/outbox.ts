@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { errorLine, type Logger } from "../log.js";
 import type { Reply } from "../reply/model.js";
+import { plain } from "../reply/text.js";
 import { type Db, isStoreUnavailable } from "../store/db.js";
 import { type LimiterClock, PLATFORM_LIMITS, RateLimiter, realClock } from "./limits.js";
 import type { ChatSender, Platform } from "./types.js";
@@ -471,7 +472,8 @@ export async function listOutbox(db: Db, opts: { status?: string; limit?: number
        FROM "Outbox" WHERE ($1::text IS NULL OR status::text = $1) ORDER BY "createdAt" DESC, id LIMIT $2`,
     [opts.status ?? null, opts.limit ?? 50],
   );
-  return res.rows;
+  // The stored reply marks user data for the renderers; an admin reads the words.
+  return res.rows.map((r) => ({ ...r, summary: plain(r.summary ?? "") }));
 }
 
 export async function outboxCounts(db: Db): Promise<Record<string, number>> {
