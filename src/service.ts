@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import type { Config } from "./config/env.js";
 import type { AppContext } from "./context.js";
+import type { Door, MountDoor } from "./door.js";
 import { HttpApp, sendJson } from "./http/server.js";
 import { errorLine, type Logger } from "./log.js";
 import { type Db, describeStore, isStoreUnavailable, openDb } from "./store/db.js";
@@ -11,13 +12,6 @@ export interface Service {
   address?: AddressInfo;
   start(): Promise<AddressInfo>;
   stop(): Promise<void>;
-}
-
-/** Something mounted on the service: HTTP routes now, background work on start, cleanup on stop. */
-export interface Door {
-  name: string;
-  start?(): Promise<void>;
-  stop?(): Promise<void>;
 }
 
 /** Start-up waits for an unreachable store: 1 s, doubling, at most this long between tries. */
@@ -144,8 +138,6 @@ function withTimeout<T>(p: Promise<T>, ms: number, otherwise: T): Promise<T> {
   });
   return Promise.race([p.catch(() => otherwise), late]).finally(() => clearTimeout(timer));
 }
-
-export type MountDoor = (ctx: AppContext, http: HttpApp) => Promise<Door | undefined>;
 
 /** The doors this build has; later modules add themselves here. */
 async function loadDoors(): Promise<MountDoor[]> {

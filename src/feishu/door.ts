@@ -1,8 +1,8 @@
 import * as lark from "@larksuiteoapi/node-sdk";
 import { z } from "zod";
 import type { AppContext } from "../context.js";
+import type { Door, MountDoor } from "../door.js";
 import { type HttpApp, readBody, sendJson } from "../http/server.js";
-import type { Door, MountDoor } from "../service.js";
 import { createFeishuApp, FEISHU_EVENTS_PATH, type FeishuApp, type FeishuAppOptions } from "./app.js";
 import { larkDomain, larkLogger } from "./client.js";
 import { decryptFeishu, FEISHU_SIGNATURE, header, sameSecret, verifyFeishuRequest } from "./verify.js";

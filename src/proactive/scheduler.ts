@@ -5,7 +5,7 @@ import { DELIVERY_DEFAULTS, startDrainer } from "../delivery/outbox.js";
 import { loadChatSenders } from "../delivery/senders.js";
 import type { ChatSender } from "../delivery/types.js";
 import { dayToDate } from "../domain/dates.js";
-import type { MountDoor } from "../service.js";
+import type { MountDoor } from "../door.js";
 import { loadProactiveConfig, PROACTIVE_DEFAULTS, type ProactiveConfig } from "./config.js";
 import { pgRunCoordinator } from "./coordinator.js";
 import { atLocalHour } from "./jobs.js";

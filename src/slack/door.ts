@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { AppContext } from "../context.js";
+import type { Door, MountDoor } from "../door.js";
 import { type HttpApp, readBody, sendJson } from "../http/server.js";
-import type { Door, MountDoor } from "../service.js";
 import { ARRIVED_AT, createSlackApp, SLACK_EVENTS_PATH, type SlackApp, type SlackAppOptions } from "./app.js";
 import { slackWebClient } from "./client.js";
 import { linkSlackMembers } from "./link-members.js";
