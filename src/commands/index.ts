@@ -29,7 +29,7 @@ import { mine, renewals, risk } from "./handlers/lists.js";
 import { metrics } from "./handlers/metrics.js";
 import { raiseRiskCommand, resolveRiskCommand } from "./handlers/risks.js";
 import { logInteraction, nudgeDone, planVisit, resolveDay, snooze, writeRefusal } from "./handlers/writes.js";
-import { t } from "./messages.js";
+import { type MessageKey, t } from "./messages.js";
 import { type Command, INTERACTION_KINDS, MAX_SNOOZE_DAYS, parseCommand } from "./parse.js";
 import type { ActionRequest, CommandRequest, FormRequest, Identity } from "./types.js";
 
@@ -278,6 +278,23 @@ export async function handleAction(ctx: AppContext, req: ActionRequest): Promise
   );
 }
 
+/**
+ * The account a write button names, when the member may write and may see it; otherwise the toast
+ * that says why, with the refusal recorded.
+ */
+async function writableAccount(
+  d: Deps,
+  verb: MessageKey,
+  accountId: string,
+  refuse: (reason: string, accountId?: string) => Promise<void>,
+): Promise<NonNullable<Awaited<ReturnType<typeof readableAccount>>> | { toast: NonNullable<ActionOutcome["toast"]> }> {
+  const refused = writeRefusal(d, verb);
+  const a = refused ? undefined : await readableAccount(d, accountId);
+  if (a) return a;
+  await refuse("forbidden", accountId);
+  return { toast: { text: refused?.summary ?? d.t("access.forbidden_account"), tone: "warning" } };
+}
+
 /** A button press by a known member; `refuse` records a refusal the reply itself does not carry. */
 async function actionOutcome(
   d: Deps,
@@ -309,32 +326,16 @@ async function actionOutcome(
     case "tend.snooze": {
       const v = SnoozeValue.safeParse(json(req.value));
       if (!v.success) return forged();
-      const refused = writeRefusal(d, "verb.snooze");
-      if (refused) {
-        await refuse("forbidden", v.data.accountId);
-        return { toast: { text: refused.summary, tone: "warning" } };
-      }
-      const a = await readableAccount(d, v.data.accountId);
-      if (!a) {
-        await refuse("forbidden", v.data.accountId);
-        return { toast: { text: d.t("access.forbidden_account"), tone: "warning" } };
-      }
+      const a = await writableAccount(d, "verb.snooze", v.data.accountId, refuse);
+      if ("toast" in a) return a;
       const r = await snooze(d, a, v.data.days);
       return { toast: { text: r.summary, tone: "good" } };
     }
     case "tend.log_form": {
       const v = LogFormValue.safeParse(json(req.value));
       if (!v.success) return forged();
-      const refused = writeRefusal(d, "verb.log");
-      if (refused) {
-        await refuse("forbidden", v.data.accountId);
-        return { toast: { text: refused.summary, tone: "warning" } };
-      }
-      const a = await readableAccount(d, v.data.accountId);
-      if (!a) {
-        await refuse("forbidden", v.data.accountId);
-        return { toast: { text: d.t("access.forbidden_account"), tone: "warning" } };
-      }
+      const a = await writableAccount(d, "verb.log", v.data.accountId, refuse);
+      if ("toast" in a) return a;
       return { form: logForm(d, a, v.data.kind) };
     }
     case "tend.nudge_done": {

@@ -9,7 +9,7 @@ import type { Reply } from "../reply/model.js";
 import { composeBrief, composeDigest, composeNudges, composeWeekly, digestContent } from "./compose.js";
 import type { ProactiveConfig } from "./config.js";
 import { loadPeople, loadRuleFacts, type MemberInfo, type TeamInfo } from "./facts.js";
-import { planToday } from "./planner.js";
+import { planToday, TODAY_RULES } from "./planner.js";
 import { evaluateRules } from "./rules/index.js";
 import type { Nudge, RuleFacts, RuleId } from "./rules/types.js";
 import { capNudges, filterNudges, loadNudgeStates, loadSnoozes, recordSent } from "./state.js";
@@ -20,21 +20,6 @@ import { capNudges, filterNudges, loadNudgeStates, loadSnoozes, recordSent } fro
 export const JOBS = ["recompute", "nudges", "digest", "weekly", "briefs", "renewals", "drain"] as const;
 export type JobName = (typeof JOBS)[number];
 
-/** Rules of the morning batch (the visit-prep brief is its own message, see `briefs`). */
-const BATCH_RULES: RuleId[] = [
-  "contact_overdue",
-  "usage_drop",
-  "health_drop",
-  "quadrant_down",
-  "grade_red",
-  "stakeholder_left",
-  "onboarding_behind",
-  "feedback_open",
-  "promise_overdue",
-  "nps_detractor",
-  "renewal_reminder",
-  "renewal_passed",
-];
 const RENEWAL_RULES: RuleId[] = ["renewal_reminder", "renewal_passed"];
 
 export interface PlannedMessage extends OutboxMessage {
@@ -153,7 +138,7 @@ export async function planMemberMessages(p: PlanContext, kind: "nudges" | "renew
   const teamOf = new Map(teams.map((t) => [t.id, t]));
   const facts = factsCache(ctx);
   const now = ctx.now();
-  const rules: RuleId[] = kind === "brief" ? ["visit_prep"] : kind === "renewal" ? RENEWAL_RULES : BATCH_RULES;
+  const rules: RuleId[] = kind === "brief" ? ["visit_prep"] : kind === "renewal" ? RENEWAL_RULES : TODAY_RULES;
   const [states, snoozes] = await Promise.all([loadNudgeStates(ctx.db.pool), loadSnoozes(ctx.db.pool, now)]);
   const report: PlanReport = { messages: [], unreachable: [], silenced: 0 };
   // Group members by the local day they are planned for.
