@@ -68,61 +68,68 @@ export async function mountIngest(ctx: AppContext, http: HttpApp): Promise<Door>
       sendJson(res, 400, { error: `date_format must be DMY or MDY, got "${params.get("date_format")}"` });
       return;
     }
-    let body: Buffer;
+    // The whole push - reading it, the import's transaction, scoring what it touched - is one long
+    // write: /healthz and acks must not queue behind it on the embedded store's one connection.
+    const unhold = ctx.db.holdForWrite();
     try {
-      body = await readBody(req, INGEST_MAX_BYTES);
-    } catch (err) {
-      // Refused before reading it all: close the connection rather than drain what is left.
-      if ((err as { status?: number }).status === 413) {
-        sendJson(
-          res,
-          413,
-          { error: `body larger than ${INGEST_MAX_BYTES} bytes: send it in parts or use tend import` },
-          { connection: "close" },
-        );
-        return;
+      let body: Buffer;
+      try {
+        body = await readBody(req, INGEST_MAX_BYTES);
+      } catch (err) {
+        // Refused before reading it all: close the connection rather than drain what is left.
+        if ((err as { status?: number }).status === 413) {
+          sendJson(
+            res,
+            413,
+            { error: `body larger than ${INGEST_MAX_BYTES} bytes: send it in parts or use tend import` },
+            { connection: "close" },
+          );
+          return;
+        }
+        throw err;
       }
-      throw err;
-    }
-    try {
-      const r = await importRows(ctx, kind, await sourceOf(req, body.toString("utf8")), {
-        dryRun,
-        surface: "api",
-        ...(dateFormat ? { dateOrder: dateFormat as DateOrder } : {}),
-      });
-      if (!r.ok) {
-        const n = r.problems.length + r.moreProblems;
-        sendJson(res, 400, {
-          error: `${n} problem${n === 1 ? "" : "s"} in the rows: nothing written`,
-          problems: r.problems,
-          more: r.moreProblems,
+      try {
+        const r = await importRows(ctx, kind, await sourceOf(req, body.toString("utf8")), {
+          dryRun,
+          surface: "api",
+          ...(dateFormat ? { dateOrder: dateFormat as DateOrder } : {}),
         });
-        return;
+        if (!r.ok) {
+          const n = r.problems.length + r.moreProblems;
+          sendJson(res, 400, {
+            error: `${n} problem${n === 1 ? "" : "s"} in the rows: nothing written`,
+            problems: r.problems,
+            more: r.moreProblems,
+          });
+          return;
+        }
+        sendJson(res, 200, {
+          kind,
+          dryRun: r.dryRun,
+          rows: r.rows,
+          created: r.created,
+          updated: r.updated,
+          unchanged: r.unchanged,
+          ...(r.ignoredColumns.length ? { ignoredColumns: r.ignoredColumns } : {}),
+          ...(r.warnings.length ? { warnings: r.warnings, moreWarnings: r.moreWarnings } : {}),
+          // The accounts the rows touched are scored before the answer, so the next card is current.
+          ...(!dryRun && r.touched.length
+            ? {
+                scored: await rescoreAccounts(ctx, r.touched, localDay(ctx.now(), ctx.config.timezone), {
+                  ...(r.since ? { since: r.since } : {}),
+                }),
+              }
+            : {}),
+        });
+      } catch (err) {
+        if (err instanceof ImportConflict) {
+          sendJson(res, 409, { error: err.message });
+          return;
+        }
+        throw err;
       }
-      sendJson(res, 200, {
-        kind,
-        dryRun: r.dryRun,
-        rows: r.rows,
-        created: r.created,
-        updated: r.updated,
-        unchanged: r.unchanged,
-        ...(r.ignoredColumns.length ? { ignoredColumns: r.ignoredColumns } : {}),
-        ...(r.warnings.length ? { warnings: r.warnings, moreWarnings: r.moreWarnings } : {}),
-        // The accounts the rows touched are scored before the answer, so the next card is current.
-        ...(!dryRun && r.touched.length
-          ? {
-              scored: await rescoreAccounts(ctx, r.touched, localDay(ctx.now(), ctx.config.timezone), {
-                ...(r.since ? { since: r.since } : {}),
-              }),
-            }
-          : {}),
-      });
-    } catch (err) {
-      if (err instanceof ImportConflict) {
-        sendJson(res, 409, { error: err.message });
-        return;
-      }
-      throw err;
+    } finally {
+      unhold();
     }
   });
   return { name: "ingest" };

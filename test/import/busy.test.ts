@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importRows } from "../../src/import/run.js";
@@ -99,5 +100,72 @@ describe("a long import on the embedded store", () => {
     );
     expect(report.ok).toBe(true);
     expect(await usageRows()).toBe(40);
+  });
+});
+
+describe("a push to the ingest API on the embedded store", () => {
+  let db: Db;
+  let api: SlackApiStandIn;
+  let service: Service;
+  let port: number;
+  beforeAll(async () => {
+    db = await testDb();
+    await db.pool.query(
+      `INSERT INTO "Account" (id, "externalId", name, "updatedAt")
+       SELECT 'a' || i, 'CRM-' || i, 'Account ' || i, now() FROM generate_series(0, 19) AS i`,
+    );
+    api = await startSlackApiStandIn();
+    service = await createService(
+      slackTestConfig(api.url, { TEND_INGEST_TOKEN: "ingest-token" }),
+      createLogger("silent"),
+      db,
+    );
+    port = ((await service.start()) as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await api?.close();
+  });
+
+  it("marks the store busy from the first byte to the scores it writes after, so /healthz never queues behind it", async () => {
+    const body = `${[HEADER, ...rows(0, 40)].join("\n")}\n`;
+    const half = Math.floor(body.length / 2);
+    let sendRest = () => {};
+    const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(
+        {
+          host: "127.0.0.1",
+          port,
+          method: "POST",
+          path: "/api/v1/usage",
+          headers: {
+            authorization: "Bearer ingest-token",
+            "content-type": "text/csv",
+            "content-length": Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          let text = "";
+          res.on("data", (c) => {
+            text += c;
+          });
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
+      req.on("error", reject);
+      // Half the body now; the rest only once the test has looked at /healthz.
+      req.write(body.slice(0, half));
+      sendRest = () => req.end(body.slice(half));
+    });
+    // The request is being read: nothing is written yet, and already the push holds the store.
+    while (!db.busy()) await new Promise((r) => setTimeout(r, 10));
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+    expect(((await health.json()) as { store: { busy: boolean } }).store.busy).toBe(true);
+    sendRest();
+    const done = await answer;
+    expect(done.status).toBe(200);
+    expect(JSON.parse(done.text)).toMatchObject({ rows: 40, created: 40 });
+    expect(db.busy()).toBe(false);
   });
 });
