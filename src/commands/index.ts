@@ -205,7 +205,10 @@ export async function handleCommand(ctx: AppContext, req: CommandRequest): Promi
       return runCommand(g.d, parsed.command);
     })();
     if (REFUSALS.has(reply.error)) await recordRefusal(ctx, req.identity, memberId, req.text, reply.error as string);
-    return reply;
+    else if (reply.audit)
+      await recordRefusal(ctx, req.identity, memberId, req.text, reply.audit.reason, reply.audit.accountId);
+    const { audit: _audit, ...shown } = reply;
+    return shown;
   });
 }
 
@@ -272,8 +275,11 @@ export async function handleAction(ctx: AppContext, req: ActionRequest): Promise
         return { reply: g.reply, toast: { text: g.reply.summary, tone: "warning" } };
       }
       const outcome = await actionOutcome(g.d, req, refuse);
-      if (outcome.reply && REFUSALS.has(outcome.reply.error)) await refuse(outcome.reply.error as string);
-      return outcome;
+      if (!outcome.reply) return outcome;
+      if (REFUSALS.has(outcome.reply.error)) await refuse(outcome.reply.error as string);
+      else if (outcome.reply.audit) await refuse(outcome.reply.audit.reason, outcome.reply.audit.accountId);
+      const { audit: _audit, ...shown } = outcome.reply;
+      return { ...outcome, reply: shown };
     },
   );
 }

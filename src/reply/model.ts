@@ -32,6 +32,11 @@ export interface Reply {
   tone?: Tone;
   /** Ephemeral (only the asker sees it) unless shared. Chat surfaces default to ephemeral. */
   visibility?: "ephemeral" | "channel";
+  /**
+   * An answer that does not say "refused" but is one, for the audit log only (never rendered): a name
+   * that exists outside the asker's reach is answered "not found", and recorded as a probe.
+   */
+  audit?: { reason: string; accountId?: string };
   /** Set when the answer is a refusal or an error, for logging and tests. */
   error?:
     | "unknown_user"

@@ -68,6 +68,21 @@ describe.each(STORE_KINDS)("refusals in the audit log on %s", (kind) => {
     expect(rows[0]?.detail.who).toEqual({ slackUserId: "U0NOBODY", email: "x@else.test" });
   });
 
+  it("a name that exists outside the asker's reach is answered not found, and the probe is recorded", async () => {
+    const before = (await refusals(db)).length;
+    const xingchen = await db.prisma.account.findUniqueOrThrow({ where: { id: book.accounts.xingchen.id } });
+    const reply = await handleCommand(ctx, { identity: as(PEOPLE.csm), text: `brief ${xingchen.name}` });
+    expect(reply.error).toBe("not_found");
+    expect(JSON.stringify(reply)).not.toContain(xingchen.id); // nothing revealed to the asker
+    const rows = (await refusals(db)).slice(before);
+    expect(rows.map((r) => [r.memberId, r.detail.reason, r.accountId])).toEqual([
+      [book.members.cara.id, "out_of_reach", xingchen.id],
+    ]);
+    // A name that exists nowhere is just not found: no probe.
+    await handleCommand(ctx, { identity: as(PEOPLE.csm), text: "brief Nowhere Industries" });
+    expect(await refusals(db)).toHaveLength(before + 1);
+  });
+
   it("tend audit reads it by person, account, date and refusals only", async () => {
     const cli = async (...args: string[]) => {
       const out: string[] = [];

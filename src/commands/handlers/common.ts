@@ -173,7 +173,13 @@ export async function findAccount(
       reply: { summary: prompt, blocks: [{ type: "choices", prompt, choices }], tone: "neutral", error: "ambiguous" },
     };
   }
-  return { reply: notFound(d, typed, choices) };
+  // A name that exists outside the asker's reach: answered as not found (nothing is revealed), and
+  // recorded as a refused probe for the audit log.
+  const hidden = d.asker.role === "admin" ? [] : await accountsNamedExactly(d.db, { kind: "all" }, typed);
+  const reply = notFound(d, typed, choices);
+  return hidden.length
+    ? { reply: { ...reply, audit: { reason: "out_of_reach", accountId: hidden[0]!.id } } }
+    : { reply };
 }
 
 function notFound(d: Deps, typed: string, choices: { label: string; command: string }[]): Reply {
