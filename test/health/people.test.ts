@@ -17,8 +17,8 @@ import { PROACTIVE_DEFAULTS } from "../../src/proactive/config.js";
 import { loadRuleFacts } from "../../src/proactive/facts.js";
 import { RULES } from "../../src/proactive/rules/index.js";
 import type { Db } from "../../src/store/db.js";
-import { upsertUsage } from "../../src/store/repos/usage.js";
 import { STORE_KINDS, testContext, testDb } from "../support/store.js";
+import { steadyUsage } from "../support/usage.js";
 import { ago, DAY, facts } from "./crafted.js";
 
 const score = (f: HealthFacts) => scoreHealth(f, settingsFor(HEALTH_DEFAULTS, f.tier, f.industry));
@@ -139,20 +139,13 @@ async function seed(db: Db) {
   const quiet = await make("Quiet");
   const helm = await make("Helm");
   const mast = await make("Mast");
-  const rows = [];
-  for (const a of [keel, bravo, quiet])
-    for (let i = 0; i < 56; i++)
-      rows.push({
-        accountId: a.id,
-        day: addDays(DAY, -i),
-        activeUsers: 30,
-        activatedUsers: 45,
-        seats: 50,
-        logins: 0,
-        coreFeaturesUsed: 6,
-        coreFeaturesTotal: 8,
-      });
-  await upsertUsage(db, rows);
+  await steadyUsage(db, [keel.id, bravo.id, quiet.id], DAY, {
+    activeUsers: 30,
+    activatedUsers: 45,
+    seats: 50,
+    coreFeaturesUsed: 6,
+    coreFeaturesTotal: 8,
+  });
   await db.prisma.contact.createMany({
     data: [
       {

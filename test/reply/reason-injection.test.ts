@@ -9,8 +9,8 @@ import { recompute } from "../../src/health/recompute.js";
 import { renderFeishuCard } from "../../src/reply/render-feishu.js";
 import { renderSlack } from "../../src/reply/render-slack.js";
 import type { Db } from "../../src/store/db.js";
-import { upsertUsage } from "../../src/store/repos/usage.js";
 import { testContext, testDb } from "../support/store.js";
+import { steadyUsage } from "../support/usage.js";
 
 const DAY = "2026-11-23";
 const d = (n: number) => dayToDate(addDays(DAY, -n));
@@ -29,19 +29,13 @@ describe("names quoted in reasons and risk evidence are data on every surface", 
     const acme = await db.prisma.account.create({
       data: { name: "Acme Corp", tier: "key", ownerId: cara.id, teamId: team.id, seats: 50, goLiveDate: d(400) },
     });
-    const rows = [];
-    for (let i = 0; i < 56; i++)
-      rows.push({
-        accountId: acme.id,
-        day: addDays(DAY, -i),
-        activeUsers: 35,
-        activatedUsers: 48,
-        seats: 50,
-        logins: 0,
-        coreFeaturesUsed: 7,
-        coreFeaturesTotal: 8,
-      });
-    await upsertUsage(db, rows);
+    await steadyUsage(db, [acme.id], DAY, {
+      activeUsers: 35,
+      activatedUsers: 48,
+      seats: 50,
+      coreFeaturesUsed: 7,
+      coreFeaturesTotal: 8,
+    });
     await db.prisma.contact.createMany({
       data: [
         { accountId: acme.id, name: HOSTILE, role: "decision_maker", active: false, leftAt: d(10), lastContact: d(20) },

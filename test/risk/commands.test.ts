@@ -8,8 +8,8 @@ import type { Reply } from "../../src/reply/model.js";
 import { renderText } from "../../src/reply/render-text.js";
 import { stripData } from "../../src/reply/text.js";
 import type { Db } from "../../src/store/db.js";
-import { upsertUsage } from "../../src/store/repos/usage.js";
 import { STORE_KINDS, testContext, testDb } from "../support/store.js";
+import { steadyUsage } from "../support/usage.js";
 
 const DAY = "2026-11-23";
 const d = (n: number) => dayToDate(addDays(DAY, -n));
@@ -72,19 +72,13 @@ describe.each(STORE_KINDS)("people raise and resolve risks (%s)", (kind) => {
       data: { name: "Acme Corp", tier: "key", ownerId: cara.id, teamId: team.id, seats: 50, goLiveDate: d(400) },
     });
     acmeId = acme.id;
-    const rows = [];
-    for (let i = 0; i < 56; i++)
-      rows.push({
-        accountId: acme.id,
-        day: addDays(DAY, -i),
-        activeUsers: 35,
-        activatedUsers: 48,
-        seats: 50,
-        logins: 0,
-        coreFeaturesUsed: 7,
-        coreFeaturesTotal: 8,
-      });
-    await upsertUsage(db, rows);
+    await steadyUsage(db, [acme.id], DAY, {
+      activeUsers: 35,
+      activatedUsers: 48,
+      seats: 50,
+      coreFeaturesUsed: 7,
+      coreFeaturesTotal: 8,
+    });
     await db.prisma.contact.createMany({
       data: [
         { accountId: acme.id, name: "Sam", role: "champion", attitude: "supporter", lastContact: d(4) },

@@ -4,8 +4,8 @@ import { addDays, dayToDate } from "../../src/domain/dates.js";
 import { recompute } from "../../src/health/recompute.js";
 import { rescoreAccounts } from "../../src/health/rescore.js";
 import type { Db } from "../../src/store/db.js";
-import { upsertUsage } from "../../src/store/repos/usage.js";
 import { STORE_KINDS, testContext, testDb } from "../support/store.js";
+import { steadyUsage } from "../support/usage.js";
 
 const DAY = "2026-11-23";
 const d = (n: number) => dayToDate(addDays(DAY, -n));
@@ -18,19 +18,13 @@ async function seed(db: Db) {
     const a = await db.prisma.account.create({
       data: { name, tier: "key", ownerId: owner.id, teamId: team.id, seats: 50, goLiveDate: d(400), arr: "90000" },
     });
-    const rows = [];
-    for (let i = 0; i < 56; i++)
-      rows.push({
-        accountId: a.id,
-        day: addDays(DAY, -i),
-        activeUsers: 35,
-        activatedUsers: 48,
-        seats: 50,
-        logins: 0,
-        coreFeaturesUsed: 7,
-        coreFeaturesTotal: 8,
-      });
-    await upsertUsage(db, rows);
+    await steadyUsage(db, [a.id], DAY, {
+      activeUsers: 35,
+      activatedUsers: 48,
+      seats: 50,
+      coreFeaturesUsed: 7,
+      coreFeaturesTotal: 8,
+    });
     await db.prisma.contact.createMany({
       data: [
         { accountId: a.id, name: `${name} champion`, role: "champion", attitude: "supporter", lastContact: d(4) },
