@@ -32,7 +32,9 @@ function duration(sec: number): string {
 export function progress(stream: ProgressStream | undefined, label: string, unit: string): Progress {
   if (!stream) return QUIET;
   const started = performance.now();
-  let drawn = 0;
+  // The first update always draws: performance.now() counts from the thread's start, which can be
+  // less than REDRAW_MS ago (a worker thread, a fast command).
+  let drawn = Number.NEGATIVE_INFINITY;
   let last = { done: 0, total: 0 };
   const line = (done: number, total: number, detail?: string) => {
     const sec = (performance.now() - started) / 1000;
@@ -65,7 +67,7 @@ export function progress(stream: ProgressStream | undefined, label: string, unit
     clear() {
       if (shown) stream.write("\r\u001b[2K");
       shown = false;
-      drawn = 0;
+      drawn = Number.NEGATIVE_INFINITY;
     },
     finish() {
       if (shown) stream.write("\r\u001b[2K");
