@@ -153,5 +153,6 @@ async function loadDoors(): Promise<MountDoor[]> {
     ctx.config.feishu ? (await import("./feishu/door.js")).mountFeishu(ctx, http) : undefined,
   );
   doors.push(async (ctx, http) => (await import("./playground/door.js")).mountPlayground(ctx, http));
+  doors.push(async (ctx, http) => (await import("./sync/door.js")).mountSync(ctx, http));
   return doors;
 }

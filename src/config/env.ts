@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import cron from "node-cron";
 import { z } from "zod";
 
 // The only module that reads process.env. Everything else receives a validated Config.
@@ -68,6 +69,12 @@ export const EnvSchema = z
     // PostgreSQL waits (milliseconds): opening or getting a connection, and one statement.
     TEND_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
     TEND_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+    // CRM syncs (docs/crm.md): when the configured sources run, and the mapping file.
+    TEND_SYNC_CRON: z
+      .string()
+      .default("*/15 * * * *")
+      .refine((v) => cron.validate(v), { message: "not a cron expression (e.g. */15 * * * *)" }),
+    TEND_SYNC_CONFIG: optional,
   })
   .superRefine((env, ctx) => {
     if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
@@ -143,6 +150,7 @@ export function parseConfig(env: Record<string, string | undefined>) {
     proactiveConfigFile: e.TEND_PROACTIVE_CONFIG,
     healthConfigFile: e.TEND_HEALTH_CONFIG,
     instanceId: e.TEND_INSTANCE_ID ?? hostname(),
+    sync: { cron: e.TEND_SYNC_CRON, configFile: e.TEND_SYNC_CONFIG },
     storeTimeouts: { connectMs: e.TEND_DB_CONNECT_TIMEOUT_MS, statementMs: e.TEND_DB_STATEMENT_TIMEOUT_MS },
   };
 }
