@@ -68,6 +68,9 @@ export const EnvSchema = z
     // PostgreSQL waits (milliseconds): opening or getting a connection, and one statement.
     TEND_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
     TEND_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+    // Days of daily usage kept before the nightly roll-up makes them weekly (docs/scale.md). At least
+    // 90: the health engine reads 56 days, score backfills 30 more.
+    TEND_USAGE_DAILY_DAYS: z.coerce.number().int().min(90).max(36_500).default(400),
   })
   .superRefine((env, ctx) => {
     if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
@@ -143,6 +146,7 @@ export function parseConfig(env: Record<string, string | undefined>) {
     proactiveConfigFile: e.TEND_PROACTIVE_CONFIG,
     healthConfigFile: e.TEND_HEALTH_CONFIG,
     instanceId: e.TEND_INSTANCE_ID ?? hostname(),
+    usageDailyDays: e.TEND_USAGE_DAILY_DAYS,
     storeTimeouts: { connectMs: e.TEND_DB_CONNECT_TIMEOUT_MS, statementMs: e.TEND_DB_STATEMENT_TIMEOUT_MS },
   };
 }
