@@ -75,6 +75,9 @@ export const EnvSchema = z
       .default("*/15 * * * *")
       .refine((v) => cron.validate(v), { message: "not a cron expression (e.g. */15 * * * *)" }),
     TEND_SYNC_CONFIG: optional,
+    // Days of daily usage kept before the nightly roll-up makes them weekly (docs/scale.md). At least
+    // 90: the health engine reads 56 days, score backfills 30 more.
+    TEND_USAGE_DAILY_DAYS: z.coerce.number().int().min(90).max(36_500).default(400),
   })
   .superRefine((env, ctx) => {
     if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
@@ -151,6 +154,7 @@ export function parseConfig(env: Record<string, string | undefined>) {
     healthConfigFile: e.TEND_HEALTH_CONFIG,
     instanceId: e.TEND_INSTANCE_ID ?? hostname(),
     sync: { cron: e.TEND_SYNC_CRON, configFile: e.TEND_SYNC_CONFIG },
+    usageDailyDays: e.TEND_USAGE_DAILY_DAYS,
     storeTimeouts: { connectMs: e.TEND_DB_CONNECT_TIMEOUT_MS, statementMs: e.TEND_DB_STATEMENT_TIMEOUT_MS },
   };
 }
