@@ -63,6 +63,7 @@ export const EnvSchema = z
     TEND_INGEST_TOKEN: optional,
     TEND_PROACTIVE_CONFIG: optional, // JSON file overriding the proactive engine's defaults (docs/proactive.md)
     TEND_HEALTH_CONFIG: optional, // JSON file overriding the health model's defaults (docs/health.md)
+    TEND_UNIT_ECONOMICS: optional, // JSON file: gross margin and CAC per segment (docs/renewals.md)
     // This replica's name, the same across its restarts and different from every other replica's
     // (default: the host name). A restarted replica takes back its own outbox claims at once.
     TEND_INSTANCE_ID: optional,
@@ -152,6 +153,7 @@ export function parseConfig(env: Record<string, string | undefined>) {
     ingestToken: e.TEND_INGEST_TOKEN,
     proactiveConfigFile: e.TEND_PROACTIVE_CONFIG,
     healthConfigFile: e.TEND_HEALTH_CONFIG,
+    unitEconomicsFile: e.TEND_UNIT_ECONOMICS,
     instanceId: e.TEND_INSTANCE_ID ?? hostname(),
     sync: { cron: e.TEND_SYNC_CRON, configFile: e.TEND_SYNC_CONFIG },
     usageDailyDays: e.TEND_USAGE_DAILY_DAYS,
