@@ -10,7 +10,7 @@ import type { Block, Reply } from "../../reply/model.js";
 import { canSeeMetrics, filterSql } from "../access.js";
 import type { Period, Scope } from "../parse.js";
 import { type Deps, GRADE_DOT, money, simple } from "./common.js";
-import { resolveScope } from "./lists.js";
+import { resolveScope } from "./scope.js";
 
 function periodStart(period: Period, today: string): string {
   if (period === "month") return `${today.slice(0, 7)}-01`;
