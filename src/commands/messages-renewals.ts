@@ -1,5 +1,5 @@
 // The renewal and expansion workspace's sentences (forecast, calls, expansion, unit economics), in
-// English and Simplified Chinese. Spread into the conversation core's catalogue (messages.ts).
+// English and Simplified Chinese. Spread into the one catalogue per language (src/i18n/en.ts, zh-CN.ts).
 
 export const RENEWALS_EN = {
   "help.forecast":

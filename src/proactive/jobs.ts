@@ -6,13 +6,16 @@ import { addDays, dayToDate, localDay, localHour } from "../domain/dates.js";
 import { loadClosedRenewals } from "../health/metrics.js";
 import { type Locale, resolveLocale } from "../i18n/locale.js";
 import type { Reply } from "../reply/model.js";
-import { composeBrief, composeDigest, composeNudges, composeWeekly, digestContent } from "./compose.js";
 import type { ProactiveConfig } from "./config.js";
 import { loadPeople, loadRuleFacts, type MemberInfo, type TeamInfo } from "./facts.js";
+import { composeDigest, digestContent } from "./morning-digest.js";
+import { composeNudges } from "./nudges.js";
 import { planToday, TODAY_RULES } from "./planner.js";
 import { evaluateRules } from "./rules/index.js";
 import type { Nudge, RuleFacts, RuleId } from "./rules/types.js";
 import { capNudges, filterNudges, loadNudgeStates, loadSnoozes, recordSent } from "./state.js";
+import { composeVisitPrep } from "./visit-prep.js";
+import { composeWeekly } from "./weekly-summary.js";
 
 // The proactive jobs: plan messages (pure rules + composition over set-based facts), then write
 // them to the outbox in one transaction together with the nudge state. The drainer sends them.
@@ -189,7 +192,7 @@ export async function planMemberMessages(p: PlanContext, kind: "nudges" | "renew
             ...target,
             to: label,
             key: outboxKey({ kind: "brief", subject: `${n.accountId}:${n.fingerprint}`, ...target, period: day }),
-            reply: composeBrief(
+            reply: composeVisitPrep(
               locale,
               n,
               factsById.get(n.accountId),

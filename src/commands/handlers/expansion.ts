@@ -7,7 +7,7 @@ import type { Block, Reply } from "../../reply/model.js";
 import { type ExpansionRow, expansionInputs, openOpportunities } from "../../store/repos/expansion.js";
 import type { Scope } from "../parse.js";
 import { auditRead, type Deps, day, gradeLabel, money } from "./common.js";
-import { LIST_LIMIT, resolveScope } from "./lists.js";
+import { LIST_LIMIT, resolveScope } from "./scope.js";
 
 export interface Candidate {
   row: ExpansionRow;
