@@ -75,6 +75,21 @@ export const EnvSchema = z
       .default("*/15 * * * *")
       .refine((v) => cron.validate(v), { message: "not a cron expression (e.g. */15 * * * *)" }),
     TEND_SYNC_CONFIG: optional,
+    HUBSPOT_ACCESS_TOKEN: optional, // private app token (docs/crm.md lists the scopes)
+    HUBSPOT_API_URL: optional.refine((v) => v === undefined || /^https?:\/\//.test(v), { message: "must be a URL" }),
+    SALESFORCE_LOGIN_URL: optional.refine((v) => v === undefined || /^https?:\/\//.test(v), {
+      message: "must be a URL",
+    }),
+    SALESFORCE_CLIENT_ID: optional,
+    SALESFORCE_CLIENT_SECRET: optional,
+    SALESFORCE_INSTANCE_URL: optional.refine((v) => v === undefined || /^https?:\/\//.test(v), {
+      message: "must be a URL",
+    }),
+    SALESFORCE_ACCESS_TOKEN: optional,
+    SALESFORCE_API_VERSION: z
+      .string()
+      .regex(/^\d{2}\.0$/, { message: "an API version like 62.0" })
+      .default("62.0"),
   })
   .superRefine((env, ctx) => {
     if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
@@ -86,6 +101,27 @@ export const EnvSchema = z
     }
     if ((env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN) && !env.SLACK_BOT_TOKEN) {
       ctx.addIssue({ code: "custom", path: ["SLACK_BOT_TOKEN"], message: "needed to talk to Slack" });
+    }
+    if (Boolean(env.SALESFORCE_CLIENT_ID) !== Boolean(env.SALESFORCE_CLIENT_SECRET)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.SALESFORCE_CLIENT_ID ? "SALESFORCE_CLIENT_SECRET" : "SALESFORCE_CLIENT_ID"],
+        message: "SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET go together",
+      });
+    }
+    if (env.SALESFORCE_CLIENT_ID && !env.SALESFORCE_LOGIN_URL && !env.SALESFORCE_INSTANCE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SALESFORCE_LOGIN_URL"],
+        message: "the client credentials flow needs your org's My Domain URL (https://<domain>.my.salesforce.com)",
+      });
+    }
+    if (env.SALESFORCE_ACCESS_TOKEN && !env.SALESFORCE_INSTANCE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SALESFORCE_INSTANCE_URL"],
+        message: "needed with SALESFORCE_ACCESS_TOKEN",
+      });
     }
     if (Boolean(env.FEISHU_APP_ID) !== Boolean(env.FEISHU_APP_SECRET)) {
       ctx.addIssue({
@@ -150,7 +186,24 @@ export function parseConfig(env: Record<string, string | undefined>) {
     proactiveConfigFile: e.TEND_PROACTIVE_CONFIG,
     healthConfigFile: e.TEND_HEALTH_CONFIG,
     instanceId: e.TEND_INSTANCE_ID ?? hostname(),
-    sync: { cron: e.TEND_SYNC_CRON, configFile: e.TEND_SYNC_CONFIG },
+    sync: {
+      cron: e.TEND_SYNC_CRON,
+      configFile: e.TEND_SYNC_CONFIG,
+      hubspot: e.HUBSPOT_ACCESS_TOKEN
+        ? { accessToken: e.HUBSPOT_ACCESS_TOKEN, apiUrl: e.HUBSPOT_API_URL ?? "https://api.hubapi.com" }
+        : undefined,
+      salesforce:
+        e.SALESFORCE_CLIENT_ID || e.SALESFORCE_ACCESS_TOKEN
+          ? {
+              loginUrl: e.SALESFORCE_LOGIN_URL ?? e.SALESFORCE_INSTANCE_URL,
+              clientId: e.SALESFORCE_CLIENT_ID,
+              clientSecret: e.SALESFORCE_CLIENT_SECRET,
+              instanceUrl: e.SALESFORCE_INSTANCE_URL,
+              accessToken: e.SALESFORCE_ACCESS_TOKEN,
+              version: e.SALESFORCE_API_VERSION,
+            }
+          : undefined,
+    },
     storeTimeouts: { connectMs: e.TEND_DB_CONNECT_TIMEOUT_MS, statementMs: e.TEND_DB_STATEMENT_TIMEOUT_MS },
   };
 }
