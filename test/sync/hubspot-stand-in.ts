@@ -51,6 +51,7 @@ export class HubSpotStandIn {
   /** Property names the portal has, per object type (the dry run reports mapped ones missing). */
   propertyNames: Record<string, string[]> = {};
   faults: Fault[] = [];
+  private sorted: Partial<Record<ObjType, Obj[]>> = {};
   /** Requests per rolling 10 s before a 429 (HubSpot's ten-secondly limit). */
   tenSecondLimit = Number.POSITIVE_INFINITY;
   requests: { method: string; path: string; at: number }[] = [];
@@ -96,19 +97,22 @@ export class HubSpotStandIn {
       properties: { ...old?.properties, ...properties, [MODIFIED[type]]: at, hs_object_id: id },
       associations: companies ? { companies } : old?.associations,
     };
+    if (old) return Object.assign(old, obj); // in place: the cached id order stays valid
+    delete this.sorted[type];
     this.objects[type].set(id, obj);
     return obj;
   }
 
   delete(type: ObjType, id: string) {
     this.objects[type].delete(id);
+    delete this.sorted[type];
   }
 
   /** HubSpot's merge: `gone` disappears, `survivor` lists it in hs_merged_object_ids. */
   merge(survivor: string, gone: string) {
     const s = this.objects.companies.get(survivor);
     const prior = s?.properties.hs_merged_object_ids;
-    this.objects.companies.delete(gone);
+    this.delete("companies", gone);
     this.put("companies", survivor, { hs_merged_object_ids: prior ? `${prior};${gone}` : gone });
   }
 
@@ -181,7 +185,8 @@ export class HubSpotStandIn {
       const props = u.searchParams.getAll("properties").flatMap((s) => s.split(","));
       const limit = Math.min(Number(u.searchParams.get("limit") ?? 10), 100);
       const after = Number(u.searchParams.get("after") ?? 0);
-      const all = [...this.objects[type].values()].sort((a, b) => Number(a.id) - Number(b.id));
+      this.sorted[type] ??= [...this.objects[type].values()].sort((a, b) => Number(a.id) - Number(b.id));
+      const all = this.sorted[type];
       const page = all.slice(after, after + limit);
       const next = after + limit < all.length ? String(after + limit) : undefined;
       return [

@@ -90,7 +90,7 @@ function seedPortal(hs: HubSpotStandIn, n: number) {
   );
 }
 
-describe.each(STORE_KINDS)("HubSpot sync (%s)", (kind) => {
+describe.each(STORE_KINDS)("HubSpot sync (%s)", { timeout: 120_000 }, (kind) => {
   let db: Db;
   let hs: HubSpotStandIn;
   let ctx: AppContext;
