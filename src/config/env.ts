@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import cron from "node-cron";
 import { z } from "zod";
 
 // The only module that reads process.env. Everything else receives a validated Config.
@@ -62,12 +63,22 @@ export const EnvSchema = z
     TEND_INGEST_TOKEN: optional,
     TEND_PROACTIVE_CONFIG: optional, // JSON file overriding the proactive engine's defaults (docs/proactive.md)
     TEND_HEALTH_CONFIG: optional, // JSON file overriding the health model's defaults (docs/health.md)
+    TEND_UNIT_ECONOMICS: optional, // JSON file: gross margin and CAC per segment (docs/renewals.md)
     // This replica's name, the same across its restarts and different from every other replica's
     // (default: the host name). A restarted replica takes back its own outbox claims at once.
     TEND_INSTANCE_ID: optional,
     // PostgreSQL waits (milliseconds): opening or getting a connection, and one statement.
     TEND_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
     TEND_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+    // CRM syncs (docs/crm.md): when the configured sources run, and the mapping file.
+    TEND_SYNC_CRON: z
+      .string()
+      .default("*/15 * * * *")
+      .refine((v) => cron.validate(v), { message: "not a cron expression (e.g. */15 * * * *)" }),
+    TEND_SYNC_CONFIG: optional,
+    // Days of daily usage kept before the nightly roll-up makes them weekly (docs/scale.md). At least
+    // 90: the health engine reads 56 days, score backfills 30 more.
+    TEND_USAGE_DAILY_DAYS: z.coerce.number().int().min(90).max(36_500).default(400),
     // Product events in the Segment tracking spec (docs/signals.md): the write key turns the intake on.
     TEND_SEGMENT_WRITE_KEY: optional,
     TEND_EVENTS_CONFIG: optional, // JSON file mapping event names to core features (docs/signals.md)
@@ -160,7 +171,10 @@ export function parseConfig(env: Record<string, string | undefined>) {
     ingestToken: e.TEND_INGEST_TOKEN,
     proactiveConfigFile: e.TEND_PROACTIVE_CONFIG,
     healthConfigFile: e.TEND_HEALTH_CONFIG,
+    unitEconomicsFile: e.TEND_UNIT_ECONOMICS,
     instanceId: e.TEND_INSTANCE_ID ?? hostname(),
+    sync: { cron: e.TEND_SYNC_CRON, configFile: e.TEND_SYNC_CONFIG },
+    usageDailyDays: e.TEND_USAGE_DAILY_DAYS,
     segmentWriteKey: e.TEND_SEGMENT_WRITE_KEY,
     eventsConfigFile: e.TEND_EVENTS_CONFIG,
     zendesk:
