@@ -1,9 +1,11 @@
 import type { Catalogue, Locale } from "../i18n/locale.js";
 import { param, stripData } from "../reply/text.js";
+import { RENEWALS_PROACTIVE_EN, RENEWALS_PROACTIVE_ZH } from "./messages-renewals.js";
 
 // Every sentence the proactive engine sends, in English and Simplified Chinese.
 
 const en = {
+  ...RENEWALS_PROACTIVE_EN,
   "nudge.contact_never": "no meaningful contact on record (cadence {cadence} days).",
   "nudge.contact_overdue": "no meaningful contact for {days} days (cadence {cadence}).",
   "nudge.champion_left": "champion {name} left {days} days ago - find and win a new one.",
@@ -111,6 +113,7 @@ const en = {
 type Key = keyof typeof en;
 
 const zh: Record<Key, string> = {
+  ...RENEWALS_PROACTIVE_ZH,
   "nudge.contact_never": "没有有效联系记录（节奏 {cadence} 天）。",
   "nudge.contact_overdue": "已 {days} 天没有有效联系（节奏 {cadence} 天）。",
   "nudge.champion_left": "内部支持者 {name} 已离开 {days} 天——尽快找到并争取新的支持者。",
