@@ -15,6 +15,9 @@ const SECRET_KEYS = [
   "authorization",
   "password",
   "databaseUrl",
+  "segmentWriteKey",
+  "apiToken",
+  "writeKey",
 ];
 // pino's `*` matches one level only: cover the key at the top and up to three levels down.
 const REDACT = [
@@ -135,6 +138,8 @@ export function configSecrets(config: {
   feishu?: { appSecret?: string; encryptKey?: string | undefined; verificationToken?: string | undefined } | undefined;
   ingestToken?: string | undefined;
   databaseUrl?: string | undefined;
+  segmentWriteKey?: string | undefined;
+  zendesk?: { apiToken?: string } | undefined;
 }): string[] {
   const pg = config.databaseUrl ? safeUrlPassword(config.databaseUrl) : undefined;
   return [
@@ -145,6 +150,8 @@ export function configSecrets(config: {
     config.feishu?.encryptKey,
     config.feishu?.verificationToken,
     config.ingestToken,
+    config.segmentWriteKey,
+    config.zendesk?.apiToken,
     pg,
   ].filter((s): s is string => typeof s === "string" && s.length > 0);
 }

@@ -1,6 +1,6 @@
 import { CALLS } from "../domain/forecast.js";
+import type { T } from "../i18n/catalogue.js";
 import type { Button } from "../reply/model.js";
-import type { T } from "./messages.js";
 
 /**
  * One button per renewal call: each runs `call id:<account> <call>` as the person who presses it

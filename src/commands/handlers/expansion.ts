@@ -7,7 +7,7 @@ import type { Block, Reply } from "../../reply/model.js";
 import { expansionInputs, openOpportunities } from "../../store/repos/expansion.js";
 import type { Scope } from "../parse.js";
 import { auditRead, type Deps, day, gradeLabel, money } from "./common.js";
-import { LIST_LIMIT, resolveScope } from "./lists.js";
+import { LIST_LIMIT, resolveScope } from "./scope.js";
 
 /** One signal as a sentence ("19 of 20 seats in use (95%)"). */
 export function signalText(t: Deps["t"], s: Signal): string {

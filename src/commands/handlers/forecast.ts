@@ -15,7 +15,7 @@ import type { Block, Reply } from "../../reply/model.js";
 import { callHistory, forecastRenewals, openRenewalDue, recordCall } from "../../store/repos/forecast.js";
 import type { Scope } from "../parse.js";
 import { auditRead, type Deps, day, type FoundAccount, money, simple } from "./common.js";
-import { LIST_LIMIT, resolveScope } from "./lists.js";
+import { LIST_LIMIT, resolveScope } from "./scope.js";
 import { writeRefusal } from "./writes.js";
 
 export const callLabel = (d: Deps, c: Call) => d.t(`call.${c}`);

@@ -18,7 +18,7 @@ import { segmentAccounts } from "../../store/repos/unit-economics.js";
 import { canSeeMetrics, filterSql } from "../access.js";
 import type { Period, Scope } from "../parse.js";
 import { type Deps, GRADE_DOT, money, simple } from "./common.js";
-import { resolveScope } from "./lists.js";
+import { resolveScope } from "./scope.js";
 
 function periodStart(period: Period, today: string): string {
   if (period === "ttm") return trailingTwelveMonths(today).from;
