@@ -15,6 +15,9 @@ const SECRET_KEYS = [
   "authorization",
   "password",
   "databaseUrl",
+  "segmentWriteKey",
+  "apiToken",
+  "writeKey",
   "accessToken",
   "clientSecret",
 ];
@@ -137,6 +140,8 @@ export function configSecrets(config: {
   feishu?: { appSecret?: string; encryptKey?: string | undefined; verificationToken?: string | undefined } | undefined;
   ingestToken?: string | undefined;
   databaseUrl?: string | undefined;
+  segmentWriteKey?: string | undefined;
+  zendesk?: { apiToken?: string } | undefined;
   sync?: {
     hubspot?: { accessToken: string } | undefined;
     salesforce?: { accessToken?: string | undefined; clientSecret?: string | undefined } | undefined;
@@ -151,6 +156,8 @@ export function configSecrets(config: {
     config.feishu?.encryptKey,
     config.feishu?.verificationToken,
     config.ingestToken,
+    config.segmentWriteKey,
+    config.zendesk?.apiToken,
     config.sync?.hubspot?.accessToken,
     config.sync?.salesforce?.accessToken,
     config.sync?.salesforce?.clientSecret,

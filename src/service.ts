@@ -154,5 +154,7 @@ async function loadDoors(): Promise<MountDoor[]> {
   );
   doors.push(async (ctx, http) => (await import("./playground/door.js")).mountPlayground(ctx, http));
   doors.push(async (ctx, http) => (await import("./sync/door.js")).mountSync(ctx, http));
+  // Always mounted: with no TEND_SEGMENT_WRITE_KEY it answers 404 and says how to turn it on.
+  doors.push(async (ctx, http) => (await import("./signals/door.js")).mountSegment(ctx, http));
   return doors;
 }
