@@ -53,6 +53,8 @@ const en = {
   "help.snooze": "`snooze <name> <days>`: no nudges about this account for you for a while.",
   "help.metrics":
     "`metrics [team|@member] [month|quarter|year]`: renewal rate, GRR, NRR, logo churn, ARR by grade (managers and admins).",
+  "help.report":
+    "`report <name>`: the customer-facing value report (results, help given, our improvements, next year's plan) in the account's language, as Markdown and a printable page. `report <name> sent`: the report went out (the renewal readiness check counts it).",
   "help.help": "`help [command]`: this help, or one command's.",
   "help.more": "Type `help <command>` for one command.",
   // common labels
@@ -328,6 +330,7 @@ const en = {
   "verb.snooze": "snooze accounts",
   "verb.risk_raise": "raise risks",
   "verb.risk_resolve": "resolve risks",
+  "verb.report_sent": "mark value reports sent",
   // form
   "form.title": "Log an interaction",
   "form.submit": "Save",
@@ -409,6 +412,8 @@ const zh: Record<MessageKey, string> = {
   "help.snooze": "`snooze <名称> <天数>`（暂停）：在一段时间内不再提醒你该客户。",
   "help.metrics":
     "`metrics [team|@成员] [month|quarter|year]`（指标）：续约率、GRR、NRR、客户流失、各等级 ARR（经理和管理员）。",
+  "help.report":
+    "`report <名称>`（报告）：面向客户的价值报告（取得的成果、我们提供的帮助、我们的改进、明年的计划），使用客户的语言，附 Markdown 和可打印页面。`报告 <名称> 已发送`：报告已发出（续约准备检查会计入）。",
   "help.help": "`help [命令]`（帮助）：查看帮助或某个命令的用法。",
   "help.more": "输入 `help <命令>` 查看单个命令。",
   "label.grade": "健康度",
@@ -674,6 +679,7 @@ const zh: Record<MessageKey, string> = {
   "verb.snooze": "暂停提醒",
   "verb.risk_raise": "上报风险",
   "verb.risk_resolve": "解除风险",
+  "verb.report_sent": "标记价值报告已发送",
   "form.title": "记录互动",
   "form.submit": "保存",
   "form.date": "日期",
