@@ -153,7 +153,11 @@ export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
             shares: [],
             uploads: 0,
           });
-          return json(200, { ok: true, file_id: id, upload_url: `${standIn.url.replace(/\/api\/$/, "")}/upload/${id}` });
+          return json(200, {
+            ok: true,
+            file_id: id,
+            upload_url: `${standIn.url.replace(/\/api\/$/, "")}/upload/${id}`,
+          });
         }
         case "files.completeUploadExternal": {
           const list = (body.files as { id: string; title?: string }[] | undefined) ?? [];
@@ -177,7 +181,10 @@ export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
           if (!f) return json(200, { ok: false, error: "file_not_found" });
           const byChannel: Record<string, { ts: string; thread_ts?: string }[]> = {};
           for (const sh of f.shares)
-            (byChannel[sh.channel] ??= []).push({ ts: sh.threadTs ?? "", ...(sh.threadTs ? { thread_ts: sh.threadTs } : {}) });
+            (byChannel[sh.channel] ??= []).push({
+              ts: sh.threadTs ?? "",
+              ...(sh.threadTs ? { thread_ts: sh.threadTs } : {}),
+            });
           return json(200, { ok: true, file: { id: f.id, name: f.filename, shares: { private: byChannel } } });
         }
         case "apps.connections.open":
