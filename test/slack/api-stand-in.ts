@@ -180,11 +180,11 @@ export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
           const f = standIn.files.get(String(body.file));
           if (!f) return json(200, { ok: false, error: "file_not_found" });
           const byChannel: Record<string, { ts: string; thread_ts?: string }[]> = {};
-          for (const sh of f.shares)
-            (byChannel[sh.channel] ??= []).push({
-              ts: sh.threadTs ?? "",
-              ...(sh.threadTs ? { thread_ts: sh.threadTs } : {}),
-            });
+          for (const sh of f.shares) {
+            const list = byChannel[sh.channel] ?? [];
+            list.push({ ts: sh.threadTs ?? "", ...(sh.threadTs ? { thread_ts: sh.threadTs } : {}) });
+            byChannel[sh.channel] = list;
+          }
           return json(200, { ok: true, file: { id: f.id, name: f.filename, shares: { private: byChannel } } });
         }
         case "apps.connections.open":
