@@ -405,6 +405,7 @@ export const en = {
   "action.call": "Log call",
   "action.visit": "Log visit",
   "action.brief": "Brief",
+  "action.report": "Value report",
   "action.snooze": "Snooze 7d",
   "action.done": "Done",
   "action.risk": "All at-risk accounts",

@@ -384,6 +384,7 @@ export const zhCN: Record<MessageKey, string> = {
   "action.call": "记录电话",
   "action.visit": "记录拜访",
   "action.brief": "简报",
+  "action.report": "价值报告",
   "action.snooze": "暂停 7 天",
   "action.done": "完成",
   "action.risk": "全部风险客户",
