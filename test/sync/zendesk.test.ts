@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
+import { HEALTH_DEFAULTS } from "../../src/domain/health/defaults.js";
+import { scoreAll } from "../../src/domain/health/score-all.js";
+import { loadFacts } from "../../src/health/facts.js";
 import type { Db } from "../../src/store/db.js";
 import { getCheckpoint } from "../../src/store/repos/sync.js";
 import { runSync } from "../../src/sync/run.js";
@@ -36,7 +39,9 @@ describe.each(STORE_KINDS)("Zendesk tickets through the incremental export (%s)"
 
   beforeAll(async () => {
     db = await testDb(kind);
-    const star = await db.prisma.account.create({ data: { name: "Star Corp", externalId: "CRM-STAR", tier: "key" } });
+    const star = await db.prisma.account.create({
+      data: { name: "Star Corp", externalId: "CRM-STAR", tier: "key", contractStart: new Date("2025-01-01") },
+    });
     const bolt = await db.prisma.account.create({ data: { name: "Bolt Ltd", domain: "bolt.example" } });
     ids = { star: star.id, bolt: bolt.id };
     zd = await zendeskStandIn({ email: EMAIL, token: TOKEN, pageSize: 2 });
@@ -84,6 +89,19 @@ describe.each(STORE_KINDS)("Zendesk tickets through the incremental export (%s)"
     // Three pages of two, and the 429 asked again.
     expect(zd.requests.filter((r) => r.includes("cursor.json"))).toHaveLength(4);
     expect((await getCheckpoint(db, "zendesk", "tickets"))?.cursor).toBeTruthy();
+  });
+
+  it("feeds the health score's support side: an urgent ticket open past its time drags, a reopened one too", async () => {
+    const [star] = await loadFacts(db, "2026-11-23", { accountIds: [ids.star] });
+    // Ticket 101 (urgent) opened 2026-11-20 08:00: 88 hours open at the end of the 23rd.
+    expect(star!.support).toMatchObject({ total: 2, open: 1, reopened: 1, csatGood: 1, csatBad: 0 });
+    const [scored] = scoreAll([star!], HEALTH_DEFAULTS);
+    const keys = scored!.reasons.map((r) => r.key);
+    expect(keys).toContain("value.urgent_tickets_late");
+    expect(scored!.reasons.find((r) => r.key === "value.urgent_tickets_late")?.params).toEqual({ count: 1, hours: 88 });
+    // The day before it was opened nothing was open.
+    const [before] = await loadFacts(db, "2026-11-19", { accountIds: [ids.star] });
+    expect(before!.support ?? null).toBeNull();
   });
 
   it("the next run reads only what changed since the cursor; a deleted ticket leaves the counts", async () => {
