@@ -54,6 +54,9 @@ const en = {
   "help.metrics":
     "`metrics [team|@member] [month|quarter|year]`: renewal rate, GRR, NRR, logo churn, ARR by grade (managers and admins).",
   "help.help": "`help [command]`: this help, or one command's.",
+  "help.calendar":
+    "`calendar <secret iCal address>` (in a direct message): briefs before your customer meetings and a log after; `calendar` shows how it goes, `calendar before <minutes>`, `calendar off`.",
+  "usage.bad_minutes": "“{detail}” is not a number of minutes between 0 and 1440.",
   "help.more": "Type `help <command>` for one command.",
   // common labels
   "label.grade": "Health",
@@ -410,6 +413,9 @@ const zh: Record<MessageKey, string> = {
   "help.metrics":
     "`metrics [team|@成员] [month|quarter|year]`（指标）：续约率、GRR、NRR、客户流失、各等级 ARR（经理和管理员）。",
   "help.help": "`help [命令]`（帮助）：查看帮助或某个命令的用法。",
+  "help.calendar":
+    "`日历 <iCal 私密地址>`（私聊）：客户会议前发送简报，会后自动记录；`日历` 查看状态，`日历 提前 <分钟>`，`日历 关闭`。",
+  "usage.bad_minutes": "“{detail}” 不是 0 到 1440 之间的分钟数。",
   "help.more": "输入 `help <命令>` 查看单个命令。",
   "label.grade": "健康度",
   "label.arr": "ARR",

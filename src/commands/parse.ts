@@ -27,6 +27,7 @@ export const HELP_TOPICS = [
   "snooze",
   "metrics",
   "help",
+  "calendar",
 ] as const;
 export type HelpTopic = (typeof HELP_TOPICS)[number];
 
@@ -37,6 +38,13 @@ export type Scope = { kind: "default" } | { kind: "member"; who: string } | { ki
 export type DaySpec = { day: string } | { offset: number };
 
 export type RenewalWindow = { days: number } | { quarter: true };
+
+/** `calendar` (status), `calendar <address>`, `calendar before <minutes>`, `calendar off`. */
+export type CalendarAction =
+  | { kind: "status" }
+  | { kind: "connect"; url: string }
+  | { kind: "before"; minutes: number }
+  | { kind: "off" };
 export type Period = "month" | "quarter" | "year";
 
 export type Command =
@@ -51,7 +59,8 @@ export type Command =
   | { kind: "plan"; name: string; date: DaySpec }
   | { kind: "snooze"; name: string; days: number }
   | { kind: "metrics"; scope: Scope; period: Period }
-  | { kind: "help"; topic?: HelpTopic };
+  | { kind: "help"; topic?: HelpTopic }
+  | { kind: "calendar"; action: CalendarAction };
 
 export type UsageProblem =
   | "missing_name"
@@ -66,7 +75,8 @@ export type UsageProblem =
   | "unknown_topic"
   | "missing_cause"
   | "bad_cause"
-  | "too_long";
+  | "too_long"
+  | "bad_minutes";
 
 export type ParseResult =
   | { ok: true; command: Command }
@@ -110,6 +120,9 @@ const VERBS: Record<string, HelpTopic> = {
   help: "help",
   "?": "help",
   帮助: "help",
+  calendar: "calendar",
+  cal: "calendar",
+  日历: "calendar",
 };
 
 /** Every word that starts a command, in English and Chinese (tests fuzz with them). */
@@ -313,6 +326,8 @@ export function parseCommand(input: string): ParseResult {
       if (days < 1 || days > MAX_SNOOZE_DAYS) return usage("snooze", "bad_days", last);
       return ok({ kind: "snooze", name: args.slice(0, -1).join(" "), days });
     }
+    case "calendar":
+      return parseCalendar(args);
     case "help": {
       const t = args[0]?.toLowerCase();
       if (t === undefined) return ok({ kind: "help" });
@@ -320,6 +335,32 @@ export function parseCommand(input: string): ParseResult {
       return topic ? ok({ kind: "help", topic }) : usage("help", "unknown_topic", args[0]);
     }
   }
+}
+
+const CALENDAR_OFF = new Set(["off", "disconnect", "remove", "关闭", "断开", "删除"]);
+const CALENDAR_STATUS = new Set(["status", "状态"]);
+const CALENDAR_BEFORE = new Set(["before", "lead", "提前"]);
+
+function parseCalendar(args: string[]): ParseResult {
+  const first = args[0]?.toLowerCase();
+  if (first === undefined || CALENDAR_STATUS.has(first)) return ok({ kind: "calendar", action: { kind: "status" } });
+  if (CALENDAR_OFF.has(first) && args.length === 1) return ok({ kind: "calendar", action: { kind: "off" } });
+  if (CALENDAR_BEFORE.has(first)) {
+    const m = /^(\d{1,4})(m|min|minutes?|分钟)?$/i.exec(args[1] ?? "");
+    const minutes = m ? Number(m[1]) : Number.NaN;
+    if (!(minutes >= 0 && minutes <= 1440)) return usage("calendar", "bad_minutes", args[1]);
+    return ok({ kind: "calendar", action: { kind: "before", minutes } });
+  }
+  // The address is kept as typed (case matters in its secret part).
+  return ok({ kind: "calendar", action: { kind: "connect", url: args.join("") } });
+}
+
+/** What an audit or log line may keep of a command: a calendar address is a secret. */
+export function auditableText(text: string): string {
+  const parsed = parseCommand(text);
+  return parsed.ok && parsed.command.kind === "calendar" && parsed.command.action.kind === "connect"
+    ? "calendar [secret address]"
+    : text;
 }
 
 /** `<account name...> <cause> [note...]`: the name runs up to the first word that names a cause. */
