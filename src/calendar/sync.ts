@@ -11,7 +11,6 @@
 import { identify } from "../commands/access.js";
 import { visitBrief } from "../commands/handlers/brief.js";
 import { depsFor } from "../commands/handlers/common.js";
-import { t as coreT } from "../commands/messages.js";
 import type { AppContext } from "../context.js";
 import { enqueue, type OutboxMessage, outboxKey } from "../delivery/outbox.js";
 import type { Platform } from "../delivery/types.js";
@@ -26,6 +25,7 @@ import {
   PUBLIC_MAIL_DOMAINS,
 } from "../domain/meetings.js";
 import { rescoreAccounts } from "../health/rescore.js";
+import { t as coreT } from "../i18n/catalogue.js";
 import { formatDate, type Locale, resolveLocale } from "../i18n/locale.js";
 import type { ProactiveConfig } from "../proactive/config.js";
 import { loadPeople, type MemberInfo, type TeamInfo } from "../proactive/facts.js";
@@ -141,17 +141,24 @@ const timeText = (locale: Locale, at: Date, tz: string) =>
 
 const peopleText = (locale: Locale, row: Pick<MeetingRow, "attendees">) => {
   const names = row.attendees.map((a) => a.name ?? a.email);
-  return names.length ? names.join(locale === "zh-CN" ? "、" : ", ") : ct(locale, "brief.someone");
+  return names.length ? names.join(locale === "zh-CN" ? "、" : ", ") : ct(locale, "calendar.brief.someone");
 };
 
 function errorText(locale: Locale, error: string): string {
-  if (error.startsWith("http_")) return ct(locale, "error.http", { status: error.slice(5) });
-  const key = `error.${error}` as const;
+  if (error.startsWith("http_")) return ct(locale, "calendar.error.http", { status: error.slice(5) });
+  const key = `calendar.error.${error}` as const;
   return ct(
     locale,
-    (["error.gone", "error.unauthorized", "error.unparsable", "error.unreachable", "error.too_large"].includes(key)
+    ([
+      "calendar.error.gone",
+      "calendar.error.unauthorized",
+      "calendar.error.unparsable",
+      "calendar.error.unreachable",
+      "calendar.error.too_large",
+      "calendar.error.key_changed",
+    ].includes(key)
       ? key
-      : "error.unauthorized") as "error.gone",
+      : "calendar.error.unauthorized") as "calendar.error.gone",
   );
 }
 
@@ -168,10 +175,10 @@ async function composeMeetingBrief(
   const time = timeText(locale, row.startsAt, tz);
   const minutes = Math.round((row.endsAt.getTime() - row.startsAt.getTime()) / 60_000);
   const line = row.allDay
-    ? ct(locale, "brief.meeting_all_day", { title: row.title, people: peopleText(locale, row) })
-    : ct(locale, "brief.meeting", { title: row.title, time, minutes, people: peopleText(locale, row) });
+    ? ct(locale, "calendar.brief.meeting_all_day", { title: row.title, people: peopleText(locale, row) })
+    : ct(locale, "calendar.brief.meeting", { title: row.title, time, minutes, people: peopleText(locale, row) });
   const blocks: Block[] = [
-    { type: "header", text: ct(locale, "brief.header", { account: row.accountName, time }) },
+    { type: "header", text: ct(locale, "calendar.brief.header", { account: row.accountName, time }) },
     { type: "context", text: line },
   ];
   if (full) {
@@ -187,13 +194,13 @@ async function composeMeetingBrief(
       if (!reply.error) blocks.push(...reply.blocks.filter((b) => b.type !== "header").slice(0, 45));
     }
   }
-  return { summary: ct(locale, "brief.summary", { account: row.accountName, time }), blocks, tone: "neutral" };
+  return { summary: ct(locale, "calendar.brief.summary", { account: row.accountName, time }), blocks, tone: "neutral" };
 }
 
 function composeLogged(p: Person, row: MeetingRow & { accountName: string }, kind: string): Reply {
   const { locale } = p;
   const kindText = coreT(locale, `kind.${kind as "visit"}`);
-  const text = ct(locale, "logged.text", {
+  const text = ct(locale, "calendar.logged.text", {
     kind: kindText,
     account: row.accountName,
     date: formatDate(locale, new Date(`${localDay(row.startsAt, p.tz)}T00:00:00Z`)),
@@ -201,20 +208,20 @@ function composeLogged(p: Person, row: MeetingRow & { accountName: string }, kin
     people: peopleText(locale, row),
   });
   return {
-    summary: ct(locale, "logged.summary", { kind: kindText, account: row.accountName }),
+    summary: ct(locale, "calendar.logged.summary", { kind: kindText, account: row.accountName }),
     blocks: [
       { type: "text", text },
       {
         type: "buttons",
         buttons: [
           {
-            text: ct(locale, "logged.add_notes"),
+            text: ct(locale, "calendar.logged.add_notes"),
             actionId: "tend.log_form",
             value: JSON.stringify({ accountId: row.accountId, kind, interactionId: row.interactionId }),
             style: "primary",
           },
           {
-            text: ct(locale, "logged.missed"),
+            text: ct(locale, "calendar.logged.missed"),
             actionId: "tend.meeting_missed",
             value: JSON.stringify({ meetingId: row.id }),
           },
@@ -226,11 +233,11 @@ function composeLogged(p: Person, row: MeetingRow & { accountName: string }, kin
 }
 
 function composeFailing(p: Person, error: string, since: Date): Reply {
-  const text = ct(p.locale, "failing.text", {
+  const text = ct(p.locale, "calendar.failing.text", {
     since: new Intl.DateTimeFormat(p.locale, { dateStyle: "medium", timeStyle: "short", timeZone: p.tz }).format(since),
     reason: errorText(p.locale, error),
   });
-  return { summary: ct(p.locale, "failing.summary"), blocks: [{ type: "text", text }], tone: "warning" };
+  return { summary: ct(p.locale, "calendar.failing.summary"), blocks: [{ type: "text", text }], tone: "warning" };
 }
 
 const label = (m: MemberInfo) => `${m.name} <${m.email}>`;

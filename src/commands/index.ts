@@ -14,7 +14,9 @@ import { z } from "zod";
 import { ct } from "../calendar/messages.js";
 import type { AppContext } from "../context.js";
 import { rescoreAccounts } from "../health/rescore.js";
+import { type MessageKey, t } from "../i18n/catalogue.js";
 import { loadProactiveConfig } from "../proactive/config.js";
+import { loadUnitEconomics } from "../renewals/unit-economics-file.js";
 import type { ActionOutcome, Form, FormOutcome, Reply } from "../reply/model.js";
 import { data, plain } from "../reply/text.js";
 import { StoreUnavailable } from "../store/db.js";
@@ -23,16 +25,19 @@ import { calendarInteraction, meetingById, unlogMeeting, updateCalendarInteracti
 import { canRead, identify } from "./access.js";
 import { type Apology, apologise } from "./apology.js";
 import { accountCard } from "./handlers/account.js";
+import { risk } from "./handlers/at-risk.js";
 import { visitBrief } from "./handlers/brief.js";
 import { calendarCommand } from "./handlers/calendar.js";
 import { type Deps, depsFor, findAccount, simple } from "./handlers/common.js";
+import { expansion } from "./handlers/expansion.js";
+import { forecast, makeCall } from "./handlers/forecast.js";
 import { healthBreakdown } from "./handlers/health.js";
 import { help, usageReply } from "./handlers/help.js";
-import { mine, renewals, risk } from "./handlers/lists.js";
 import { metrics } from "./handlers/metrics.js";
+import { mine } from "./handlers/mine.js";
+import { renewals } from "./handlers/renewals.js";
 import { raiseRiskCommand, resolveRiskCommand } from "./handlers/risks.js";
 import { logInteraction, nudgeDone, planVisit, resolveDay, snooze, writeRefusal } from "./handlers/writes.js";
-import { type MessageKey, t } from "./messages.js";
 import { auditableText, type Command, INTERACTION_KINDS, MAX_SNOOZE_DAYS, parseCommand } from "./parse.js";
 import type { ActionRequest, CommandRequest, FormRequest, Identity } from "./types.js";
 
@@ -53,7 +58,9 @@ async function gate(ctx: AppContext, identity: Identity): Promise<Gate> {
     await rescoreAccounts(ctx, ids, asker.today);
   };
   const proactive = () => loadProactiveConfig(ctx.config.proactiveConfigFile);
-  return { ok: true, d: depsFor(ctx.db, asker, rescore, proactive) };
+  const d = depsFor(ctx.db, asker, rescore, proactive);
+  d.unitEconomics = () => loadUnitEconomics(ctx.config.unitEconomicsFile);
+  return { ok: true, d };
 }
 
 /** A command still unanswered after this long checks that the store answers at all. */
@@ -110,6 +117,18 @@ export async function runCommand(d: Deps, command: Command): Promise<Reply> {
       return risk(d, command.scope);
     case "metrics":
       return metrics(d, command.scope, command.period);
+    case "forecast":
+      return forecast(d, command.period, command.scope);
+    case "expansion":
+      return expansion(d, command.scope);
+    case "call": {
+      const refused = writeRefusal(d, "verb.call");
+      if (refused) return refused;
+      const rerun = (ref: string) => `call ${ref} ${command.call}${command.note ? ` ${command.note}` : ""}`;
+      const found = await findAccount(d, command.name, rerun, { confirmTypos: true });
+      if ("reply" in found) return found.reply;
+      return makeCall(d, found.account, command.call, command.note);
+    }
     case "account":
     case "brief":
     case "health": {
@@ -374,9 +393,9 @@ async function actionOutcome(
       const meeting = await meetingById(d.db, v.data.meetingId);
       // Only the member whose calendar it came from says it did not happen.
       if (!meeting || meeting.memberId !== d.asker.member.id)
-        return { toast: { text: ct(d.locale, "missed.bad"), tone: "warning" } };
+        return { toast: { text: ct(d.locale, "calendar.missed.bad"), tone: "warning" } };
       const undone = await unlogMeeting(d.db, meeting.id, d.asker.now);
-      if (!undone) return { toast: { text: ct(d.locale, "missed.bad"), tone: "warning" } };
+      if (!undone) return { toast: { text: ct(d.locale, "calendar.missed.bad"), tone: "warning" } };
       const a = await readableAccount(d, undone.accountId);
       await audit(d.db, [
         {
@@ -388,7 +407,9 @@ async function actionOutcome(
         },
       ]);
       await d.rescore?.([undone.accountId]);
-      return { toast: { text: ct(d.locale, "missed.done", { account: a?.name ?? meeting.title }), tone: "good" } };
+      return {
+        toast: { text: ct(d.locale, "calendar.missed.done", { account: a?.name ?? meeting.title }), tone: "good" },
+      };
     }
     case "tend.nudge_done": {
       const v = NudgeValue.safeParse(json(req.value));

@@ -76,7 +76,7 @@ export async function loadRuleFacts(db: Db, day: string, scope: { ownerId?: stri
   }>(
     `SELECT id, name, tier::text AS tier, stage::text AS stage, arr::text AS arr, currency, "ownerId", "teamId",
             "goLiveDate"::text AS "goLiveDate", seats
-       FROM "Account" WHERE stage <> 'churned' ${owner ? `AND "ownerId" = $1` : ""} ORDER BY name, id`,
+       FROM "Account" WHERE stage <> 'churned' AND "archivedAt" IS NULL ${owner ? `AND "ownerId" = $1` : ""} ORDER BY name, id`,
     owner ? [owner] : [],
   );
   const scores = group(

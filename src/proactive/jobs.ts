@@ -6,18 +6,21 @@ import { addDays, dayToDate, localDay, localHour } from "../domain/dates.js";
 import { loadClosedRenewals } from "../health/metrics.js";
 import { type Locale, resolveLocale } from "../i18n/locale.js";
 import type { Reply } from "../reply/model.js";
-import { composeBrief, composeDigest, composeNudges, composeWeekly, digestContent } from "./compose.js";
 import type { ProactiveConfig } from "./config.js";
 import { loadPeople, loadRuleFacts, type MemberInfo, type TeamInfo } from "./facts.js";
+import { composeDigest, digestContent } from "./morning-digest.js";
+import { composeNudges } from "./nudges.js";
 import { planToday, TODAY_RULES } from "./planner.js";
 import { evaluateRules } from "./rules/index.js";
 import type { Nudge, RuleFacts, RuleId } from "./rules/types.js";
 import { capNudges, filterNudges, loadNudgeStates, loadSnoozes, recordSent } from "./state.js";
+import { composeVisitPrep } from "./visit-prep.js";
+import { composeWeekly } from "./weekly-summary.js";
 
 // The proactive jobs: plan messages (pure rules + composition over set-based facts), then write
 // them to the outbox in one transaction together with the nudge state. The drainer sends them.
 
-export const JOBS = ["recompute", "nudges", "digest", "weekly", "briefs", "renewals", "drain"] as const;
+export const JOBS = ["recompute", "nudges", "digest", "weekly", "briefs", "renewals", "drain", "rollup"] as const;
 export type JobName = (typeof JOBS)[number];
 
 const RENEWAL_RULES: RuleId[] = ["renewal_reminder", "renewal_passed"];
@@ -189,7 +192,7 @@ export async function planMemberMessages(p: PlanContext, kind: "nudges" | "renew
             ...target,
             to: label,
             key: outboxKey({ kind: "brief", subject: `${n.accountId}:${n.fingerprint}`, ...target, period: day }),
-            reply: composeBrief(
+            reply: composeVisitPrep(
               locale,
               n,
               factsById.get(n.accountId),
@@ -335,7 +338,7 @@ export async function commitPlanned(ctx: AppContext, planned: PlannedMessage[]):
 }
 
 /** Plans one job's messages. */
-export function planJob(p: PlanContext, job: Exclude<JobName, "recompute" | "drain">): Promise<PlanReport> {
+export function planJob(p: PlanContext, job: Exclude<JobName, "recompute" | "drain" | "rollup">): Promise<PlanReport> {
   switch (job) {
     case "nudges":
       return planMemberMessages(p, "nudges");
