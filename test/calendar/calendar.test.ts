@@ -246,6 +246,16 @@ describe.each(STORE_KINDS)("calendar-aware briefs and logs on %s", (kind) => {
     const titles = (await db.pool.query<{ title: string }>(`SELECT title FROM "Meeting"`)).rows.map((r) => r.title);
     expect(titles).toEqual(["Acme QBR"]);
 
+    // `mine` (and App Home) show planned visits and calendar meetings together, in time order.
+    await handleCommand(ctxAt(`${DAY}T13:02:00Z`), { identity: alice, text: "plan Acme visit 2026-11-26" });
+    const mine = await handleCommand(ctxAt(`${DAY}T13:03:00Z`), { identity: alice, text: "mine" });
+    const agenda = (mine.blocks as { type: string; title?: string; items?: { text: string }[] }[]).find(
+      (b) => b.title === "Visits and meetings",
+    );
+    expect(agenda?.items?.map((i) => stripData(i.text))).toEqual([
+      expect.stringMatching(/Acme: Acme QBR$/),
+      expect.stringMatching(/Acme: planned visit$/),
+    ]);
     const status = await handleCommand(ctxAt(`${DAY}T13:05:00Z`), { identity: alice, text: "calendar" });
     expect(stripData(JSON.stringify(status.blocks))).toContain("Last read");
     const off = await handleCommand(ctxAt(`${DAY}T13:06:00Z`), { identity: alice, text: "calendar off" });

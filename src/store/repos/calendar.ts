@@ -440,3 +440,21 @@ export async function updateCalendarInteraction(
     [id, v.kind, v.notes, v.nextSteps],
   );
 }
+
+/** Visits planned with `plan` on the member's own accounts from day `from` to day `to` (inclusive). */
+export async function plannedVisits(
+  db: Db,
+  memberId: string,
+  from: string,
+  to: string,
+): Promise<{ accountId: string; accountName: string; day: string }[]> {
+  const r = await db.pool.query<{ accountId: string; accountName: string; day: string }>(
+    `SELECT i."accountId", a.name AS "accountName", to_char(i."occurredAt", 'YYYY-MM-DD') AS day
+       FROM "Interaction" i JOIN "Account" a ON a.id = i."accountId"
+      WHERE i.scheduled AND a."ownerId" = $1 AND a.stage <> 'churned'
+        AND i."occurredAt" >= $2::date AND i."occurredAt" < $3::date + 1
+      ORDER BY i."occurredAt", a.name`,
+    [memberId, from, to],
+  );
+  return r.rows;
+}
