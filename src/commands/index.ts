@@ -13,6 +13,7 @@
 import { z } from "zod";
 import { ct } from "../calendar/messages.js";
 import type { AppContext } from "../context.js";
+import type { Identity } from "../domain/identity.js";
 import { rescoreAccounts } from "../health/rescore.js";
 import { type MessageKey, t } from "../i18n/catalogue.js";
 import { loadProactiveConfig } from "../proactive/config.js";
@@ -39,7 +40,7 @@ import { renewals } from "./handlers/renewals.js";
 import { raiseRiskCommand, resolveRiskCommand } from "./handlers/risks.js";
 import { logInteraction, nudgeDone, planVisit, resolveDay, snooze, writeRefusal } from "./handlers/writes.js";
 import { auditableText, type Command, INTERACTION_KINDS, MAX_SNOOZE_DAYS, parseCommand } from "./parse.js";
-import type { ActionRequest, CommandRequest, FormRequest, Identity } from "./types.js";
+import type { ActionRequest, CommandRequest, FormRequest } from "./types.js";
 
 type Gate = { ok: true; d: Deps } | { ok: false; reply: Reply };
 
