@@ -37,6 +37,7 @@ import { help, usageReply } from "./handlers/help.js";
 import { metrics } from "./handlers/metrics.js";
 import { mine } from "./handlers/mine.js";
 import { renewals } from "./handlers/renewals.js";
+import { valueReport, valueReportSent } from "./handlers/report.js";
 import { raiseRiskCommand, resolveRiskCommand } from "./handlers/risks.js";
 import { logInteraction, nudgeDone, planVisit, resolveDay, snooze, writeRefusal } from "./handlers/writes.js";
 import { auditableText, type Command, INTERACTION_KINDS, MAX_SNOOZE_DAYS, parseCommand } from "./parse.js";
@@ -166,6 +167,17 @@ export async function runCommand(d: Deps, command: Command): Promise<Reply> {
     case "calendar":
       // Reached only from buttons (never made for it): the calendar is set up by typing the command.
       return help(d, "calendar");
+    case "report": {
+      const sent = command.sent === true;
+      if (sent) {
+        const refused = writeRefusal(d, "verb.report_sent");
+        if (refused) return refused;
+      }
+      const rerun = (ref: string) => `report ${ref}${sent ? " sent" : ""}`;
+      const found = await findAccount(d, command.name, rerun, { confirmTypos: sent });
+      if ("reply" in found) return found.reply;
+      return sent ? valueReportSent(d, found.account) : valueReport(d, found.account);
+    }
     case "risk_raise":
     case "risk_resolve": {
       const refused = writeRefusal(d, `verb.${command.kind}`);
