@@ -12,6 +12,7 @@
 // - Nothing here throws: failures come back as a Reply with error "internal" (and are logged).
 import { z } from "zod";
 import type { AppContext } from "../context.js";
+import type { Identity } from "../domain/identity.js";
 import { rescoreAccounts } from "../health/rescore.js";
 import { type MessageKey, t } from "../i18n/catalogue.js";
 import { loadProactiveConfig } from "../proactive/config.js";
@@ -33,10 +34,11 @@ import { help, usageReply } from "./handlers/help.js";
 import { metrics } from "./handlers/metrics.js";
 import { mine } from "./handlers/mine.js";
 import { renewals } from "./handlers/renewals.js";
+import { valueReport, valueReportSent } from "./handlers/report.js";
 import { raiseRiskCommand, resolveRiskCommand } from "./handlers/risks.js";
 import { logInteraction, nudgeDone, planVisit, resolveDay, snooze, writeRefusal } from "./handlers/writes.js";
 import { type Command, INTERACTION_KINDS, MAX_SNOOZE_DAYS, parseCommand } from "./parse.js";
-import type { ActionRequest, CommandRequest, FormRequest, Identity } from "./types.js";
+import type { ActionRequest, CommandRequest, FormRequest } from "./types.js";
 
 type Gate = { ok: true; d: Deps } | { ok: false; reply: Reply };
 
@@ -158,6 +160,17 @@ export async function runCommand(d: Deps, command: Command): Promise<Reply> {
       }
       if (command.kind === "plan") return planVisit(d, found.account, resolveDay(command.date, d.asker.today));
       return snooze(d, found.account, command.days);
+    }
+    case "report": {
+      const sent = command.sent === true;
+      if (sent) {
+        const refused = writeRefusal(d, "verb.report_sent");
+        if (refused) return refused;
+      }
+      const rerun = (ref: string) => `report ${ref}${sent ? " sent" : ""}`;
+      const found = await findAccount(d, command.name, rerun, { confirmTypos: sent });
+      if ("reply" in found) return found.reply;
+      return sent ? valueReportSent(d, found.account) : valueReport(d, found.account);
     }
     case "risk_raise":
     case "risk_resolve": {
