@@ -135,6 +135,7 @@ export function configSecrets(config: {
   feishu?: { appSecret?: string; encryptKey?: string | undefined; verificationToken?: string | undefined } | undefined;
   ingestToken?: string | undefined;
   databaseUrl?: string | undefined;
+  llm?: { apiKey?: string | undefined } | undefined;
 }): string[] {
   const pg = config.databaseUrl ? safeUrlPassword(config.databaseUrl) : undefined;
   return [
@@ -143,6 +144,7 @@ export function configSecrets(config: {
     config.slack?.appToken,
     config.feishu?.appSecret,
     config.feishu?.encryptKey,
+    config.llm?.apiKey,
     config.feishu?.verificationToken,
     config.ingestToken,
     pg,

@@ -68,8 +68,20 @@ export const EnvSchema = z
     // PostgreSQL waits (milliseconds): opening or getting a connection, and one statement.
     TEND_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
     TEND_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+    // An OpenAI-compatible chat-completions server that reads questions the reader cannot (docs/ask.md).
+    TEND_LLM_URL: optional.refine((v) => v === undefined || /^https?:\/\//.test(v), { message: "must be a URL" }),
+    TEND_LLM_MODEL: optional,
+    TEND_LLM_API_KEY: optional,
+    TEND_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(10_000).default(2_000),
   })
   .superRefine((env, ctx) => {
+    if (Boolean(env.TEND_LLM_URL) !== Boolean(env.TEND_LLM_MODEL)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.TEND_LLM_URL ? "TEND_LLM_MODEL" : "TEND_LLM_URL"],
+        message: "TEND_LLM_URL and TEND_LLM_MODEL go together",
+      });
+    }
     if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
       ctx.addIssue({
         code: "custom",
@@ -143,6 +155,10 @@ export function parseConfig(env: Record<string, string | undefined>) {
     proactiveConfigFile: e.TEND_PROACTIVE_CONFIG,
     healthConfigFile: e.TEND_HEALTH_CONFIG,
     instanceId: e.TEND_INSTANCE_ID ?? hostname(),
+    llm:
+      e.TEND_LLM_URL && e.TEND_LLM_MODEL
+        ? { url: e.TEND_LLM_URL, model: e.TEND_LLM_MODEL, apiKey: e.TEND_LLM_API_KEY, timeoutMs: e.TEND_LLM_TIMEOUT_MS }
+        : undefined,
     storeTimeouts: { connectMs: e.TEND_DB_CONNECT_TIMEOUT_MS, statementMs: e.TEND_DB_STATEMENT_TIMEOUT_MS },
   };
 }

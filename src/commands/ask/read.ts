@@ -23,7 +23,7 @@ export interface Named {
 
 export type Reading =
   /** One command; `account` set when the name was found (the command then carries its name). */
-  | { kind: "command"; command: Command; write: boolean; accountId?: string }
+  | { kind: "command"; command: Command; write: boolean; accountId?: string; byTypo?: boolean }
   /** Two or three likely commands, to offer as buttons. */
   | { kind: "unsure"; candidates: Command[] }
   | { kind: "none" };
@@ -359,7 +359,11 @@ export function readQuestion(question: string, lex: Lexicon, today: string): Rea
     const near = KEYWORDS.find((k) => Math.abs(k.length - w.length) <= 1 && osa(k, w) <= 1);
     return near ?? w;
   });
-  if (!named) named = typoAccount(rest, lex.accounts);
+  let byTypo = false;
+  if (!named) {
+    named = typoAccount(rest, lex.accounts);
+    byTypo = named !== undefined;
+  }
 
   // 3. People, teams and time.
   const who = findWho(rest, lex);
@@ -434,7 +438,10 @@ export function readQuestion(question: string, lex: Lexicon, today: string): Rea
       : health
         ? { kind: "health", name }
         : { kind: "account", name };
-    return id ? { kind: "command", command, write: false, accountId: id } : { kind: "command", command, write: false };
+    const reading: Reading = { kind: "command", command, write: false };
+    if (id) reading.accountId = id;
+    if (byTypo) reading.byTypo = true;
+    return reading;
   }
 
   // 6. Lists.
