@@ -15,6 +15,9 @@ const SECRET_KEYS = [
   "authorization",
   "password",
   "databaseUrl",
+  "segmentWriteKey",
+  "apiToken",
+  "writeKey",
 ];
 // pino's `*` matches one level only: cover the key at the top and up to three levels down.
 const REDACT = [
@@ -136,6 +139,8 @@ export function configSecrets(config: {
   ingestToken?: string | undefined;
   databaseUrl?: string | undefined;
   llm?: { apiKey?: string | undefined } | undefined;
+  segmentWriteKey?: string | undefined;
+  zendesk?: { apiToken?: string } | undefined;
 }): string[] {
   const pg = config.databaseUrl ? safeUrlPassword(config.databaseUrl) : undefined;
   return [
@@ -147,6 +152,8 @@ export function configSecrets(config: {
     config.llm?.apiKey,
     config.feishu?.verificationToken,
     config.ingestToken,
+    config.segmentWriteKey,
+    config.zendesk?.apiToken,
     pg,
   ].filter((s): s is string => typeof s === "string" && s.length > 0);
 }

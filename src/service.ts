@@ -153,5 +153,8 @@ async function loadDoors(): Promise<MountDoor[]> {
     ctx.config.feishu ? (await import("./feishu/door.js")).mountFeishu(ctx, http) : undefined,
   );
   doors.push(async (ctx, http) => (await import("./playground/door.js")).mountPlayground(ctx, http));
+  doors.push(async (ctx, http) => (await import("./sync/door.js")).mountSync(ctx, http));
+  // Always mounted: with no TEND_SEGMENT_WRITE_KEY it answers 404 and says how to turn it on.
+  doors.push(async (ctx, http) => (await import("./signals/door.js")).mountSegment(ctx, http));
   return doors;
 }

@@ -12,7 +12,7 @@ const USAGE = `tend run <${JOBS.join("|")}> [--dry-run] [--date YYYY-MM-DD] [--c
 
 export const runCommand: CliCommand = {
   name: "run",
-  summary: "run a proactive job now (nudges, digest, weekly, briefs, renewals, recompute, drain)",
+  summary: "run a proactive job now (nudges, digest, weekly, briefs, renewals, recompute, drain, rollup)",
   usage: USAGE,
   async run(args, io, ctx) {
     const job = args[0] as JobName | undefined;

@@ -14,6 +14,7 @@ import { z } from "zod";
 import type { AppContext } from "../context.js";
 import { rescoreAccounts } from "../health/rescore.js";
 import { loadProactiveConfig } from "../proactive/config.js";
+import { loadUnitEconomics } from "../renewals/unit-economics-file.js";
 import type { ActionOutcome, Form, FormOutcome, Reply } from "../reply/model.js";
 import { data, plain } from "../reply/text.js";
 import { StoreUnavailable } from "../store/db.js";
@@ -25,6 +26,8 @@ import { sinceLastVisit } from "./ask/since.js";
 import { accountCard } from "./handlers/account.js";
 import { visitBrief } from "./handlers/brief.js";
 import { type Deps, depsFor, findAccount, simple } from "./handlers/common.js";
+import { expansion } from "./handlers/expansion.js";
+import { forecast, makeCall } from "./handlers/forecast.js";
 import { healthBreakdown } from "./handlers/health.js";
 import { help, usageReply } from "./handlers/help.js";
 import { mine, renewals, risk } from "./handlers/lists.js";
@@ -54,6 +57,7 @@ async function gate(ctx: AppContext, identity: Identity): Promise<Gate> {
   const proactive = () => loadProactiveConfig(ctx.config.proactiveConfigFile);
   const d = depsFor(ctx.db, asker, rescore, proactive);
   if (ctx.config.llm) d.model = ctx.config.llm;
+  d.unitEconomics = () => loadUnitEconomics(ctx.config.unitEconomicsFile);
   return { ok: true, d };
 }
 
@@ -122,6 +126,18 @@ export async function runCommand(d: Deps, command: Command): Promise<Reply> {
       return risk(d, command.scope);
     case "metrics":
       return metrics(d, command.scope, command.period);
+    case "forecast":
+      return forecast(d, command.period, command.scope);
+    case "expansion":
+      return expansion(d, command.scope);
+    case "call": {
+      const refused = writeRefusal(d, "verb.call");
+      if (refused) return refused;
+      const rerun = (ref: string) => `call ${ref} ${command.call}${command.note ? ` ${command.note}` : ""}`;
+      const found = await findAccount(d, command.name, rerun, { confirmTypos: true });
+      if ("reply" in found) return found.reply;
+      return makeCall(d, found.account, command.call, command.note);
+    }
     case "account":
     case "brief":
     case "health": {

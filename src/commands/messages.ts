@@ -1,8 +1,10 @@
 // Every user-facing string of the conversation core, in English and Simplified Chinese.
 import { type Catalogue, type Locale, translator } from "../i18n/locale.js";
 import { param } from "../reply/text.js";
+import { RENEWALS_EN, RENEWALS_ZH } from "./messages-renewals.js";
 
 const en = {
+  ...RENEWALS_EN,
   // access
   "access.unknown": "Sorry, I don't know you yet. Ask your Tend admin to add you as a member.",
   "access.inactive": "Your Tend membership is inactive. Ask your Tend admin if this is a mistake.",
@@ -364,6 +366,7 @@ const en = {
 export type MessageKey = keyof typeof en;
 
 const zh: Record<MessageKey, string> = {
+  ...RENEWALS_ZH,
   "access.unknown": "抱歉，我还不认识你。请联系 Tend 管理员把你添加为成员。",
   "access.inactive": "你的 Tend 账号已停用。如有误，请联系管理员。",
   "access.forbidden_account": "你没有查看该客户的权限。",

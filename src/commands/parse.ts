@@ -1,3 +1,4 @@
+import type { Call, ForecastPeriod } from "../domain/forecast.js";
 import { causeOf, type RiskCause } from "../domain/risk/register.js";
 
 // The command grammar, one for every surface. A pure function: text in, a Command or a usage
@@ -27,6 +28,9 @@ export const HELP_TOPICS = [
   "snooze",
   "metrics",
   "help",
+  "forecast",
+  "call",
+  "expansion",
 ] as const;
 export type HelpTopic = (typeof HELP_TOPICS)[number];
 
@@ -37,7 +41,7 @@ export type Scope = { kind: "default" } | { kind: "member"; who: string } | { ki
 export type DaySpec = { day: string } | { offset: number };
 
 export type RenewalWindow = { days: number } | { quarter: true };
-export type Period = "month" | "quarter" | "year";
+export type Period = "month" | "quarter" | "year" | "ttm";
 
 export type Command =
   | { kind: "account"; name: string }
@@ -51,7 +55,10 @@ export type Command =
   | { kind: "plan"; name: string; date: DaySpec }
   | { kind: "snooze"; name: string; days: number }
   | { kind: "metrics"; scope: Scope; period: Period }
-  | { kind: "help"; topic?: HelpTopic };
+  | { kind: "help"; topic?: HelpTopic }
+  | { kind: "forecast"; period: ForecastPeriod; scope: Scope }
+  | { kind: "call"; name: string; call: Call; note?: string }
+  | { kind: "expansion"; scope: Scope };
 
 export type UsageProblem =
   | "missing_name"
@@ -66,7 +73,9 @@ export type UsageProblem =
   | "unknown_topic"
   | "missing_cause"
   | "bad_cause"
-  | "too_long";
+  | "too_long"
+  | "missing_call"
+  | "bad_call";
 
 export type ParseResult =
   | { ok: true; command: Command }
@@ -110,6 +119,53 @@ const VERBS: Record<string, HelpTopic> = {
   help: "help",
   "?": "help",
   帮助: "help",
+  forecast: "forecast",
+  预测: "forecast",
+  续约预测: "forecast",
+  call: "call",
+  判断: "call",
+  预判: "call",
+  expansion: "expansion",
+  expand: "expansion",
+  扩展: "expansion",
+  增购: "expansion",
+};
+
+/** The CSM's call words, English and Chinese. */
+const CALL_WORDS: Record<string, Call> = {
+  commit: "commit",
+  committed: "commit",
+  likely: "likely",
+  "at-risk": "at_risk",
+  at_risk: "at_risk",
+  atrisk: "at_risk",
+  risk: "at_risk",
+  lost: "lost",
+  确定: "commit",
+  承诺: "commit",
+  可能: "likely",
+  大概率: "likely",
+  有风险: "at_risk",
+  风险: "at_risk",
+  流失: "lost",
+  丢单: "lost",
+};
+
+/** A call word as typed ("At-Risk", "有风险"), or undefined. */
+export function callOf(token: string): Call | undefined {
+  return own(CALL_WORDS, token.toLowerCase());
+}
+
+const FORECAST_PERIODS: Record<string, ForecastPeriod> = {
+  quarter: { kind: "quarter" },
+  q: { kind: "quarter" },
+  本季度: { kind: "quarter" },
+  季度: { kind: "quarter" },
+  "next-quarter": { kind: "next_quarter" },
+  next_quarter: { kind: "next_quarter" },
+  next: { kind: "next_quarter" },
+  下季度: { kind: "next_quarter" },
+  下个季度: { kind: "next_quarter" },
 };
 
 /** Every word that starts a command, in English and Chinese (tests fuzz with them). */
@@ -284,6 +340,10 @@ export function parseCommand(input: string): ParseResult {
         本季度: "quarter",
         年: "year",
         今年: "year",
+        ttm: "ttm",
+        "12m": "ttm",
+        近12个月: "ttm",
+        过去12个月: "ttm",
       };
       if (last !== undefined && own(periods, last)) {
         period = own(periods, last) as Period;
@@ -293,6 +353,36 @@ export function parseCommand(input: string): ParseResult {
     }
     case "log":
       return parseLog(args);
+    case "forecast": {
+      const first = args[0]?.toLowerCase();
+      let period: ForecastPeriod = { kind: "quarter" };
+      let rest = args;
+      if (first !== undefined) {
+        const named = own(FORECAST_PERIODS, first);
+        const month = /^(\d{4})-(\d{1,2})$/.exec(first);
+        if (named) {
+          period = named;
+          rest = args.slice(1);
+        } else if (month) {
+          const m = Number(month[2]);
+          if (m < 1 || m > 12) return usage("forecast", "bad_period", args[0]);
+          period = { kind: "month", month: `${month[1]}-${String(m).padStart(2, "0")}` };
+          rest = args.slice(1);
+        }
+      }
+      return ok({ kind: "forecast", period, scope: parseScope(rest) });
+    }
+    case "expansion":
+      return ok({ kind: "expansion", scope: parseScope(args) });
+    case "call": {
+      if (args.length === 0) return usage("call", "missing_name");
+      const at = args.findIndex((t, i) => i > 0 && callOf(t) !== undefined);
+      if (at < 0) return usage("call", args.length === 1 ? "missing_call" : "bad_call", args.at(-1));
+      const command: Command = { kind: "call", name: args.slice(0, at).join(" "), call: callOf(args[at] as string)! };
+      const note = args.slice(at + 1).join(" ");
+      if (note) command.note = note;
+      return ok(command);
+    }
     case "plan": {
       const at = args.findIndex((t, i) => i > 0 && own(KIND_ALIASES, t.toLowerCase()) === "visit");
       if (args.length === 0) return usage("plan", "missing_name");

@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import cron from "node-cron";
 import { z } from "zod";
 
 // The only module that reads process.env. Everything else receives a validated Config.
@@ -62,6 +63,7 @@ export const EnvSchema = z
     TEND_INGEST_TOKEN: optional,
     TEND_PROACTIVE_CONFIG: optional, // JSON file overriding the proactive engine's defaults (docs/proactive.md)
     TEND_HEALTH_CONFIG: optional, // JSON file overriding the health model's defaults (docs/health.md)
+    TEND_UNIT_ECONOMICS: optional, // JSON file: gross margin and CAC per segment (docs/renewals.md)
     // This replica's name, the same across its restarts and different from every other replica's
     // (default: the host name). A restarted replica takes back its own outbox claims at once.
     TEND_INSTANCE_ID: optional,
@@ -73,6 +75,25 @@ export const EnvSchema = z
     TEND_LLM_MODEL: optional,
     TEND_LLM_API_KEY: optional,
     TEND_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(10_000).default(2_000),
+    // CRM syncs (docs/crm.md): when the configured sources run, and the mapping file.
+    TEND_SYNC_CRON: z
+      .string()
+      .default("*/15 * * * *")
+      .refine((v) => cron.validate(v), { message: "not a cron expression (e.g. */15 * * * *)" }),
+    TEND_SYNC_CONFIG: optional,
+    // Days of daily usage kept before the nightly roll-up makes them weekly (docs/scale.md). At least
+    // 90: the health engine reads 56 days, score backfills 30 more.
+    TEND_USAGE_DAILY_DAYS: z.coerce.number().int().min(90).max(36_500).default(400),
+    // Product events in the Segment tracking spec (docs/signals.md): the write key turns the intake on.
+    TEND_SEGMENT_WRITE_KEY: optional,
+    TEND_EVENTS_CONFIG: optional, // JSON file mapping event names to core features (docs/signals.md)
+    // Zendesk tickets (docs/signals.md): a subdomain or a full API base URL, an agent email and API token.
+    ZENDESK_SUBDOMAIN: optional.refine((v) => v === undefined || /^[a-z0-9][a-z0-9-]*$/i.test(v), {
+      message: "the part before .zendesk.com (e.g. acme)",
+    }),
+    ZENDESK_API_URL: optional.refine((v) => v === undefined || /^https?:\/\//.test(v), { message: "must be a URL" }),
+    ZENDESK_EMAIL: optional,
+    ZENDESK_API_TOKEN: optional,
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.TEND_LLM_URL) !== Boolean(env.TEND_LLM_MODEL)) {
@@ -91,6 +112,14 @@ export const EnvSchema = z
     }
     if ((env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN) && !env.SLACK_BOT_TOKEN) {
       ctx.addIssue({ code: "custom", path: ["SLACK_BOT_TOKEN"], message: "needed to talk to Slack" });
+    }
+    const zendesk = [env.ZENDESK_SUBDOMAIN ?? env.ZENDESK_API_URL, env.ZENDESK_EMAIL, env.ZENDESK_API_TOKEN];
+    if (zendesk.some(Boolean) && !zendesk.every(Boolean)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [!zendesk[0] ? "ZENDESK_SUBDOMAIN" : !zendesk[1] ? "ZENDESK_EMAIL" : "ZENDESK_API_TOKEN"],
+        message: "Zendesk needs ZENDESK_SUBDOMAIN (or ZENDESK_API_URL), ZENDESK_EMAIL and ZENDESK_API_TOKEN together",
+      });
     }
     if (Boolean(env.FEISHU_APP_ID) !== Boolean(env.FEISHU_APP_SECRET)) {
       ctx.addIssue({
@@ -154,10 +183,23 @@ export function parseConfig(env: Record<string, string | undefined>) {
     ingestToken: e.TEND_INGEST_TOKEN,
     proactiveConfigFile: e.TEND_PROACTIVE_CONFIG,
     healthConfigFile: e.TEND_HEALTH_CONFIG,
+    unitEconomicsFile: e.TEND_UNIT_ECONOMICS,
     instanceId: e.TEND_INSTANCE_ID ?? hostname(),
     llm:
       e.TEND_LLM_URL && e.TEND_LLM_MODEL
         ? { url: e.TEND_LLM_URL, model: e.TEND_LLM_MODEL, apiKey: e.TEND_LLM_API_KEY, timeoutMs: e.TEND_LLM_TIMEOUT_MS }
+        : undefined,
+    sync: { cron: e.TEND_SYNC_CRON, configFile: e.TEND_SYNC_CONFIG },
+    usageDailyDays: e.TEND_USAGE_DAILY_DAYS,
+    segmentWriteKey: e.TEND_SEGMENT_WRITE_KEY,
+    eventsConfigFile: e.TEND_EVENTS_CONFIG,
+    zendesk:
+      (e.ZENDESK_SUBDOMAIN || e.ZENDESK_API_URL) && e.ZENDESK_EMAIL && e.ZENDESK_API_TOKEN
+        ? {
+            apiUrl: (e.ZENDESK_API_URL ?? `https://${e.ZENDESK_SUBDOMAIN}.zendesk.com`).replace(/\/+$/, ""),
+            email: e.ZENDESK_EMAIL,
+            apiToken: e.ZENDESK_API_TOKEN,
+          }
         : undefined,
     storeTimeouts: { connectMs: e.TEND_DB_CONNECT_TIMEOUT_MS, statementMs: e.TEND_DB_STATEMENT_TIMEOUT_MS },
   };

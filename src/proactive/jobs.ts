@@ -17,7 +17,7 @@ import { capNudges, filterNudges, loadNudgeStates, loadSnoozes, recordSent } fro
 // The proactive jobs: plan messages (pure rules + composition over set-based facts), then write
 // them to the outbox in one transaction together with the nudge state. The drainer sends them.
 
-export const JOBS = ["recompute", "nudges", "digest", "weekly", "briefs", "renewals", "drain"] as const;
+export const JOBS = ["recompute", "nudges", "digest", "weekly", "briefs", "renewals", "drain", "rollup"] as const;
 export type JobName = (typeof JOBS)[number];
 
 const RENEWAL_RULES: RuleId[] = ["renewal_reminder", "renewal_passed"];
@@ -335,7 +335,7 @@ export async function commitPlanned(ctx: AppContext, planned: PlannedMessage[]):
 }
 
 /** Plans one job's messages. */
-export function planJob(p: PlanContext, job: Exclude<JobName, "recompute" | "drain">): Promise<PlanReport> {
+export function planJob(p: PlanContext, job: Exclude<JobName, "recompute" | "drain" | "rollup">): Promise<PlanReport> {
   switch (job) {
     case "nudges":
       return planMemberMessages(p, "nudges");

@@ -20,23 +20,17 @@ type Run = (command: Command) => Promise<Reply>;
 async function answersAsTyped(d: Deps, parsed: ParseResult, lexicon: () => Promise<AskLexicon>): Promise<boolean> {
   if (!parsed.ok) return false;
   const c = parsed.command;
-  switch (c.kind) {
-    case "help":
-    case "mine":
-      return true;
-    case "renewals":
-    case "risk":
-    case "metrics": {
-      const team = c.scope.kind === "team" ? c.scope.name?.trim().toLowerCase() : undefined;
-      if (!team) return true;
-      return (await teamNames(d.db)).some((t) => t.toLowerCase() === team);
-    }
-    default: {
-      if (/^id:\S+$/.test(c.name.trim())) return true;
-      if ((await accountsNamedExactly(d.db, readableFilter(d.asker), c.name)).length > 0) return true;
-      return resolveAccount(c.name, (await lexicon()).accounts).kind !== "unknown";
-    }
+  if ("name" in c) {
+    if (/^id:\S+$/.test(c.name.trim())) return true;
+    if ((await accountsNamedExactly(d.db, readableFilter(d.asker), c.name)).length > 0) return true;
+    return resolveAccount(c.name, (await lexicon()).accounts).kind !== "unknown";
   }
+  if ("scope" in c) {
+    const team = c.scope.kind === "team" ? c.scope.name?.trim().toLowerCase() : undefined;
+    if (!team) return true;
+    return (await teamNames(d.db)).some((t) => t.toLowerCase() === team);
+  }
+  return true;
 }
 
 /** The command with its account named by id (what buttons and runs use), when the name is known. */

@@ -28,7 +28,7 @@ export type Reading =
   | { kind: "unsure"; candidates: Command[] }
   | { kind: "none" };
 
-export const WRITE_KINDS = new Set<Command["kind"]>(["log", "plan", "snooze", "risk_raise", "risk_resolve"]);
+export const WRITE_KINDS = new Set<Command["kind"]>(["log", "plan", "snooze", "risk_raise", "risk_resolve", "call"]);
 export const isWrite = (c: Command) => WRITE_KINDS.has(c.kind);
 
 // ---- account names inside a sentence
@@ -558,5 +558,14 @@ export function commandLine(c: Command): string {
     case "risk_raise":
     case "risk_resolve":
       return `risk ${c.kind === "risk_raise" ? "raise" : "resolve"} ${quoted(c.name)} ${c.cause}${c.note ? ` ${c.note}` : ""}`;
+    case "forecast": {
+      const p = c.period;
+      const period = p.kind === "month" ? p.month : p.kind === "next_quarter" ? "next-quarter" : "quarter";
+      return `forecast ${period}${scopeText(c.scope)}`;
+    }
+    case "call":
+      return `call ${quoted(c.name)} ${c.call}${c.note ? ` ${c.note}` : ""}`;
+    case "expansion":
+      return `expansion${scopeText(c.scope)}`.trim();
   }
 }

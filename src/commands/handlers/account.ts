@@ -18,6 +18,7 @@ import {
   renewalText,
   toneOf,
 } from "./common.js";
+import { callButtons } from "./forecast.js";
 
 /** The account card: grade, trend, ARR, renewal, stage, tier, owner, top reasons, open risks, actions. */
 export async function accountCard(d: Deps, found: FoundAccount): Promise<Reply> {
@@ -94,6 +95,8 @@ export async function accountCard(d: Deps, found: FoundAccount): Promise<Reply> 
       });
     }
   blocks.push({ type: "buttons", buttons });
+  // The renewal call (commit / likely / at risk / lost), one press away, for whoever may write.
+  if (renewalIso && d.asker.role !== "viewer") blocks.push({ type: "buttons", buttons: callButtons(d, a.id) });
   await auditRead(d, "account.read", [a.id]);
   return {
     summary: d.t("account.summary", { name: a.name, grade, arr, renewal: renewalText(d, renewalIso) }),

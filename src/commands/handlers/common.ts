@@ -3,6 +3,7 @@
 import { daysBetween, dayToDate } from "../../domain/dates.js";
 import type { Grade, Reason } from "../../domain/health/types.js";
 import { nameKey, resolveAccount } from "../../domain/resolve.js";
+import type { UnitEconomics } from "../../domain/unit-economics.js";
 import { formatDate, formatMoney, type Locale } from "../../i18n/locale.js";
 import type { ProactiveConfig } from "../../proactive/config.js";
 import type { Block, Button, Reply } from "../../reply/model.js";
@@ -26,6 +27,8 @@ export interface Deps {
   proactiveConfig?: () => Promise<ProactiveConfig>;
   /** The optional language model (TEND_LLM_*): reads questions the reader cannot, summarises in briefs. */
   model?: ModelSettings;
+  /** Gross margin and CAC per segment (TEND_UNIT_ECONOMICS) for LTV in `metrics` (absent: the defaults). */
+  unitEconomics?: () => Promise<UnitEconomics>;
 }
 
 export function depsFor(

@@ -1,0 +1,14 @@
+import type { Config } from "../config/env.js";
+import type { SyncSource } from "./types.js";
+
+// Every source `tend sync` knows, in the order the scheduled run takes them. Add a source by
+// implementing SyncSource (types.ts) and appending it here.
+export const SOURCES: SyncSource[] = [];
+
+export function findSource(name: string): SyncSource | undefined {
+  return SOURCES.find((s) => s.name === name.toLowerCase());
+}
+
+export function configuredSources(config: Config): SyncSource[] {
+  return SOURCES.filter((s) => s.configured(config));
+}
