@@ -2,7 +2,7 @@
 // handleCommand: a command typed as the grammar has it runs as before; anything else is read by the
 // reader (src/commands/ask/read.ts) and, for what it cannot place, by the optional model. Reads run
 // headed by what was understood; writes only ever ask for a one-click confirmation.
-import { resolveAccount } from "../../domain/resolve.js";
+import { nameKey, resolveAccount } from "../../domain/resolve.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { accountsNamedExactly } from "../../store/repos/accounts.js";
 import { type AskLexicon, askLexicon, teamNames } from "../../store/repos/ask.js";
@@ -23,7 +23,9 @@ async function answersAsTyped(d: Deps, parsed: ParseResult, lexicon: () => Promi
   if ("name" in c) {
     if (/^id:\S+$/.test(c.name.trim())) return true;
     if ((await accountsNamedExactly(d.db, readableFilter(d.asker), c.name)).length > 0) return true;
-    return resolveAccount(c.name, (await lexicon()).accounts).kind !== "unknown";
+    const r = resolveAccount(c.name, (await lexicon()).accounts);
+    // "log a call with Acme" parses with the name "a", which starts many names: that is not what was typed.
+    return r.kind === "exact" || (r.kind === "ambiguous" && [...nameKey(c.name)].length >= 3);
   }
   if ("scope" in c) {
     const team = c.scope.kind === "team" ? c.scope.name?.trim().toLowerCase() : undefined;
