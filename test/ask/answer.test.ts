@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { handleAction, handleCommand } from "../../src/commands/index.js";
-import type { Identity } from "../../src/commands/types.js";
 import type { AppContext } from "../../src/context.js";
+import type { Identity } from "../../src/domain/identity.js";
 import type { Reply } from "../../src/reply/model.js";
 import { renderText } from "../../src/reply/render-text.js";
 import { stripData } from "../../src/reply/text.js";

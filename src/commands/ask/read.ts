@@ -599,7 +599,7 @@ export function commandLine(c: Command): string {
       return `forecast ${period}${scopeText(c.scope)}`;
     }
     case "call":
-      return `call ${quoted(c.name)} ${c.call}${c.note ? ` ${c.note}` : ""}`;
+      return `call ${quoted(c.name)} ${c.call.replace("_", "-")}${c.note ? ` ${c.note}` : ""}`;
     case "expansion":
       return `expansion${scopeText(c.scope)}`.trim();
   }

@@ -1,6 +1,6 @@
 // Reads for plain-language questions: the names a question may mention (the asker's readable
 // accounts, the members, the teams), and one account's records since a day for the brief's summary.
-import type { AccountFilter } from "../../commands/access.js";
+import type { AccountFilter } from "../../domain/identity.js";
 import type { Db } from "../db.js";
 import { type NamedRow, namedAccounts } from "./accounts.js";
 
