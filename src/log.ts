@@ -140,6 +140,7 @@ export function configSecrets(config: {
   feishu?: { appSecret?: string; encryptKey?: string | undefined; verificationToken?: string | undefined } | undefined;
   ingestToken?: string | undefined;
   databaseUrl?: string | undefined;
+  llm?: { apiKey?: string | undefined } | undefined;
   segmentWriteKey?: string | undefined;
   zendesk?: { apiToken?: string } | undefined;
   sync?: {
@@ -154,6 +155,7 @@ export function configSecrets(config: {
     config.slack?.appToken,
     config.feishu?.appSecret,
     config.feishu?.encryptKey,
+    config.llm?.apiKey,
     config.feishu?.verificationToken,
     config.ingestToken,
     config.segmentWriteKey,

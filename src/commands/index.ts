@@ -25,6 +25,8 @@ import { audit, auditRefusal } from "../store/repos/audit.js";
 import { calendarInteraction, meetingById, unlogMeeting, updateCalendarInteraction } from "../store/repos/calendar.js";
 import { canRead, identify } from "./access.js";
 import { type Apology, apologise } from "./apology.js";
+import { answerPlainText } from "./ask/answer.js";
+import { sinceLastVisit } from "./ask/since.js";
 import { accountCard } from "./handlers/account.js";
 import { risk } from "./handlers/at-risk.js";
 import { visitBrief } from "./handlers/brief.js";
@@ -61,6 +63,7 @@ async function gate(ctx: AppContext, identity: Identity): Promise<Gate> {
   };
   const proactive = () => loadProactiveConfig(ctx.config.proactiveConfigFile);
   const d = depsFor(ctx.db, asker, rescore, proactive);
+  if (ctx.config.llm) d.model = ctx.config.llm;
   d.unitEconomics = () => loadUnitEconomics(ctx.config.unitEconomicsFile);
   return { ok: true, d };
 }
@@ -107,6 +110,17 @@ const internal = (apology: Apology): Reply =>
     ? simple(apology.text, "store_unavailable", "warning")
     : simple(apology.text, "internal", "danger");
 
+/** The brief with "since the last visit" above its buttons when a model is configured. */
+async function withSinceLastVisit(d: Deps, accountId: string, brief: Reply): Promise<Reply> {
+  if (!d.model || brief.error) return brief;
+  const extra = await sinceLastVisit(d, accountId, d.model);
+  if (extra.length === 0) return brief;
+  const at = brief.blocks.findLastIndex((b) => b.type === "buttons");
+  const blocks =
+    at < 0 ? [...brief.blocks, ...extra] : [...brief.blocks.slice(0, at), ...extra, ...brief.blocks.slice(at)];
+  return { ...brief, blocks };
+}
+
 export async function runCommand(d: Deps, command: Command): Promise<Reply> {
   switch (command.kind) {
     case "help":
@@ -138,7 +152,7 @@ export async function runCommand(d: Deps, command: Command): Promise<Reply> {
       const found = await findAccount(d, command.name, (ref) => `${verb} ${ref}`);
       if ("reply" in found) return found.reply;
       if (command.kind === "account") return accountCard(d, found.account);
-      if (command.kind === "brief") return visitBrief(d, found.account);
+      if (command.kind === "brief") return withSinceLastVisit(d, found.account.id, await visitBrief(d, found.account));
       return healthBreakdown(d, found.account);
     }
     case "log":
@@ -239,6 +253,9 @@ export async function handleCommand(ctx: AppContext, req: CommandRequest): Promi
     const reply = await (async () => {
       if (!g.ok) return g.reply;
       const parsed = parseCommand(req.text);
+      // Plain language ("who renews next quarter?") is read into a command; the grammar as before.
+      const read = await answerPlainText(g.d, req.text, parsed, (c) => runCommand(g.d, c), { model: g.d.model });
+      if (read) return read;
       if (!parsed.ok) return usageReply(g.d, parsed.topic, parsed.problem, parsed.detail);
       if (parsed.command.kind === "calendar")
         return calendarCommand(ctx, g.d, parsed.command.action, req.conversation ?? "direct");

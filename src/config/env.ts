@@ -85,6 +85,11 @@ export const EnvSchema = z
     TEND_SECRET_KEY: optional.refine((v) => v === undefined || secretKeyBytes(v) !== undefined, {
       message: "must be 32 bytes as 64 hex characters or base64 (e.g. `openssl rand -base64 32`)",
     }),
+    // An OpenAI-compatible chat-completions server that reads questions the reader cannot (docs/ask.md).
+    TEND_LLM_URL: optional.refine((v) => v === undefined || /^https?:\/\//.test(v), { message: "must be a URL" }),
+    TEND_LLM_MODEL: optional,
+    TEND_LLM_API_KEY: optional,
+    TEND_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(10_000).default(2_000),
     // CRM syncs (docs/crm.md): when the configured sources run, and the mapping file.
     TEND_SYNC_CRON: z
       .string()
@@ -121,6 +126,13 @@ export const EnvSchema = z
       .default("62.0"),
   })
   .superRefine((env, ctx) => {
+    if (Boolean(env.TEND_LLM_URL) !== Boolean(env.TEND_LLM_MODEL)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.TEND_LLM_URL ? "TEND_LLM_MODEL" : "TEND_LLM_URL"],
+        message: "TEND_LLM_URL and TEND_LLM_MODEL go together",
+      });
+    }
     if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
       ctx.addIssue({
         code: "custom",
@@ -225,6 +237,10 @@ export function parseConfig(env: Record<string, string | undefined>) {
     unitEconomicsFile: e.TEND_UNIT_ECONOMICS,
     instanceId: e.TEND_INSTANCE_ID ?? hostname(),
     secretKey: e.TEND_SECRET_KEY ? secretKeyBytes(e.TEND_SECRET_KEY) : undefined,
+    llm:
+      e.TEND_LLM_URL && e.TEND_LLM_MODEL
+        ? { url: e.TEND_LLM_URL, model: e.TEND_LLM_MODEL, apiKey: e.TEND_LLM_API_KEY, timeoutMs: e.TEND_LLM_TIMEOUT_MS }
+        : undefined,
     usageDailyDays: e.TEND_USAGE_DAILY_DAYS,
     segmentWriteKey: e.TEND_SEGMENT_WRITE_KEY,
     eventsConfigFile: e.TEND_EVENTS_CONFIG,

@@ -3,7 +3,7 @@
 // Pure and deterministic: the question, the names the asker may see and today in; a command, the
 // likeliest few (when unsure) or nothing out. No model: see src/commands/ask/model.ts for that.
 
-import { type NamedAccount, nameKey } from "../../domain/resolve.js";
+import { editDistance, type NamedAccount, nameKey } from "../../domain/resolve.js";
 import { causeOf, type RiskCause } from "../../domain/risk/register.js";
 import type { Command, HelpTopic, InteractionKindName, Scope } from "../parse.js";
 import { readDay, readDays, readPeriod, readWindow } from "./periods.js";
@@ -23,12 +23,12 @@ export interface Named {
 
 export type Reading =
   /** One command; `account` set when the name was found (the command then carries its name). */
-  | { kind: "command"; command: Command; write: boolean; accountId?: string }
+  | { kind: "command"; command: Command; write: boolean; accountId?: string; byTypo?: boolean }
   /** Two or three likely commands, to offer as buttons. */
   | { kind: "unsure"; candidates: Command[] }
   | { kind: "none" };
 
-export const WRITE_KINDS = new Set<Command["kind"]>(["log", "plan", "snooze", "risk_raise", "risk_resolve"]);
+export const WRITE_KINDS = new Set<Command["kind"]>(["log", "plan", "snooze", "risk_raise", "risk_resolve", "call"]);
 export const isWrite = (c: Command) => WRITE_KINDS.has(c.kind);
 
 // ---- account names inside a sentence
@@ -81,6 +81,30 @@ interface Variant {
   quality: number;
 }
 
+/**
+ * Variants per account, remembered across questions by id while the name and aliases stay the same
+ * (each request loads its own list of names; working the variants out again for 10k accounts took
+ * most of a question's time). Forgotten all at once past a bound, so renamed and deleted accounts
+ * cannot pile up.
+ */
+const VARIANTS = new Map<string, { sig: string; variants: Variant[] }>();
+const MAX_REMEMBERED = 200_000;
+
+function variantsIn(accounts: readonly NamedAccount[]): Map<string, Variant[]> {
+  if (VARIANTS.size > MAX_REMEMBERED) VARIANTS.clear();
+  const out = new Map<string, Variant[]>();
+  for (const a of accounts) {
+    const sig = a.aliases.length ? `${a.name}\u0000${a.aliases.join("\u0000")}` : a.name;
+    let v = VARIANTS.get(a.id);
+    if (!v || v.sig !== sig) {
+      v = { sig, variants: variantsOf(a) };
+      VARIANTS.set(a.id, v);
+    }
+    out.set(a.id, v.variants);
+  }
+  return out;
+}
+
 function variantsOf(a: NamedAccount): Variant[] {
   const out: Variant[] = [];
   for (const n of [a.name, ...a.aliases]) {
@@ -126,7 +150,7 @@ interface Mention {
 }
 
 /** Account names written inside the text (exactly, or by a recognised short form), longest first. */
-function findMentions(low: string, accounts: readonly NamedAccount[]): Mention[] {
+function findMentions(low: string, accounts: readonly NamedAccount[], variants: Map<string, Variant[]>): Mention[] {
   const chars: string[] = [];
   const at: number[] = [];
   for (let i = 0; i < low.length; i++) {
@@ -139,7 +163,7 @@ function findMentions(low: string, accounts: readonly NamedAccount[]): Mention[]
   const compact = chars.join("");
   const found: Mention[] = [];
   for (const a of accounts) {
-    for (const v of variantsOf(a)) {
+    for (const v of variants.get(a.id) ?? []) {
       let from = 0;
       for (;;) {
         const i = compact.indexOf(v.key, from);
@@ -344,7 +368,8 @@ export function readQuestion(question: string, lex: Lexicon, today: string): Rea
   if (!low) return { kind: "none" };
 
   // 1. Accounts named in it (longest first), blanked out so "Summit Health" does not ask for health.
-  const mentions = findMentions(low, lex.accounts);
+  const variants = variantsIn(lex.accounts);
+  const mentions = findMentions(low, lex.accounts, variants);
   let named: Named | undefined;
   let rest = low;
   for (const m of [...mentions].sort((a, b) => b.start - a.start))
@@ -359,7 +384,11 @@ export function readQuestion(question: string, lex: Lexicon, today: string): Rea
     const near = KEYWORDS.find((k) => Math.abs(k.length - w.length) <= 1 && osa(k, w) <= 1);
     return near ?? w;
   });
-  if (!named) named = typoAccount(rest, lex.accounts);
+  let byTypo = false;
+  if (!named) {
+    named = typoAccount(rest, lex.accounts, variants);
+    byTypo = named !== undefined;
+  }
 
   // 3. People, teams and time.
   const who = findWho(rest, lex);
@@ -434,7 +463,10 @@ export function readQuestion(question: string, lex: Lexicon, today: string): Rea
       : health
         ? { kind: "health", name }
         : { kind: "account", name };
-    return id ? { kind: "command", command, write: false, accountId: id } : { kind: "command", command, write: false };
+    const reading: Reading = { kind: "command", command, write: false };
+    if (id) reading.accountId = id;
+    if (byTypo) reading.byTypo = true;
+    return reading;
   }
 
   // 6. Lists.
@@ -484,14 +516,24 @@ function nameOf(named: Named, lex: Lexicon): string {
 }
 
 /** A word left over that is one small typo from an account's name ("nortwind"). */
-function typoAccount(text: string, accounts: readonly NamedAccount[]): Named | undefined {
+function typoAccount(
+  text: string,
+  accounts: readonly NamedAccount[],
+  variants: Map<string, Variant[]>,
+): Named | undefined {
   const words = text.match(/\p{Script=Latin}{5,}/gu) ?? [];
   for (const w of words) {
     if (FILLER.has(w) || KEYWORDS.includes(w) || COMMON_WORDS.has(w)) continue;
     const budget = w.length >= 8 ? 2 : 1;
     const hits = accounts.filter((a) =>
-      variantsOf(a).some(
-        (v) => !/\p{Script=Han}/u.test(v.key) && Math.abs(v.key.length - w.length) <= budget && osa(v.key, w) <= budget,
+      (variants.get(a.id) ?? []).some(
+        (v) =>
+          // A misspelt name keeps its first letter ("nortwind", "globx"): the scan stays cheap on a big book.
+          v.key[0] === w[0] &&
+          Math.abs(v.key.length - w.length) <= budget &&
+          // Levenshtein with an early exit first: a swap costs it 2, so allow one more before the exact check.
+          editDistance(v.key, w, budget + 1) <= budget + 1 &&
+          osa(v.key, w) <= budget,
       ),
     );
     if (hits.length > 0) return { typed: w, ids: hits.map((h) => h.id) };

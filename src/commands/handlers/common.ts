@@ -12,6 +12,7 @@ import type { Db } from "../../store/db.js";
 import { accountsNamedExactly, type NamedRow, namedAccounts } from "../../store/repos/accounts.js";
 import { audit } from "../../store/repos/audit.js";
 import { type Asker, canRead, readableFilter } from "../access.js";
+import type { ModelSettings } from "../ask/model.js";
 import { reasonText } from "../reasons.js";
 
 /** What every handler receives. */
@@ -24,6 +25,8 @@ export interface Deps {
   rescore?: (accountIds: string[]) => Promise<void>;
   /** The proactive settings the morning nudge uses, so `mine` plans the day with the same rules. */
   proactiveConfig?: () => Promise<ProactiveConfig>;
+  /** The optional language model (TEND_LLM_*): reads questions the reader cannot, summarises in briefs. */
+  model?: ModelSettings;
   /** Gross margin and CAC per segment (TEND_UNIT_ECONOMICS) for LTV in `metrics` (absent: the defaults). */
   unitEconomics?: () => Promise<UnitEconomics>;
 }

@@ -25,7 +25,8 @@ export async function resolveScope(d: Deps, scope: Scope): Promise<ScopeResult> 
     return teamFilter(me.team.id, me.team.name);
   }
   if (scope.kind === "member") {
-    const m = await findMemberByHandle(d.db, scope.who);
+    // `@me` (what "my renewals" reads as) is the asker, whatever their handle.
+    const m = /^(me|我)$/i.test(scope.who) ? me : await findMemberByHandle(d.db, scope.who);
     if (!m)
       return { ok: false, reply: simple(d.t("resolve.member_unknown", { who: scope.who }), "not_found", "warning") };
     if (!admin && m.id !== me.id && (m.teamId === null || m.teamId !== me.teamId))
