@@ -12,6 +12,7 @@
 // - Nothing here throws: failures come back as a Reply with error "internal" (and are logged).
 import { z } from "zod";
 import type { AppContext } from "../context.js";
+import type { Identity } from "../domain/identity.js";
 import { rescoreAccounts } from "../health/rescore.js";
 import { type MessageKey, t } from "../i18n/catalogue.js";
 import { loadProactiveConfig } from "../proactive/config.js";
@@ -37,7 +38,7 @@ import { valueReport, valueReportSent } from "./handlers/report.js";
 import { raiseRiskCommand, resolveRiskCommand } from "./handlers/risks.js";
 import { logInteraction, nudgeDone, planVisit, resolveDay, snooze, writeRefusal } from "./handlers/writes.js";
 import { type Command, INTERACTION_KINDS, MAX_SNOOZE_DAYS, parseCommand } from "./parse.js";
-import type { ActionRequest, CommandRequest, FormRequest, Identity } from "./types.js";
+import type { ActionRequest, CommandRequest, FormRequest } from "./types.js";
 
 type Gate = { ok: true; d: Deps } | { ok: false; reply: Reply };
 

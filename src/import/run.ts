@@ -304,7 +304,7 @@ async function loadRefs(q: pg.ClientBase, kind: ImportKind): Promise<Refs> {
       else refs.accountsByName.set(a.name, [a.id]);
     }
   }
-  if (kind === "accounts" || kind === "interactions") {
+  if (kind === "accounts" || kind === "interactions" || kind === "calls") {
     const { rows } = await q.query<{ id: string; email: string }>(`SELECT id, lower(email) AS email FROM "Member"`);
     for (const m of rows) refs.members.set(m.email, m.id);
   }

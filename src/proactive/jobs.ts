@@ -3,9 +3,11 @@ import type { AppContext } from "../context.js";
 import { enqueue, type OutboxMessage, outboxKey } from "../delivery/outbox.js";
 import type { Platform } from "../delivery/types.js";
 import { addDays, dayToDate, localDay, localHour } from "../domain/dates.js";
+import { buildForecast, periodRange } from "../domain/forecast.js";
 import { loadClosedRenewals } from "../health/metrics.js";
 import { type Locale, resolveLocale } from "../i18n/locale.js";
 import type { Reply } from "../reply/model.js";
+import { forecastRenewals } from "../store/repos/forecast.js";
 import type { ProactiveConfig } from "./config.js";
 import { loadPeople, loadRuleFacts, type MemberInfo, type TeamInfo } from "./facts.js";
 import { composeDigest, digestContent } from "./morning-digest.js";
@@ -280,6 +282,12 @@ export async function planWeekly(p: PlanContext): Promise<PlanReport> {
         params: [team.id],
       },
     );
+    // This quarter's forecast for the team: the same lines `forecast team` shows.
+    const quarter = periodRange({ kind: "quarter" }, day);
+    const forecast = {
+      end: quarter.to,
+      forecast: buildForecast(await forecastRenewals(ctx.db, { kind: "team", teamId: team.id }, quarter, day), day),
+    };
     for (const m of managers) {
       const found = memberTarget(m, p.platforms);
       const label = `${m.name} <${m.email}>`;
@@ -295,7 +303,7 @@ export async function planWeekly(p: PlanContext): Promise<PlanReport> {
         ...target,
         to: label,
         key: outboxKey({ kind: "weekly", subject: team.id, ...target, period: weekOf(day) }),
-        reply: composeWeekly(locale, { team: team.name, day, accounts, closed }),
+        reply: composeWeekly(locale, { team: team.name, day, accounts, closed, forecast }),
         undeliverable: !found || undefined,
         notBefore: outsideQuietHours(
           ctx.now(),

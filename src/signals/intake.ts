@@ -61,7 +61,7 @@ export interface IntakeOptions {
 export const INTAKE_DEFAULTS: IntakeOptions = {
   maxQueued: 50_000,
   maxFlush: 5_000,
-  rollupEveryMs: 1_000,
+  rollupEveryMs: 5_000,
   keepDays: 35,
 };
 

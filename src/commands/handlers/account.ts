@@ -8,6 +8,7 @@ import { data } from "../../reply/text.js";
 import { scoreHistory } from "../../store/repos/accounts.js";
 import { openRisksOf, type RegisterRow } from "../../store/repos/risks.js";
 import { accountTrend } from "../../store/repos/trends.js";
+import { callButtons } from "../call-buttons.js";
 import {
   accountButtons,
   auditRead,
@@ -20,7 +21,6 @@ import {
   renewalText,
   toneOf,
 } from "./common.js";
-import { callButtons } from "./forecast.js";
 
 /** The account card: grade, trend, ARR, renewal, stage, tier, owner, top reasons, open risks, actions. */
 export async function accountCard(d: Deps, found: FoundAccount): Promise<Reply> {
@@ -98,7 +98,7 @@ export async function accountCard(d: Deps, found: FoundAccount): Promise<Reply> 
     }
   blocks.push({ type: "buttons", buttons });
   // The renewal call (commit / likely / at risk / lost), one press away, for whoever may write.
-  if (renewalIso && d.asker.role !== "viewer") blocks.push({ type: "buttons", buttons: callButtons(d, a.id) });
+  if (renewalIso && d.asker.role !== "viewer") blocks.push({ type: "buttons", buttons: callButtons(d.t, a.id) });
   await auditRead(d, "account.read", [a.id]);
   // The 90-day picture beside the sparkline (drawn where it is delivered; the text says it too).
   const trend = accountTrendAttachment(d.locale, await accountTrend(d.db, a.id, d.asker.today));

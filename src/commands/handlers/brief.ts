@@ -8,8 +8,9 @@ import { formatPercent } from "../../i18n/locale.js";
 import { accountTrendAttachment } from "../../reply/charts.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { data } from "../../reply/text.js";
+import { filterSql } from "../../store/account-filter.js";
 import { accountTrend } from "../../store/repos/trends.js";
-import { filterSql, readableFilter } from "../access.js";
+import { readableFilter } from "../access.js";
 import { accountButtons, auditRead, type Deps, day, type FoundAccount, money, reason, renewalText } from "./common.js";
 
 const iso = (d: Date | null) => (d ? isoDay(d) : null);

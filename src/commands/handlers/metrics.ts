@@ -14,8 +14,9 @@ import {
 import { loadMetricsInputs } from "../../health/metrics.js";
 import { formatNumber, formatPercent } from "../../i18n/locale.js";
 import type { Block, Reply } from "../../reply/model.js";
+import { filterSql } from "../../store/account-filter.js";
 import { segmentAccounts } from "../../store/repos/unit-economics.js";
-import { canSeeMetrics, filterSql } from "../access.js";
+import { canSeeMetrics } from "../access.js";
 import type { Period, Scope } from "../parse.js";
 import { type Deps, GRADE_DOT, money, simple } from "./common.js";
 import { resolveScope } from "./scope.js";

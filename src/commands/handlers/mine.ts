@@ -1,12 +1,12 @@
 // `mine`: the asker's book - grades, what needs them today, at risk, renewals (also the home view).
 import { addDays, daysBetween } from "../../domain/dates.js";
+import type { AccountFilter } from "../../domain/identity.js";
 import { PROACTIVE_DEFAULTS } from "../../proactive/config.js";
 import { loadRuleFacts } from "../../proactive/facts.js";
 import { nudgeText } from "../../proactive/nudges.js";
 import { planToday, urgencyOf, withRoutineSummed } from "../../proactive/planner.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { lastContacts, listAccounts, listDetails, readinessOf } from "../../store/repos/accounts.js";
-import type { AccountFilter } from "../access.js";
 import { stakeItem, stakeLines, stakeReadiness } from "./at-risk.js";
 import { auditRead, type Deps, day } from "./common.js";
 import { gapText, isLapsed, renewalItem, renewalLines } from "./renewals.js";

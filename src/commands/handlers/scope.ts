@@ -1,6 +1,6 @@
+import type { AccountFilter } from "../../domain/identity.js";
 import type { Reply } from "../../reply/model.js";
 import { findMemberByHandle, findTeamByName } from "../../store/repos/members.js";
-import type { AccountFilter } from "../access.js";
 import type { Scope } from "../parse.js";
 import { type Deps, simple } from "./common.js";
 
