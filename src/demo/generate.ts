@@ -160,6 +160,21 @@ export interface OpportunityRow {
   title: string;
   amount: number;
   status: "open" | "won" | "lost";
+  /** null: the account's currency. */
+  currency: string | null;
+  stage: string | null;
+  expectedClose: Date | null;
+}
+/** A CSM's renewal call (RenewalCall): who called what, when, on which renewal. */
+export interface CallRow {
+  id: string;
+  accountId: string;
+  dueDate: Date;
+  call: "commit" | "likely" | "at_risk" | "lost";
+  note: string | null;
+  memberId: string | null;
+  source: string;
+  calledAt: Date;
 }
 export interface RenewalRow {
   id: string;
@@ -190,6 +205,7 @@ export interface DemoBook {
   risks: RiskRow[];
   opportunities: OpportunityRow[];
   renewals: RenewalRow[];
+  calls: CallRow[];
 }
 
 // ---- the organisation ----
@@ -331,6 +347,7 @@ export function generateDemoBook(opts: { today: string; seed?: string }): DemoBo
     risks: [],
     opportunities: [],
     renewals: [],
+    calls: [],
   };
   const ids = new Map<string, number>();
   const nextId = (kind: string) => {
@@ -567,6 +584,7 @@ export function generateDemoBook(opts: { today: string; seed?: string }): DemoBo
     book.contacts.push(...contacts);
   }
   scheduleVisits();
+  makeCalls();
   // Contact.lastContact follows the (held, not planned) interactions that name them.
   const last = new Map<string, string>();
   for (const i of book.interactions) {
@@ -998,7 +1016,51 @@ export function generateDemoBook(opts: { today: string; seed?: string }): DemoBo
         ["won", 0.2],
         ["lost", 0.1],
       ]),
+      currency: null,
+      stage: null,
+      expectedClose: null,
     });
+    // Stage and expected close follow the status (no extra draws: the rest of the book stays the same).
+    const o = book.opportunities.at(-1)!;
+    o.stage = o.status === "open" ? "Proposal" : o.status === "won" ? "Closed won" : "Closed lost";
+    o.expectedClose = day(o.status === "open" ? 30 + (book.opportunities.length % 5) * 20 : -30);
+  }
+
+  /**
+   * CSMs' renewal calls on open renewals due within 120 days, from their own stream (the rest of the
+   * book is unchanged by them): some fresh, some older than 30 days (asked again). The renewal with
+   * an overdue promise is called "commit" by its owner: a commit the model doubts.
+   */
+  function makeCalls() {
+    const r = rng(`${seed}:calls`);
+    const owners = new Map(book.accounts.map((a) => [a.id, a.ownerId]));
+    const story = book.accounts.find((a) => a.name === DEMO_STORIES.renewalPromise)?.id;
+    for (const ren of book.renewals) {
+      if (ren.status !== "upcoming" && ren.status !== "in_progress") continue;
+      const left = offsetOf(ren.dueDate);
+      if (left < 0 || left > 120) continue;
+      const doubted = ren.accountId === story;
+      if (!doubted && !r.chance(0.6)) continue;
+      const call: CallRow["call"] = doubted
+        ? "commit"
+        : ren.termsClear
+          ? "commit"
+          : r.weighted([
+              ["likely", 0.7],
+              ["at_risk", 0.25],
+              ["lost", 0.05],
+            ]);
+      book.calls.push({
+        id: nextId("call"),
+        accountId: ren.accountId,
+        dueDate: ren.dueDate,
+        call,
+        note: doubted ? "客户口头确认会续约" : null,
+        memberId: owners.get(ren.accountId) ?? null,
+        source: "import",
+        calledAt: new Date(day(doubted ? -12 : -r.int(3, 50)).getTime() + 10 * 3_600_000),
+      });
+    }
   }
 
   /** A few visits on the calendar today and in the next days (visit-prep briefs). */
@@ -1157,6 +1219,9 @@ export function generateDemoBook(opts: { today: string; seed?: string }): DemoBo
             title: "150 more seats for the Finance team",
             amount: 60_000,
             status: "open",
+            currency: null,
+            stage: "Proposal",
+            expectedClose: day(40),
           },
           {
             id: nextId("opportunity"),
@@ -1165,6 +1230,9 @@ export function generateDemoBook(opts: { today: string; seed?: string }): DemoBo
             title: "Advanced analytics module",
             amount: 25_000,
             status: "open",
+            currency: null,
+            stage: "Discovery",
+            expectedClose: day(75),
           },
         );
         break;

@@ -53,6 +53,7 @@ export interface LoadedCounts {
   milestones: number;
   risks: number;
   opportunities: number;
+  calls: number;
   renewals: number;
 }
 
@@ -95,6 +96,7 @@ function typed(book: DemoBook) {
     risks: book.risks satisfies Prisma.RiskFlagCreateManyInput[],
     opportunities: book.opportunities satisfies Prisma.OpportunityCreateManyInput[],
     renewals: book.renewals satisfies Prisma.RenewalCreateManyInput[],
+    calls: book.calls satisfies Prisma.RenewalCallCreateManyInput[],
   };
 }
 
@@ -115,6 +117,7 @@ export async function writeBook(db: Db, book: DemoBook): Promise<LoadedCounts> {
   await insertRows(db, "RiskFlag", t.risks, false);
   await insertRows(db, "Opportunity", t.opportunities, true);
   await insertRows(db, "Renewal", t.renewals, true);
+  await insertRows(db, "RenewalCall", t.calls, false);
   return {
     teams: book.teams.length,
     members: book.members.length,
@@ -129,6 +132,7 @@ export async function writeBook(db: Db, book: DemoBook): Promise<LoadedCounts> {
     milestones: book.milestones.length,
     risks: book.risks.length,
     opportunities: book.opportunities.length,
+    calls: book.calls.length,
     renewals: book.renewals.length,
   };
 }
