@@ -43,7 +43,7 @@ export interface ForecastSpec {
   months: string[]; // YYYY-MM
   /** ARR per call, one value per month. */
   byCall: Partial<Record<ForecastCall, number[]>>;
-  /** Whose call it is: the CSMs' or the model's. */
+  /** Whose call it is: the CSM's (the model's where the CSM made none), or the model's alone. */
   source: "csm" | "model";
 }
 

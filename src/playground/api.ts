@@ -11,7 +11,7 @@ import { loadPeople, type MemberInfo, type TeamInfo } from "../proactive/facts.j
 import type { PlannedMessage } from "../proactive/jobs.js";
 import { runJob } from "../proactive/run.js";
 import { ACTION_IDS, FORM_IDS, type Reply } from "../reply/model.js";
-import { renderHtml, renderHtmlForm } from "../reply/render-html.js";
+import { renderHtml, renderHtmlAttachments, renderHtmlForm } from "../reply/render-html.js";
 import { plain } from "../reply/text.js";
 
 const member = z.string().trim().min(3).max(320);
@@ -28,7 +28,8 @@ export const FormBody = z.object({
 /** The page acts as whoever is picked; the core identifies them by email like the CLI's --as. */
 const as = (email: string): Identity => ({ surface: "web", email });
 
-const card = (reply: Reply) => ({ reply, html: renderHtml(reply) });
+// Pictures are drawn here, inline (the page allows data: images only), after the card.
+const card = (reply: Reply) => ({ reply, html: renderHtml(reply) + renderHtmlAttachments(reply) });
 
 /** "/tend brief x" or "@Tend brief x", as people type in chat, is the command "brief x". */
 export const chatText = (text: string) => text.replace(/^\s*@tend\b[\s:,]*/i, "");

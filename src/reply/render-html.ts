@@ -2,6 +2,8 @@
 // Feishu show the same reply (header coloured by tone, fields in two columns, button rows).
 // Everything from the reply is escaped; buttons carry the model's action id and value in data
 // attributes, which the page posts back to the conversation core unchanged.
+
+import { attachmentFiles } from "./attachments.js";
 import type { Block, Button, Form, Reply, Tone } from "./model.js";
 import { plain, renderRich } from "./text.js";
 
@@ -135,4 +137,19 @@ export function renderHtmlForm(form: Form, idPrefix: string): string {
     `${fields}<div class="card-actions"><button type="submit" class="btn btn-primary">${escapeHtml(form.submitLabel)}</button></div>` +
     `</form></article>`
   );
+}
+
+/**
+ * The reply's pictures (drawn now, inline as PNG data) and documents (download links), for the
+ * playground. Titles and alt texts are escaped; file names are Tend's own.
+ */
+export function renderHtmlAttachments(reply: Reply): string {
+  const files = attachmentFiles(reply.attachments);
+  if (files.length === 0) return "";
+  const items = files.map((f) =>
+    f.image
+      ? `<figure class="card-figure"><img src="data:image/png;base64,${f.bytes.toString("base64")}" alt="${escapeHtml(f.alt ?? f.title)}" width="640" height="320"><figcaption>${escapeHtml(f.title)}</figcaption></figure>`
+      : `<p class="card-file"><a download="${escapeHtml(f.fileName)}" href="data:${f.mime};charset=utf-8;base64,${f.bytes.toString("base64")}">${escapeHtml(f.title)} (${escapeHtml(f.fileName)})</a></p>`,
+  );
+  return `<div class="card-attachments">${items.join("")}</div>`;
 }

@@ -1,17 +1,23 @@
 // `forecast`: renewals due in a period with the CSM's call beside the model's, disagreements
 // flagged, totals per currency per call, forecast GRR and NRR. `call`: a CSM records their call.
+
+import type { ForecastSpec } from "../../charts/spec.js";
 import { daysBetween } from "../../domain/dates.js";
 import {
   buildForecast,
+  CALLS,
   type Call,
   type ForecastLine,
   type ForecastPeriod,
+  forecastByMonth,
+  type MonthCallPoint,
   modelCall,
   modelWhy,
   periodRange,
 } from "../../domain/forecast.js";
 import { formatPercent } from "../../i18n/locale.js";
-import type { Block, Reply } from "../../reply/model.js";
+import { forecastAttachment } from "../../reply/charts.js";
+import type { Attachment, Block, Reply } from "../../reply/model.js";
 import { callHistory, forecastRenewals, openRenewalDue, recordCall } from "../../store/repos/forecast.js";
 import type { Scope } from "../parse.js";
 import { auditRead, type Deps, day, type FoundAccount, money, simple } from "./common.js";
@@ -124,7 +130,10 @@ export async function forecast(d: Deps, period: ForecastPeriod, scope: Scope): P
   const grr = currencies
     .map((c) => (currencies.length > 1 ? `${c} ${pct(f.totals[c]!.grr)}` : pct(f.totals[c]!.grr)))
     .join(" · ");
+  // One picture per currency: open renewals' ARR by due month and call (totals are never mixed).
+  const charts = forecastCharts(d.locale, forecastByMonth(f.lines));
   return {
+    ...(charts.length ? { attachments: charts } : {}),
     summary: d.t("forecast.summary", {
       count: f.lines.length,
       disagreements: f.disagreements,
@@ -185,4 +194,22 @@ export async function makeCall(
       }),
     });
   return { summary: head, blocks, tone: model === call ? "good" : "warning" };
+}
+
+/** The forecast chart data per currency (open renewals only; `at_risk` is drawn as at-risk). */
+export function forecastCharts(locale: Deps["locale"], points: MonthCallPoint[]): Attachment[] {
+  const currencies = [...new Set(points.filter((p) => p.call !== "closed").map((p) => p.currency))].sort();
+  return currencies.flatMap((currency) => {
+    const mine = points.filter((p) => p.currency === currency && p.call !== "closed");
+    const months = [...new Set(mine.map((p) => p.month))].sort();
+    const byCall: ForecastSpec["byCall"] = {};
+    for (const call of CALLS) {
+      const values = months.map((m) =>
+        mine.filter((p) => p.month === m && p.call === call).reduce((s, p) => s + p.arr, 0),
+      );
+      if (values.some((v) => v > 0)) byCall[call === "at_risk" ? "at-risk" : call] = values;
+    }
+    const a = forecastAttachment({ type: "forecast", locale, currency, months, byCall, source: "csm" });
+    return a ? [{ ...a, name: `forecast-${currency.toLowerCase()}` }] : [];
+  });
 }
