@@ -18,6 +18,8 @@ const SECRET_KEYS = [
   "segmentWriteKey",
   "apiToken",
   "writeKey",
+  "accessToken",
+  "clientSecret",
 ];
 // pino's `*` matches one level only: cover the key at the top and up to three levels down.
 const REDACT = [
@@ -140,6 +142,10 @@ export function configSecrets(config: {
   databaseUrl?: string | undefined;
   segmentWriteKey?: string | undefined;
   zendesk?: { apiToken?: string } | undefined;
+  sync?: {
+    hubspot?: { accessToken: string } | undefined;
+    salesforce?: { accessToken?: string | undefined; clientSecret?: string | undefined } | undefined;
+  };
 }): string[] {
   const pg = config.databaseUrl ? safeUrlPassword(config.databaseUrl) : undefined;
   return [
@@ -152,6 +158,9 @@ export function configSecrets(config: {
     config.ingestToken,
     config.segmentWriteKey,
     config.zendesk?.apiToken,
+    config.sync?.hubspot?.accessToken,
+    config.sync?.salesforce?.accessToken,
+    config.sync?.salesforce?.clientSecret,
     pg,
   ].filter((s): s is string => typeof s === "string" && s.length > 0);
 }

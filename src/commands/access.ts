@@ -3,9 +3,9 @@
 // viewer: their team, read-only.
 import type { AppContext } from "../context.js";
 import { localDay } from "../domain/dates.js";
+import type { AccountFilter, Identity, Surface } from "../domain/identity.js";
 import { type Locale, resolveLocale } from "../i18n/locale.js";
 import { findMemberByIdentity, type MemberRow } from "../store/repos/members.js";
-import type { Identity, Surface } from "./types.js";
 
 export type Role = MemberRow["role"];
 
@@ -45,12 +45,6 @@ export async function identify(ctx: AppContext, identity: Identity): Promise<Ide
   };
 }
 
-/** Which accounts a query covers. */
-export type AccountFilter =
-  | { kind: "all" }
-  | { kind: "team"; teamId: string; alsoOwnerId?: string }
-  | { kind: "owner"; ownerId: string };
-
 /** Everything the asker may read (for name resolution and single-account access). */
 export function readableFilter(asker: Asker): AccountFilter {
   if (asker.role === "admin") return { kind: "all" };
@@ -70,21 +64,4 @@ export function canWrite(asker: Asker): boolean {
 
 export function canSeeMetrics(asker: Asker): boolean {
   return asker.role === "admin" || asker.role === "manager";
-}
-
-/** SQL WHERE fragment over table alias `a` for a filter; params are appended from `start`. */
-export function filterSql(filter: AccountFilter, start = 1): { sql: string; params: string[] } {
-  switch (filter.kind) {
-    case "all":
-      return { sql: "TRUE", params: [] };
-    case "owner":
-      return { sql: `a."ownerId" = $${start}`, params: [filter.ownerId] };
-    case "team":
-      return filter.alsoOwnerId
-        ? {
-            sql: `(a."teamId" = $${start} OR a."ownerId" = $${start + 1})`,
-            params: [filter.teamId, filter.alsoOwnerId],
-          }
-        : { sql: `a."teamId" = $${start}`, params: [filter.teamId] };
-  }
 }

@@ -2,10 +2,10 @@
 // details (the error, what was being done) go to the log under the same id, so a support question
 // ("error 3fa9c1") finds them - and nobody in a chat ever reads a stack or a query.
 import { randomBytes } from "node:crypto";
+import { t } from "../i18n/catalogue.js";
 import type { Locale } from "../i18n/locale.js";
 import { errorLine, type Logger } from "../log.js";
 import { isStoreUnavailable } from "../store/db.js";
-import { t } from "./messages.js";
 
 export interface Apology {
   /** Six hex characters, also logged as `errorId`. */

@@ -12,7 +12,9 @@
 // - Nothing here throws: failures come back as a Reply with error "internal" (and are logged).
 import { z } from "zod";
 import type { AppContext } from "../context.js";
+import type { Identity } from "../domain/identity.js";
 import { rescoreAccounts } from "../health/rescore.js";
+import { type MessageKey, t } from "../i18n/catalogue.js";
 import { loadProactiveConfig } from "../proactive/config.js";
 import { loadUnitEconomics } from "../renewals/unit-economics-file.js";
 import type { ActionOutcome, Form, FormOutcome, Reply } from "../reply/model.js";
@@ -22,19 +24,20 @@ import { auditRefusal } from "../store/repos/audit.js";
 import { canRead, identify } from "./access.js";
 import { type Apology, apologise } from "./apology.js";
 import { accountCard } from "./handlers/account.js";
+import { risk } from "./handlers/at-risk.js";
 import { visitBrief } from "./handlers/brief.js";
 import { type Deps, depsFor, findAccount, simple } from "./handlers/common.js";
 import { expansion } from "./handlers/expansion.js";
 import { forecast, makeCall } from "./handlers/forecast.js";
 import { healthBreakdown } from "./handlers/health.js";
 import { help, usageReply } from "./handlers/help.js";
-import { mine, renewals, risk } from "./handlers/lists.js";
 import { metrics } from "./handlers/metrics.js";
+import { mine } from "./handlers/mine.js";
+import { renewals } from "./handlers/renewals.js";
 import { raiseRiskCommand, resolveRiskCommand } from "./handlers/risks.js";
 import { logInteraction, nudgeDone, planVisit, resolveDay, snooze, writeRefusal } from "./handlers/writes.js";
-import { type MessageKey, t } from "./messages.js";
 import { type Command, INTERACTION_KINDS, MAX_SNOOZE_DAYS, parseCommand } from "./parse.js";
-import type { ActionRequest, CommandRequest, FormRequest, Identity } from "./types.js";
+import type { ActionRequest, CommandRequest, FormRequest } from "./types.js";
 
 type Gate = { ok: true; d: Deps } | { ok: false; reply: Reply };
 

@@ -1,18 +1,5 @@
+import type { Identity } from "../domain/identity.js";
 import type { ActionId, FormId } from "../reply/model.js";
-
-export type Surface = "slack" | "feishu" | "cli" | "web";
-
-/** Who is asking, as the surface knows them. The core maps this to a member (or refuses). */
-export interface Identity {
-  surface: Surface;
-  slackUserId?: string;
-  slackTeamId?: string;
-  feishuOpenId?: string;
-  feishuTenantKey?: string;
-  /** When the platform tells us (Slack users.info, Feishu contact API, CLI --as): used to auto-link. */
-  email?: string;
-  displayName?: string;
-}
 
 export interface CommandRequest {
   identity: Identity;

@@ -89,6 +89,21 @@ export const EnvSchema = z
     ZENDESK_API_URL: optional.refine((v) => v === undefined || /^https?:\/\//.test(v), { message: "must be a URL" }),
     ZENDESK_EMAIL: optional,
     ZENDESK_API_TOKEN: optional,
+    HUBSPOT_ACCESS_TOKEN: optional, // private app token (docs/crm.md lists the scopes)
+    HUBSPOT_API_URL: optional.refine((v) => v === undefined || /^https?:\/\//.test(v), { message: "must be a URL" }),
+    SALESFORCE_LOGIN_URL: optional.refine((v) => v === undefined || /^https?:\/\//.test(v), {
+      message: "must be a URL",
+    }),
+    SALESFORCE_CLIENT_ID: optional,
+    SALESFORCE_CLIENT_SECRET: optional,
+    SALESFORCE_INSTANCE_URL: optional.refine((v) => v === undefined || /^https?:\/\//.test(v), {
+      message: "must be a URL",
+    }),
+    SALESFORCE_ACCESS_TOKEN: optional,
+    SALESFORCE_API_VERSION: z
+      .string()
+      .regex(/^\d{2}\.0$/, { message: "an API version like 62.0" })
+      .default("62.0"),
   })
   .superRefine((env, ctx) => {
     if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
@@ -107,6 +122,27 @@ export const EnvSchema = z
         code: "custom",
         path: [!zendesk[0] ? "ZENDESK_SUBDOMAIN" : !zendesk[1] ? "ZENDESK_EMAIL" : "ZENDESK_API_TOKEN"],
         message: "Zendesk needs ZENDESK_SUBDOMAIN (or ZENDESK_API_URL), ZENDESK_EMAIL and ZENDESK_API_TOKEN together",
+      });
+    }
+    if (Boolean(env.SALESFORCE_CLIENT_ID) !== Boolean(env.SALESFORCE_CLIENT_SECRET)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.SALESFORCE_CLIENT_ID ? "SALESFORCE_CLIENT_SECRET" : "SALESFORCE_CLIENT_ID"],
+        message: "SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET go together",
+      });
+    }
+    if (env.SALESFORCE_CLIENT_ID && !env.SALESFORCE_LOGIN_URL && !env.SALESFORCE_INSTANCE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SALESFORCE_LOGIN_URL"],
+        message: "the client credentials flow needs your org's My Domain URL (https://<domain>.my.salesforce.com)",
+      });
+    }
+    if (env.SALESFORCE_ACCESS_TOKEN && !env.SALESFORCE_INSTANCE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SALESFORCE_INSTANCE_URL"],
+        message: "needed with SALESFORCE_ACCESS_TOKEN",
       });
     }
     if (Boolean(env.FEISHU_APP_ID) !== Boolean(env.FEISHU_APP_SECRET)) {
@@ -173,7 +209,6 @@ export function parseConfig(env: Record<string, string | undefined>) {
     healthConfigFile: e.TEND_HEALTH_CONFIG,
     unitEconomicsFile: e.TEND_UNIT_ECONOMICS,
     instanceId: e.TEND_INSTANCE_ID ?? hostname(),
-    sync: { cron: e.TEND_SYNC_CRON, configFile: e.TEND_SYNC_CONFIG },
     usageDailyDays: e.TEND_USAGE_DAILY_DAYS,
     segmentWriteKey: e.TEND_SEGMENT_WRITE_KEY,
     eventsConfigFile: e.TEND_EVENTS_CONFIG,
@@ -185,6 +220,24 @@ export function parseConfig(env: Record<string, string | undefined>) {
             apiToken: e.ZENDESK_API_TOKEN,
           }
         : undefined,
+    sync: {
+      cron: e.TEND_SYNC_CRON,
+      configFile: e.TEND_SYNC_CONFIG,
+      hubspot: e.HUBSPOT_ACCESS_TOKEN
+        ? { accessToken: e.HUBSPOT_ACCESS_TOKEN, apiUrl: e.HUBSPOT_API_URL ?? "https://api.hubapi.com" }
+        : undefined,
+      salesforce:
+        e.SALESFORCE_CLIENT_ID || e.SALESFORCE_ACCESS_TOKEN
+          ? {
+              loginUrl: e.SALESFORCE_LOGIN_URL ?? e.SALESFORCE_INSTANCE_URL,
+              clientId: e.SALESFORCE_CLIENT_ID,
+              clientSecret: e.SALESFORCE_CLIENT_SECRET,
+              instanceUrl: e.SALESFORCE_INSTANCE_URL,
+              accessToken: e.SALESFORCE_ACCESS_TOKEN,
+              version: e.SALESFORCE_API_VERSION,
+            }
+          : undefined,
+    },
     storeTimeouts: { connectMs: e.TEND_DB_CONNECT_TIMEOUT_MS, statementMs: e.TEND_DB_STATEMENT_TIMEOUT_MS },
   };
 }

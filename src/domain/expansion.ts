@@ -83,3 +83,31 @@ export function nudgeWorthy(x: ExpansionInput, signals: readonly Signal[]): Sign
   if (x.openOpportunities > 0) return [];
   return signals.map((s) => s.kind).filter((k) => STRONG_SIGNALS.includes(k));
 }
+
+export interface Candidate<R extends ExpansionInput & { arr: number; currency: string; name: string }> {
+  row: R;
+  signals: Signal[];
+  strength: number;
+}
+
+/**
+ * Accounts with at least one signal, strongest first, then by ARR (`rank` turns an amount into a
+ * comparable value across currencies), then by name.
+ */
+export function rankCandidates<R extends ExpansionInput & { arr: number; currency: string; name: string }>(
+  rows: readonly R[],
+  rank: (amount: number, currency: string) => number,
+): Candidate<R>[] {
+  return rows
+    .map((row) => {
+      const signals = expansionSignals(row);
+      return { row, signals, strength: signalStrength(signals, row.grade) };
+    })
+    .filter((c) => c.signals.length > 0)
+    .sort(
+      (a, b) =>
+        b.strength - a.strength ||
+        rank(b.row.arr, b.row.currency) - rank(a.row.arr, a.row.currency) ||
+        a.row.name.localeCompare(b.row.name),
+    );
+}

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type * as lark from "@larksuiteoapi/node-sdk";
 import { apologise } from "../commands/apology.js";
 import type { AppContext } from "../context.js";
+import { tPlain } from "../i18n/catalogue.js";
 import type { Locale } from "../i18n/locale.js";
 import type { Logger } from "../log.js";
 import type { Tone } from "../reply/model.js";
@@ -10,7 +11,6 @@ import { plain } from "../reply/text.js";
 import type { FeishuConfig } from "./client.js";
 import type { FeishuDeduper } from "./dedupe.js";
 import { classifyFeishuError, FeishuApiError, feishuCode, isFeishuError } from "./errors.js";
-import { ft } from "./messages.js";
 
 // What every Feishu listener receives (handlers take their deps as arguments, no globals), and the
 // few open API calls they make.
@@ -165,10 +165,11 @@ export function failureText(
 ): string {
   if (!isFeishuError(err)) return apologise(log, err, locale, what, fields).text;
   log.warn({ err, what, ...fields }, `${what} failed`);
-  if (NOT_IN_CHAT.has(feishuCode(err) ?? 0)) return ft(locale, "not_in_chat");
+  if (NOT_IN_CHAT.has(feishuCode(err) ?? 0)) return tPlain(locale, "feishu.not_in_chat");
   const f = classifyFeishuError(err);
-  if (f.kind === "rate_limited") return ft(locale, "rate_limited", { seconds: Math.ceil(f.retryAfterMs / 1000) });
-  return ft(locale, "feishu_failed", { error: f.error });
+  if (f.kind === "rate_limited")
+    return tPlain(locale, "feishu.rate_limited", { seconds: Math.ceil(f.retryAfterMs / 1000) });
+  return tPlain(locale, "feishu.feishu_failed", { error: f.error });
 }
 
 /**

@@ -47,7 +47,7 @@ export async function loadFacts(db: Db, day: string, scope: FactsScope = {}): Pr
       q<AccountRow>(
         `SELECT id, tier::text AS tier, industry, to_char("goLiveDate", 'YYYY-MM-DD') AS "goLiveDate", seats,
               to_char(COALESCE("contractStart", "goLiveDate", "createdAt"::date), 'YYYY-MM-DD') AS "startDate"
-         FROM "Account" WHERE $1::date IS NOT NULL ${ids ? "AND id = ANY($2::text[])" : "AND stage <> 'churned'"}
+         FROM "Account" WHERE $1::date IS NOT NULL ${ids ? "AND id = ANY($2::text[])" : "AND stage <> 'churned' AND \"archivedAt\" IS NULL"}
         ORDER BY id`,
       ),
       // Recent 4 weeks vs the 4 weeks before, weekly peaks, the trailing 7 days, and the most seen of

@@ -1,4 +1,4 @@
-import { MESSAGES } from "../commands/messages.js";
+import { MESSAGES } from "../i18n/catalogue.js";
 
 // Choice cells (stage, tier, status, ...) accept the value's name in any case and spacing, and the words
 // the product itself shows for it in English and Chinese ("Steady Use", "稳定使用" for steady): a team

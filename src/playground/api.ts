@@ -2,9 +2,9 @@
 // and the proactive engine's dry run (src/proactive). No command logic lives here.
 import { z } from "zod";
 import { handleAction, handleCommand, handleForm, homeView } from "../commands/index.js";
-import type { Identity } from "../commands/types.js";
 import type { AppContext } from "../context.js";
 import { localDay } from "../domain/dates.js";
+import type { Identity } from "../domain/identity.js";
 import { resolveLocale } from "../i18n/locale.js";
 import type { ProactiveConfig } from "../proactive/config.js";
 import { loadPeople, type MemberInfo, type TeamInfo } from "../proactive/facts.js";

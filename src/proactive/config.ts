@@ -90,6 +90,9 @@ export const PROACTIVE_DEFAULTS: ProactiveConfig = {
     visit_prep: 1,
     renewal_reminder: 30,
     renewal_passed: 7,
+    // The same strong signals are said once a quarter; a new one at most weekly (state.ts).
+    expansion_signal: 90,
+    call_stale: 30,
   },
   digestDropPoints: 10,
   digestWhenQuiet: "line",

@@ -3,16 +3,21 @@ import type { AppContext } from "../context.js";
 import { enqueue, type OutboxMessage, outboxKey } from "../delivery/outbox.js";
 import type { Platform } from "../delivery/types.js";
 import { addDays, dayToDate, localDay, localHour } from "../domain/dates.js";
+import { buildForecast, periodRange } from "../domain/forecast.js";
 import { loadClosedRenewals } from "../health/metrics.js";
 import { type Locale, resolveLocale } from "../i18n/locale.js";
 import type { Reply } from "../reply/model.js";
-import { composeBrief, composeDigest, composeNudges, composeWeekly, digestContent } from "./compose.js";
+import { forecastRenewals } from "../store/repos/forecast.js";
 import type { ProactiveConfig } from "./config.js";
 import { loadPeople, loadRuleFacts, type MemberInfo, type TeamInfo } from "./facts.js";
+import { composeDigest, digestContent } from "./morning-digest.js";
+import { composeNudges } from "./nudges.js";
 import { planToday, TODAY_RULES } from "./planner.js";
 import { evaluateRules } from "./rules/index.js";
 import type { Nudge, RuleFacts, RuleId } from "./rules/types.js";
 import { capNudges, filterNudges, loadNudgeStates, loadSnoozes, recordSent } from "./state.js";
+import { composeVisitPrep } from "./visit-prep.js";
+import { composeWeekly } from "./weekly-summary.js";
 
 // The proactive jobs: plan messages (pure rules + composition over set-based facts), then write
 // them to the outbox in one transaction together with the nudge state. The drainer sends them.
@@ -189,7 +194,7 @@ export async function planMemberMessages(p: PlanContext, kind: "nudges" | "renew
             ...target,
             to: label,
             key: outboxKey({ kind: "brief", subject: `${n.accountId}:${n.fingerprint}`, ...target, period: day }),
-            reply: composeBrief(
+            reply: composeVisitPrep(
               locale,
               n,
               factsById.get(n.accountId),
@@ -277,6 +282,12 @@ export async function planWeekly(p: PlanContext): Promise<PlanReport> {
         params: [team.id],
       },
     );
+    // This quarter's forecast for the team: the same lines `forecast team` shows.
+    const quarter = periodRange({ kind: "quarter" }, day);
+    const forecast = {
+      end: quarter.to,
+      forecast: buildForecast(await forecastRenewals(ctx.db, { kind: "team", teamId: team.id }, quarter, day), day),
+    };
     for (const m of managers) {
       const found = memberTarget(m, p.platforms);
       const label = `${m.name} <${m.email}>`;
@@ -292,7 +303,7 @@ export async function planWeekly(p: PlanContext): Promise<PlanReport> {
         ...target,
         to: label,
         key: outboxKey({ kind: "weekly", subject: team.id, ...target, period: weekOf(day) }),
-        reply: composeWeekly(locale, { team: team.name, day, accounts, closed }),
+        reply: composeWeekly(locale, { team: team.name, day, accounts, closed, forecast }),
         undeliverable: !found || undefined,
         notBefore: outsideQuietHours(
           ctx.now(),

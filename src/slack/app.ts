@@ -1,5 +1,6 @@
 import { App, HTTPReceiver, SocketModeReceiver, webApi } from "@slack/bolt";
 import type { AppContext } from "../context.js";
+import { tPlain } from "../i18n/catalogue.js";
 import { auditRefusal } from "../store/repos/audit.js";
 import { registerButtons } from "./actions/buttons.js";
 import { boltLogger, type SlackConfig, slackClientOptions } from "./client.js";
@@ -7,7 +8,6 @@ import { registerTendCommand } from "./commands/tend.js";
 import { CLAIM, Deduper, deliveryId } from "./dedupe.js";
 import { AckGate, SLACK_TIMING, type SlackDeps } from "./deps.js";
 import { registerAppHome } from "./events/app-home.js";
-import { st } from "./messages.js";
 import { registerLogInteractionView } from "./views/log-interaction.js";
 
 // The Bolt app: global middleware (in-flight tracking, workspace allow-list, retry dedupe) and the
@@ -122,7 +122,7 @@ export function createSlackApp(ctx: AppContext, opts: SlackAppOptions = {}): Sla
     await refusedWorkspace(ctx, args.body, team);
     if (args.ack)
       await (args.body.command
-        ? args.ack({ response_type: "ephemeral", text: st(ctx.config.locale, "workspace_refused") })
+        ? args.ack({ response_type: "ephemeral", text: tPlain(ctx.config.locale, "slack.workspace_refused") })
         : args.ack());
   });
 

@@ -1,6 +1,7 @@
 import { webApi } from "@slack/bolt";
 import { apologise } from "../commands/apology.js";
 import type { AppContext } from "../context.js";
+import { tPlain } from "../i18n/catalogue.js";
 import type { Locale } from "../i18n/locale.js";
 import type { Logger } from "../log.js";
 import type { Reply, Tone } from "../reply/model.js";
@@ -8,7 +9,6 @@ import { fallbackText, renderSlack, type SlackMessage } from "../reply/render-sl
 import type { Deduper } from "./dedupe.js";
 import { classifySlackError } from "./errors.js";
 import { SlackBusyError } from "./identity.js";
-import { st } from "./messages.js";
 
 // What every Slack listener receives (handlers take their deps as arguments, no globals).
 
@@ -118,15 +118,17 @@ export function failureText(
   what: string,
   fields: Record<string, unknown> = {},
 ): string {
-  if (err instanceof SlackBusyError) return st(locale, "rate_limited", { seconds: Math.ceil(err.retryAfterMs / 1000) });
+  if (err instanceof SlackBusyError)
+    return tPlain(locale, "slack.rate_limited", { seconds: Math.ceil(err.retryAfterMs / 1000) });
   if (!SLACK_ERROR_CODES.has((err as { code?: unknown } | null)?.code))
     return apologise(log, err, locale, what, fields).text;
   log.warn({ err, what, ...fields }, `${what} failed`);
   const f = classifySlackError(err);
-  if (f.kind === "rate_limited") return st(locale, "rate_limited", { seconds: Math.ceil(f.retryAfterMs / 1000) });
-  if (f.error === "not_in_channel" || f.error === "channel_not_found") return st(locale, "not_in_channel");
-  if (f.error === "expired_trigger_id") return st(locale, "too_slow");
-  return st(locale, "slack_failed", { error: f.error });
+  if (f.kind === "rate_limited")
+    return tPlain(locale, "slack.rate_limited", { seconds: Math.ceil(f.retryAfterMs / 1000) });
+  if (f.error === "not_in_channel" || f.error === "channel_not_found") return tPlain(locale, "slack.not_in_channel");
+  if (f.error === "expired_trigger_id") return tPlain(locale, "slack.too_slow");
+  return tPlain(locale, "slack.slack_failed", { error: f.error });
 }
 
 /** Tells a user something privately where they are: in the channel if we can, else in our DM. */

@@ -1,6 +1,6 @@
 import type { webApi } from "@slack/bolt";
-import type { Identity } from "../commands/types.js";
 import type { AppContext } from "../context.js";
+import type { Identity } from "../domain/identity.js";
 import { asLocale, type Locale, resolveLocale } from "../i18n/locale.js";
 import { findMemberByIdentity } from "../store/repos/members.js";
 import { classifySlackError } from "./errors.js";

@@ -2,9 +2,9 @@
 // a meaningful base. A renewal 40 days out with an overdue promise, a decision maker not met for 45
 // days, an open risk and feedback waiting for an answer must not get only "are the terms clear?".
 import { describe, expect, it } from "vitest";
-import { t } from "../../src/commands/messages.js";
 import { type BriefFacts, buildBrief } from "../../src/domain/brief.js";
 import { addDays } from "../../src/domain/dates.js";
+import { t } from "../../src/i18n/catalogue.js";
 import { stripData } from "../../src/reply/text.js";
 
 const TODAY = "2026-11-23";

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import { handleCommand } from "../../src/commands/index.js";
-import { t } from "../../src/commands/messages.js";
 import type { AppContext } from "../../src/context.js";
 import { rankingValue } from "../../src/domain/renewal.js";
+import { t } from "../../src/i18n/catalogue.js";
 import type { Locale } from "../../src/i18n/locale.js";
 import { stripData } from "../../src/reply/text.js";
 import type { Db } from "../../src/store/db.js";

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { addDays } from "../../src/domain/dates.js";
-import { composeNudges, nudgeText } from "../../src/proactive/compose.js";
+import { MESSAGES as PROACTIVE_MESSAGES } from "../../src/i18n/catalogue.js";
 import { PROACTIVE_DEFAULTS } from "../../src/proactive/config.js";
-import { PROACTIVE_MESSAGES } from "../../src/proactive/messages.js";
+import { composeNudges, nudgeText } from "../../src/proactive/nudges.js";
 import { evaluateRules } from "../../src/proactive/rules/index.js";
 import type { RuleFacts } from "../../src/proactive/rules/types.js";
 import { capNudges } from "../../src/proactive/state.js";

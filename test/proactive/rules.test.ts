@@ -1,21 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { addDays } from "../../src/domain/dates.js";
 import type { MetricsRenewal } from "../../src/domain/health/metrics.js";
-import {
-  composeBrief as composeBriefMarked,
-  composeDigest as composeDigestMarked,
-  composeNudges as composeNudgesMarked,
-  composeWeekly as composeWeeklyMarked,
-  digestContent,
-  nudgeButtons,
-  nudgeText as nudgeTextMarked,
-} from "../../src/proactive/compose.js";
 import { PROACTIVE_DEFAULTS, resolveProactiveConfig } from "../../src/proactive/config.js";
 import { healthTrend } from "../../src/proactive/facts.js";
 import { outsideQuietHours } from "../../src/proactive/jobs.js";
+import { composeDigest as composeDigestMarked, digestContent } from "../../src/proactive/morning-digest.js";
+import {
+  composeNudges as composeNudgesMarked,
+  nudgeButtons,
+  nudgeText as nudgeTextMarked,
+} from "../../src/proactive/nudges.js";
 import { evaluateRules, RULES } from "../../src/proactive/rules/index.js";
 import type { DayScore, RuleFacts, RuleId } from "../../src/proactive/rules/types.js";
 import { capNudges, filterNudges, type NudgeStateRow, nudgeKey, parseNudgeKey } from "../../src/proactive/state.js";
+import { composeVisitPrep as composeBriefMarked } from "../../src/proactive/visit-prep.js";
+import { composeWeekly as composeWeeklyMarked } from "../../src/proactive/weekly-summary.js";
 
 import { stripData } from "../../src/reply/text.js";
 

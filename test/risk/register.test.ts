@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { MESSAGES as messages } from "../../src/commands/messages.js";
 import type { Reason } from "../../src/domain/health/types.js";
 import { detectRisks, type RenewalFacts } from "../../src/domain/risk/detect-risks.js";
 import { CLOSED_ITSELF, NEXT_STEP, renderEvidence } from "../../src/domain/risk/evidence.js";
 import { CAUSE_SEVERITY, capGradeBySeverity, causeOf, RISK_CAUSES } from "../../src/domain/risk/register.js";
 import { planRiskSync } from "../../src/domain/risk/sync.js";
+import { MESSAGES as messages } from "../../src/i18n/catalogue.js";
 import { ago, DAY, facts, usage } from "../health/crafted.js";
 
 const drag = (key: string, params: Reason["params"] = {}): Reason => ({

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { t } from "../../src/commands/messages.js";
+import { t } from "../../src/i18n/catalogue.js";
 import { type Db, openDb } from "../../src/store/db.js";
 import { blockText } from "../slack/harness.js";
 import { type BlackholeProxy, startBlackholeProxy } from "../support/blackhole-proxy.js";

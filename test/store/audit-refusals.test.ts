@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import { handleAction, handleCommand } from "../../src/commands/index.js";
-import type { Identity } from "../../src/commands/types.js";
 import type { AppContext } from "../../src/context.js";
+import type { Identity } from "../../src/domain/identity.js";
 import type { Db } from "../../src/store/db.js";
 import { PEOPLE, seedBook } from "../commands/book.js";
 import { startFeishuHarness } from "../feishu/harness.js";

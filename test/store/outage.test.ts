@@ -1,9 +1,9 @@
 import { Writable } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { handleCommand } from "../../src/commands/index.js";
-import { t } from "../../src/commands/messages.js";
 import { parseConfig } from "../../src/config/env.js";
 import { startDrainer } from "../../src/delivery/outbox.js";
+import { t } from "../../src/i18n/catalogue.js";
 import { createLogger } from "../../src/log.js";
 import { createService, openStore } from "../../src/service.js";
 import { type Db, isStoreUnavailable, openDb } from "../../src/store/db.js";

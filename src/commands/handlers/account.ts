@@ -6,6 +6,7 @@ import type { Block, Reply } from "../../reply/model.js";
 import { data } from "../../reply/text.js";
 import { scoreHistory } from "../../store/repos/accounts.js";
 import { openRisksOf, type RegisterRow } from "../../store/repos/risks.js";
+import { callButtons } from "../call-buttons.js";
 import {
   accountButtons,
   auditRead,
@@ -18,7 +19,6 @@ import {
   renewalText,
   toneOf,
 } from "./common.js";
-import { callButtons } from "./forecast.js";
 
 /** The account card: grade, trend, ARR, renewal, stage, tier, owner, top reasons, open risks, actions. */
 export async function accountCard(d: Deps, found: FoundAccount): Promise<Reply> {
@@ -96,7 +96,7 @@ export async function accountCard(d: Deps, found: FoundAccount): Promise<Reply> 
     }
   blocks.push({ type: "buttons", buttons });
   // The renewal call (commit / likely / at risk / lost), one press away, for whoever may write.
-  if (renewalIso && d.asker.role !== "viewer") blocks.push({ type: "buttons", buttons: callButtons(d, a.id) });
+  if (renewalIso && d.asker.role !== "viewer") blocks.push({ type: "buttons", buttons: callButtons(d.t, a.id) });
   await auditRead(d, "account.read", [a.id]);
   return {
     summary: d.t("account.summary", { name: a.name, grade, arr, renewal: renewalText(d, renewalIso) }),

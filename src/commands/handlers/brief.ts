@@ -7,8 +7,9 @@ import { readinessGaps } from "../../domain/renewal.js";
 import { formatPercent } from "../../i18n/locale.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { data } from "../../reply/text.js";
+import { filterSql } from "../../store/account-filter.js";
 import { accountTickets } from "../../store/repos/support.js";
-import { filterSql, readableFilter } from "../access.js";
+import { readableFilter } from "../access.js";
 import { accountButtons, auditRead, type Deps, day, type FoundAccount, money, reason, renewalText } from "./common.js";
 
 const iso = (d: Date | null) => (d ? isoDay(d) : null);

@@ -4,6 +4,7 @@ import { daysBetween, dayToDate } from "../../domain/dates.js";
 import type { Grade, Reason } from "../../domain/health/types.js";
 import { nameKey, resolveAccount } from "../../domain/resolve.js";
 import type { UnitEconomics } from "../../domain/unit-economics.js";
+import { type MessageKey, type T, tFor } from "../../i18n/catalogue.js";
 import { formatDate, formatMoney, type Locale } from "../../i18n/locale.js";
 import type { ProactiveConfig } from "../../proactive/config.js";
 import type { Block, Button, Reply } from "../../reply/model.js";
@@ -11,7 +12,6 @@ import type { Db } from "../../store/db.js";
 import { accountsNamedExactly, type NamedRow, namedAccounts } from "../../store/repos/accounts.js";
 import { audit } from "../../store/repos/audit.js";
 import { type Asker, canRead, readableFilter } from "../access.js";
-import { type MessageKey, type T, tFor } from "../messages.js";
 import { reasonText } from "../reasons.js";
 
 /** What every handler receives. */

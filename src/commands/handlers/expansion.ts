@@ -1,35 +1,13 @@
 // `expansion`: accounts ready to grow, each with why (the signals of src/domain/expansion.ts), and
 // the open opportunities of the same book.
-import { expansionSignals, type Signal, signalStrength } from "../../domain/expansion.js";
+import { rankCandidates, type Signal } from "../../domain/expansion.js";
 import { rankingValue } from "../../domain/renewal.js";
 import type { Locale } from "../../i18n/locale.js";
 import type { Block, Reply } from "../../reply/model.js";
-import { type ExpansionRow, expansionInputs, openOpportunities } from "../../store/repos/expansion.js";
+import { expansionInputs, openOpportunities } from "../../store/repos/expansion.js";
 import type { Scope } from "../parse.js";
 import { auditRead, type Deps, day, gradeLabel, money } from "./common.js";
-import { LIST_LIMIT, resolveScope } from "./lists.js";
-
-export interface Candidate {
-  row: ExpansionRow;
-  signals: Signal[];
-  strength: number;
-}
-
-/** Accounts with at least one signal, strongest first (then ARR, then name). */
-export function rankCandidates(rows: readonly ExpansionRow[]): Candidate[] {
-  return rows
-    .map((row) => {
-      const signals = expansionSignals(row);
-      return { row, signals, strength: signalStrength(signals, row.grade) };
-    })
-    .filter((c) => c.signals.length > 0)
-    .sort(
-      (a, b) =>
-        b.strength - a.strength ||
-        rankingValue(b.row.arr, b.row.currency) - rankingValue(a.row.arr, a.row.currency) ||
-        a.row.name.localeCompare(b.row.name),
-    );
-}
+import { LIST_LIMIT, resolveScope } from "./scope.js";
 
 /** One signal as a sentence ("19 of 20 seats in use (95%)"). */
 export function signalText(t: Deps["t"], s: Signal): string {
@@ -44,7 +22,7 @@ export async function expansion(d: Deps, scope: Scope): Promise<Reply> {
   const s = await resolveScope(d, scope);
   if (!s.ok) return s.reply;
   const today = d.asker.today;
-  const candidates = rankCandidates(await expansionInputs(d.db, s.filter, today));
+  const candidates = rankCandidates(await expansionInputs(d.db, s.filter, today), rankingValue);
   const opps = await openOpportunities(d.db, s.filter);
   const blocks: Block[] = [{ type: "header", text: d.t("expansion.title", { scope: s.label }) }];
   const shown = candidates.slice(0, LIST_LIMIT);

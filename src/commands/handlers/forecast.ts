@@ -11,11 +11,11 @@ import {
   periodRange,
 } from "../../domain/forecast.js";
 import { formatPercent } from "../../i18n/locale.js";
-import type { Block, Button, Reply } from "../../reply/model.js";
+import type { Block, Reply } from "../../reply/model.js";
 import { callHistory, forecastRenewals, openRenewalDue, recordCall } from "../../store/repos/forecast.js";
 import type { Scope } from "../parse.js";
 import { auditRead, type Deps, day, type FoundAccount, money, simple } from "./common.js";
-import { LIST_LIMIT, resolveScope } from "./lists.js";
+import { LIST_LIMIT, resolveScope } from "./scope.js";
 import { writeRefusal } from "./writes.js";
 
 export const callLabel = (d: Deps, c: Call) => d.t(`call.${c}`);
@@ -26,15 +26,6 @@ export function whyText(d: Deps, x: Parameters<typeof modelWhy>[0]): string {
     k === "gaps" ? d.t("forecast.why_gaps", { count: x.gaps }) : d.t(`forecast.why_${k as "red"}`),
   );
   return (why.length ? why : [d.t("forecast.why_green")]).join(d.locale === "zh-CN" ? "，" : ", ");
-}
-
-/** One button per call: each runs `call id:<account> <call>` as the person who presses it. */
-export function callButtons(d: Deps | { t: Deps["t"] }, accountId: string): Button[] {
-  return (["commit", "likely", "at_risk", "lost"] as const).map((c) => ({
-    text: d.t(`button.call_${c}`),
-    actionId: "tend.run" as const,
-    value: `call id:${accountId} ${c}`,
-  }));
 }
 
 function lineDetail(d: Deps, l: ForecastLine, today: string): string {

@@ -2,10 +2,10 @@ import { addDays } from "../../domain/dates.js";
 import type { DimensionScore, Reason } from "../../domain/health/types.js";
 import { type QuadrantMove, quadrantMoves } from "../../domain/quadrant.js";
 import { sparkline } from "../../domain/sparkline.js";
+import { MESSAGES, type MessageKey } from "../../i18n/catalogue.js";
 import { formatNumber, formatPercent } from "../../i18n/locale.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { scoreHistory } from "../../store/repos/accounts.js";
-import { MESSAGES, type MessageKey } from "../messages.js";
 import {
   accountButtons,
   auditRead,

@@ -14,11 +14,12 @@ import {
 import { loadMetricsInputs } from "../../health/metrics.js";
 import { formatNumber, formatPercent } from "../../i18n/locale.js";
 import type { Block, Reply } from "../../reply/model.js";
+import { filterSql } from "../../store/account-filter.js";
 import { segmentAccounts } from "../../store/repos/unit-economics.js";
-import { canSeeMetrics, filterSql } from "../access.js";
+import { canSeeMetrics } from "../access.js";
 import type { Period, Scope } from "../parse.js";
 import { type Deps, GRADE_DOT, money, simple } from "./common.js";
-import { resolveScope } from "./lists.js";
+import { resolveScope } from "./scope.js";
 
 function periodStart(period: Period, today: string): string {
   if (period === "ttm") return trailingTwelveMonths(today).from;

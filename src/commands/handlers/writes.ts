@@ -1,10 +1,10 @@
 // Writes: log and plan interactions, snooze an account, mark a nudge done. Viewers are refused.
 import { addDays, dayToDate } from "../../domain/dates.js";
+import type { MessageKey } from "../../i18n/catalogue.js";
 import { parseNudgeKey } from "../../proactive/state.js";
 import type { Reply } from "../../reply/model.js";
 import { audit } from "../../store/repos/audit.js";
 import { canWrite } from "../access.js";
-import type { MessageKey } from "../messages.js";
 import type { DaySpec, InteractionKindName } from "../parse.js";
 import { type Deps, day, type FoundAccount, simple } from "./common.js";
 

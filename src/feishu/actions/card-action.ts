@@ -1,6 +1,7 @@
 import type * as lark from "@larksuiteoapi/node-sdk";
 import { z } from "zod";
 import { handleAction, handleForm } from "../../commands/index.js";
+import { tPlain } from "../../i18n/catalogue.js";
 import type { Locale } from "../../i18n/locale.js";
 import { ACTION_IDS, type ActionOutcome, FORM_IDS, type Tone } from "../../reply/model.js";
 import { type FeishuCard, renderFeishuCard, renderFeishuForm } from "../../reply/render-feishu.js";
@@ -17,7 +18,6 @@ import {
   withRetry,
 } from "../deps.js";
 import { feishuWho } from "../identity.js";
-import { ft } from "../messages.js";
 import { CardActionEvent } from "../schemas.js";
 
 // Card buttons and form submissions (card.action.trigger). Feishu waits at most 3 s for the answer,
@@ -66,7 +66,9 @@ export function registerCardActions(dispatcher: lark.EventDispatcher, deps: Feis
       const openId = event.operator?.open_id;
       const tenant = event.tenant_key ?? event.operator?.tenant_key;
       if (otherTenant(deps, { ...event, tenant_key: tenant }))
-        return { toast: feishuToast({ text: ft(deps.ctx.config.locale, "tenant_refused"), tone: "warning" }) };
+        return {
+          toast: feishuToast({ text: tPlain(deps.ctx.config.locale, "feishu.tenant_refused"), tone: "warning" }),
+        };
       if (!openId) return {};
       // The asker's language once known (a linked member costs one lookup; others a contact API call).
       let locale: Locale = lastLocale.get(openId) ?? deps.ctx.config.locale;
@@ -112,7 +114,7 @@ export function registerCardActions(dispatcher: lark.EventDispatcher, deps: Feis
         }
         await late.after?.();
       });
-      return { toast: feishuToast({ text: ft(locale, "working"), tone: "neutral" }) };
+      return { toast: feishuToast({ text: tPlain(locale, "feishu.working"), tone: "neutral" }) };
     },
   });
 }
@@ -136,7 +138,9 @@ async function decide(
     if (outcome.errors) {
       // The form stays as filled in; the toast says what to fix.
       const errors = Object.values(outcome.errors).join("; ");
-      return { answer: { toast: feishuToast({ text: ft(locale, "fix_fields", { errors }), tone: "warning" }) } };
+      return {
+        answer: { toast: feishuToast({ text: tPlain(locale, "feishu.fix_fields", { errors }), tone: "warning" }) },
+      };
     }
     const toast = outcome.toast ?? (outcome.reply ? { text: outcome.reply.summary, tone: "good" as Tone } : undefined);
     if (!toast) return { answer: {} };
@@ -157,7 +161,8 @@ async function decide(
     return { answer };
   }
   const button = ButtonValue.safeParse(value);
-  if (!button.success) return { answer: { toast: feishuToast({ text: ft(locale, "stale_card"), tone: "warning" }) } };
+  if (!button.success)
+    return { answer: { toast: feishuToast({ text: tPlain(locale, "feishu.stale_card"), tone: "warning" }) } };
   const outcome = await handleAction(deps.ctx, { identity, actionId: button.data.action, value: button.data.value });
   if (outcome.share && outcome.reply) {
     // Posted before the toast is decided, so "shared" is only said once it is true.
@@ -166,7 +171,7 @@ async function decide(
     const uuid = event.event_id ? `share:${event.event_id}` : undefined;
     try {
       await withRetry(deps, () => sendCard(deps.client, to, card, uuid), to);
-      return { answer: { toast: feishuToast({ text: ft(locale, "shared"), tone: "good" }) } };
+      return { answer: { toast: feishuToast({ text: tPlain(locale, "feishu.shared"), tone: "good" }) } };
     } catch (err) {
       const text = failureText(err, locale, deps.ctx.log, "feishu: share", { chat: to });
       return { answer: { toast: feishuToast({ text, tone: "warning" }) } };
@@ -197,12 +202,12 @@ function fromOutcome(
   };
   if (outcome.form)
     return {
-      answer: { toast: feishuToast(outcome.toast ?? { text: ft(locale, "form_sent"), tone: "neutral" }) },
+      answer: { toast: feishuToast(outcome.toast ?? { text: tPlain(locale, "feishu.form_sent"), tone: "neutral" }) },
       after: post(renderFeishuForm(outcome.form), "form"),
     };
   if (outcome.reply)
     return {
-      answer: { toast: feishuToast(outcome.toast ?? { text: ft(locale, "opened_below"), tone: "neutral" }) },
+      answer: { toast: feishuToast(outcome.toast ?? { text: tPlain(locale, "feishu.opened_below"), tone: "neutral" }) },
       after: post(renderFeishuCard(outcome.reply), "answer"),
     };
   return { answer: outcome.toast ? { toast: feishuToast(outcome.toast) } : {} };

@@ -1,12 +1,12 @@
 import type * as lark from "@larksuiteoapi/node-sdk";
 import { apologise } from "../../commands/apology.js";
 import { handleCommand } from "../../commands/index.js";
+import { tPlain } from "../../i18n/catalogue.js";
 import type { Tone } from "../../reply/model.js";
 import { type FeishuCard, renderFeishuCard } from "../../reply/render-feishu.js";
 import { claimBeforeAnswer, otherTenant } from "../admit.js";
 import { FEISHU_TIMING, type FeishuDeps, replyCard, withRetry } from "../deps.js";
 import { feishuWho } from "../identity.js";
-import { ft } from "../messages.js";
 import { MessageEvent } from "../schemas.js";
 import { messageText, resolveMentions } from "./text.js";
 
@@ -49,7 +49,7 @@ export async function answerMessage(deps: FeishuDeps, event: MessageEvent): Prom
     const who = await feishuWho(deps.ctx, deps.client, openId, event.tenant_key ?? event.sender.tenant_key);
     card =
       raw === undefined
-        ? textCard(ft(who.locale, "not_text"))
+        ? textCard(tPlain(who.locale, "feishu.not_text"))
         : renderFeishuCard(await handleCommand(deps.ctx, { identity: who.identity, text }));
   } catch (err) {
     // Feishu will not deliver this message again (it got its 200): say so rather than stay silent.

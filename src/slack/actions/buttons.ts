@@ -1,5 +1,6 @@
 import type { App, BlockAction, ButtonAction, webApi } from "@slack/bolt";
 import { handleAction } from "../../commands/index.js";
+import { tPlain } from "../../i18n/catalogue.js";
 import type { Locale } from "../../i18n/locale.js";
 import type { Reply, Tone } from "../../reply/model.js";
 import {
@@ -13,7 +14,6 @@ import { failureText, privateMessage, type SlackDeps, tellPrivately, toastText }
 import { classifySlackError } from "../errors.js";
 import { publishHome } from "../events/app-home.js";
 import { slackWho } from "../identity.js";
-import { st } from "../messages.js";
 import { openForm } from "../views/log-interaction.js";
 
 // Every button on our messages and on App Home (run a command, snooze, open the log form, mark a
@@ -45,7 +45,8 @@ export function registerButtons(app: App, deps: SlackDeps) {
           await openForm(client, body.trigger_id, outcome.form, { channel, responseUrl: body.response_url });
         if (outcome.share && outcome.reply && channel) {
           await share(client, channel, outcome.reply);
-          if (answer && ephemeral) await answer({ replace_original: true, text: `✅ ${st(locale, "shared")}` });
+          if (answer && ephemeral)
+            await answer({ replace_original: true, text: `✅ ${tPlain(locale, "slack.shared")}` });
         } else if (outcome.reply) {
           await show(deps, client, { user, channel, fromHome, ephemeral, answer }, outcome.reply, locale);
         }

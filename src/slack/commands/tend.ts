@@ -1,7 +1,7 @@
 import type { App } from "@slack/bolt";
 import { handleCommand, withinReach } from "../../commands/index.js";
-import { t } from "../../commands/messages.js";
 import { parseCommand } from "../../commands/parse.js";
+import { t } from "../../i18n/catalogue.js";
 import type { Locale } from "../../i18n/locale.js";
 import type { Reply } from "../../reply/model.js";
 import { firstDelivery } from "../dedupe.js";

@@ -1,13 +1,13 @@
 import type { App, webApi } from "@slack/bolt";
 import { z } from "zod";
 import { handleForm } from "../../commands/index.js";
+import { tPlain } from "../../i18n/catalogue.js";
 import type { Form, FormOutcome } from "../../reply/model.js";
 import { BLOCK_KIT_LIMITS, renderSlackModal, slackModalValues } from "../../reply/render-slack.js";
 import { firstDelivery } from "../dedupe.js";
 import { budgetLeft, failureText, type SlackDeps, tellPrivately, toastText } from "../deps.js";
 import { publishHome } from "../events/app-home.js";
 import { slackWho } from "../identity.js";
-import { st } from "../messages.js";
 
 // The log-a-visit/call modal: opened from a button (views.open), submitted here. Field errors go back
 // in the ack (response_action "errors") so the modal stays open with the message under the field;
@@ -62,7 +62,7 @@ export function registerLogInteractionView(app: App, deps: SlackDeps) {
     if (!meta.success) {
       await ack({
         response_action: "errors",
-        errors: { [view.blocks[0]?.block_id ?? "date"]: st(deps.ctx.config.locale, "stale_form") },
+        errors: { [view.blocks[0]?.block_id ?? "date"]: tPlain(deps.ctx.config.locale, "slack.stale_form") },
       });
       return;
     }

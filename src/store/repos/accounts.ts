@@ -1,7 +1,8 @@
 // Account reads for the conversation core: set-based SQL, one round-trip per list.
 // Health rows are read directly here until src/store/repos/health.ts (health issue) offers them.
-import { type AccountFilter, filterSql } from "../../commands/access.js";
 import type { Grade, Reason } from "../../domain/health/types.js";
+import type { AccountFilter } from "../../domain/identity.js";
+import { filterSql } from "../account-filter.js";
 import type { Db } from "../db.js";
 
 export interface NamedRow {

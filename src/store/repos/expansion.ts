@@ -1,7 +1,9 @@
 // Expansion reads: what the signals (src/domain/expansion.ts) need per account, and the open
 // opportunities. Set-based: one query per list, per-row index probes.
-import { type AccountFilter, filterSql } from "../../commands/access.js";
+
 import type { ExpansionInput } from "../../domain/expansion.js";
+import type { AccountFilter } from "../../domain/identity.js";
+import { filterSql } from "../account-filter.js";
 import type { Db } from "../db.js";
 
 export interface ExpansionRow extends ExpansionInput {

@@ -1,8 +1,10 @@
 // Renewal forecast reads and the CSM's calls. The model's call and the totals are pure
 // (src/domain/forecast.ts); this file only loads what they need and writes calls.
-import { type AccountFilter, filterSql } from "../../commands/access.js";
+
 import type { Call, CsmCall, ForecastRenewal } from "../../domain/forecast.js";
+import type { AccountFilter } from "../../domain/identity.js";
 import { readinessGaps } from "../../domain/renewal.js";
+import { filterSql } from "../account-filter.js";
 import type { Db } from "../db.js";
 import { readinessOf } from "./accounts.js";
 

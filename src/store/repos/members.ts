@@ -1,4 +1,4 @@
-import type { Identity } from "../../commands/types.js";
+import type { Identity } from "../../domain/identity.js";
 import type { Db } from "../db.js";
 
 export interface MemberRow {

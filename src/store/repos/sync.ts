@@ -256,3 +256,12 @@ export async function writebackCounts(db: Db, source: string): Promise<Record<st
 export function leaseHolder(instanceId: string): string {
   return `${instanceId}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }
+
+export async function deleteLinks(db: Db, source: string, object: string, externalIds: string[]): Promise<void> {
+  if (!externalIds.length) return;
+  await db.pool.query(`DELETE FROM "SyncLink" WHERE source = $1 AND object = $2 AND "externalId" = ANY($3::text[])`, [
+    source,
+    object,
+    externalIds,
+  ]);
+}
