@@ -34,6 +34,7 @@ import { help, usageReply } from "./handlers/help.js";
 import { metrics } from "./handlers/metrics.js";
 import { mine } from "./handlers/mine.js";
 import { renewals } from "./handlers/renewals.js";
+import { valueReport, valueReportSent } from "./handlers/report.js";
 import { raiseRiskCommand, resolveRiskCommand } from "./handlers/risks.js";
 import { logInteraction, nudgeDone, planVisit, resolveDay, snooze, writeRefusal } from "./handlers/writes.js";
 import { type Command, INTERACTION_KINDS, MAX_SNOOZE_DAYS, parseCommand } from "./parse.js";
@@ -159,6 +160,17 @@ export async function runCommand(d: Deps, command: Command): Promise<Reply> {
       }
       if (command.kind === "plan") return planVisit(d, found.account, resolveDay(command.date, d.asker.today));
       return snooze(d, found.account, command.days);
+    }
+    case "report": {
+      const sent = command.sent === true;
+      if (sent) {
+        const refused = writeRefusal(d, "verb.report_sent");
+        if (refused) return refused;
+      }
+      const rerun = (ref: string) => `report ${ref}${sent ? " sent" : ""}`;
+      const found = await findAccount(d, command.name, rerun, { confirmTypos: sent });
+      if ("reply" in found) return found.reply;
+      return sent ? valueReportSent(d, found.account) : valueReport(d, found.account);
     }
     case "risk_raise":
     case "risk_resolve": {

@@ -27,6 +27,7 @@ export const HELP_TOPICS = [
   "plan",
   "snooze",
   "metrics",
+  "report",
   "help",
   "forecast",
   "call",
@@ -55,6 +56,7 @@ export type Command =
   | { kind: "plan"; name: string; date: DaySpec }
   | { kind: "snooze"; name: string; days: number }
   | { kind: "metrics"; scope: Scope; period: Period }
+  | { kind: "report"; name: string; sent?: boolean }
   | { kind: "help"; topic?: HelpTopic }
   | { kind: "forecast"; period: ForecastPeriod; scope: Scope }
   | { kind: "call"; name: string; call: Call; note?: string }
@@ -116,6 +118,9 @@ const VERBS: Record<string, HelpTopic> = {
   静音: "snooze",
   metrics: "metrics",
   指标: "metrics",
+  report: "report",
+  报告: "report",
+  价值报告: "report",
   help: "help",
   "?": "help",
   帮助: "help",
@@ -187,6 +192,8 @@ const RISK_WRITE_WORDS: Record<string, "risk_raise" | "risk_resolve"> = {
   关闭: "risk_resolve",
   解决: "risk_resolve",
 };
+
+const REPORT_SENT_WORDS = new Set(["sent", "--sent", "已发送", "已发"]);
 
 const KIND_ALIASES: Record<string, InteractionKindName> = {
   visit: "visit",
@@ -402,6 +409,13 @@ export function parseCommand(input: string): ParseResult {
       if (args.length === 1) return usage("snooze", "missing_name");
       if (days < 1 || days > MAX_SNOOZE_DAYS) return usage("snooze", "bad_days", last);
       return ok({ kind: "snooze", name: args.slice(0, -1).join(" "), days });
+    }
+    case "report": {
+      // `report <name> sent` (`报告 <name> 已发送`): the CSM confirms the report went out.
+      const sent = args.length > 1 && REPORT_SENT_WORDS.has((args.at(-1) as string).toLowerCase());
+      const name = (sent ? args.slice(0, -1) : args).join(" ");
+      if (!name) return usage("report", "missing_name");
+      return ok(sent ? { kind: "report", name, sent: true } : { kind: "report", name });
     }
     case "help": {
       const t = args[0]?.toLowerCase();

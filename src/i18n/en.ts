@@ -55,6 +55,8 @@ export const en = {
   "help.snooze": "`snooze <name> <days>`: no nudges about this account for you for a while.",
   "help.metrics":
     "`metrics [team|@member] [month|quarter|year]`: renewal rate, GRR, NRR, logo churn, ARR by grade (managers and admins).",
+  "help.report":
+    "`report <name>`: the customer-facing value report (results, help given, our improvements, next year's plan) in the account's language, as Markdown and a printable page. `report <name> sent`: the report went out (the renewal readiness check counts it).",
   "help.help": "`help [command]`: this help, or one command's.",
   "help.more": "Type `help <command>` for one command.",
   // common labels
@@ -333,6 +335,7 @@ export const en = {
   "verb.snooze": "snooze accounts",
   "verb.risk_raise": "raise risks",
   "verb.risk_resolve": "resolve risks",
+  "verb.report_sent": "mark value reports sent",
   // form
   "form.title": "Log an interaction",
   "form.submit": "Save",
@@ -405,6 +408,7 @@ export const en = {
   "action.call": "Log call",
   "action.visit": "Log visit",
   "action.brief": "Brief",
+  "action.report": "Value report",
   "action.snooze": "Snooze 7d",
   "action.done": "Done",
   "action.risk": "All at-risk accounts",

@@ -51,6 +51,8 @@ export const zhCN: Record<MessageKey, string> = {
   "help.snooze": "`snooze <名称> <天数>`（暂停）：在一段时间内不再提醒你该客户。",
   "help.metrics":
     "`metrics [team|@成员] [month|quarter|year]`（指标）：续约率、GRR、NRR、客户流失、各等级 ARR（经理和管理员）。",
+  "help.report":
+    "`report <名称>`（报告）：面向客户的价值报告（取得的成果、我们提供的帮助、我们的改进、明年的计划），使用客户的语言，附 Markdown 和可打印页面。`报告 <名称> 已发送`：报告已发出（续约准备检查会计入）。",
   "help.help": "`help [命令]`（帮助）：查看帮助或某个命令的用法。",
   "help.more": "输入 `help <命令>` 查看单个命令。",
   "label.grade": "健康度",
@@ -319,6 +321,7 @@ export const zhCN: Record<MessageKey, string> = {
   "verb.snooze": "暂停提醒",
   "verb.risk_raise": "上报风险",
   "verb.risk_resolve": "解除风险",
+  "verb.report_sent": "标记价值报告已发送",
   "form.title": "记录互动",
   "form.submit": "保存",
   "form.date": "日期",
@@ -384,6 +387,7 @@ export const zhCN: Record<MessageKey, string> = {
   "action.call": "记录电话",
   "action.visit": "记录拜访",
   "action.brief": "简报",
+  "action.report": "价值报告",
   "action.snooze": "暂停 7 天",
   "action.done": "完成",
   "action.risk": "全部风险客户",

@@ -70,6 +70,8 @@ function actionButton(locale: Locale, n: Nudge, a: NudgeAction): Button {
       };
     case "brief":
       return { text: t(locale, "action.brief"), actionId: "tend.run", value: `brief ${n.accountName}` };
+    case "report":
+      return { text: t(locale, "action.report"), actionId: "tend.run", value: `report id:${n.accountId}` };
     case "snooze":
       return {
         text: t(locale, "action.snooze"),

@@ -556,6 +556,8 @@ export function commandLine(c: Command): string {
       const period = p.kind === "month" ? p.month : p.kind === "next_quarter" ? "next-quarter" : "quarter";
       return `forecast ${period}${scopeText(c.scope)}`;
     }
+    case "report":
+      return `report ${quoted(c.name)}${c.sent ? " sent" : ""}`;
     case "call":
       return `call ${quoted(c.name)} ${c.call.replace("_", "-")}${c.note ? ` ${c.note}` : ""}`;
     case "expansion":

@@ -5,10 +5,12 @@ import { HEALTH_DEFAULTS } from "../../domain/health/defaults.js";
 import type { Grade, Reason } from "../../domain/health/types.js";
 import { readinessGaps } from "../../domain/renewal.js";
 import { formatPercent } from "../../i18n/locale.js";
+import { accountTrendAttachment } from "../../reply/charts.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { data } from "../../reply/text.js";
 import { filterSql } from "../../store/account-filter.js";
 import { accountTickets } from "../../store/repos/support.js";
+import { accountTrend } from "../../store/repos/trends.js";
 import { readableFilter } from "../access.js";
 import { accountButtons, auditRead, type Deps, day, type FoundAccount, money, reason, renewalText } from "./common.js";
 
@@ -332,5 +334,11 @@ export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
   });
   blocks.push({ type: "buttons", buttons: accountButtons(d, a, `brief id:${a.id}`) });
   await auditRead(d, "brief.read", [a.id]);
-  return { summary: t("brief.summary", { name: a.name }), blocks, tone: "neutral" };
+  const trend = accountTrendAttachment(d.locale, await accountTrend(d.db, a.id, today));
+  return {
+    summary: t("brief.summary", { name: a.name }),
+    blocks,
+    tone: "neutral",
+    ...(trend ? { attachments: [trend] } : {}),
+  };
 }

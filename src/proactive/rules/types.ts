@@ -97,6 +97,8 @@ export type RuleId = (typeof RULE_IDS)[number];
 export type NudgeAction =
   | { kind: "log"; interaction: "visit" | "call" }
   | { kind: "brief" }
+  /** The value report (renewal reminders at 120 and 90 days, while it is not sent). */
+  | { kind: "report" }
   | { kind: "snooze"; days: number }
   | { kind: "done" };
 
