@@ -29,6 +29,7 @@ export const HELP_TOPICS = [
   "metrics",
   "report",
   "help",
+  "calendar",
   "forecast",
   "call",
   "expansion",
@@ -42,6 +43,13 @@ export type Scope = { kind: "default" } | { kind: "member"; who: string } | { ki
 export type DaySpec = { day: string } | { offset: number };
 
 export type RenewalWindow = { days: number } | { quarter: true };
+
+/** `calendar` (status), `calendar <address>`, `calendar before <minutes>`, `calendar off`. */
+export type CalendarAction =
+  | { kind: "status" }
+  | { kind: "connect"; url: string }
+  | { kind: "before"; minutes: number }
+  | { kind: "off" };
 export type Period = "month" | "quarter" | "year" | "ttm";
 
 export type Command =
@@ -60,7 +68,8 @@ export type Command =
   | { kind: "help"; topic?: HelpTopic }
   | { kind: "forecast"; period: ForecastPeriod; scope: Scope }
   | { kind: "call"; name: string; call: Call; note?: string }
-  | { kind: "expansion"; scope: Scope };
+  | { kind: "expansion"; scope: Scope }
+  | { kind: "calendar"; action: CalendarAction };
 
 export type UsageProblem =
   | "missing_name"
@@ -77,7 +86,8 @@ export type UsageProblem =
   | "bad_cause"
   | "too_long"
   | "missing_call"
-  | "bad_call";
+  | "bad_call"
+  | "bad_minutes";
 
 export type ParseResult =
   | { ok: true; command: Command }
@@ -134,6 +144,9 @@ const VERBS: Record<string, HelpTopic> = {
   expand: "expansion",
   扩展: "expansion",
   增购: "expansion",
+  calendar: "calendar",
+  cal: "calendar",
+  日历: "calendar",
 };
 
 /** The CSM's call words, English and Chinese. */
@@ -410,6 +423,8 @@ export function parseCommand(input: string): ParseResult {
       if (days < 1 || days > MAX_SNOOZE_DAYS) return usage("snooze", "bad_days", last);
       return ok({ kind: "snooze", name: args.slice(0, -1).join(" "), days });
     }
+    case "calendar":
+      return parseCalendar(args);
     case "report": {
       // `report <name> sent` (`报告 <name> 已发送`): the CSM confirms the report went out.
       const sent = args.length > 1 && REPORT_SENT_WORDS.has((args.at(-1) as string).toLowerCase());
@@ -424,6 +439,32 @@ export function parseCommand(input: string): ParseResult {
       return topic ? ok({ kind: "help", topic }) : usage("help", "unknown_topic", args[0]);
     }
   }
+}
+
+const CALENDAR_OFF = new Set(["off", "disconnect", "remove", "关闭", "断开", "删除"]);
+const CALENDAR_STATUS = new Set(["status", "状态"]);
+const CALENDAR_BEFORE = new Set(["before", "lead", "提前"]);
+
+function parseCalendar(args: string[]): ParseResult {
+  const first = args[0]?.toLowerCase();
+  if (first === undefined || CALENDAR_STATUS.has(first)) return ok({ kind: "calendar", action: { kind: "status" } });
+  if (CALENDAR_OFF.has(first) && args.length === 1) return ok({ kind: "calendar", action: { kind: "off" } });
+  if (CALENDAR_BEFORE.has(first)) {
+    const m = /^(\d{1,4})(m|min|minutes?|分钟)?$/i.exec(args[1] ?? "");
+    const minutes = m ? Number(m[1]) : Number.NaN;
+    if (!(minutes >= 0 && minutes <= 1440)) return usage("calendar", "bad_minutes", args[1]);
+    return ok({ kind: "calendar", action: { kind: "before", minutes } });
+  }
+  // The address is kept as typed (case matters in its secret part).
+  return ok({ kind: "calendar", action: { kind: "connect", url: args.join("") } });
+}
+
+/** What an audit or log line may keep of a command: a calendar address is a secret. */
+export function auditableText(text: string): string {
+  const parsed = parseCommand(text);
+  return parsed.ok && parsed.command.kind === "calendar" && parsed.command.action.kind === "connect"
+    ? "calendar [secret address]"
+    : text;
 }
 
 /** `<account name...> <cause> [note...]`: the name runs up to the first word that names a cause. */

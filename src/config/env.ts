@@ -24,6 +24,16 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
+/** The 32-byte key TEND_SECRET_KEY spells (hex or base64), or undefined when it spells none. */
+export function secretKeyBytes(v: string): Buffer | undefined {
+  if (/^[0-9a-f]{64}$/i.test(v)) return Buffer.from(v, "hex");
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(v)) {
+    const b = Buffer.from(v.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+    return b.length === 32 ? b : undefined;
+  }
+  return undefined;
+}
+
 const timezone = z
   .string()
   .default("UTC")
@@ -70,6 +80,11 @@ export const EnvSchema = z
     // PostgreSQL waits (milliseconds): opening or getting a connection, and one statement.
     TEND_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
     TEND_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+    // 32 bytes (64 hex characters, or base64) that encrypt secrets Tend stores, such as calendar
+    // addresses (docs/calendar.md). Unset: nothing secret can be stored.
+    TEND_SECRET_KEY: optional.refine((v) => v === undefined || secretKeyBytes(v) !== undefined, {
+      message: "must be 32 bytes as 64 hex characters or base64 (e.g. `openssl rand -base64 32`)",
+    }),
     // CRM syncs (docs/crm.md): when the configured sources run, and the mapping file.
     TEND_SYNC_CRON: z
       .string()
@@ -209,6 +224,7 @@ export function parseConfig(env: Record<string, string | undefined>) {
     healthConfigFile: e.TEND_HEALTH_CONFIG,
     unitEconomicsFile: e.TEND_UNIT_ECONOMICS,
     instanceId: e.TEND_INSTANCE_ID ?? hostname(),
+    secretKey: e.TEND_SECRET_KEY ? secretKeyBytes(e.TEND_SECRET_KEY) : undefined,
     usageDailyDays: e.TEND_USAGE_DAILY_DAYS,
     segmentWriteKey: e.TEND_SEGMENT_WRITE_KEY,
     eventsConfigFile: e.TEND_EVENTS_CONFIG,

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import cron, { type ScheduledTask } from "node-cron";
+import { syncCalendars } from "../calendar/sync.js";
 import type { AppContext } from "../context.js";
 import { DELIVERY_DEFAULTS, startDrainer } from "../delivery/outbox.js";
 import { loadChatSenders } from "../delivery/senders.js";
@@ -82,6 +83,15 @@ export function startScheduler(
         drainer?.kick();
       }),
       { ...common, name: "tend-hourly", timezone: "UTC" },
+    ),
+    // Connected calendars (docs/calendar.md): briefs before meetings, logs after, every few minutes.
+    cron.schedule(
+      `*/${config.calendarPollMinutes} * * * *`,
+      logged("calendar", async () => {
+        const r = await syncCalendars(ctx, { config, platforms: senders.map((s) => s.platform) });
+        if (r.enqueued) drainer?.kick();
+      }),
+      { ...common, name: "tend-calendar", timezone: "UTC" },
     ),
   ];
   const drainer = senders.length

@@ -91,6 +91,7 @@ export const ACTION_IDS = [
   "tend.log_form", // value: JSON {accountId, kind?}: opens the log-interaction form
   "tend.nudge_done", // value: JSON {nudgeKey}: mark a nudge done
   "tend.share", // value: the command text whose answer is posted to the channel
+  "tend.meeting_missed", // value: JSON {meetingId}: a meeting the calendar logged did not happen
 ] as const;
 export type ActionId = (typeof ACTION_IDS)[number];
 

@@ -6,6 +6,7 @@ import { runCli } from "../../src/cli/main.js";
 import type { AppContext } from "../../src/context.js";
 import { stripData } from "../../src/reply/text.js";
 import type { Db } from "../../src/store/db.js";
+import { accountsNamedExactly } from "../../src/store/repos/accounts.js";
 import { STORE_KINDS, testContext, testDb } from "../support/store.js";
 import { HubSpotStandIn } from "./hubspot-stand-in.js";
 
@@ -210,6 +211,9 @@ describe.each(STORE_KINDS)("HubSpot sync (%s)", { timeout: 120_000 }, (kind) => 
     );
     expect(kept[0].n).toBe(1);
     expect(rows.find((a) => a.name === "Company 10")?.archived).toBe(false);
+    // Archived accounts are out of what chat finds and lists.
+    expect(await accountsNamedExactly(db, { kind: "all" }, "Company 5")).toEqual([]);
+    expect(await accountsNamedExactly(db, { kind: "all" }, "Company 6")).toHaveLength(1);
   });
 
   it("a record that fails validation is quarantined whole and shown in the status; fixed, it syncs and leaves the quarantine", async () => {

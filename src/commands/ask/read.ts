@@ -560,6 +560,13 @@ export function commandLine(c: Command): string {
       return `report ${quoted(c.name)}${c.sent ? " sent" : ""}`;
     case "call":
       return `call ${quoted(c.name)} ${c.call.replace("_", "-")}${c.note ? ` ${c.note}` : ""}`;
+    case "calendar":
+      // Never an address: the reader does not produce one, and a line of it could be shown.
+      return c.action.kind === "before"
+        ? `calendar before ${c.action.minutes}`
+        : c.action.kind === "off"
+          ? "calendar off"
+          : "calendar";
     case "expansion":
       return `expansion${scopeText(c.scope)}`.trim();
   }
