@@ -26,7 +26,8 @@ function track(i: number) {
     messageId: randomUUID(),
     userId: `u-${a}-${i % USERS_PER_ACCOUNT}`,
     event: NAMES[i % NAMES.length],
-    timestamp: new Date(Date.UTC(2026, 10, 1 + (i % 20), 8)).toISOString(),
+    // Mostly now, one in 50 a late event for one of the last 20 days (it updates its own day).
+    timestamp: (i % 50 === 0 ? new Date(Date.now() - (1 + (i % 20)) * 86_400_000) : new Date()).toISOString(),
     properties: { plan: "pro", value: i },
     context: { library: { name: "bench", version: "1" } },
   };

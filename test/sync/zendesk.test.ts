@@ -127,6 +127,18 @@ describe.each(STORE_KINDS)("Zendesk tickets through the incremental export (%s)"
     });
     const report = await runSync(ctx(), zendeskSource, { dryRun: false, full: false });
     expect(report.objects.tickets).toMatchObject({ fetched: 2, updated: 1, archived: 1 });
+    // The brief says what they raised and where it stands.
+    await db.prisma.member.create({ data: { email: "ada@acme.example", name: "Ada", role: "admin" } });
+    const out: string[] = [];
+    const code = await runCli(
+      ["ask", "brief Star Corp", "--as", "ada@acme.example"],
+      { out: (l) => out.push(l), err: (l) => out.push(l) },
+      { ctx: ctx() },
+    );
+    const brief = out.join("\n");
+    expect(code).toBe(0);
+    expect(brief).toContain("Support ticket #101: Ticket 101 - solved");
+    expect(brief).toContain("Support ticket #102: Ticket 102 - solved");
     expect(zd.requests.slice(before).every((r) => r.includes("cursor="))).toBe(true);
     const rows = await tickets(db);
     expect(rows.find((r) => r.externalId === "101")?.status).toBe("solved");

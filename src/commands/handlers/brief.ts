@@ -9,6 +9,7 @@ import { accountTrendAttachment } from "../../reply/charts.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { data } from "../../reply/text.js";
 import { filterSql } from "../../store/account-filter.js";
+import { accountTickets } from "../../store/repos/support.js";
 import { accountTrend } from "../../store/repos/trends.js";
 import { readableFilter } from "../access.js";
 import { accountButtons, auditRead, type Deps, day, type FoundAccount, money, reason, renewalText } from "./common.js";
@@ -163,6 +164,7 @@ export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
     peer: await similarHealthyPeer(d, a),
   };
   const b = buildBrief(facts);
+  const tickets = await accountTickets(d.db, a.id, new Date(`${addDays(today, -30)}T00:00:00Z`));
   const t = d.t;
   const pct = (r: number) => formatPercent(d.locale, r);
   const signed = (r: number) => {
@@ -197,6 +199,18 @@ export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
     tone:
       r.status === "open" ? ("warning" as const) : r.status === "delivered" ? ("good" as const) : ("neutral" as const),
   }));
+  // Support tickets (Zendesk): open ones, urgent first, then those solved in the last 30 days.
+  for (const tk of tickets) {
+    const open = tk.solvedAt === null;
+    raisedItems.push({
+      text: t(open ? (tk.priority === "urgent" ? "brief.ticket_urgent" : "brief.ticket_open") : "brief.ticket_solved", {
+        ref: tk.externalId,
+        title: tk.subject,
+        date: day(d, (open ? tk.openedAt : tk.solvedAt!).toISOString().slice(0, 10)),
+      }),
+      tone: open ? ("warning" as const) : ("good" as const),
+    });
+  }
   if (b.lastInteraction)
     raisedItems.push({
       text: t("brief.last_contact", {
