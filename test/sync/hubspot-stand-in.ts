@@ -221,7 +221,7 @@ export class HubSpotStandIn {
         filters.every((f) => {
           const v = o.properties[f.propertyName];
           if (f.operator === "GTE") return v != null && Date.parse(v) >= Number(f.value);
-          if (f.operator === "CONTAINS_TOKEN") return v != null && v.includes(f.value);
+          if (f.operator === "CONTAINS_TOKEN") return v?.includes(f.value);
           if (f.operator === "EQ") return v === f.value;
           return false;
         }),
