@@ -1,3 +1,4 @@
+import { loadChatSenders } from "../chat-senders.js";
 import { loadProactiveConfig, type ProactiveConfig } from "../proactive/config.js";
 import { JOBS, type JobName } from "../proactive/jobs.js";
 import { runJob } from "../proactive/run.js";
@@ -35,7 +36,7 @@ export const runCommand: CliCommand = {
       io.err(err instanceof Error ? err.message : String(err));
       return 2;
     }
-    const report = await runJob(ctx, job, { day, dryRun, config });
+    const report = await runJob(ctx, job, { day, dryRun, config, senders: await loadChatSenders(ctx) });
     if (report.note) io.out(report.note);
     if (report.drained)
       io.out(

@@ -24,14 +24,14 @@ import { canRead, identify } from "./access.js";
 import { type Apology, apologise } from "./apology.js";
 import { accountCard } from "./handlers/account.js";
 import { risk } from "./handlers/at-risk.js";
-import { visitBrief } from "./handlers/brief.js";
-import { type Deps, depsFor, findAccount, simple } from "./handlers/common.js";
+import { auditRead, type Deps, depsFor, findAccount, simple } from "./handlers/common.js";
 import { healthBreakdown } from "./handlers/health.js";
 import { help, usageReply } from "./handlers/help.js";
 import { metrics } from "./handlers/metrics.js";
 import { mine } from "./handlers/mine.js";
 import { renewals } from "./handlers/renewals.js";
 import { raiseRiskCommand, resolveRiskCommand } from "./handlers/risks.js";
+import { visitBrief } from "./handlers/visit-brief.js";
 import { logInteraction, nudgeDone, planVisit, resolveDay, snooze, writeRefusal } from "./handlers/writes.js";
 import { type Command, INTERACTION_KINDS, MAX_SNOOZE_DAYS, parseCommand } from "./parse.js";
 import type { ActionRequest, CommandRequest, FormRequest } from "./types.js";
@@ -117,7 +117,11 @@ export async function runCommand(d: Deps, command: Command): Promise<Reply> {
       const found = await findAccount(d, command.name, (ref) => `${verb} ${ref}`);
       if ("reply" in found) return found.reply;
       if (command.kind === "account") return accountCard(d, found.account);
-      if (command.kind === "brief") return visitBrief(d, found.account);
+      if (command.kind === "brief") {
+        const reply = await visitBrief(d, found.account);
+        await auditRead(d, "brief.read", [found.account.id]);
+        return reply;
+      }
       return healthBreakdown(d, found.account);
     }
     case "log":
