@@ -50,7 +50,7 @@ export const ROLE_MIX: Record<string, { handle: string; commands: string[] }> = 
   viewer: { handle: "victor.hale", commands: ["risk team", "renewals 90 team", "northwind", "brief summit", "help"] },
 };
 
-async function measure(ctx: AppContext): Promise<Map<string, number[]>> {
+export async function measure(ctx: AppContext): Promise<Map<string, number[]>> {
   const times = new Map<string, number[]>();
   for (let r = 0; r < ROUNDS; r++)
     for (const [role, { handle, commands }] of Object.entries(ROLE_MIX))
@@ -67,7 +67,7 @@ async function measure(ctx: AppContext): Promise<Map<string, number[]>> {
   return times;
 }
 
-function rows(store: string, book: string, times: Map<string, number[]>): BenchRow[] {
+export function rows(store: string, book: string, times: Map<string, number[]>): BenchRow[] {
   const row = (figure: string, value: number) => deadlineRow("commands", store, figure, value, "< 3000 ms");
   const all = [...times.values()].flat().sort((a, b) => a - b);
   return [

@@ -1,8 +1,10 @@
 import pg from "pg";
-import { type Db, openDb } from "../src/store/db.js";
+import { type Db, openDb, type StoreTimeouts } from "../src/store/db.js";
 
 /** The stores a bench runs on: embedded PGlite always; PostgreSQL when BENCH_DATABASE_URL/TEST_DATABASE_URL is set. */
-export async function benchStores(): Promise<{ name: string; open: () => Promise<Db>; drop: () => Promise<void> }[]> {
+export async function benchStores(): Promise<
+  { name: string; open: (timeouts?: StoreTimeouts) => Promise<Db>; drop: () => Promise<void> }[]
+> {
   const stores = [
     {
       name: "pglite",
@@ -31,10 +33,10 @@ export async function benchStores(): Promise<{ name: string; open: () => Promise
     };
     stores.push({
       name: "postgres",
-      open: async () => {
+      open: async (timeouts?: StoreTimeouts) => {
         await exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
         await exec(`CREATE DATABASE ${name}`);
-        const db = await openDb({ databaseUrl: dbUrl.toString() });
+        const db = await openDb({ databaseUrl: dbUrl.toString(), ...(timeouts ? { timeouts } : {}) });
         await db.migrate();
         return db;
       },

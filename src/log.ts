@@ -15,6 +15,11 @@ const SECRET_KEYS = [
   "authorization",
   "password",
   "databaseUrl",
+  "segmentWriteKey",
+  "apiToken",
+  "writeKey",
+  "accessToken",
+  "clientSecret",
 ];
 // pino's `*` matches one level only: cover the key at the top and up to three levels down.
 const REDACT = [
@@ -135,6 +140,12 @@ export function configSecrets(config: {
   feishu?: { appSecret?: string; encryptKey?: string | undefined; verificationToken?: string | undefined } | undefined;
   ingestToken?: string | undefined;
   databaseUrl?: string | undefined;
+  segmentWriteKey?: string | undefined;
+  zendesk?: { apiToken?: string } | undefined;
+  sync?: {
+    hubspot?: { accessToken: string } | undefined;
+    salesforce?: { accessToken?: string | undefined; clientSecret?: string | undefined } | undefined;
+  };
 }): string[] {
   const pg = config.databaseUrl ? safeUrlPassword(config.databaseUrl) : undefined;
   return [
@@ -145,6 +156,11 @@ export function configSecrets(config: {
     config.feishu?.encryptKey,
     config.feishu?.verificationToken,
     config.ingestToken,
+    config.segmentWriteKey,
+    config.zendesk?.apiToken,
+    config.sync?.hubspot?.accessToken,
+    config.sync?.salesforce?.accessToken,
+    config.sync?.salesforce?.clientSecret,
     pg,
   ].filter((s): s is string => typeof s === "string" && s.length > 0);
 }

@@ -10,8 +10,10 @@ import { mountIngest } from "./import/door.js";
 import { errorLine, type Logger } from "./log.js";
 import { mountPlayground } from "./playground/door.js";
 import { schedulerDoor } from "./proactive/scheduler.js";
+import { mountSegment } from "./signals/door.js";
 import { mountSlack } from "./slack/door.js";
 import { type Db, describeStore, isStoreUnavailable, openDb } from "./store/db.js";
+import { mountSync } from "./sync/door.js";
 
 export interface Service {
   ctx: AppContext;
@@ -158,5 +160,8 @@ function serviceDoors(): MountDoor[] {
     async (ctx, http) => (ctx.config.slack ? mountSlack(ctx, http) : undefined),
     async (ctx, http) => (ctx.config.feishu ? mountFeishu(ctx, http) : undefined),
     mountPlayground,
+    mountSync,
+    // Always mounted: with no TEND_SEGMENT_WRITE_KEY it answers 404 and says how to turn it on.
+    mountSegment,
   ];
 }

@@ -1,4 +1,7 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { handleCommand } from "../commands/index.js";
+import { attachmentFiles } from "../reply/attachments.js";
 import type { Reply } from "../reply/model.js";
 import { renderFeishuCard } from "../reply/render-feishu.js";
 import { renderSlack } from "../reply/render-slack.js";
@@ -12,17 +15,25 @@ export const askCommand: CliCommand = {
   name: "ask",
   summary: "run a chat command as a member and print the reply (text, Slack Block Kit or Feishu card JSON)",
   usage:
-    'tend ask "<command text>" --as <email> [--format text|slack|feishu]\n' +
+    'tend ask "<command text>" --as <email> [--format text|slack|feishu] [--attachments DIR]\n' +
+    "--attachments DIR writes the reply's pictures (PNG) and documents (Markdown, HTML) to DIR\n" +
     "exit 0 answered, 3 refused, 4 not found / ambiguous / malformed, 1 internal error",
   async run(args, io, ctx) {
     let as: string | undefined;
     let format: (typeof FORMATS)[number] = "text";
+    let dir: string | undefined;
     const words: string[] = [];
     for (let i = 0; i < args.length; i++) {
       const a = args[i] as string;
       if (a === "--as") as = args[++i];
       else if (a.startsWith("--as=")) as = a.slice(5);
-      else if (a === "--format" || a.startsWith("--format=")) {
+      else if (a === "--attachments" || a.startsWith("--attachments=")) {
+        dir = a === "--attachments" ? args[++i] : a.slice("--attachments=".length);
+        if (!dir) {
+          io.err("--attachments needs a folder");
+          return 2;
+        }
+      } else if (a === "--format" || a.startsWith("--format=")) {
         const f = a === "--format" ? args[++i] : a.slice(9);
         if (!FORMATS.includes(f as never)) {
           io.err(`--format must be one of ${FORMATS.join(", ")}`);
@@ -39,6 +50,15 @@ export const askCommand: CliCommand = {
     if (format === "text") io.out(renderText(reply));
     else if (format === "slack") io.out(JSON.stringify(renderSlack(reply), null, 2));
     else io.out(JSON.stringify(renderFeishuCard(reply), null, 2));
+    if (dir && reply.attachments?.length) {
+      // File names are Tend's own (safeFileName): nothing a person typed becomes a path.
+      const folder = resolve(dir);
+      await mkdir(folder, { recursive: true });
+      for (const f of attachmentFiles(reply.attachments)) {
+        await writeFile(join(folder, f.fileName), f.bytes);
+        io.err(`wrote ${join(folder, f.fileName)}`);
+      }
+    }
     return exitCode(reply.error);
   },
 };

@@ -19,5 +19,6 @@ export const COMMANDS: CommandEntry[] = [
   { name: "import", load: async () => (await import("./import.js")).importCommand },
   { name: "recompute", load: async () => (await import("./recompute.js")).recomputeCommand },
   { name: "backtest", load: async () => (await import("./backtest.js")).backtestCommand },
+  { name: "sync", load: async () => (await import("./sync.js")).syncCommand },
   { name: "slack-manifest", load: async () => (await import("./slack.js")).slackManifestCommand },
 ];

@@ -1,22 +1,28 @@
+import { syncCalendars } from "../calendar/sync.js";
 import { loadChatSenders } from "../chat-senders.js";
+import type { Platform } from "../delivery/types.js";
 import { loadProactiveConfig, type ProactiveConfig } from "../proactive/config.js";
 import { JOBS, type JobName } from "../proactive/jobs.js";
 import { runJob } from "../proactive/run.js";
 import { renderText } from "../reply/render-text.js";
 import type { CliCommand } from "./types.js";
 
-const USAGE = `tend run <${JOBS.join("|")}> [--dry-run] [--date YYYY-MM-DD] [--config proactive.json]
+const USAGE = `tend run <${JOBS.join("|")}|calendar> [--dry-run] [--date YYYY-MM-DD] [--config proactive.json]
 
   --dry-run   print what would be sent to whom; enqueue and send nothing
   --date D    plan for local day D (default: today in TEND_TIMEZONE)
-  --config F  proactive settings overriding the defaults (default: TEND_PROACTIVE_CONFIG; docs/proactive.md)`;
+  --config F  proactive settings overriding the defaults (default: TEND_PROACTIVE_CONFIG; docs/proactive.md)
+
+  calendar    read every connected calendar now (docs/calendar.md); with --dry-run it reads and
+              shows what would happen, and writes nothing`;
 
 export const runCommand: CliCommand = {
   name: "run",
-  summary: "run a proactive job now (nudges, digest, weekly, briefs, renewals, recompute, drain)",
+  summary: "run a proactive job now (nudges, digest, weekly, briefs, renewals, recompute, drain, rollup)",
   usage: USAGE,
   async run(args, io, ctx) {
-    const job = args[0] as JobName | undefined;
+    const job = args[0] as JobName | "calendar" | undefined;
+    if (job === "calendar") return runCalendar(args, io, ctx);
     if (!job || !JOBS.includes(job)) {
       io.err(`usage: ${USAGE}`);
       return 2;
@@ -65,5 +71,47 @@ export const runCommand: CliCommand = {
     return 0;
   },
 };
+
+async function runCalendar(
+  args: string[],
+  io: Parameters<CliCommand["run"]>[1],
+  ctx: Parameters<CliCommand["run"]>[2],
+) {
+  const dryRun = args.includes("--dry-run");
+  const cfgAt = args.indexOf("--config");
+  let config: ProactiveConfig;
+  try {
+    config = await loadProactiveConfig(cfgAt >= 0 ? args[cfgAt + 1] : ctx.config.proactiveConfigFile);
+  } catch (err) {
+    io.err(err instanceof Error ? err.message : String(err));
+    return 2;
+  }
+  const senders = await loadChatSenders(ctx);
+  // A dry run with no platform configured still shows what each member would get.
+  const platforms: Platform[] =
+    senders.length || !dryRun ? senders.map((s) => s.platform) : (["slack", "feishu"] as Platform[]);
+  const report = await syncCalendars(ctx, { config, platforms, dryRun });
+  if (report.note) io.out(report.note);
+  for (const f of report.feeds) {
+    const read = f.read === "error" ? `read failed (${f.error})` : f.read === "not_modified" ? "not modified" : "read";
+    io.out(
+      `${f.member}: ${read}; ${plural(f.meetings, "customer meeting")} ahead` +
+        (f.moved ? `; ${f.moved} moved` : "") +
+        (f.cancelled ? `; ${f.cancelled} cancelled` : "") +
+        (f.logged.length
+          ? `; ${dryRun ? "would log" : "logged"} ${f.logged.map((l) => `${l.kind} with ${l.account}${l.outcome === "matched" ? " (already logged by hand)" : ""}`).join(", ")}`
+          : ""),
+    );
+  }
+  for (const m of report.messages) {
+    io.out(`--- ${m.what} -> ${m.to} via ${m.platform} ${m.recipient}${dryRun ? " (dry run)" : ""}`);
+    if (m.notBefore && m.notBefore > ctx.now()) io.out(`    (due ${m.notBefore.toISOString()})`);
+    io.out(renderText(m.reply));
+  }
+  io.out(
+    `calendar: ${plural(report.feeds.length, "calendar")} read; ${dryRun ? `would send ${plural(report.messages.length, "message")}` : `enqueued ${plural(report.enqueued, "message")}`}`,
+  );
+  return 0;
+}
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;

@@ -11,29 +11,36 @@
 // - ActionOutcome.share: post outcome.reply to the channel (visibility "channel").
 // - Nothing here throws: failures come back as a Reply with error "internal" (and are logged).
 import { z } from "zod";
+import { ct } from "../calendar/messages.js";
 import type { AppContext } from "../context.js";
 import type { Identity } from "../domain/identity.js";
 import { rescoreAccounts } from "../health/rescore.js";
 import { type MessageKey, t } from "../i18n/catalogue.js";
 import { loadProactiveConfig } from "../proactive/config.js";
+import { loadUnitEconomics } from "../renewals/unit-economics-file.js";
 import type { ActionOutcome, Form, FormOutcome, Reply } from "../reply/model.js";
 import { data, plain } from "../reply/text.js";
 import { StoreUnavailable } from "../store/db.js";
-import { auditRefusal } from "../store/repos/audit.js";
+import { audit, auditRefusal } from "../store/repos/audit.js";
+import { calendarInteraction, meetingById, unlogMeeting, updateCalendarInteraction } from "../store/repos/calendar.js";
 import { canRead, identify } from "./access.js";
 import { type Apology, apologise } from "./apology.js";
 import { accountCard } from "./handlers/account.js";
 import { risk } from "./handlers/at-risk.js";
+import { calendarCommand } from "./handlers/calendar.js";
 import { auditRead, type Deps, depsFor, findAccount, simple } from "./handlers/common.js";
+import { expansion } from "./handlers/expansion.js";
+import { forecast, makeCall } from "./handlers/forecast.js";
 import { healthBreakdown } from "./handlers/health.js";
 import { help, usageReply } from "./handlers/help.js";
 import { metrics } from "./handlers/metrics.js";
 import { mine } from "./handlers/mine.js";
 import { renewals } from "./handlers/renewals.js";
+import { valueReport, valueReportSent } from "./handlers/report.js";
 import { raiseRiskCommand, resolveRiskCommand } from "./handlers/risks.js";
 import { visitBrief } from "./handlers/visit-brief.js";
 import { logInteraction, nudgeDone, planVisit, resolveDay, snooze, writeRefusal } from "./handlers/writes.js";
-import { type Command, INTERACTION_KINDS, MAX_SNOOZE_DAYS, parseCommand } from "./parse.js";
+import { auditableText, type Command, INTERACTION_KINDS, MAX_SNOOZE_DAYS, parseCommand } from "./parse.js";
 import type { ActionRequest, CommandRequest, FormRequest } from "./types.js";
 
 type Gate = { ok: true; d: Deps } | { ok: false; reply: Reply };
@@ -53,7 +60,9 @@ async function gate(ctx: AppContext, identity: Identity): Promise<Gate> {
     await rescoreAccounts(ctx, ids, asker.today);
   };
   const proactive = () => loadProactiveConfig(ctx.config.proactiveConfigFile);
-  return { ok: true, d: depsFor(ctx.db, asker, rescore, proactive) };
+  const d = depsFor(ctx.db, asker, rescore, proactive);
+  d.unitEconomics = () => loadUnitEconomics(ctx.config.unitEconomicsFile);
+  return { ok: true, d };
 }
 
 /** A command still unanswered after this long checks that the store answers at all. */
@@ -110,6 +119,18 @@ export async function runCommand(d: Deps, command: Command): Promise<Reply> {
       return risk(d, command.scope);
     case "metrics":
       return metrics(d, command.scope, command.period);
+    case "forecast":
+      return forecast(d, command.period, command.scope);
+    case "expansion":
+      return expansion(d, command.scope);
+    case "call": {
+      const refused = writeRefusal(d, "verb.call");
+      if (refused) return refused;
+      const rerun = (ref: string) => `call ${ref} ${command.call}${command.note ? ` ${command.note}` : ""}`;
+      const found = await findAccount(d, command.name, rerun, { confirmTypos: true });
+      if ("reply" in found) return found.reply;
+      return makeCall(d, found.account, command.call, command.note);
+    }
     case "account":
     case "brief":
     case "health": {
@@ -146,6 +167,20 @@ export async function runCommand(d: Deps, command: Command): Promise<Reply> {
       }
       if (command.kind === "plan") return planVisit(d, found.account, resolveDay(command.date, d.asker.today));
       return snooze(d, found.account, command.days);
+    }
+    case "calendar":
+      // Reached only from buttons (never made for it): the calendar is set up by typing the command.
+      return help(d, "calendar");
+    case "report": {
+      const sent = command.sent === true;
+      if (sent) {
+        const refused = writeRefusal(d, "verb.report_sent");
+        if (refused) return refused;
+      }
+      const rerun = (ref: string) => `report ${ref}${sent ? " sent" : ""}`;
+      const found = await findAccount(d, command.name, rerun, { confirmTypos: sent });
+      if ("reply" in found) return found.reply;
+      return sent ? valueReportSent(d, found.account) : valueReport(d, found.account);
     }
     case "risk_raise":
     case "risk_resolve": {
@@ -209,18 +244,28 @@ export async function handleCommand(ctx: AppContext, req: CommandRequest): Promi
       if (!g.ok) return g.reply;
       const parsed = parseCommand(req.text);
       if (!parsed.ok) return usageReply(g.d, parsed.topic, parsed.problem, parsed.detail);
+      if (parsed.command.kind === "calendar")
+        return calendarCommand(ctx, g.d, parsed.command.action, req.conversation ?? "direct");
       return runCommand(g.d, parsed.command);
     })();
-    if (REFUSALS.has(reply.error)) await recordRefusal(ctx, req.identity, memberId, req.text, reply.error as string);
+    // A calendar's secret address never reaches the audit log.
+    const asked = auditableText(req.text);
+    if (REFUSALS.has(reply.error)) await recordRefusal(ctx, req.identity, memberId, asked, reply.error as string);
     else if (reply.audit)
-      await recordRefusal(ctx, req.identity, memberId, req.text, reply.audit.reason, reply.audit.accountId);
+      await recordRefusal(ctx, req.identity, memberId, asked, reply.audit.reason, reply.audit.accountId);
     const { audit: _audit, ...shown } = reply;
     return shown;
   });
 }
 
 const SnoozeValue = z.object({ accountId: z.string().min(1), days: z.number().int().min(1).max(MAX_SNOOZE_DAYS) });
-const LogFormValue = z.object({ accountId: z.string().min(1), kind: z.enum(INTERACTION_KINDS).optional() });
+const LogFormValue = z.object({
+  accountId: z.string().min(1),
+  kind: z.enum(INTERACTION_KINDS).optional(),
+  /** Notes for an interaction already logged (from the calendar) rather than a new one. */
+  interactionId: z.string().min(1).max(100).optional(),
+});
+const MeetingValue = z.object({ meetingId: z.string().min(1).max(100) });
 const NudgeValue = z.object({ nudgeKey: z.string().min(3).max(500) });
 
 function json(value: string): unknown {
@@ -239,14 +284,19 @@ async function readableAccount(d: Deps, accountId: string) {
   return a && canRead(d.asker, a) ? a : undefined;
 }
 
-export function logForm(d: Deps, account: { id: string; name: string }, kind?: string): Form {
+export function logForm(
+  d: Deps,
+  account: { id: string; name: string },
+  kind?: string,
+  interaction?: { id: string; day: string },
+): Form {
   return {
     formId: "tend.log_interaction",
     title: d.t("form.title"),
     submitLabel: d.t("form.submit"),
-    privateValue: JSON.stringify({ accountId: account.id }),
+    privateValue: JSON.stringify({ accountId: account.id, ...(interaction ? { interactionId: interaction.id } : {}) }),
     fields: [
-      { id: "date", label: d.t("form.date"), kind: "date", required: true, initial: d.asker.today },
+      { id: "date", label: d.t("form.date"), kind: "date", required: true, initial: interaction?.day ?? d.asker.today },
       {
         id: "kind",
         label: d.t("form.kind"),
@@ -349,7 +399,34 @@ async function actionOutcome(
       if (!v.success) return forged();
       const a = await writableAccount(d, "verb.log", v.data.accountId, refuse);
       if ("toast" in a) return a;
-      return { form: logForm(d, a, v.data.kind) };
+      const logged = v.data.interactionId
+        ? await calendarInteraction(d.db, v.data.interactionId, a.id, d.asker.member.id)
+        : undefined;
+      return { form: logForm(d, a, v.data.kind, logged) };
+    }
+    case "tend.meeting_missed": {
+      const v = MeetingValue.safeParse(json(req.value));
+      if (!v.success) return forged();
+      const meeting = await meetingById(d.db, v.data.meetingId);
+      // Only the member whose calendar it came from says it did not happen.
+      if (!meeting || meeting.memberId !== d.asker.member.id)
+        return { toast: { text: ct(d.locale, "calendar.missed.bad"), tone: "warning" } };
+      const undone = await unlogMeeting(d.db, meeting.id, d.asker.now);
+      if (!undone) return { toast: { text: ct(d.locale, "calendar.missed.bad"), tone: "warning" } };
+      const a = await readableAccount(d, undone.accountId);
+      await audit(d.db, [
+        {
+          memberId: d.asker.member.id,
+          surface: d.asker.surface,
+          action: "interaction.unlog",
+          accountId: undone.accountId,
+          detail: { meetingId: meeting.id },
+        },
+      ]);
+      await d.rescore?.([undone.accountId]);
+      return {
+        toast: { text: ct(d.locale, "calendar.missed.done", { account: a?.name ?? meeting.title }), tone: "good" },
+      };
     }
     case "tend.nudge_done": {
       const v = NudgeValue.safeParse(json(req.value));
@@ -377,7 +454,9 @@ export async function handleForm(ctx: AppContext, req: FormRequest): Promise<For
       if (!g.ok) return { toast: { text: g.reply.summary, tone: "warning" } };
       const d = g.d;
       if (req.formId !== "tend.log_interaction") return { toast: { text: d.t("action.bad"), tone: "warning" } };
-      const ctxValue = z.object({ accountId: z.string().min(1) }).safeParse(json(req.privateValue));
+      const ctxValue = z
+        .object({ accountId: z.string().min(1), interactionId: z.string().min(1).max(100).optional() })
+        .safeParse(json(req.privateValue));
       if (!ctxValue.success) return { toast: { text: d.t("action.bad"), tone: "warning" } };
       const refused = writeRefusal(d, "verb.log");
       if (refused) return { toast: { text: refused.summary, tone: "warning" } };
@@ -425,6 +504,30 @@ export async function handleForm(ctx: AppContext, req: FormRequest): Promise<For
         return { errors };
       }
       const v = parsed.data;
+      const logged = ctxValue.data.interactionId
+        ? await calendarInteraction(d.db, ctxValue.data.interactionId, a.id, d.asker.member.id)
+        : undefined;
+      if (logged) {
+        // Notes for the meeting the calendar logged: that interaction, not a second one.
+        await updateCalendarInteraction(d.db, logged.id, {
+          kind: v.kind,
+          notes: v.notes ?? null,
+          nextSteps: v.next_steps ?? null,
+        });
+        await audit(d.db, [
+          {
+            memberId: d.asker.member.id,
+            surface: d.asker.surface,
+            action: "interaction.notes",
+            accountId: a.id,
+            detail: { interactionId: logged.id },
+          },
+        ]);
+        await d.rescore?.([a.id]);
+        return {
+          toast: { text: d.t("log.saved", { kind: d.t(`kind.${v.kind}`), name: a.name, date: v.date }), tone: "good" },
+        };
+      }
       const input: Parameters<typeof logInteraction>[2] = { kind: v.kind, day: v.date };
       if (v.notes) input.notes = v.notes;
       if (v.next_steps) input.nextSteps = v.next_steps;

@@ -1,3 +1,4 @@
+import type { Call, ForecastPeriod } from "../domain/forecast.js";
 import { causeOf, type RiskCause } from "../domain/risk/register.js";
 
 // The command grammar, one for every surface. A pure function: text in, a Command or a usage
@@ -26,7 +27,12 @@ export const HELP_TOPICS = [
   "plan",
   "snooze",
   "metrics",
+  "report",
   "help",
+  "calendar",
+  "forecast",
+  "call",
+  "expansion",
 ] as const;
 export type HelpTopic = (typeof HELP_TOPICS)[number];
 
@@ -37,7 +43,14 @@ export type Scope = { kind: "default" } | { kind: "member"; who: string } | { ki
 export type DaySpec = { day: string } | { offset: number };
 
 export type RenewalWindow = { days: number } | { quarter: true };
-export type Period = "month" | "quarter" | "year";
+
+/** `calendar` (status), `calendar <address>`, `calendar before <minutes>`, `calendar off`. */
+export type CalendarAction =
+  | { kind: "status" }
+  | { kind: "connect"; url: string }
+  | { kind: "before"; minutes: number }
+  | { kind: "off" };
+export type Period = "month" | "quarter" | "year" | "ttm";
 
 export type Command =
   | { kind: "account"; name: string }
@@ -51,7 +64,12 @@ export type Command =
   | { kind: "plan"; name: string; date: DaySpec }
   | { kind: "snooze"; name: string; days: number }
   | { kind: "metrics"; scope: Scope; period: Period }
-  | { kind: "help"; topic?: HelpTopic };
+  | { kind: "report"; name: string; sent?: boolean }
+  | { kind: "help"; topic?: HelpTopic }
+  | { kind: "forecast"; period: ForecastPeriod; scope: Scope }
+  | { kind: "call"; name: string; call: Call; note?: string }
+  | { kind: "expansion"; scope: Scope }
+  | { kind: "calendar"; action: CalendarAction };
 
 export type UsageProblem =
   | "missing_name"
@@ -66,7 +84,10 @@ export type UsageProblem =
   | "unknown_topic"
   | "missing_cause"
   | "bad_cause"
-  | "too_long";
+  | "too_long"
+  | "missing_call"
+  | "bad_call"
+  | "bad_minutes";
 
 export type ParseResult =
   | { ok: true; command: Command }
@@ -107,9 +128,62 @@ const VERBS: Record<string, HelpTopic> = {
   静音: "snooze",
   metrics: "metrics",
   指标: "metrics",
+  report: "report",
+  报告: "report",
+  价值报告: "report",
   help: "help",
   "?": "help",
   帮助: "help",
+  forecast: "forecast",
+  预测: "forecast",
+  续约预测: "forecast",
+  call: "call",
+  判断: "call",
+  预判: "call",
+  expansion: "expansion",
+  expand: "expansion",
+  扩展: "expansion",
+  增购: "expansion",
+  calendar: "calendar",
+  cal: "calendar",
+  日历: "calendar",
+};
+
+/** The CSM's call words, English and Chinese. */
+const CALL_WORDS: Record<string, Call> = {
+  commit: "commit",
+  committed: "commit",
+  likely: "likely",
+  "at-risk": "at_risk",
+  at_risk: "at_risk",
+  atrisk: "at_risk",
+  risk: "at_risk",
+  lost: "lost",
+  确定: "commit",
+  承诺: "commit",
+  可能: "likely",
+  大概率: "likely",
+  有风险: "at_risk",
+  风险: "at_risk",
+  流失: "lost",
+  丢单: "lost",
+};
+
+/** A call word as typed ("At-Risk", "有风险"), or undefined. */
+export function callOf(token: string): Call | undefined {
+  return own(CALL_WORDS, token.toLowerCase());
+}
+
+const FORECAST_PERIODS: Record<string, ForecastPeriod> = {
+  quarter: { kind: "quarter" },
+  q: { kind: "quarter" },
+  本季度: { kind: "quarter" },
+  季度: { kind: "quarter" },
+  "next-quarter": { kind: "next_quarter" },
+  next_quarter: { kind: "next_quarter" },
+  next: { kind: "next_quarter" },
+  下季度: { kind: "next_quarter" },
+  下个季度: { kind: "next_quarter" },
 };
 
 /** Every word that starts a command, in English and Chinese (tests fuzz with them). */
@@ -131,6 +205,8 @@ const RISK_WRITE_WORDS: Record<string, "risk_raise" | "risk_resolve"> = {
   关闭: "risk_resolve",
   解决: "risk_resolve",
 };
+
+const REPORT_SENT_WORDS = new Set(["sent", "--sent", "已发送", "已发"]);
 
 const KIND_ALIASES: Record<string, InteractionKindName> = {
   visit: "visit",
@@ -284,6 +360,10 @@ export function parseCommand(input: string): ParseResult {
         本季度: "quarter",
         年: "year",
         今年: "year",
+        ttm: "ttm",
+        "12m": "ttm",
+        近12个月: "ttm",
+        过去12个月: "ttm",
       };
       if (last !== undefined && own(periods, last)) {
         period = own(periods, last) as Period;
@@ -293,6 +373,36 @@ export function parseCommand(input: string): ParseResult {
     }
     case "log":
       return parseLog(args);
+    case "forecast": {
+      const first = args[0]?.toLowerCase();
+      let period: ForecastPeriod = { kind: "quarter" };
+      let rest = args;
+      if (first !== undefined) {
+        const named = own(FORECAST_PERIODS, first);
+        const month = /^(\d{4})-(\d{1,2})$/.exec(first);
+        if (named) {
+          period = named;
+          rest = args.slice(1);
+        } else if (month) {
+          const m = Number(month[2]);
+          if (m < 1 || m > 12) return usage("forecast", "bad_period", args[0]);
+          period = { kind: "month", month: `${month[1]}-${String(m).padStart(2, "0")}` };
+          rest = args.slice(1);
+        }
+      }
+      return ok({ kind: "forecast", period, scope: parseScope(rest) });
+    }
+    case "expansion":
+      return ok({ kind: "expansion", scope: parseScope(args) });
+    case "call": {
+      if (args.length === 0) return usage("call", "missing_name");
+      const at = args.findIndex((t, i) => i > 0 && callOf(t) !== undefined);
+      if (at < 0) return usage("call", args.length === 1 ? "missing_call" : "bad_call", args.at(-1));
+      const command: Command = { kind: "call", name: args.slice(0, at).join(" "), call: callOf(args[at] as string)! };
+      const note = args.slice(at + 1).join(" ");
+      if (note) command.note = note;
+      return ok(command);
+    }
     case "plan": {
       const at = args.findIndex((t, i) => i > 0 && own(KIND_ALIASES, t.toLowerCase()) === "visit");
       if (args.length === 0) return usage("plan", "missing_name");
@@ -313,6 +423,15 @@ export function parseCommand(input: string): ParseResult {
       if (days < 1 || days > MAX_SNOOZE_DAYS) return usage("snooze", "bad_days", last);
       return ok({ kind: "snooze", name: args.slice(0, -1).join(" "), days });
     }
+    case "calendar":
+      return parseCalendar(args);
+    case "report": {
+      // `report <name> sent` (`报告 <name> 已发送`): the CSM confirms the report went out.
+      const sent = args.length > 1 && REPORT_SENT_WORDS.has((args.at(-1) as string).toLowerCase());
+      const name = (sent ? args.slice(0, -1) : args).join(" ");
+      if (!name) return usage("report", "missing_name");
+      return ok(sent ? { kind: "report", name, sent: true } : { kind: "report", name });
+    }
     case "help": {
       const t = args[0]?.toLowerCase();
       if (t === undefined) return ok({ kind: "help" });
@@ -320,6 +439,32 @@ export function parseCommand(input: string): ParseResult {
       return topic ? ok({ kind: "help", topic }) : usage("help", "unknown_topic", args[0]);
     }
   }
+}
+
+const CALENDAR_OFF = new Set(["off", "disconnect", "remove", "关闭", "断开", "删除"]);
+const CALENDAR_STATUS = new Set(["status", "状态"]);
+const CALENDAR_BEFORE = new Set(["before", "lead", "提前"]);
+
+function parseCalendar(args: string[]): ParseResult {
+  const first = args[0]?.toLowerCase();
+  if (first === undefined || CALENDAR_STATUS.has(first)) return ok({ kind: "calendar", action: { kind: "status" } });
+  if (CALENDAR_OFF.has(first) && args.length === 1) return ok({ kind: "calendar", action: { kind: "off" } });
+  if (CALENDAR_BEFORE.has(first)) {
+    const m = /^(\d{1,4})(m|min|minutes?|分钟)?$/i.exec(args[1] ?? "");
+    const minutes = m ? Number(m[1]) : Number.NaN;
+    if (!(minutes >= 0 && minutes <= 1440)) return usage("calendar", "bad_minutes", args[1]);
+    return ok({ kind: "calendar", action: { kind: "before", minutes } });
+  }
+  // The address is kept as typed (case matters in its secret part).
+  return ok({ kind: "calendar", action: { kind: "connect", url: args.join("") } });
+}
+
+/** What an audit or log line may keep of a command: a calendar address is a secret. */
+export function auditableText(text: string): string {
+  const parsed = parseCommand(text);
+  return parsed.ok && parsed.command.kind === "calendar" && parsed.command.action.kind === "connect"
+    ? "calendar [secret address]"
+    : text;
 }
 
 /** `<account name...> <cause> [note...]`: the name runs up to the first word that names a cause. */

@@ -5,13 +5,13 @@ import type { Reply } from "../reply/model.js";
 import { plain } from "../reply/text.js";
 import { type Db, isStoreUnavailable } from "../store/db.js";
 import { type LimiterClock, PLATFORM_LIMITS, RateLimiter, realClock } from "./limits.js";
-import type { ChatSender, Platform } from "./types.js";
+import type { ChatSender, Platform, SendProgress } from "./types.js";
 
 // The delivery outbox. Every proactive message is written here (with an idempotency key) BEFORE it
 // is sent; a drainer claims due rows with row locks, sends them through the platform's ChatSender
 // and records the outcome. Guarantees and the one honest caveat are in docs/proactive.md.
 
-export const OUTBOX_KINDS = ["digest", "nudges", "brief", "renewal", "weekly"] as const;
+export const OUTBOX_KINDS = ["digest", "nudges", "brief", "renewal", "weekly", "calendar"] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
 /** How the drainer behaves; defaults suit production, tests shrink them. */
@@ -99,6 +99,8 @@ export interface ClaimedRow {
   /** An earlier attempt may have reached the platform unseen (its sender died, or the answer was lost). */
   outcomeUnknown: boolean;
   createdAt: Date;
+  /** Steps of the send that earlier attempts completed (see SendOptions.progress). */
+  progress: Record<string, string>;
 }
 
 /**
@@ -162,6 +164,7 @@ export async function claimDue(
     attempts: number;
     outcomeUnknown: boolean;
     createdAt: Date;
+    progress: Record<string, string> | null;
   }>(
     `UPDATE "Outbox" o
         SET status = 'sending', attempts = o.attempts + 1, "nextAttemptAt" = $2::timestamp(3), "updatedAt" = $1::timestamp(3),
@@ -183,7 +186,7 @@ export async function claimDue(
          ORDER BY c."nextAttemptAt", c.id
          LIMIT $3
          FOR UPDATE SKIP LOCKED)
-      RETURNING o.id, o."idempotencyKey", o.kind, o.platform, o.recipient, o.payload, o.attempts, o."outcomeUnknown", o."createdAt"`,
+      RETURNING o.id, o."idempotencyKey", o.kind, o.platform, o.recipient, o.payload, o.attempts, o."outcomeUnknown", o."createdAt", o.progress`,
     [
       opts.now.toISOString(),
       leaseUntil.toISOString(),
@@ -205,7 +208,27 @@ export async function claimDue(
     attempt: r.attempts,
     outcomeUnknown: r.outcomeUnknown,
     createdAt: new Date(r.createdAt),
+    progress: r.progress ?? {},
   }));
+}
+
+/**
+ * The progress ledger of a claimed row: each step is stored the moment it succeeds, fenced by the
+ * claim like every other mark (a stale sender's record is ignored).
+ */
+export function progressOf(q: Queryable, row: ClaimedRow, now: () => Date): SendProgress {
+  const done: Record<string, string> = { ...row.progress };
+  return {
+    done,
+    async record(step, value) {
+      done[step] = value;
+      await q.query(
+        `UPDATE "Outbox" SET progress = coalesce(progress, '{}'::jsonb) || jsonb_build_object($3::text, $4::text), "updatedAt" = $5::timestamp(3)
+          WHERE id = $1 AND status = 'sending' AND attempts = $2`,
+        [row.id, row.attempt, step, value, now().toISOString()],
+      );
+    },
+  };
 }
 
 /** Marks a claimed row sent; false when the claim was lost (lease expired and re-claimed). */
@@ -329,6 +352,7 @@ export async function drainOnce(
             dedupeKey: row.key,
             outcomeUnknown: row.outcomeUnknown,
             since: row.createdAt,
+            progress: progressOf(db.pool, row, now),
           });
         } catch (err) {
           // A sender that throws broke its contract; treat it as transient so nothing is dropped.

@@ -35,4 +35,17 @@ export interface SendOptions {
   outcomeUnknown?: boolean;
   /** When the message was queued: no earlier attempt can be older. */
   since?: Date;
+  /**
+   * Steps of this message already done by earlier attempts (a file uploaded, a file shared), kept in
+   * the outbox row: a sender that makes several calls records each step as it succeeds, so a retry
+   * (after a crash, a timeout, a rate limit) repeats none of them.
+   */
+  progress?: SendProgress;
+}
+
+export interface SendProgress {
+  /** Step name -> what the step produced (a file id...), as recorded by earlier attempts. */
+  done: Readonly<Record<string, string>>;
+  /** Records a step as done; resolves once stored (a lost claim is ignored, like its other marks). */
+  record(step: string, value: string): Promise<void>;
 }

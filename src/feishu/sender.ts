@@ -1,10 +1,13 @@
 import { createHash } from "node:crypto";
+import type * as lark from "@larksuiteoapi/node-sdk";
 import type { AppContext } from "../context.js";
-import type { ChatSender, SendResult } from "../delivery/types.js";
-import { renderFeishuCard } from "../reply/render-feishu.js";
+import type { ChatSender, SendProgress, SendResult } from "../delivery/types.js";
+import { type AttachmentFile, attachmentFiles } from "../reply/attachments.js";
+import type { Reply } from "../reply/model.js";
+import { type FeishuCardImage, renderFeishuCard } from "../reply/render-feishu.js";
 import { type FeishuConfig, larkClient } from "./client.js";
-import { sendCard } from "./deps.js";
-import { classifyFeishuError } from "./errors.js";
+import { receiveIdType, sendCard } from "./deps.js";
+import { classifyFeishuError, FeishuApiError } from "./errors.js";
 
 // The outbox's way into Feishu: one card message per proactive message (an open_id for the member's
 // 1:1 chat with the bot, or a chat_id for a team group). A uuid derived from the outbox key goes with
@@ -27,6 +30,8 @@ export function createChatSender(ctx: AppContext): ChatSender {
     async send(recipient, reply, opts): Promise<SendResult> {
       try {
         const uuid = opts?.dedupeKey ? outboxUuid(opts.dedupeKey) : undefined;
+        if (reply.attachments?.length)
+          return await sendWithFiles(client, recipient, reply, opts?.dedupeKey, opts?.progress);
         const id = await sendCard(client, recipient, renderFeishuCard(reply), uuid);
         // Success always names the message; an answer without one was not Feishu's (a proxy page):
         // try again, the uuid makes that safe.
@@ -40,4 +45,85 @@ export function createChatSender(ctx: AppContext): ChatSender {
       }
     },
   };
+}
+
+/** Feishu answered an upload without a key: nothing usable was stored, try again. */
+class UploadFailed extends Error {}
+
+/** Uploads a chart to im/v1/images (for a card) and returns its image_key. */
+export async function uploadImage(client: lark.Client, f: AttachmentFile): Promise<string> {
+  const r = await client.im.image.create({ data: { image_type: "message", image: f.bytes } });
+  const key = (r as { image_key?: string } | null)?.image_key;
+  if (!key) throw new UploadFailed("im/v1/images: no image_key");
+  return key;
+}
+
+/** Uploads a document to im/v1/files and returns its file_key. */
+export async function uploadFile(client: lark.Client, f: AttachmentFile): Promise<string> {
+  const r = await client.im.file.create({ data: { file_type: "stream", file_name: f.fileName, file: f.bytes } });
+  const key = (r as { file_key?: string } | null)?.file_key;
+  if (!key) throw new UploadFailed("im/v1/files: no file_key");
+  return key;
+}
+
+/**
+ * A card with its charts, then each document as a file message. Every upload and message is a step
+ * recorded in the outbox row; the messages carry uuids derived from the outbox key (Feishu drops a
+ * repeat within the hour), so no step is done twice.
+ */
+async function sendWithFiles(
+  client: lark.Client,
+  recipient: string,
+  reply: Reply,
+  key: string | undefined,
+  progress: SendProgress | undefined,
+): Promise<SendResult> {
+  const files = attachmentFiles(reply.attachments);
+  const step = async (name: string, run: () => Promise<string>): Promise<string> => {
+    const known = progress?.done[name];
+    if (known) return known;
+    const value = await run();
+    await progress?.record(name, value);
+    return value;
+  };
+  try {
+    const images: FeishuCardImage[] = [];
+    const docs: { i: number; fileKey: string }[] = [];
+    for (const [i, f] of files.entries()) {
+      if (f.image)
+        images.push({
+          imgKey: await step(`feishu.image.${i}`, () => uploadImage(client, f)),
+          alt: f.alt ?? f.title,
+          title: f.title,
+        });
+      else docs.push({ i, fileKey: await step(`feishu.file.${i}`, () => uploadFile(client, f)) });
+    }
+    const cardId = await step("feishu.card", async () => {
+      const id = await sendCard(client, recipient, renderFeishuCard(reply, images), key ? outboxUuid(key) : undefined);
+      if (!id) throw new UploadFailed("unreadable answer");
+      return id;
+    });
+    for (const d of docs)
+      await step(`feishu.filemsg.${d.i}`, async () => {
+        const r = await client.im.message.create({
+          params: { receive_id_type: receiveIdType(recipient) },
+          data: {
+            receive_id: recipient,
+            msg_type: "file",
+            content: JSON.stringify({ file_key: d.fileKey }),
+            ...(key ? { uuid: outboxUuid(`${key}#file${d.i}`) } : {}),
+          },
+        });
+        if (typeof r.code === "number" && r.code !== 0) throw new FeishuApiError(r.code, r.msg ?? "");
+        const id = r.data?.message_id;
+        if (!id) throw new UploadFailed("unreadable answer");
+        return id;
+      });
+    return { ok: true, externalId: cardId };
+  } catch (err) {
+    if (err instanceof UploadFailed) return { ok: false, retryable: true, unknown: true, error: err.message };
+    const f = classifyFeishuError(err);
+    if (f.kind === "rate_limited") return { ok: false, retryable: true, retryAfterMs: f.retryAfterMs, error: f.error };
+    return { ok: false, retryable: f.kind === "transient", error: f.error };
+  }
 }

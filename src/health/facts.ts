@@ -27,6 +27,8 @@ interface AccountRow {
   seats: number | null;
 }
 
+/** A ticket open at the end of day $1: opened by then, not solved by then (solved later: still open that day). */
+const TICKET_OPEN = `("solvedAt" IS NULL AND status IN ('new','open','pending','hold') OR "solvedAt" >= ($1::date + 1)::timestamp)`;
 const MEANINGFUL = `('visit','call','qbr','exec_visit','training')`;
 const OUTREACH = `('visit','call','qbr','exec_visit','training','email')`;
 /** A contact who had left the account on day $1 (no leftAt: the active flag is all there is). */
@@ -40,33 +42,34 @@ export async function loadFacts(db: Db, day: string, scope: FactsScope = {}): Pr
   const only = (col: string) => (ids ? `AND ${col} = ANY($2::text[])` : "");
   const q = async <T extends object>(sql: string) => (await db.pool.query<T & { id: string }>(sql, params)).rows;
 
-  const [accounts, usage, interactions, contacts, surveys, feedback, promises, milestones, risks] = await Promise.all([
-    q<AccountRow>(
-      `SELECT id, tier::text AS tier, industry, to_char("goLiveDate", 'YYYY-MM-DD') AS "goLiveDate", seats,
+  const [accounts, usage, interactions, contacts, surveys, feedback, promises, milestones, risks, tickets] =
+    await Promise.all([
+      q<AccountRow>(
+        `SELECT id, tier::text AS tier, industry, to_char("goLiveDate", 'YYYY-MM-DD') AS "goLiveDate", seats,
               to_char(COALESCE("contractStart", "goLiveDate", "createdAt"::date), 'YYYY-MM-DD') AS "startDate"
-         FROM "Account" WHERE $1::date IS NOT NULL ${ids ? "AND id = ANY($2::text[])" : "AND stage <> 'churned'"}
+         FROM "Account" WHERE $1::date IS NOT NULL ${ids ? "AND id = ANY($2::text[])" : "AND stage <> 'churned' AND \"archivedAt\" IS NULL"}
         ORDER BY id`,
-    ),
-    // Recent 4 weeks vs the 4 weeks before, weekly peaks, the trailing 7 days, and the most seen of
-    // activation and core features over the last 7 (else 28) days. Holiday days of the team's locale
-    // are left out of every window; month-end days are marked for accounts that follow the month end.
-    db.pool
-      .query<
-        Omit<UsageFacts, "weeklyPeaks" | "last7" | "monthEnd"> & {
-          id: string;
-          w0: number | null;
-          w1: number | null;
-          w2: number | null;
-          w3: number | null;
-          l7avg: number | null;
-          l7max: number | null;
-          l7days: number;
-          meShare: number | null;
-          meRecent: number | null;
-          meBase: number | null;
-        }
-      >(
-        `WITH hol AS (
+      ),
+      // Recent 4 weeks vs the 4 weeks before, weekly peaks, the trailing 7 days, and the most seen of
+      // activation and core features over the last 7 (else 28) days. Holiday days of the team's locale
+      // are left out of every window; month-end days are marked for accounts that follow the month end.
+      db.pool
+        .query<
+          Omit<UsageFacts, "weeklyPeaks" | "last7" | "monthEnd"> & {
+            id: string;
+            w0: number | null;
+            w1: number | null;
+            w2: number | null;
+            w3: number | null;
+            l7avg: number | null;
+            l7max: number | null;
+            l7days: number;
+            meShare: number | null;
+            meRecent: number | null;
+            meBase: number | null;
+          }
+        >(
+          `WITH hol AS (
            SELECT e.key AS locale, d::date AS day FROM jsonb_each($${params.length + 1}::jsonb) e, jsonb_array_elements_text(e.value) d),
          u AS (
            SELECT s.*, (s.day >= (date_trunc('month', s.day) + interval '1 month' - interval '3 days')::date) AS me
@@ -100,21 +103,21 @@ export async function loadFacts(db: Db, day: string, scope: FactsScope = {}): Pr
                   avg("activeUsers") FILTER (WHERE me AND day <= $1::date - 28)::float8 AS "meBase"
              FROM u GROUP BY "accountId")
          SELECT * FROM agg`,
-        [...params, holidays],
-      )
-      .then((r) => r.rows),
-    // Contact is answered contact with someone still at the account: a call nobody picked up, or a
-    // meeting with a person who has since left, no longer counts. Outreach left unanswered since the
-    // last answered contact is counted apart (repeated, it reads as refusing contact).
-    q<{
-      lastContact: string | null;
-      lastExec: string | null;
-      praise: string[] | null;
-      complaints: string[] | null;
-      attempts: number;
-      firstUnanswered: string | null;
-    }>(
-      `WITH i AS (
+          [...params, holidays],
+        )
+        .then((r) => r.rows),
+      // Contact is answered contact with someone still at the account: a call nobody picked up, or a
+      // meeting with a person who has since left, no longer counts. Outreach left unanswered since the
+      // last answered contact is counted apart (repeated, it reads as refusing contact).
+      q<{
+        lastContact: string | null;
+        lastExec: string | null;
+        praise: string[] | null;
+        complaints: string[] | null;
+        attempts: number;
+        firstUnanswered: string | null;
+      }>(
+        `WITH i AS (
          SELECT i."accountId", i.kind, i."occurredAt", i.answered IS NOT FALSE AS answered,
                 c.id IS NOT NULL AND ${DEPARTED("c")} AS departed
            FROM "Interaction" i
@@ -139,10 +142,10 @@ export async function loadFacts(db: Db, day: string, scope: FactsScope = {}): Pr
               agg.praise, agg.complaints, coalesce(un.attempts, 0) AS attempts,
               to_char(un.first, 'YYYY-MM-DD') AS "firstUnanswered"
          FROM agg LEFT JOIN un ON un.id = agg.id`,
-    ),
-    // Who was in place on the day: a contact who left later was still active then.
-    q<{ n: number; lastExec: string | null; stakeholders: StakeholderFacts[] }>(
-      `SELECT "accountId" AS id, count(*)::int AS n,
+      ),
+      // Who was in place on the day: a contact who left later was still active then.
+      q<{ n: number; lastExec: string | null; stakeholders: StakeholderFacts[] }>(
+        `SELECT "accountId" AS id, count(*)::int AS n,
               to_char(max("lastContact") FILTER (WHERE role IN ('executive','decision_maker') AND "lastContact" <= $1::date
                                                    AND NOT ${DEPARTED(`"Contact"`)}), 'YYYY-MM-DD') AS "lastExec",
               COALESCE(json_agg(json_build_object(
@@ -152,11 +155,11 @@ export async function loadFacts(db: Db, day: string, scope: FactsScope = {}): Pr
                 FILTER (WHERE role IN ('champion','decision_maker')), '[]'::json) AS stakeholders
          FROM "Contact" WHERE TRUE ${only(`"accountId"`)}
         GROUP BY "accountId"`,
-    ),
-    // Each respondent's latest answer per kind, from people still at the account (a respondent not on
-    // record as a contact is read as present: nothing says they left).
-    q<{ kind: "nps" | "csat"; score: number; day: string; name: string | null; role: string | null }>(
-      `SELECT * FROM (
+      ),
+      // Each respondent's latest answer per kind, from people still at the account (a respondent not on
+      // record as a contact is read as present: nothing says they left).
+      q<{ kind: "nps" | "csat"; score: number; day: string; name: string | null; role: string | null }>(
+        `SELECT * FROM (
          SELECT DISTINCT ON (s."accountId", s.kind, coalesce(s.respondent, s.id)) s."accountId" AS id, s.kind::text AS kind,
                 s.score, to_char(s."respondedAt", 'YYYY-MM-DD') AS day, c.name, c.role::text AS role
            FROM "SurveyResponse" s
@@ -164,35 +167,49 @@ export async function loadFacts(db: Db, day: string, scope: FactsScope = {}): Pr
           WHERE s."respondedAt" <= $1::date AND (c.id IS NULL OR NOT ${DEPARTED("c")}) ${only(`s."accountId"`)}
           ORDER BY s."accountId", s.kind, coalesce(s.respondent, s.id), s."respondedAt" DESC, s."createdAt" DESC) x
         ORDER BY id, kind, day DESC`,
-    ),
-    q<{ total: number; open: string[] | null }>(
-      `SELECT "accountId" AS id, count(*)::int AS total,
+      ),
+      q<{ total: number; open: string[] | null }>(
+        `SELECT "accountId" AS id, count(*)::int AS total,
               array_agg(to_char("raisedAt", 'YYYY-MM-DD')) FILTER (WHERE "resolvedAt" > $1::date
                 OR ("resolvedAt" IS NULL AND status IN ('open','in_progress'))) AS open
          FROM "Feedback" WHERE "raisedAt" <= $1::date ${only(`"accountId"`)}
         GROUP BY "accountId"`,
-    ),
-    q<{ total: number; open: string[] | null }>(
-      `SELECT "accountId" AS id, count(*)::int AS total,
+      ),
+      q<{ total: number; open: string[] | null }>(
+        `SELECT "accountId" AS id, count(*)::int AS total,
               array_agg(to_char("dueDate", 'YYYY-MM-DD')) FILTER (WHERE "keptAt" > $1::date
                 OR ("keptAt" IS NULL AND status = 'open')) AS open
          FROM "CustomerPromise" WHERE "madeAt" <= $1::date ${only(`"accountId"`)}
         GROUP BY "accountId"`,
-    ),
-    q<{ total: number; open: string[] | null }>(
-      `SELECT "accountId" AS id, count(*)::int AS total,
+      ),
+      q<{ total: number; open: string[] | null }>(
+        `SELECT "accountId" AS id, count(*)::int AS total,
               array_agg(to_char("dueDate", 'YYYY-MM-DD')) FILTER (WHERE "doneAt" > $1::date
                 OR ("doneAt" IS NULL AND status <> 'done')) AS open
          FROM "Milestone" WHERE TRUE ${only(`"accountId"`)}
         GROUP BY "accountId"`,
-    ),
-    q<{ kind: string; severity: Severity; raisedAt: string }>(
-      `SELECT "accountId" AS id, kind::text AS kind, severity::text AS severity, to_char("raisedAt", 'YYYY-MM-DD') AS "raisedAt"
+      ),
+      q<{ kind: string; severity: Severity; raisedAt: string }>(
+        `SELECT "accountId" AS id, kind::text AS kind, severity::text AS severity, to_char("raisedAt", 'YYYY-MM-DD') AS "raisedAt"
          FROM "RiskFlag"
         WHERE severity IN ('high','medium') AND "raisedAt" <= $1::date
           AND ("resolvedAt" IS NULL OR "resolvedAt" > $1::date) ${only(`"accountId"`)}`,
-    ),
-  ]);
+      ),
+      // Support tickets as of the day's end (UTC): open then, the urgent ones' hours open, and the last
+      // 90 days' reopened tickets and satisfaction ratings. Deleted tickets count for nothing.
+      q<{ total: number; open: number; urgentHours: number[] | null; reopened: number; good: number; bad: number }>(
+        `SELECT "accountId" AS id, count(*)::int AS total,
+              (count(*) FILTER (WHERE ${TICKET_OPEN}))::int AS open,
+              array_agg(EXTRACT(EPOCH FROM (($1::date + 1)::timestamp - "openedAt")) / 3600)
+                FILTER (WHERE ${TICKET_OPEN} AND priority = 'urgent') AS "urgentHours",
+              (count(*) FILTER (WHERE reopens > 0 AND "updatedAt" > ($1::date - 89)::timestamp))::int AS reopened,
+              (count(*) FILTER (WHERE csat = 'good' AND "updatedAt" > ($1::date - 89)::timestamp))::int AS good,
+              (count(*) FILTER (WHERE csat = 'bad' AND "updatedAt" > ($1::date - 89)::timestamp))::int AS bad
+         FROM "SupportTicket"
+        WHERE status <> 'deleted' AND "openedAt" < ($1::date + 1)::timestamp ${only(`"accountId"`)}
+        GROUP BY "accountId"`,
+      ),
+    ]);
 
   const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
   const usageBy = byId(usage);
@@ -201,6 +218,7 @@ export async function loadFacts(db: Db, day: string, scope: FactsScope = {}): Pr
   const feedbackBy = byId(feedback);
   const promiseBy = byId(promises);
   const milestoneBy = byId(milestones);
+  const ticketBy = byId(tickets);
   type Answer = (typeof surveys)[number];
   const surveyBy = new Map<string, { nps: Answer[]; csat: Answer[] }>();
   for (const s of surveys) {
@@ -263,6 +281,16 @@ export async function loadFacts(db: Db, day: string, scope: FactsScope = {}): Pr
       promises: { total: promiseBy.get(a.id)?.total ?? 0, openDue: promiseBy.get(a.id)?.open ?? [] },
       milestones: { total: milestoneBy.get(a.id)?.total ?? 0, openDue: milestoneBy.get(a.id)?.open ?? [] },
       risks: riskBy.get(a.id) ?? [],
+      support: ticketBy.has(a.id)
+        ? {
+            total: ticketBy.get(a.id)!.total,
+            open: ticketBy.get(a.id)!.open,
+            urgentOpenHours: (ticketBy.get(a.id)!.urgentHours ?? []).map(Number),
+            reopened: ticketBy.get(a.id)!.reopened,
+            csatGood: ticketBy.get(a.id)!.good,
+            csatBad: ticketBy.get(a.id)!.bad,
+          }
+        : null,
     };
   });
 }

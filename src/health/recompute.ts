@@ -38,42 +38,88 @@ export interface RecomputeReport {
 }
 
 const BATCH = 5000;
+/** Accounts read, scored and written together (see recompute). */
+const PAGE = 20_000;
 
 export interface RecomputeOptions {
   config?: HealthConfig;
+  /** Accounts per page (default 20,000); tests page small books to compare with one pass. */
+  pageSize?: number;
 }
 
 export async function recompute(ctx: AppContext, day: string, opts: RecomputeOptions = {}): Promise<RecomputeReport> {
   const config = opts.config ?? (await loadHealthConfig(ctx.config.healthConfigFile));
-  const t0 = performance.now();
-  const facts = await loadFacts(ctx.db, day, { holidays: config.holidays });
-  const t1 = performance.now();
   // The register follows the present: a backfill of past days reads it and changes nothing in it.
   const sync = day >= addDays(isoDay(ctx.now()), -1);
-  const results = await scoreWithRisks(ctx.db, day, facts, config, { sync });
-  const t2 = performance.now();
-  await writeScores(ctx.db, day, results);
-  // The days before, as far back as a move must hold plus the day it moved from.
-  const { rows: previous } = await ctx.db.pool.query<{
-    accountId: string;
-    day: string;
-    usageLevel: number;
-    valueLevel: number;
-  }>(
-    `SELECT "accountId", to_char(day, 'YYYY-MM-DD') AS day, "usageLevel", "valueLevel" FROM "HealthScore"
-      WHERE day BETWEEN $1::date - $2::int AND $1::date - 1`,
-    [day, QUADRANT_HOLD_DAYS],
-  );
-  const changes = quadrantChanges(previous, results, day);
-  const moves = {
-    down: changes.filter((m) => m.direction === "down").length,
-    up: changes.filter((m) => m.direction === "up").length,
-  };
-  const t3 = performance.now();
+  const pages = await scoredPages(ctx.db, opts.pageSize ?? PAGE);
   const grades: Record<Grade, number> = { green: 0, yellow: 0, red: 0 };
-  for (const r of results) grades[r.grade]++;
-  ctx.log.info({ day, accounts: results.length, grades, moves }, "health: recomputed");
-  return { day, accounts: results.length, grades, moves, readMs: t1 - t0, scoreMs: t2 - t1, writeMs: t3 - t2 };
+  const moves = { down: 0, up: 0 };
+  let accounts = 0;
+  let readMs = 0;
+  let scoreMs = 0;
+  let writeMs = 0;
+  // One book fits one page (the usual case): the day's rows are replaced whole, in one transaction.
+  // A bigger book is read, scored and written a page of accounts at a time, so memory holds one page
+  // of facts and scores, never the whole book; the day's rows of accounts no longer scored (churned
+  // since) go at the end.
+  for (const page of pages) {
+    const t0 = performance.now();
+    const facts = await loadFacts(ctx.db, day, {
+      holidays: config.holidays,
+      ...(pages.length > 1 ? { accountIds: page } : {}),
+    });
+    const t1 = performance.now();
+    const results = await scoreWithRisks(ctx.db, day, facts, config, {
+      sync,
+      ...(pages.length > 1 ? { scope: page } : {}),
+    });
+    const t2 = performance.now();
+    await writeScores(ctx.db, day, results, pages.length > 1 ? page : undefined);
+    // The days before, as far back as a move must hold plus the day it moved from.
+    const { rows: previous } = await ctx.db.pool.query<{
+      accountId: string;
+      day: string;
+      usageLevel: number;
+      valueLevel: number;
+    }>(
+      `SELECT "accountId", to_char(day, 'YYYY-MM-DD') AS day, "usageLevel", "valueLevel" FROM "HealthScore"
+        WHERE day BETWEEN $1::date - $2::int AND $1::date - 1 ${pages.length > 1 ? `AND "accountId" = ANY($3::text[])` : ""}`,
+      pages.length > 1 ? [day, QUADRANT_HOLD_DAYS, page] : [day, QUADRANT_HOLD_DAYS],
+    );
+    for (const m of quadrantChanges(previous, results, day)) moves[m.direction]++;
+    for (const r of results) grades[r.grade]++;
+    accounts += results.length;
+    readMs += t1 - t0;
+    scoreMs += t2 - t1;
+    writeMs += performance.now() - t2;
+  }
+  if (pages.length > 1) {
+    const t = performance.now();
+    await ctx.db.pool.query(
+      `DELETE FROM "HealthScore" h USING "Account" a WHERE h.day = $1::date AND a.id = h."accountId" AND a.stage = 'churned'`,
+      [day],
+    );
+    writeMs += performance.now() - t;
+  }
+  ctx.log.info({ day, accounts, grades, moves }, "health: recomputed");
+  return { day, accounts, grades, moves, readMs, scoreMs, writeMs };
+}
+
+/**
+ * The accounts a recompute scores (every account not churned), in pages of `size` ids. One page
+ * (empty or not) when the book fits in one: the set-based reads then need no id list at all.
+ */
+async function scoredPages(db: Db, size: number): Promise<string[][]> {
+  const { rows } = await db.pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM "Account" WHERE stage <> 'churned'`,
+  );
+  if ((rows[0]?.n ?? 0) <= size) return [[]];
+  const { rows: ids } = await db.pool.query<{ id: string }>(
+    `SELECT id FROM "Account" WHERE stage <> 'churned' ORDER BY id`,
+  );
+  const pages: string[][] = [];
+  for (let i = 0; i < ids.length; i += size) pages.push(ids.slice(i, i + size).map((r) => r.id));
+  return pages;
 }
 
 type Scored = ReturnType<typeof scoreAll>[number];
@@ -113,10 +159,10 @@ export async function scoreWithRisks(
   day: string,
   facts: HealthFacts[],
   config: HealthConfig,
-  opts: { sync: boolean },
+  opts: { sync: boolean; scope?: string[] },
 ): Promise<Scored[]> {
   const ids = facts.map((f) => f.accountId);
-  const scope = ids.length > 0 && ids.length < 1000 ? ids : undefined;
+  const scope = opts.scope ?? (ids.length > 0 && ids.length < 1000 ? ids : undefined);
   const settings = new Map<string, Settings>();
   const settingsOf = (f: HealthFacts) => {
     const key = `${f.tier}|${f.industry?.toLowerCase() ?? ""}`;

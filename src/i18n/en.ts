@@ -1,7 +1,9 @@
 // Every text Tend shows, in English: one catalogue for the conversation core, the proactive
 // messages and the two chat platforms. `{name}` is a placeholder; a proactive sentence may choose
 // words by a count as `{count|item|items}` (see tPlural in ./catalogue.ts). Chinese: ./zh-CN.ts.
+import { RENEWALS_EN } from "../commands/messages-renewals.js";
 export const en = {
+  ...RENEWALS_EN,
   // ── conversation: answers to commands ──
   // access
   "access.unknown": "Sorry, I don't know you yet. Ask your Tend admin to add you as a member.",
@@ -53,7 +55,12 @@ export const en = {
   "help.snooze": "`snooze <name> <days>`: no nudges about this account for you for a while.",
   "help.metrics":
     "`metrics [team|@member] [month|quarter|year]`: renewal rate, GRR, NRR, logo churn, ARR by grade (managers and admins).",
+  "help.report":
+    "`report <name>`: the customer-facing value report (results, help given, our improvements, next year's plan) in the account's language, as Markdown and a printable page. `report <name> sent`: the report went out (the renewal readiness check counts it).",
   "help.help": "`help [command]`: this help, or one command's.",
+  "help.calendar":
+    "`calendar <secret iCal address>` (in a direct message): briefs before your customer meetings and a log after; `calendar` shows how it goes, `calendar before <minutes>`, `calendar off`.",
+  "usage.bad_minutes": "“{detail}” is not a number of minutes between 0 and 1440.",
   "help.more": "Type `help <command>` for one command.",
   // common labels
   "label.grade": "Health",
@@ -328,6 +335,7 @@ export const en = {
   "verb.snooze": "snooze accounts",
   "verb.risk_raise": "raise risks",
   "verb.risk_resolve": "resolve risks",
+  "verb.report_sent": "mark value reports sent",
   // form
   "form.title": "Log an interaction",
   "form.submit": "Save",
@@ -400,6 +408,7 @@ export const en = {
   "action.call": "Log call",
   "action.visit": "Log visit",
   "action.brief": "Brief",
+  "action.report": "Value report",
   "action.snooze": "Snooze 7d",
   "action.done": "Done",
   "action.risk": "All at-risk accounts",
@@ -483,6 +492,57 @@ export const en = {
   "feishu.fix_fields": "Please fix: {errors}",
   "feishu.not_text": "Send me a text command, e.g. `help`.",
   "feishu.stale_card": "This card is out of date. Ask again to get a fresh one.",
+  // calendars (docs/calendar.md)
+  "calendar.no_key":
+    "Tend can't keep calendar addresses here: the administrator has not set TEND_SECRET_KEY. Nothing was saved.",
+  "calendar.not_direct":
+    "Send your calendar address to Tend in a direct message, never in a group: it is a secret. Nothing was saved. It has been seen here, so reset the secret address in your calendar's settings and send the new one privately.",
+  "calendar.bad_url":
+    "That is not a calendar address. Paste your calendar's secret address in iCal format (it starts with https:// and usually ends in .ics).",
+  "calendar.refused": "I could not use that address: {reason}. Nothing was saved.",
+  "calendar.connected":
+    "Calendar connected (this reply is only for you; the address is stored encrypted). I read it every {poll} minutes: meetings with your customers get a brief {lead} minutes before and are logged after.",
+  "calendar.connected_later": "I could not read it just now ({reason}); I will try again in {poll} minutes.",
+  "calendar.upcoming": "Meetings with customers in the next {days} days: {count}.",
+  "calendar.upcoming_item": "{when} - {account}: {title}",
+  "calendar.off": "Calendar disconnected: its address is deleted, and {count} pending meeting briefs are cancelled.",
+  "calendar.off_none": "No calendar is connected.",
+  "calendar.status_none":
+    "No calendar connected. Send `calendar <secret iCal address>` to Tend in a direct message to connect one.",
+  "calendar.status": "Calendar connected since {since}. Briefs come {lead} minutes before your customer meetings.",
+  "calendar.status_read": "Last read: {when}.",
+  "calendar.status_never": "Not read yet (the next read is within {poll} minutes).",
+  "calendar.status_error": "Last read failed {when}: {reason} ({failures} in a row since {since}).",
+  "calendar.lead_saved": "Meeting briefs will come {lead} minutes before.",
+  "calendar.lead_none": "Connect a calendar first: `calendar <secret iCal address>` in a direct message.",
+  "calendar.usage":
+    "`calendar <secret iCal address>` (in a direct message) connects your calendar; `calendar` shows how it goes; `calendar before <minutes>` sets when briefs come; `calendar off` disconnects it.",
+  "calendar.error.gone": "the address no longer exists (it was reset or deleted: send the new one)",
+  "calendar.error.unauthorized":
+    "the calendar refused access (the secret address was reset, or this is not the secret address)",
+  "calendar.error.unparsable": "what the address returns is not an iCalendar feed",
+  "calendar.error.unreachable": "the calendar server did not answer",
+  "calendar.error.too_large": "the calendar is too large to read",
+  "calendar.error.key_changed": "the stored address can't be opened with the current TEND_SECRET_KEY: send it again",
+  "calendar.error.http": "the calendar server answered HTTP {status}",
+  "calendar.brief.header": "{account}: meeting at {time}",
+  "calendar.brief.summary": "Brief for your meeting with {account} at {time}",
+  "calendar.brief.meeting": "{title} - {time}, {minutes} min. With {people}.",
+  "calendar.brief.meeting_all_day": "{title} - all day. With {people}.",
+  "calendar.brief.someone": "their team",
+  "calendar.logged.summary": "Logged from your calendar: {kind} with {account}",
+  "calendar.logged.text": "Logged a {kind} with {account} on {date} from your calendar ({title}), with {people}.",
+  "calendar.logged.add_notes": "Add notes",
+  "calendar.logged.missed": "It did not happen",
+  "calendar.missed.done": "Removed: that meeting is no longer counted as contact with {account}.",
+  "calendar.missed.bad": "That meeting was already removed, or it is not yours.",
+  "calendar.failing.summary": "Tend can't read your calendar",
+  "calendar.failing.text":
+    "I can't read your calendar since {since}: {reason}. Meeting briefs and automatic logging wait until it works again. Send `calendar <new address>` in a direct message to replace it, or `calendar off`.",
+  "calendar.agenda.title": "Visits and meetings",
+  "calendar.agenda.meeting": "{when} - {account}: {title}",
+  "calendar.agenda.visit": "{when} - {account}: planned visit",
+  "calendar.agenda.all_day": "{day}, all day",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,7 +1,10 @@
 // Every text Tend shows, in Simplified Chinese; the keys and placeholders are those of ./en.ts.
+
+import { RENEWALS_ZH } from "../commands/messages-renewals.js";
 import type { MessageKey } from "./en.js";
 
 export const zhCN: Record<MessageKey, string> = {
+  ...RENEWALS_ZH,
   // ── conversation: answers to commands ──
   "access.unknown": "抱歉，我还不认识你。请联系 Tend 管理员把你添加为成员。",
   "access.inactive": "你的 Tend 账号已停用。如有误，请联系管理员。",
@@ -48,7 +51,12 @@ export const zhCN: Record<MessageKey, string> = {
   "help.snooze": "`snooze <名称> <天数>`（暂停）：在一段时间内不再提醒你该客户。",
   "help.metrics":
     "`metrics [team|@成员] [month|quarter|year]`（指标）：续约率、GRR、NRR、客户流失、各等级 ARR（经理和管理员）。",
+  "help.report":
+    "`report <名称>`（报告）：面向客户的价值报告（取得的成果、我们提供的帮助、我们的改进、明年的计划），使用客户的语言，附 Markdown 和可打印页面。`报告 <名称> 已发送`：报告已发出（续约准备检查会计入）。",
   "help.help": "`help [命令]`（帮助）：查看帮助或某个命令的用法。",
+  "help.calendar":
+    "`日历 <iCal 私密地址>`（私聊）：客户会议前发送简报，会后自动记录；`日历` 查看状态，`日历 提前 <分钟>`，`日历 关闭`。",
+  "usage.bad_minutes": "“{detail}” 不是 0 到 1440 之间的分钟数。",
   "help.more": "输入 `help <命令>` 查看单个命令。",
   "label.grade": "健康度",
   "label.arr": "ARR",
@@ -313,6 +321,7 @@ export const zhCN: Record<MessageKey, string> = {
   "verb.snooze": "暂停提醒",
   "verb.risk_raise": "上报风险",
   "verb.risk_resolve": "解除风险",
+  "verb.report_sent": "标记价值报告已发送",
   "form.title": "记录互动",
   "form.submit": "保存",
   "form.date": "日期",
@@ -378,6 +387,7 @@ export const zhCN: Record<MessageKey, string> = {
   "action.call": "记录电话",
   "action.visit": "记录拜访",
   "action.brief": "简报",
+  "action.report": "价值报告",
   "action.snooze": "暂停 7 天",
   "action.done": "完成",
   "action.risk": "全部风险客户",
@@ -459,4 +469,51 @@ export const zhCN: Record<MessageKey, string> = {
   "feishu.fix_fields": "请修改：{errors}",
   "feishu.not_text": "请发送文字命令，例如“帮助”。",
   "feishu.stale_card": "此卡片已过期，请重新查询。",
+  // 日历（docs/calendar.md）
+  "calendar.no_key": "这里无法保存日历地址：管理员尚未设置 TEND_SECRET_KEY。未保存任何内容。",
+  "calendar.not_direct":
+    "请通过私聊把日历地址发给 Tend，不要发在群里：它是保密地址。未保存任何内容。它已在此处被看到，请在日历设置中重置私密地址，再私下发送新地址。",
+  "calendar.bad_url": "这不是日历地址。请粘贴日历的 iCal 格式私密地址（以 https:// 开头，通常以 .ics 结尾）。",
+  "calendar.refused": "无法使用该地址：{reason}。未保存任何内容。",
+  "calendar.connected":
+    "日历已连接（此回复仅你可见；地址已加密保存）。我每 {poll} 分钟读取一次：与客户的会议会在开始前 {lead} 分钟收到简报，结束后自动记录。",
+  "calendar.connected_later": "刚才无法读取（{reason}）；{poll} 分钟后再试。",
+  "calendar.upcoming": "未来 {days} 天与客户的会议：{count} 个。",
+  "calendar.upcoming_item": "{when} - {account}：{title}",
+  "calendar.off": "日历已断开：地址已删除，{count} 份待发的会议简报已取消。",
+  "calendar.off_none": "尚未连接日历。",
+  "calendar.status_none": "尚未连接日历。私聊 Tend 发送 `日历 <iCal 私密地址>` 即可连接。",
+  "calendar.status": "日历自 {since} 起已连接。客户会议开始前 {lead} 分钟发送简报。",
+  "calendar.status_read": "上次读取：{when}。",
+  "calendar.status_never": "尚未读取（{poll} 分钟内读取）。",
+  "calendar.status_error": "上次读取失败（{when}）：{reason}（自 {since} 起连续 {failures} 次）。",
+  "calendar.lead_saved": "会议简报将在开始前 {lead} 分钟发送。",
+  "calendar.lead_none": "请先连接日历：私聊发送 `日历 <iCal 私密地址>`。",
+  "calendar.usage":
+    "`日历 <iCal 私密地址>`（私聊）连接日历；`日历` 查看状态；`日历 提前 <分钟>` 设置简报提前时间；`日历 关闭` 断开连接。",
+  "calendar.error.gone": "该地址已不存在（已被重置或删除：请发送新地址）",
+  "calendar.error.unauthorized": "日历拒绝访问（私密地址已被重置，或这不是私密地址）",
+  "calendar.error.unparsable": "该地址返回的内容不是 iCalendar 日历",
+  "calendar.error.unreachable": "日历服务器没有响应",
+  "calendar.error.too_large": "日历过大，无法读取",
+  "calendar.error.key_changed": "已保存的地址无法用当前的 TEND_SECRET_KEY 解密：请重新发送",
+  "calendar.error.http": "日历服务器返回 HTTP {status}",
+  "calendar.brief.header": "{account}：{time} 的会议",
+  "calendar.brief.summary": "{time} 与 {account} 会议的简报",
+  "calendar.brief.meeting": "{title} - {time}，{minutes} 分钟。参加：{people}。",
+  "calendar.brief.meeting_all_day": "{title} - 全天。参加：{people}。",
+  "calendar.brief.someone": "对方团队",
+  "calendar.logged.summary": "已从日历记录：与 {account} 的{kind}",
+  "calendar.logged.text": "已从日历记录 {date} 与 {account} 的{kind}（{title}），参加：{people}。",
+  "calendar.logged.add_notes": "添加备注",
+  "calendar.logged.missed": "会议没有举行",
+  "calendar.missed.done": "已移除：该会议不再计为与 {account} 的联系。",
+  "calendar.missed.bad": "该会议已被移除，或不属于你。",
+  "calendar.failing.summary": "Tend 无法读取你的日历",
+  "calendar.failing.text":
+    "自 {since} 起无法读取你的日历：{reason}。会议简报和自动记录将暂停，直到恢复。私聊发送 `日历 <新地址>` 替换，或发送 `日历 关闭`。",
+  "calendar.agenda.title": "拜访与会议",
+  "calendar.agenda.meeting": "{when} - {account}：{title}",
+  "calendar.agenda.visit": "{when} - {account}：计划拜访",
+  "calendar.agenda.all_day": "{day} 全天",
 };

@@ -3,6 +3,7 @@ import {
   Attitude,
   ContactRole,
   FeedbackStatus,
+  ForecastCall,
   InteractionKind,
   MilestoneStatus,
   OpportunityKind,
@@ -127,6 +128,8 @@ export const feedbackRow = z.object({
   detail: text(10_000).optional(),
   status: oneOf(values(FeedbackStatus)).optional(),
   severity: oneOf(values(Severity)).optional(),
+  // The request is for a feature of a higher plan than the account's (an expansion signal).
+  higher_plan: bool.optional(),
   raised_at: day,
   resolved_at: day.optional(),
 });
@@ -202,7 +205,22 @@ export const opportunityRow = z.object({
   kind: oneOf(values(OpportunityKind)),
   title: text(300),
   amount: money.optional(),
+  currency: currency.optional(),
   status: oneOf(values(OpportunityStatus)).optional(),
+  // The CRM's sales stage as exported (every CRM names its own).
+  stage: text(100).optional(),
+  expected_close: day.optional(),
+});
+
+/** A CSM's renewal call made elsewhere (a CRM forecast category, a spreadsheet): kept as history. */
+export const callRow = z.object({
+  ...accountRef,
+  ...externalId,
+  due_date: day,
+  call: oneOf(values(ForecastCall)),
+  called_at: stamp,
+  member_email: email.optional(),
+  note: text(2_000).optional(),
 });
 
 export const ROW_SCHEMAS = {
@@ -219,6 +237,7 @@ export const ROW_SCHEMAS = {
   renewals: renewalRow,
   risks: riskRow,
   opportunities: opportunityRow,
+  calls: callRow,
 } as const;
 
 export type ImportKind = keyof typeof ROW_SCHEMAS;
@@ -243,6 +262,7 @@ export const ACCOUNT_CHILDREN: readonly ImportKind[] = [
   "renewals",
   "risks",
   "opportunities",
+  "calls",
 ];
 
 /** The columns a kind knows, for the header check and the list of ignored columns. */

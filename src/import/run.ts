@@ -3,7 +3,7 @@ import type pg from "pg";
 import type { z } from "zod";
 import type { AppContext } from "../context.js";
 import { insertRows } from "../demo/load.js";
-import { type UsageRow, writeUsage } from "../store/repos/usage.js";
+import { copyUsage, type UsageRow, writeUsage } from "../store/repos/usage.js";
 import { fastUsage } from "./fast.js";
 import { type DateOrder, withDateOrder } from "./fields.js";
 import { ACCOUNT_CHILDREN, columnsOf, type ImportKind, ROW_SCHEMAS, type RowOf, requiredColumns } from "./kinds.js";
@@ -115,7 +115,7 @@ export async function importBook(ctx: AppContext, parts: BookPart[], opts: Impor
     for (const part of parts) {
       // A part with problems still writes its good rows into the transaction (rolled back at the end),
       // so the parts after it are checked against them rather than failing on every reference.
-      const r = await importKind(client, part.kind, part.source, opts);
+      const r = await importKind(client, part.kind, part.source, opts, ctx.db.kind === "postgres");
       reports.push(part.label === undefined ? r : { ...r, label: part.label });
     }
     const ok = reports.every((r) => r.ok);
@@ -156,6 +156,7 @@ async function importKind(
   kind: ImportKind,
   source: RowSource,
   opts: ImportOptions,
+  copy = false,
 ): Promise<ImportReport> {
   const problems = new Problems(source.labels);
   const warnings = new Problems(source.labels);
@@ -196,7 +197,7 @@ async function importKind(
 
   const refs = await loadRefs(client, kind);
   const schema = ROW_SCHEMAS[kind];
-  const usage = kind === "usage" ? new UsageSink(client, USAGE_BATCH) : undefined;
+  const usage = kind === "usage" ? new UsageSink(client, USAGE_BATCH, copy) : undefined;
   const checks = new RowChecks(kind, refs);
   const pending: Pending[] = [];
   let rows = 0;
@@ -303,7 +304,7 @@ async function loadRefs(q: pg.ClientBase, kind: ImportKind): Promise<Refs> {
       else refs.accountsByName.set(a.name, [a.id]);
     }
   }
-  if (kind === "accounts" || kind === "interactions") {
+  if (kind === "accounts" || kind === "interactions" || kind === "calls") {
     const { rows } = await q.query<{ id: string; email: string }>(`SELECT id, lower(email) AS email FROM "Member"`);
     for (const m of rows) refs.members.set(m.email, m.id);
   }
@@ -324,9 +325,14 @@ class UsageSink {
   /** The earliest day among the valid rows. */
   since: string | undefined;
 
+  /**
+   * @param copy PostgreSQL: batches go in through COPY (copyUsage) until one meets stored days;
+   * after that the rest of the file is a re-send and goes through the upsert directly.
+   */
   constructor(
     private q: pg.ClientBase,
     private size: number,
+    private copy = false,
   ) {}
 
   add(at: { line: number }, r: RowOf<"usage">, refs: Refs): { column: string; reason: string } | undefined {
@@ -362,7 +368,9 @@ class UsageSink {
   }
 
   private async flush() {
-    const w = await writeUsage(this.q, this.batch);
+    if (this.batch.length === 0) return;
+    const w = this.copy ? await copyUsage(this.q as pg.PoolClient, this.batch) : await writeUsage(this.q, this.batch);
+    if (this.copy && "copied" in w && !w.copied) this.copy = false;
     this.batch = [];
     this.counts.created += w.created;
     this.counts.updated += w.updated;

@@ -243,7 +243,15 @@ export const SPECS: Record<Exclude<ImportKind, "usage">, KindSpec> = {
   feedback: child({
     table: "Feedback",
     updatedAt: true,
-    columns: { title: null, detail: null, status: "open", severity: "medium", raisedAt: null, resolvedAt: null },
+    columns: {
+      title: null,
+      detail: null,
+      status: "open",
+      severity: "medium",
+      higherPlan: false,
+      raisedAt: null,
+      resolvedAt: null,
+    },
     naturalSql: keySql(`"accountId"`, `"title"`, daySql("raisedAt")),
     natural: (v) => key(v.accountId, v.title, v.raisedAt),
   }),
@@ -308,9 +316,25 @@ export const SPECS: Record<Exclude<ImportKind, "usage">, KindSpec> = {
   opportunities: child({
     table: "Opportunity",
     updatedAt: true,
-    columns: { kind: null, title: null, amount: 0, status: "open" },
+    columns: {
+      kind: null,
+      title: null,
+      amount: 0,
+      currency: null,
+      status: "open",
+      stage: null,
+      expectedClose: null,
+    },
     naturalSql: keySql(`"accountId"`, `"title"`),
     natural: (v) => key(v.accountId, v.title),
+  }),
+  calls: child({
+    table: "RenewalCall",
+    updatedAt: false,
+    columns: { dueDate: null, call: null, calledAt: null, memberId: null, note: null, source: "import" },
+    moments: ["calledAt"],
+    naturalSql: keySql(`"accountId"`, daySql("dueDate"), `to_char("calledAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`),
+    natural: (v) => key(v.accountId, v.dueDate, v.calledAt),
   }),
 };
 

@@ -51,6 +51,21 @@ export const ProactiveConfigSchema = z.object({
   digestWhenQuiet: z.enum(["line", "skip"]),
   /** Weekly manager summary: local weekday (0 Sunday .. 6 Saturday). */
   weeklyDay: z.number().int().min(0).max(6),
+  /** Calendar meetings: the brief comes this many minutes before (members may set their own). */
+  meetingBriefMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60),
+  /** Connected calendars are read this often (minutes; a divisor of 60). */
+  calendarPollMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(60)
+    .refine((n) => 60 % n === 0, { message: "must divide 60 (5, 10, 15, 20, 30...)" }),
+  /** A calendar that failed this many reads in a row is reported to its owner (once). */
+  calendarFailuresToReport: z.number().int().min(1),
 });
 
 export type ProactiveConfig = z.infer<typeof ProactiveConfigSchema>;
@@ -90,10 +105,16 @@ export const PROACTIVE_DEFAULTS: ProactiveConfig = {
     visit_prep: 1,
     renewal_reminder: 30,
     renewal_passed: 7,
+    // The same strong signals are said once a quarter; a new one at most weekly (state.ts).
+    expansion_signal: 90,
+    call_stale: 30,
   },
   digestDropPoints: 10,
   digestWhenQuiet: "line",
   weeklyDay: 1,
+  meetingBriefMinutes: 30,
+  calendarPollMinutes: 10,
+  calendarFailuresToReport: 3,
 };
 
 /** Defaults with a (partial, validated) override merged in. */

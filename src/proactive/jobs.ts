@@ -4,10 +4,12 @@ import type { AppContext } from "../context.js";
 import { enqueue, type OutboxMessage, outboxKey } from "../delivery/outbox.js";
 import type { Platform } from "../delivery/types.js";
 import { addDays, dayToDate, localDay, localHour } from "../domain/dates.js";
+import { buildForecast, periodRange } from "../domain/forecast.js";
 import { loadClosedRenewals } from "../health/metrics.js";
 import { type Locale, resolveLocale } from "../i18n/locale.js";
 import type { Reply } from "../reply/model.js";
 import { audit } from "../store/repos/audit.js";
+import { forecastRenewals } from "../store/repos/forecast.js";
 import { findMemberById } from "../store/repos/members.js";
 import type { ProactiveConfig } from "./config.js";
 import { loadPeople, loadRuleFacts, type MemberInfo, type TeamInfo } from "./facts.js";
@@ -23,7 +25,7 @@ import { composeWeekly } from "./weekly-summary.js";
 // The proactive jobs: plan messages (pure rules + composition over set-based facts), then write
 // them to the outbox in one transaction together with the nudge state. The drainer sends them.
 
-export const JOBS = ["recompute", "nudges", "digest", "weekly", "briefs", "renewals", "drain"] as const;
+export const JOBS = ["recompute", "nudges", "digest", "weekly", "briefs", "renewals", "drain", "rollup"] as const;
 export type JobName = (typeof JOBS)[number];
 
 const RENEWAL_RULES: RuleId[] = ["renewal_reminder", "renewal_passed"];
@@ -290,6 +292,12 @@ export async function planWeekly(p: PlanContext): Promise<PlanReport> {
         params: [team.id],
       },
     );
+    // This quarter's forecast for the team: the same lines `forecast team` shows.
+    const quarter = periodRange({ kind: "quarter" }, day);
+    const forecast = {
+      end: quarter.to,
+      forecast: buildForecast(await forecastRenewals(ctx.db, { kind: "team", teamId: team.id }, quarter, day), day),
+    };
     for (const m of managers) {
       const found = memberTarget(m, p.platforms);
       const label = `${m.name} <${m.email}>`;
@@ -305,7 +313,7 @@ export async function planWeekly(p: PlanContext): Promise<PlanReport> {
         ...target,
         to: label,
         key: outboxKey({ kind: "weekly", subject: team.id, ...target, period: weekOf(day) }),
-        reply: composeWeekly(locale, { team: team.name, day, accounts, closed }),
+        reply: composeWeekly(locale, { team: team.name, day, accounts, closed, forecast }),
         undeliverable: !found || undefined,
         notBefore: outsideQuietHours(
           ctx.now(),
@@ -354,7 +362,7 @@ export async function commitPlanned(ctx: AppContext, planned: PlannedMessage[]):
 }
 
 /** Plans one job's messages. */
-export function planJob(p: PlanContext, job: Exclude<JobName, "recompute" | "drain">): Promise<PlanReport> {
+export function planJob(p: PlanContext, job: Exclude<JobName, "recompute" | "drain" | "rollup">): Promise<PlanReport> {
   switch (job) {
     case "nudges":
       return planMemberMessages(p, "nudges");

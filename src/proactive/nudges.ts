@@ -1,3 +1,4 @@
+import { callButtons } from "../commands/call-buttons.js";
 import { reasonText } from "../commands/reasons.js";
 import { dayToDate } from "../domain/dates.js";
 import { t as commandText, type MessageKey, tPlural as t } from "../i18n/catalogue.js";
@@ -36,7 +37,9 @@ export function nudgeSentence(locale: Locale, n: Nudge): string {
       },
       locale,
     );
-  if (n.rule === "renewal_passed") params.due = formatDate(locale, dayToDate(String(n.params.due)));
+  if (n.rule === "renewal_passed" || n.rule === "call_stale")
+    params.due = formatDate(locale, dayToDate(String(n.params.due)));
+  if (n.rule === "call_stale") params.call = commandText(locale, `call.${n.params.call as "commit"}`);
   if (n.rule === "visit_prep") params.kind = t(locale, `nudge.kind.${n.params.kind}` as MessageKey);
   if (n.rule === "nps_detractor" && !params.who) params.who = t(locale, "nps.someone");
   if (n.rule === "quadrant_down") params.change = quadrantChange(locale, n.params);
@@ -67,6 +70,8 @@ function actionButton(locale: Locale, n: Nudge, a: NudgeAction): Button {
       };
     case "brief":
       return { text: t(locale, "action.brief"), actionId: "tend.run", value: `brief ${n.accountName}` };
+    case "report":
+      return { text: t(locale, "action.report"), actionId: "tend.run", value: `report id:${n.accountId}` };
     case "snooze":
       return {
         text: t(locale, "action.snooze"),
@@ -126,6 +131,12 @@ export function composeNudges(locale: Locale, memberName: string, shown: Nudge[]
         : `**${data(name)}**\n${group.map((n) => `- ${nudgeSentence(locale, n)}`).join("\n")}`;
     blocks.push({ type: "text", text });
     blocks.push({ type: "buttons", buttons: accountButtons(locale, group) });
+    // A renewal reminder or a stale call: the four calls one press away (each runs `call`).
+    if (group.some((n) => n.rule === "renewal_reminder" || n.rule === "call_stale"))
+      blocks.push({
+        type: "buttons",
+        buttons: callButtons((k) => commandText(locale, k), (group[0] as Nudge).accountId),
+      });
   }
   if (overflow.length) {
     // What is left out, by kind and how many, so nothing hides behind "more".

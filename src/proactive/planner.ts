@@ -20,6 +20,8 @@ export const TODAY_RULES: RuleId[] = [
   "nps_detractor",
   "renewal_reminder",
   "renewal_passed",
+  "expansion_signal",
+  "call_stale",
 ];
 
 /** A usage drop this deep is a collapse: as urgent as a lapsed renewal. */

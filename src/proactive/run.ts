@@ -3,6 +3,7 @@ import { drainOnce } from "../delivery/outbox.js";
 import type { ChatSender, Platform } from "../delivery/types.js";
 import { localDay } from "../domain/dates.js";
 import { recompute } from "../health/recompute.js";
+import { planRollup, rollupCutoff, rollupUsage } from "../store/repos/usage-rollup.js";
 import { PROACTIVE_DEFAULTS, type ProactiveConfig } from "./config.js";
 import { type Audience, commitPlanned, everyone, type JobName, type PlanReport, planJob } from "./jobs.js";
 
@@ -35,6 +36,20 @@ export async function runJob(ctx: AppContext, job: JobName, opts: RunOptions = {
     if (opts.dryRun) return { job, day, note: "dry run: would recompute every account's health" };
     await recompute(ctx, day);
     return { job, day };
+  }
+  if (job === "rollup") {
+    // Usage retention (docs/scale.md): daily rows older than TEND_USAGE_DAILY_DAYS become weekly rows.
+    const before = rollupCutoff(day, ctx.config.usageDailyDays);
+    if (opts.dryRun) {
+      const p = await planRollup(ctx.db, before);
+      return {
+        job,
+        day,
+        note: `dry run: would roll ${p.dailyRows} daily usage rows before ${before} up into ${p.weeks} account-weeks`,
+      };
+    }
+    const r = await rollupUsage(ctx.db, before);
+    return { job, day, note: `rolled ${r.dailyRows} daily usage rows before ${before} up into account-weeks` };
   }
   const senders = opts.senders ?? [];
   if (job === "drain") {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import cron, { type ScheduledTask } from "node-cron";
+import { syncCalendars } from "../calendar/sync.js";
 import type { AppContext } from "../context.js";
 import { DELIVERY_DEFAULTS, startDrainer } from "../delivery/outbox.js";
 import type { ChatSender } from "../delivery/types.js";
@@ -12,7 +13,7 @@ import { runJob } from "./run.js";
 
 // The schedules. node-cron fires on every replica; its runCoordinator hook (JobRun rows, see
 // coordinator.ts) lets exactly one replica run each fire.
-//  - nightly (00:30 in TEND_TIMEZONE): health recompute for the day;
+//  - nightly (00:30 in TEND_TIMEZONE): health recompute for the day, then the usage roll-up;
 //  - hourly (minute 5): for every member / team whose LOCAL hour is the morning hour: nudges,
 //    digest, visit-prep briefs (or at the evening hour the day before), weekly summary on its day;
 //  - the outbox drainer runs continuously on every replica (row locks share the work).
@@ -66,6 +67,9 @@ export function startScheduler(
       logged("recompute", async () => {
         const r = await runJob(ctx, "recompute", { config, senders });
         ctx.log.info({ job: "recompute", day: r.day, note: r.note }, "scheduler: nightly recompute");
+        // After the scores, on the same fire (one replica): old daily usage becomes weekly rows.
+        const u = await runJob(ctx, "rollup", { config, senders });
+        ctx.log.info({ job: "rollup", day: u.day, note: u.note }, "scheduler: usage roll-up");
       }),
       { ...common, name: "tend-nightly", timezone: ctx.config.timezone },
     ),
@@ -78,6 +82,15 @@ export function startScheduler(
         drainer?.kick();
       }),
       { ...common, name: "tend-hourly", timezone: "UTC" },
+    ),
+    // Connected calendars (docs/calendar.md): briefs before meetings, logs after, every few minutes.
+    cron.schedule(
+      `*/${config.calendarPollMinutes} * * * *`,
+      logged("calendar", async () => {
+        const r = await syncCalendars(ctx, { config, platforms: senders.map((s) => s.platform) });
+        if (r.enqueued) drainer?.kick();
+      }),
+      { ...common, name: "tend-calendar", timezone: "UTC" },
     ),
   ];
   const drainer = senders.length

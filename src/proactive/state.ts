@@ -35,6 +35,9 @@ export function parseNudgeKey(key: string): { accountId: string; rule: string; f
 
 const stateKey = (memberId: string, accountId: string, rule: string) => `${memberId}|${accountId}|${rule}`;
 
+/** Rules heard at most once a week per account, whatever changed (an expansion signal). */
+export const AT_MOST_WEEKLY = new Set<string>(["expansion_signal"]);
+
 export type Silenced = { nudge: Nudge; why: "done" | "snoozed" | "cool_down" | "account_snoozed" };
 
 /** Drops nudges the member silenced or already got within the cool-down (pure). */
@@ -58,6 +61,11 @@ export function filterNudges(
       continue;
     }
     const s = states.get(stateKey(n.memberId, n.accountId, n.rule));
+    // Some rules speak at most weekly per account, even when what triggers them changes.
+    if (s?.lastSentAt && AT_MOST_WEEKLY.has(n.rule) && opts.now.getTime() - s.lastSentAt.getTime() < 7 * 86_400_000) {
+      silenced.push({ nudge: n, why: "cool_down" });
+      continue;
+    }
     if (s && s.fingerprint === n.fingerprint) {
       if (s.state === "done") {
         silenced.push({ nudge: n, why: "done" });

@@ -1,5 +1,8 @@
 import { addDays, daysBetween, dayToDate } from "../domain/dates.js";
+import { rankCandidates } from "../domain/expansion.js";
+import type { Forecast } from "../domain/forecast.js";
 import { type MetricsRenewal, teamMetrics } from "../domain/health/metrics.js";
+import { rankingValue } from "../domain/renewal.js";
 import { t as commandText, tPlural as t } from "../i18n/catalogue.js";
 import { formatDate, formatMoney, formatPercent, type Locale } from "../i18n/locale.js";
 import type { Block, Reply } from "../reply/model.js";
@@ -17,6 +20,78 @@ export interface WeeklyInput {
   accounts: RuleFacts[];
   /** Renewals closed in the 90 days up to `day`. */
   closed: MetricsRenewal[];
+  /** This quarter's renewal forecast for the team (absent: not shown). */
+  forecast?: { end: string; forecast: Forecast };
+}
+
+/** How many disagreements and expansion candidates the weekly summary names. */
+export const WEEKLY_TOP = 5;
+
+/** The forecast and expansion part of the weekly summary: totals, disagreements, stale calls, top candidates. */
+function weeklyRenewalBlocks(locale: Locale, w: WeeklyInput): Block[] {
+  const blocks: Block[] = [];
+  const pct = (v: number | null) => (v === null ? "-" : formatPercent(locale, v, 1));
+  const callWord = (c: string) => commandText(locale, `call.${c as "commit"}`);
+  if (w.forecast) {
+    const f = w.forecast.forecast;
+    const currencies = Object.keys(f.totals).sort();
+    blocks.push({
+      type: "list",
+      title: t(locale, "weekly.forecast", { end: formatDate(locale, dayToDate(w.forecast.end)) }),
+      items: currencies.length
+        ? currencies.map((c) => {
+            const x = f.totals[c]!;
+            const m = (v: number) => formatMoney(locale, v, c);
+            return {
+              text: `${currencies.length > 1 ? `${c}: ` : ""}${t(locale, "weekly.forecast_line", {
+                commit: m(x.byCall.commit),
+                likely: m(x.byCall.likely),
+                at_risk: m(x.byCall.at_risk),
+                lost: m(x.byCall.lost),
+                grr: pct(x.grr),
+                nrr: pct(x.nrr),
+              })}`,
+            };
+          })
+        : [{ text: t(locale, "weekly.forecast_none") }],
+    });
+    const split = f.lines.filter((l) => l.disagreement !== null);
+    if (split.length)
+      blocks.push({
+        type: "list",
+        title: t(locale, "weekly.disagreements"),
+        items: split.slice(0, WEEKLY_TOP).map((l) => ({
+          text: t(locale, "weekly.disagreement_item", {
+            account: l.name,
+            arr: formatMoney(locale, l.arr, l.currency),
+            csm: callWord(l.csm?.call ?? l.model),
+            model: callWord(l.model),
+          }),
+          tone: l.disagreement === "optimistic" ? ("danger" as const) : ("warning" as const),
+        })),
+      });
+    const stale = f.lines.filter((l) => l.stale).length;
+    if (stale) blocks.push({ type: "context", text: t(locale, "weekly.stale_calls", { count: stale }) });
+  }
+  const rows = w.accounts.flatMap((a) =>
+    a.expansion ? [{ ...a.expansion, name: a.name, arr: a.arr, currency: a.currency }] : [],
+  );
+  const top = rankCandidates(rows, rankingValue).slice(0, WEEKLY_TOP);
+  if (top.length)
+    blocks.push({
+      type: "list",
+      title: t(locale, "weekly.expansion"),
+      items: top.map((c) => ({
+        text: t(locale, "weekly.expansion_item", {
+          account: c.row.name,
+          why: c.signals
+            .map((x) => commandText(locale, `expansion.sig_${x.kind}`, x.params))
+            .join(locale === "zh-CN" ? "；" : "; "),
+        }),
+        tone: "good" as const,
+      })),
+    });
+  return blocks;
 }
 
 /** The manager's weekly summary: grades and their change, renewals in 90 days, GRR/NRR, top movers. */
@@ -126,5 +201,6 @@ export function composeWeekly(locale: Locale, w: WeeklyInput): Reply {
         : [{ text: t(locale, "weekly.none") }],
     },
   ];
+  blocks.push(...weeklyRenewalBlocks(locale, w));
   return { summary: t(locale, "weekly.summary", { team: w.team, ...now }), blocks };
 }

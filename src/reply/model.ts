@@ -2,6 +2,8 @@
 // Slack Block Kit, Feishu card JSON 2.0, HTML (playground) or plain text (CLI). Handlers never
 // build platform JSON themselves.
 
+import type { ChartSpec } from "../charts/spec.js";
+
 export type Tone = "good" | "warning" | "danger" | "neutral";
 
 /** A button. `actionId` is one of ACTION_IDS; `value` is a short opaque string (<= 2000 chars). */
@@ -24,10 +26,21 @@ export type Block =
   /** Pick one of several (ambiguous account names): each choice runs `command` when chosen. */
   | { type: "choices"; prompt: string; choices: { label: string; command: string }[] };
 
+/**
+ * A picture or a document sent with the reply. Charts travel as data (`chart`) and are drawn to PNG
+ * where they are delivered (src/reply/attachments.ts); the blocks always say the same in text, for
+ * screen readers and surfaces without pictures. `name` is Tend's own file name (no user data).
+ */
+export type Attachment =
+  | { kind: "chart"; name: string; title: string; alt: string; chart: ChartSpec }
+  | { kind: "document"; name: string; title: string; format: "markdown" | "html"; text: string };
+
 export interface Reply {
   /** Plain-text summary: notification text, CLI first line, accessibility fallback. */
   summary: string;
   blocks: Block[];
+  /** Pictures and documents delivered with the message (Slack and Feishu file uploads, playground, CLI). */
+  attachments?: Attachment[];
   /** Overall colour hint for card headers. */
   tone?: Tone;
   /** Ephemeral (only the asker sees it) unless shared. Chat surfaces default to ephemeral. */
@@ -78,6 +91,7 @@ export const ACTION_IDS = [
   "tend.log_form", // value: JSON {accountId, kind?}: opens the log-interaction form
   "tend.nudge_done", // value: JSON {nudgeKey}: mark a nudge done
   "tend.share", // value: the command text whose answer is posted to the channel
+  "tend.meeting_missed", // value: JSON {meetingId}: a meeting the calendar logged did not happen
 ] as const;
 export type ActionId = (typeof ACTION_IDS)[number];
 

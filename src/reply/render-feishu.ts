@@ -105,10 +105,35 @@ function element(b: Block): FeishuElement[] {
 
 const bytes = (v: unknown) => Buffer.byteLength(JSON.stringify(v), "utf8");
 
-export function renderFeishuCard(reply: Reply): FeishuCard {
+/** A picture already uploaded to Feishu (im/v1/images), shown in the card. */
+export interface FeishuCardImage {
+  imgKey: string;
+  alt: string;
+  title: string;
+}
+
+export function renderFeishuCard(reply: Reply, images: FeishuCardImage[] = []): FeishuCard {
   const first = reply.blocks[0];
   const title = first?.type === "header" ? first.text : reply.summary;
   const rest = first?.type === "header" ? reply.blocks.slice(1) : reply.blocks;
+  const elements = rest.flatMap(element);
+  if (images.length) {
+    // Pictures go above the final button row; their alt text is the screen reader's (the text says it too).
+    const last = elements.at(-1);
+    const at = last && last.tag === "column_set" && last.flex_mode === "flow" ? elements.length - 1 : elements.length;
+    elements.splice(
+      at,
+      0,
+      ...images.map((i) => ({
+        tag: "img",
+        img_key: i.imgKey,
+        alt: { tag: "plain_text", content: clip(plain(i.alt), 200) },
+        title: { tag: "plain_text", content: clip(plain(i.title), 100) },
+        scale_type: "fit_horizontal",
+        preview: true,
+      })),
+    );
+  }
   const card: FeishuCard = {
     schema: "2.0",
     config: { update_multi: true, width_mode: "fill", summary: { content: clip(plain(reply.summary), 100) } },
@@ -116,7 +141,7 @@ export function renderFeishuCard(reply: Reply): FeishuCard {
       title: { tag: "plain_text", content: clip(plain(title), FEISHU_CARD_LIMITS.headerTitle) },
       template: TEMPLATE[reply.tone ?? "neutral"],
     },
-    body: { elements: rest.flatMap(element) },
+    body: { elements },
   };
   // Keep within Feishu's 30 KB card limit: drop elements from the end (keeping the final button
   // row) and say so.

@@ -87,7 +87,7 @@ export function parseSlackActionId(id: string): ActionId | undefined {
   const base = id.split(":")[0];
   return ACTION_IDS.find((a) => a === base);
 }
-export const SLACK_ACTION_ID_PATTERN = /^tend\.(run|snooze|log_form|nudge_done|share)(:\d+)?$/;
+export const SLACK_ACTION_ID_PATTERN = /^tend\.(run|snooze|log_form|nudge_done|share|meeting_missed)(:\d+)?$/;
 
 function button(b: Button, n: number): SlackBlock {
   const el: SlackBlock = {

@@ -53,6 +53,11 @@ export function renderText(reply: Reply): string {
     }
     out.push("");
   }
+  // Pictures and documents by name; a picture's alt text says what it shows.
+  for (const a of reply.attachments ?? [])
+    out.push(
+      a.kind === "chart" ? `[picture] ${literal(a.title)}: ${literal(a.alt)}` : `[document] ${literal(a.title)}`,
+    );
   return out.join("\n").trimEnd();
 }
 

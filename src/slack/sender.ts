@@ -1,8 +1,9 @@
 import { webApi } from "@slack/bolt";
 import type { AppContext } from "../context.js";
-import type { ChatSender, SendOptions, SendResult } from "../delivery/types.js";
+import type { ChatSender, SendOptions, SendProgress, SendResult } from "../delivery/types.js";
+import { type AttachmentFile, attachmentFiles } from "../reply/attachments.js";
 import { renderSlack } from "../reply/render-slack.js";
-import { type SlackConfig, slackWebClient } from "./client.js";
+import { SLACK_CLIENT, type SlackConfig, slackWebClient } from "./client.js";
 import { classifySlackError } from "./errors.js";
 
 // The outbox's way into Slack: one chat.postMessage per proactive message (a channel id, or a user
@@ -37,8 +38,12 @@ export function createChatSender(ctx: AppContext): ChatSender {
     return botId;
   };
 
-  /** The ts of our message carrying `key` in the conversation, if it is there. */
-  async function findPosted(recipient: string, key: string, since: Date | undefined): Promise<string | undefined> {
+  /** Our message carrying `key` in the conversation, if it is there. */
+  async function findPosted(
+    recipient: string,
+    key: string,
+    since: Date | undefined,
+  ): Promise<{ channel: string; ts: string } | undefined> {
     // A user id is our direct message with them: its history lives under the DM's channel id.
     const channel = /^[UW]/.test(recipient)
       ? ((await client.conversations.open({ users: recipient })).channel?.id ?? recipient)
@@ -60,21 +65,124 @@ export function createChatSender(ctx: AppContext): ChatSender {
           (m.metadata.event_payload as { key?: unknown } | undefined)?.key === key &&
           (bot === undefined || m.bot_id === bot),
       );
-      if (hit?.ts) return hit.ts;
+      if (hit?.ts) return { channel, ts: hit.ts };
       cursor = r.response_metadata?.next_cursor || undefined;
       if (!cursor) return undefined;
     }
     return undefined;
   }
 
+  /**
+   * Uploads (not yet shares) each file through the external upload flow: files.getUploadURLExternal,
+   * then the bytes POSTed to the URL it returns. Each file id is recorded as it is uploaded, so a
+   * retry uploads only what is missing.
+   */
+  async function uploadAll(files: AttachmentFile[], progress: SendProgress | undefined): Promise<string[]> {
+    const ids: string[] = [];
+    for (const [i, f] of files.entries()) {
+      const step = `slack.file.${i}`;
+      const known = progress?.done[step];
+      if (known) {
+        ids.push(known);
+        continue;
+      }
+      const u = await client.files.getUploadURLExternal({
+        filename: f.fileName,
+        length: f.bytes.length,
+        ...(f.alt ? { alt_text: f.alt } : {}),
+      });
+      if (!u.upload_url || !u.file_id) throw new UploadFailed("files.getUploadURLExternal: no upload URL");
+      const res = await fetch(u.upload_url, {
+        method: "POST",
+        headers: { "content-type": "application/octet-stream" },
+        body: new Uint8Array(f.bytes),
+        signal: AbortSignal.timeout(SLACK_CLIENT.timeoutMs),
+      }).catch((err: unknown) => {
+        throw new UploadFailed(`upload: ${err instanceof Error ? err.message : String(err)}`);
+      });
+      if (!res.ok) throw new UploadFailed(`upload: HTTP ${res.status}`);
+      await progress?.record(step, u.file_id);
+      ids.push(u.file_id);
+    }
+    return ids;
+  }
+
+  /**
+   * Shares the uploaded files in the message's thread (files.completeUploadExternal). When an earlier
+   * attempt started sharing and its outcome is unknown, files.info says whether they are there.
+   */
+  async function shareAll(
+    files: AttachmentFile[],
+    ids: string[],
+    channel: string,
+    ts: string,
+    progress: SendProgress | undefined,
+  ): Promise<void> {
+    if (progress?.done["slack.shared"]) return;
+    if (progress?.done["slack.sharing"]) {
+      const info = await client.files.info({ file: ids[0] as string });
+      const shares = info.file?.shares as Record<string, Record<string, unknown[]>> | undefined;
+      const shared = Object.values(shares ?? {}).some((byChannel) => (byChannel[channel]?.length ?? 0) > 0);
+      if (shared) {
+        await progress.record("slack.shared", ts);
+        return;
+      }
+    }
+    await progress?.record("slack.sharing", ts);
+    await client.files.completeUploadExternal({
+      files: ids.map((id, i) => ({ id, title: files[i]?.title ?? "" })) as [{ id: string; title: string }],
+      channel_id: channel,
+      thread_ts: ts,
+    });
+    await progress?.record("slack.shared", ts);
+  }
+
   return {
     platform: "slack",
     async send(recipient, reply, opts?: SendOptions): Promise<SendResult> {
+      const files = attachmentFiles(reply.attachments);
+      if (files.length === 0) {
+        const { channel: _channel, ...result } = await postOnce(recipient, reply, opts);
+        return result;
+      }
+      // With files: upload them, post the message, share the files in its thread; every step is
+      // recorded, so a retry (even after a crash) redoes none that succeeded.
+      const progress = opts?.progress;
+      try {
+        const ids = await uploadAll(files, progress);
+        let posted = progress?.done["slack.message"];
+        if (!posted) {
+          const r = await postOnce(recipient, reply, opts);
+          if (!r.ok) return r;
+          if (!r.externalId || !r.channel) return { ok: true };
+          posted = `${r.channel} ${r.externalId}`;
+          await progress?.record("slack.message", posted);
+        }
+        const [channel, ts] = posted.split(" ") as [string, string];
+        await shareAll(files, ids, channel, ts, progress);
+        return { ok: true, externalId: ts };
+      } catch (err) {
+        if (err instanceof UploadFailed) return { ok: false, retryable: true, error: err.message };
+        const f = classifySlackError(err);
+        if (f.kind === "rate_limited")
+          return { ok: false, retryable: true, retryAfterMs: f.retryAfterMs, error: f.error };
+        return { ok: false, retryable: f.kind === "transient", error: f.error };
+      }
+    },
+  };
+
+  /** One chat.postMessage for the outbox row (looking first when an earlier try may have posted it). */
+  async function postOnce(
+    recipient: string,
+    reply: Parameters<ChatSender["send"]>[1],
+    opts?: SendOptions,
+  ): Promise<SendResult & { channel?: string }> {
+    {
       const key = opts?.dedupeKey;
       if (key && opts?.outcomeUnknown) {
         try {
-          const ts = await findPosted(recipient, key, opts.since);
-          if (ts) return { ok: true, externalId: ts };
+          const found = await findPosted(recipient, key, opts.since);
+          if (found) return { ok: true, externalId: found.ts, channel: found.channel };
         } catch (err) {
           const f = classifySlackError(err);
           // Cannot look (no history scope, channel gone): post again rather than lose the message.
@@ -94,7 +202,7 @@ export function createChatSender(ctx: AppContext): ChatSender {
           unfurl_media: false,
           ...(key ? { metadata: { event_type: OUTBOX_EVENT_TYPE, event_payload: { key } } } : {}),
         });
-        return res.ts ? { ok: true, externalId: res.ts } : { ok: true };
+        return res.ts ? { ok: true, externalId: res.ts, channel: res.channel ?? recipient } : { ok: true };
       } catch (err) {
         const f = classifySlackError(err);
         if (f.kind === "rate_limited")
@@ -106,9 +214,12 @@ export function createChatSender(ctx: AppContext): ChatSender {
           ...(slackAnswered(err) ? {} : { unknown: true }),
         };
       }
-    },
-  };
+    }
+  }
 }
+
+/** A file's bytes did not reach Slack's upload URL: nothing was shared, try again. */
+class UploadFailed extends Error {}
 
 /**
  * Whether Slack definitely answered (an error it returned, a 4xx): then nothing was posted. A

@@ -58,6 +58,12 @@ export interface FeishuStandIn {
   tenantToken: string;
   /** How many of the next token requests fail (500). */
   failToken: number;
+  /** Images uploaded to im/v1/images (multipart), by image_key. */
+  images: Map<string, { imageType: string; bytes: Buffer }>;
+  /** Files uploaded to im/v1/files (multipart), by file_key. */
+  files: Map<string, { fileType: string; fileName: string; bytes: Buffer }>;
+  /** Answers for the next image/file uploads, first in first out. */
+  failUploads: StandInFailure[];
   close(): Promise<void>;
 }
 
@@ -77,6 +83,9 @@ export async function startFeishuStandIn(): Promise<FeishuStandIn> {
     now: () => Date.now(),
     tenantToken: "t-test",
     failToken: 0,
+    images: new Map(),
+    files: new Map(),
+    failUploads: [],
     close: () =>
       new Promise((r) => {
         server.closeAllConnections();
@@ -87,7 +96,10 @@ export async function startFeishuStandIn(): Promise<FeishuStandIn> {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", async () => {
-      const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString("utf8")) : {};
+      const raw = Buffer.concat(chunks);
+      const multipart = /boundary=([^;]+)/.exec(String(req.headers["content-type"] ?? ""));
+      const parts = multipart ? parseMultipart(raw, (multipart[1] as string).replace(/"/g, "")) : undefined;
+      const body = parts || chunks.length === 0 ? {} : JSON.parse(raw.toString("utf8"));
       const url = new URL(req.url ?? "/", "http://x");
       const path = url.pathname;
       standIn.calls.push({
@@ -123,6 +135,27 @@ export async function startFeishuStandIn(): Promise<FeishuStandIn> {
       if (path === "/open-apis/bot/v3/info") {
         answer({ code: 0, msg: "ok", bot: { app_name: "Tend", open_id: standIn.botOpenId, activate_status: 2 } });
         return;
+      }
+      if ((path === "/open-apis/im/v1/images" || path === "/open-apis/im/v1/files") && req.method === "POST") {
+        const f = standIn.failUploads.shift();
+        if (f) return answer({ code: f.code, msg: f.msg }, f.status);
+        const field = (name: string) => parts?.get(name);
+        if (path.endsWith("/images")) {
+          const image = field("image");
+          if (!image?.value.length) return answer({ code: 234001, msg: "Invalid request param." }, 400);
+          const key = `img_v3_${standIn.images.size + 1}`;
+          standIn.images.set(key, { imageType: field("image_type")?.value.toString() ?? "", bytes: image.value });
+          return answer({ code: 0, msg: "success", data: { image_key: key } });
+        }
+        const file = field("file");
+        if (!file?.value.length) return answer({ code: 234001, msg: "Invalid request param." }, 400);
+        const key = `file_v3_${standIn.files.size + 1}`;
+        standIn.files.set(key, {
+          fileType: field("file_type")?.value.toString() ?? "",
+          fileName: field("file_name")?.value.toString() ?? "",
+          bytes: file.value,
+        });
+        return answer({ code: 0, msg: "success", data: { file_key: key } });
       }
       const contact = path.match(/^\/open-apis\/contact\/v3\/users\/([^/]+)$/);
       if (contact && req.method === "GET") {
@@ -198,6 +231,27 @@ export async function startFeishuStandIn(): Promise<FeishuStandIn> {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
   standIn.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return standIn;
+}
+
+/** The parts of a multipart/form-data body by field name (what the SDK's uploads send). */
+function parseMultipart(raw: Buffer, boundary: string): Map<string, { value: Buffer; filename?: string }> {
+  const out = new Map<string, { value: Buffer; filename?: string }>();
+  const sep = Buffer.from(`--${boundary}`);
+  let at = raw.indexOf(sep);
+  while (at >= 0) {
+    const next = raw.indexOf(sep, at + sep.length);
+    if (next < 0) break;
+    const part = raw.subarray(at + sep.length + 2, next - 2); // skip CRLF after the boundary, before the next
+    const headEnd = part.indexOf("\r\n\r\n");
+    if (headEnd >= 0) {
+      const head = part.subarray(0, headEnd).toString("utf8");
+      const name = /name="([^"]*)"/.exec(head)?.[1];
+      const filename = /filename="([^"]*)"/.exec(head)?.[1];
+      if (name) out.set(name, { value: part.subarray(headEnd + 4), ...(filename ? { filename } : {}) });
+    }
+    at = next;
+  }
+  return out;
 }
 
 /**

@@ -136,6 +136,25 @@ const EXAMPLES: [string, Record<string, string | number>, string, string][] = [
   ["value.milestones_overdue", { count: 1 }, "1 success-plan milestone overdue", "1 个成功计划里程碑逾期"],
   ["value.all_clear", {}, "no old feedback, overdue promises or milestones", "没有积压反馈、逾期承诺或里程碑"],
   [
+    "value.urgent_tickets_late",
+    { count: 1, hours: 30 },
+    "1 urgent support ticket open 30 hours",
+    "1 个紧急工单已开放 30 小时",
+  ],
+  ["value.tickets_reopened", { count: 2 }, "2 support tickets reopened in 90 days", "90 天内 2 个工单被重新打开"],
+  [
+    "value.ticket_csat_bad",
+    { bad: 3, rated: 4 },
+    "3 of 4 rated support tickets rated bad (90 days)",
+    "90 天内 4 个已评价工单中 3 个差评",
+  ],
+  [
+    "value.ticket_csat_good",
+    { good: 4, rated: 5 },
+    "4 of 5 rated support tickets rated good (90 days)",
+    "90 天内 5 个已评价工单中 4 个好评",
+  ],
+  [
     "risk.high",
     { kind: "decision_maker_changed", days: 4 },
     "high-severity risk: decision maker changed (4 days) - capped at red",
@@ -174,6 +193,9 @@ describe("reason sentences", () => {
     );
     expect(renderReason(reason("value.promises_overdue", { count: 1, days: 12 }), "en")).toBe(
       "1 promise overdue by 12 days",
+    );
+    expect(renderReason(reason("value.urgent_tickets_late", { count: 2, hours: 50 }), "en")).toBe(
+      "2 urgent support tickets open too long (longest 50 hours)",
     );
   });
 

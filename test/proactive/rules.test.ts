@@ -331,6 +331,19 @@ describe("nudge rules on crafted accounts", () => {
     expect(fired("renewal_reminder", facts({ renewals: [{ ...renewal(20), status: "renewed" }] }))).toEqual([]);
     expect(fired("renewal_passed", facts({ renewals: [renewal(-3)] }))[0]?.params).toMatchObject({ days: 3 });
     expect(fired("renewal_passed", facts({ renewals: [renewal(0)] }))).toEqual([]);
+    // At the 120- and 90-day checks the value report is offered while it is not sent; not at 60.
+    const at120 = fired("renewal_reminder", facts({ tier: "strategic", renewals: [renewal(100)] }))[0]!;
+    expect(nudgeButtons("en", at120).map((b) => [b.text, b.value])).toContainEqual([
+      "Value report",
+      `report id:${at120.accountId}`,
+    ]);
+    expect(nudgeButtons("zh-CN", at120).map((b) => b.text)).toContain("价值报告");
+    expect(nudgeButtons("en", at60!).map((b) => b.text)).not.toContain("Value report");
+    const sent = fired(
+      "renewal_reminder",
+      facts({ tier: "strategic", renewals: [{ ...renewal(100), valueReportSent: true }] }),
+    )[0]!;
+    expect(nudgeButtons("en", sent).map((b) => b.text)).not.toContain("Value report");
   });
 
   it("a ready renewal (no readiness gaps) is quiet until the final checkpoint, then lowest priority", () => {

@@ -30,10 +30,31 @@ export interface SlackApiStandIn {
   of(method: string): ApiCall[];
   /** What apps.connections.open answers (a Socket Mode stand-in's URL). */
   socketUrl?: string;
+  /**
+   * Files of the external upload flow: files.getUploadURLExternal hands out an id and an upload URL
+   * on this stand-in; the bytes POSTed there are kept; files.completeUploadExternal shares them.
+   */
+  files: Map<string, UploadedFile>;
+  /** How many of the next POSTs to an upload URL fail (HTTP 500) before the bytes are kept. */
+  failUploads: number;
   close(): Promise<void>;
 }
 
-const JSON_FIELDS = ["blocks", "view", "attachments"];
+export interface UploadedFile {
+  id: string;
+  filename: string;
+  length: number;
+  altText?: string;
+  /** The bytes received at the upload URL (undefined until then). */
+  bytes?: Buffer;
+  /** Set by files.completeUploadExternal. */
+  title?: string;
+  shares: { channel: string; threadTs?: string }[];
+  /** How many times bytes were POSTed to its URL. */
+  uploads: number;
+}
+
+const JSON_FIELDS = ["blocks", "view", "attachments", "files"];
 
 export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
   let ts = 0;
@@ -45,6 +66,8 @@ export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
     responses: [],
     users: {},
     script: {},
+    files: new Map(),
+    failUploads: 0,
     of: (method) => standIn.calls.filter((c) => c.method === method),
     close: () =>
       new Promise((r) => {
@@ -56,7 +79,8 @@ export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const raw = Buffer.concat(chunks).toString("utf8");
+      const rawBytes = Buffer.concat(chunks);
+      const raw = rawBytes.toString("utf8");
       const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
         res.writeHead(status, { "content-type": "application/json", ...headers });
         res.end(JSON.stringify(body));
@@ -66,6 +90,18 @@ export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
         standIn.responses.push({ path, body: JSON.parse(raw || "{}") });
         res.writeHead(200, { "content-type": "text/plain" });
         res.end("ok");
+        return;
+      }
+      const upload = /^\/upload\/(F\w+)$/.exec(path);
+      if (upload && req.method === "POST") {
+        const f = standIn.files.get(upload[1] as string);
+        res.writeHead(f ? (standIn.failUploads > 0 ? 500 : 200) : 404, { "content-type": "text/plain" });
+        if (f && standIn.failUploads > 0) standIn.failUploads--;
+        else if (f) {
+          f.bytes = rawBytes;
+          f.uploads++;
+        }
+        res.end(f ? "OK - 1" : "not found");
         return;
       }
       if (!path.startsWith("/api/")) return json(404, { ok: false, error: "unknown_method" });
@@ -107,6 +143,50 @@ export async function startSlackApiStandIn(): Promise<SlackApiStandIn> {
           return json(200, { ok: true, channel: body.channel, ts: `1700000000.${String(++ts).padStart(6, "0")}` });
         case "chat.postEphemeral":
           return json(200, { ok: true, message_ts: `1700000000.${String(++ts).padStart(6, "0")}` });
+        case "files.getUploadURLExternal": {
+          const id = `F${String(standIn.files.size + 1).padStart(6, "0")}`;
+          standIn.files.set(id, {
+            id,
+            filename: String(body.filename),
+            length: Number(body.length),
+            ...(body.alt_txt || body.alt_text ? { altText: String(body.alt_txt ?? body.alt_text) } : {}),
+            shares: [],
+            uploads: 0,
+          });
+          return json(200, {
+            ok: true,
+            file_id: id,
+            upload_url: `${standIn.url.replace(/\/api\/$/, "")}/upload/${id}`,
+          });
+        }
+        case "files.completeUploadExternal": {
+          const list = (body.files as { id: string; title?: string }[] | undefined) ?? [];
+          const files = list.map((x) => standIn.files.get(x.id));
+          // Like Slack: every file must exist and have its bytes.
+          if (files.some((f) => !f?.bytes)) return json(200, { ok: false, error: "file_not_found" });
+          for (const [i, f] of files.entries()) {
+            if (!f) continue;
+            const title = list[i]?.title;
+            if (title) f.title = title;
+            if (body.channel_id)
+              f.shares.push({
+                channel: String(body.channel_id),
+                ...(body.thread_ts ? { threadTs: String(body.thread_ts) } : {}),
+              });
+          }
+          return json(200, { ok: true, files: files.map((f) => ({ id: f?.id, title: f?.title ?? f?.filename })) });
+        }
+        case "files.info": {
+          const f = standIn.files.get(String(body.file));
+          if (!f) return json(200, { ok: false, error: "file_not_found" });
+          const byChannel: Record<string, { ts: string; thread_ts?: string }[]> = {};
+          for (const sh of f.shares) {
+            const list = byChannel[sh.channel] ?? [];
+            list.push({ ts: sh.threadTs ?? "", ...(sh.threadTs ? { thread_ts: sh.threadTs } : {}) });
+            byChannel[sh.channel] = list;
+          }
+          return json(200, { ok: true, file: { id: f.id, name: f.filename, shares: { private: byChannel } } });
+        }
         case "apps.connections.open":
           return standIn.socketUrl
             ? json(200, { ok: true, url: standIn.socketUrl })

@@ -2,10 +2,13 @@ import { addDays } from "../../domain/dates.js";
 import type { Reason } from "../../domain/health/types.js";
 import { NEXT_STEP, renderEvidence } from "../../domain/risk/evidence.js";
 import { sparkline } from "../../domain/sparkline.js";
+import { accountTrendAttachment } from "../../reply/charts.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { data } from "../../reply/text.js";
 import { scoreHistory } from "../../store/repos/accounts.js";
 import { openRisksOf, type RegisterRow } from "../../store/repos/risks.js";
+import { accountTrend } from "../../store/repos/trends.js";
+import { callButtons } from "../call-buttons.js";
 import {
   accountButtons,
   auditRead,
@@ -94,11 +97,16 @@ export async function accountCard(d: Deps, found: FoundAccount): Promise<Reply> 
       });
     }
   blocks.push({ type: "buttons", buttons });
+  // The renewal call (commit / likely / at risk / lost), one press away, for whoever may write.
+  if (renewalIso && d.asker.role !== "viewer") blocks.push({ type: "buttons", buttons: callButtons(d.t, a.id) });
   await auditRead(d, "account.read", [a.id]);
+  // The 90-day picture beside the sparkline (drawn where it is delivered; the text says it too).
+  const trend = accountTrendAttachment(d.locale, await accountTrend(d.db, a.id, d.asker.today));
   return {
     summary: d.t("account.summary", { name: a.name, grade, arr, renewal: renewalText(d, renewalIso) }),
     blocks,
     tone: latest?.state === "new" ? "neutral" : toneOf(latest?.grade ?? null),
+    ...(trend ? { attachments: [trend] } : {}),
   };
 }
 

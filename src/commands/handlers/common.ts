@@ -3,6 +3,7 @@
 import { daysBetween, dayToDate } from "../../domain/dates.js";
 import type { Grade, Reason } from "../../domain/health/types.js";
 import { nameKey, resolveAccount } from "../../domain/resolve.js";
+import type { UnitEconomics } from "../../domain/unit-economics.js";
 import { type MessageKey, type T, tFor } from "../../i18n/catalogue.js";
 import { formatDate, formatMoney, type Locale } from "../../i18n/locale.js";
 import type { ProactiveConfig } from "../../proactive/config.js";
@@ -23,6 +24,8 @@ export interface Deps {
   rescore?: (accountIds: string[]) => Promise<void>;
   /** The proactive settings the morning nudge uses, so `mine` plans the day with the same rules. */
   proactiveConfig?: () => Promise<ProactiveConfig>;
+  /** Gross margin and CAC per segment (TEND_UNIT_ECONOMICS) for LTV in `metrics` (absent: the defaults). */
+  unitEconomics?: () => Promise<UnitEconomics>;
 }
 
 export function depsFor(

@@ -4,16 +4,25 @@
 import { teamMetrics } from "../../domain/health/metrics.js";
 import type { Grade } from "../../domain/health/types.js";
 import { quarterStart } from "../../domain/renewal.js";
+import {
+  RENEWAL_RATE_MIN,
+  segmentValues,
+  trailingTwelveMonths,
+  UNIT_ECONOMICS_DEFAULTS,
+  type UnitEconomics,
+} from "../../domain/unit-economics.js";
 import { loadMetricsInputs } from "../../health/metrics.js";
 import { formatNumber, formatPercent } from "../../i18n/locale.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { filterSql } from "../../store/account-filter.js";
+import { segmentAccounts } from "../../store/repos/unit-economics.js";
 import { canSeeMetrics } from "../access.js";
 import type { Period, Scope } from "../parse.js";
 import { type Deps, GRADE_DOT, money, simple } from "./common.js";
 import { resolveScope } from "./scope.js";
 
 function periodStart(period: Period, today: string): string {
+  if (period === "ttm") return trailingTwelveMonths(today).from;
   if (period === "month") return `${today.slice(0, 7)}-01`;
   if (period === "year") return `${today.slice(0, 4)}-01-01`;
   return quarterStart(today);
@@ -70,9 +79,59 @@ export async function metrics(d: Deps, scope: Scope, period: Period): Promise<Re
     return [{ text: `${label}: ${inGrade.map((x) => money(d, x.arr, x.currency)).join(" + ")} (${n})` }];
   });
   blocks.push({ type: "list", title: d.t("metrics.arr_by_grade"), items });
+  blocks.push(...(await unitEconomicsBlocks(d, m.renewalRate, m.expectedLifetimeYears, filterSql(s.filter, 1))));
   return {
     summary: d.t("metrics.summary", { rate: pct(m.renewalRate), grr: perCurrency("grr"), nrr: perCurrency("nrr") }),
     blocks,
     tone: "neutral",
   };
+}
+
+/**
+ * A renewal rate under 70% with the lifetime it implies, and LTV and LTV/CAC per segment (LTV/CAC
+ * under 3 flagged). Gross margin and CAC come from TEND_UNIT_ECONOMICS (docs/renewals.md).
+ */
+async function unitEconomicsBlocks(
+  d: Deps,
+  renewalRate: number | null,
+  lifetime: number | null,
+  where: { sql: string; params: unknown[] },
+): Promise<Block[]> {
+  const blocks: Block[] = [];
+  const years = (v: number) => formatNumber(d.locale, v, 1);
+  if (renewalRate !== null && renewalRate < RENEWAL_RATE_MIN && lifetime !== null)
+    blocks.push({
+      type: "text",
+      text: d.t("metrics.renewal_low", { rate: formatPercent(d.locale, renewalRate, 1), years: years(lifetime) }),
+    });
+  if (lifetime === null) return blocks;
+  if (!Number.isFinite(lifetime)) {
+    blocks.push({ type: "context", text: d.t("metrics.ltv_no_lifetime") });
+    return blocks;
+  }
+  const economics: UnitEconomics = d.unitEconomics ? await d.unitEconomics() : UNIT_ECONOMICS_DEFAULTS;
+  const values = segmentValues(await segmentAccounts(d.db, where), lifetime, economics);
+  if (values.length === 0) return blocks;
+  blocks.push({
+    type: "list",
+    title: d.t("metrics.ltv_title"),
+    items: values.map((v) => {
+      const params = {
+        segment: d.t(`tier.${v.segment}`),
+        currency: v.currency,
+        count: v.accounts,
+        ltv: money(d, v.ltv, v.currency),
+        arr: money(d, v.avgArr, v.currency),
+        margin: formatPercent(d.locale, v.grossMargin, 0),
+        years: years(v.lifetimeYears),
+        cac: v.cac === null ? "" : money(d, v.cac, v.currency),
+        ratio: v.ltvToCac === null ? "" : formatNumber(d.locale, v.ltvToCac, 1),
+      };
+      return {
+        text: d.t(v.cac === null ? "metrics.ltv_item_no_cac" : "metrics.ltv_item", params),
+        ...(v.low ? { detail: d.t("metrics.ltv_low"), tone: "warning" as const } : {}),
+      };
+    }),
+  });
+  return blocks;
 }

@@ -7,6 +7,7 @@ import { nudgeText } from "../../proactive/nudges.js";
 import { planToday, urgencyOf, withRoutineSummed } from "../../proactive/planner.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { lastContacts, listAccounts, listDetails, readinessOf } from "../../store/repos/accounts.js";
+import { agendaBlock } from "./agenda.js";
 import { stakeItem, stakeLines, stakeReadiness } from "./at-risk.js";
 import { auditRead, type Deps, day } from "./common.js";
 import { gapText, isLapsed, renewalItem, renewalLines } from "./renewals.js";
@@ -151,6 +152,9 @@ export async function mine(d: Deps, home = false): Promise<Reply> {
     atRisk.map((l) => l.row.id),
     today,
   );
+  // Planned visits and calendar meetings ahead, together.
+  const agenda = await agendaBlock(d);
+  if (agenda.block) blocks.push(agenda.block);
   if (atRisk.length)
     blocks.push({
       type: "list",
@@ -170,6 +174,7 @@ export async function mine(d: Deps, home = false): Promise<Reply> {
     ...needs.slice(0, NEEDS_LIMIT).map((n) => n.accountId),
     ...atRisk.map((l) => l.row.id),
     ...renewalSoon.slice(0, 10).map((l) => l.row.id),
+    ...agenda.accountIds,
   ]);
   await auditRead(d, home ? "home.read" : "mine.read", [...shown]);
   return { summary: d.t("mine.summary", { count: total, ...c }), blocks, tone: c.red > 0 ? "warning" : "good" };

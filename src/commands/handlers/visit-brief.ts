@@ -5,11 +5,13 @@ import { HEALTH_DEFAULTS } from "../../domain/health/defaults.js";
 import type { Grade, Reason } from "../../domain/health/types.js";
 import { readinessGaps } from "../../domain/renewal.js";
 import { formatPercent } from "../../i18n/locale.js";
+import { accountTrendAttachment } from "../../reply/charts.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { data } from "../../reply/text.js";
 import { filterSql } from "../../store/account-filter.js";
 import type { Db } from "../../store/db.js";
 import { accountRef } from "../../store/repos/accounts.js";
+import { accountTrend } from "../../store/repos/trends.js";
 import { type Asker, canRead, readableFilter } from "../access.js";
 import { accountButtons, type Deps, day, depsFor, type FoundAccount, money, reason, renewalText } from "./common.js";
 
@@ -323,7 +325,13 @@ export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
       : [{ text: t("brief.promises_none") }],
   });
   blocks.push({ type: "buttons", buttons: accountButtons(d, a, `brief id:${a.id}`) });
-  return { summary: t("brief.summary", { name: a.name }), blocks, tone: "neutral" };
+  const trend = accountTrendAttachment(d.locale, await accountTrend(d.db, a.id, today));
+  return {
+    summary: t("brief.summary", { name: a.name }),
+    blocks,
+    tone: "neutral",
+    ...(trend ? { attachments: [trend] } : {}),
+  };
 }
 
 /**

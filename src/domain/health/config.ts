@@ -78,7 +78,18 @@ export const SettingsSchema = z.object({
     /** Feedback open longer than this counts against the account. */
     feedbackAgeDays: days,
     /** Points off per old feedback item, overdue promise and overdue milestone. */
-    penalties: z.object({ feedback: points, promise: points, milestone: points }),
+    penalties: z.object({
+      feedback: points,
+      promise: points,
+      milestone: points,
+      urgentTicket: points,
+      reopenedTicket: points,
+    }),
+    /** An urgent support ticket open longer than this (hours) counts against the account. */
+    urgentTicketHours: z
+      .number()
+      .min(1)
+      .max(24 * 90),
   }),
   risk: z.object({
     /** Points off per active medium-severity risk flag (high-severity flags cap the grade at red). */

@@ -37,7 +37,11 @@ const base: Settings = {
     decisionMakerFactor: 3,
     parts: { nps: 0.5, csat: 0.25, voice: 0.25 },
   },
-  value: { feedbackAgeDays: 30, penalties: { feedback: 20, promise: 25, milestone: 20 } },
+  value: {
+    feedbackAgeDays: 30,
+    penalties: { feedback: 20, promise: 25, milestone: 20, urgentTicket: 25, reopenedTicket: 10 },
+    urgentTicketHours: 24,
+  },
   risk: { mediumPenalty: 5 },
   onboarding: {
     windowDays: 90,

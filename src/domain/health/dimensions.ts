@@ -501,6 +501,43 @@ export function value({ facts: f, settings: s, onboardingDay }: Context): Dimens
         : [],
     });
   }
+  const t = f.support;
+  if (t && t.total > 0) {
+    // Support: urgent tickets open past their time, reopened tickets, and how the rated ones went.
+    const late = t.urgentOpenHours.filter((h) => h > v.urgentTicketHours);
+    inputs.tickets_open = t.open;
+    inputs.urgent_tickets_late = late.length;
+    inputs.tickets_reopened = t.reopened;
+    const reasons: ReasonSeed[] = [];
+    if (late.length)
+      reasons.push({
+        kind: "drag",
+        key: "value.urgent_tickets_late",
+        params: { count: late.length, hours: Math.round(Math.max(...late)) },
+      });
+    if (t.reopened) reasons.push({ kind: "drag", key: "value.tickets_reopened", params: { count: t.reopened } });
+    parts.push({
+      score: clamp(100 - v.penalties.urgentTicket * late.length - v.penalties.reopenedTicket * t.reopened),
+      weight: 1,
+      reasons,
+    });
+    const rated = t.csatGood + t.csatBad;
+    if (rated > 0) {
+      inputs.ticket_csat_good = t.csatGood;
+      inputs.ticket_csat_bad = t.csatBad;
+      parts.push({
+        // Smoothed share of good ratings, as for praise and complaints.
+        score: ((t.csatGood + 1) / (rated + 2)) * 100,
+        weight: 0.5,
+        reasons:
+          t.csatBad > t.csatGood
+            ? [{ kind: "drag", key: "value.ticket_csat_bad", params: { bad: t.csatBad, rated } }]
+            : t.csatGood > t.csatBad
+              ? [{ kind: "lift", key: "value.ticket_csat_good", params: { good: t.csatGood, rated } }]
+              : [],
+      });
+    }
+  }
   if (parts.length > 0 && parts.every((p) => p.score === 100))
     parts[0]!.reasons.push({ kind: "lift", key: "value.all_clear", params: {} });
   return { dimension: "value", parts, inputs };

@@ -89,4 +89,16 @@ export interface HealthFacts {
   /** Due days of milestones not done on `day` (planned or missed). */
   milestones: { total: number; openDue: string[] };
   risks: { kind: string; severity: Severity; raisedAt: string }[];
+  /**
+   * Support tickets (Zendesk) as of the day's end: open ones, how long each urgent open one has been
+   * open (hours), tickets reopened and satisfaction ratings in the last 90 days. Absent: no desk synced.
+   */
+  support?: {
+    total: number;
+    open: number;
+    urgentOpenHours: number[];
+    reopened: number;
+    csatGood: number;
+    csatBad: number;
+  } | null;
 }

@@ -93,6 +93,13 @@ const EN: Record<string, Sentence> = {
     n(p.count) === 1 ? `1 promise overdue by ${p.days} days` : `${p.count} promises overdue (longest ${p.days} days)`,
   "value.milestones_overdue": (p) => `${p.count} success-plan ${plural(p.count, "milestone", "milestones")} overdue`,
   "value.all_clear": () => "no old feedback, overdue promises or milestones",
+  "value.urgent_tickets_late": (p) =>
+    n(p.count) === 1
+      ? `1 urgent support ticket open ${p.hours} hours`
+      : `${p.count} urgent support tickets open too long (longest ${p.hours} hours)`,
+  "value.tickets_reopened": (p) => `${p.count} support ${plural(p.count, "ticket", "tickets")} reopened in 90 days`,
+  "value.ticket_csat_bad": (p) => `${p.bad} of ${p.rated} rated support tickets rated bad (90 days)`,
+  "value.ticket_csat_good": (p) => `${p.good} of ${p.rated} rated support tickets rated good (90 days)`,
   "risk.high": (p) => `high-severity risk: ${risk("en", p.kind)} (${p.days} days) - capped at red`,
   "risk.medium": (p) => `medium risk: ${risk("en", p.kind)} (${p.days} days)`,
 };
@@ -139,6 +146,11 @@ const ZH: Record<string, Sentence> = {
     n(p.count) === 1 ? `1 项承诺逾期 ${p.days} 天` : `${p.count} 项承诺逾期（最长 ${p.days} 天）`,
   "value.milestones_overdue": (p) => `${p.count} 个成功计划里程碑逾期`,
   "value.all_clear": () => "没有积压反馈、逾期承诺或里程碑",
+  "value.urgent_tickets_late": (p) =>
+    n(p.count) === 1 ? `1 个紧急工单已开放 ${p.hours} 小时` : `${p.count} 个紧急工单开放过久（最长 ${p.hours} 小时）`,
+  "value.tickets_reopened": (p) => `90 天内 ${p.count} 个工单被重新打开`,
+  "value.ticket_csat_bad": (p) => `90 天内 ${p.rated} 个已评价工单中 ${p.bad} 个差评`,
+  "value.ticket_csat_good": (p) => `90 天内 ${p.rated} 个已评价工单中 ${p.good} 个好评`,
   "risk.high": (p) => `高风险：${risk("zh-CN", p.kind)}（${p.days} 天）——评级封顶为红色`,
   "risk.medium": (p) => `中风险：${risk("zh-CN", p.kind)}（${p.days} 天）`,
 };

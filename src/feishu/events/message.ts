@@ -50,7 +50,9 @@ export async function answerMessage(deps: FeishuDeps, event: MessageEvent): Prom
     card =
       raw === undefined
         ? textCard(tPlain(who.locale, "feishu.not_text"))
-        : renderFeishuCard(await handleCommand(deps.ctx, { identity: who.identity, text }));
+        : renderFeishuCard(
+            await handleCommand(deps.ctx, { identity: who.identity, text, conversation: p2p ? "direct" : "group" }),
+          );
   } catch (err) {
     // Feishu will not deliver this message again (it got its 200): say so rather than stay silent.
     const sorry = apologise(deps.ctx.log, err, deps.ctx.config.locale, "feishu: message", {

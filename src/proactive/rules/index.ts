@@ -1,3 +1,4 @@
+import { callStale, expansionSignal } from "./expansion.js";
 import { gradeRed, healthDrop, quadrantDown, usageDrop } from "./health.js";
 import { contactOverdue, stakeholderLeft } from "./relationship.js";
 import { renewalPassed, renewalReminder } from "./renewal.js";
@@ -20,6 +21,8 @@ export const RULES: Record<RuleId, Rule> = {
   visit_prep: visitPrep,
   renewal_reminder: renewalReminder,
   renewal_passed: renewalPassed,
+  expansion_signal: expansionSignal,
+  call_stale: callStale,
 };
 
 /** Runs the chosen rules over every account (pure). */

@@ -30,3 +30,4 @@ export function nudge(
 export const CALL: NudgeAction = { kind: "log", interaction: "call" };
 export const VISIT: NudgeAction = { kind: "log", interaction: "visit" };
 export const BRIEF: NudgeAction = { kind: "brief" };
+export const REPORT: NudgeAction = { kind: "report" };

@@ -1,6 +1,6 @@
 import { daysBetween } from "../../domain/dates.js";
 import { type ReadinessGap, readinessGaps } from "../../domain/renewal.js";
-import { BRIEF, CALL, nudge, VISIT } from "./nudge.js";
+import { BRIEF, CALL, nudge, REPORT, VISIT } from "./nudge.js";
 import type { Rule, RuleFacts } from "./types.js";
 
 const OPEN = new Set(["upcoming", "in_progress"]);
@@ -53,7 +53,8 @@ export const renewalReminder: Rule = (f, { day, config }) => {
       { days: left, due: r.dueDate, gaps: gaps.join(","), gapCount: gaps.length },
       `${r.id}:${point}`,
       left <= 30 ? 1 : 2,
-      [VISIT, BRIEF],
+      // At the 120- and 90-day checks the value report is the next step while it is not sent.
+      gaps.includes("value_report") && (point === 120 || point === 90) ? [REPORT, VISIT, BRIEF] : [VISIT, BRIEF],
     );
   }
   return [];

@@ -1,3 +1,5 @@
+import type { ExpansionInput } from "../../domain/expansion.js";
+import type { Call } from "../../domain/forecast.js";
 import type { Grade, Level, Reason } from "../../domain/health/types.js";
 import type { ProactiveConfig } from "../config.js";
 
@@ -66,7 +68,11 @@ export interface RuleFacts {
     arr: number;
     termsClear: boolean | null;
     valueReportSent: boolean;
+    /** The CSM's latest call on this renewal (absent: not loaded; null: none made). */
+    call?: { call: Call; on: string } | null;
   }[];
+  /** What the expansion signals read (absent: not loaded). */
+  expansion?: ExpansionInput;
 }
 
 export const RULE_IDS = [
@@ -83,12 +89,16 @@ export const RULE_IDS = [
   "visit_prep",
   "renewal_reminder",
   "renewal_passed",
+  "expansion_signal",
+  "call_stale",
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
 export type NudgeAction =
   | { kind: "log"; interaction: "visit" | "call" }
   | { kind: "brief" }
+  /** The value report (renewal reminders at 120 and 90 days, while it is not sent). */
+  | { kind: "report" }
   | { kind: "snooze"; days: number }
   | { kind: "done" };
 

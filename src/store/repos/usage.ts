@@ -1,4 +1,7 @@
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 import type { Db } from "../db.js";
 
 export interface UsageRow {
@@ -91,4 +94,55 @@ export async function writeUsage(q: SqlRunner, rows: readonly UsageRow[]): Promi
     out.unchanged += batch.length - written;
   }
   return out;
+}
+
+/** COPY's text format: backslash, tab, newline and carriage return escaped. */
+const copyText = (s: string) =>
+  /[\\\t\n\r]/.test(s) ? s.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r") : s;
+
+/** Rows as COPY text lines, in chunks of about 1 MB (the stream's unit of back-pressure). */
+function* copyChunks(rows: Iterable<UsageRow>): Generator<string> {
+  let buf = "";
+  for (const r of rows) {
+    buf += `${copyText(r.accountId)}\t${r.day}\t${r.activeUsers}\t${r.activatedUsers}\t${r.seats}\t${r.logins}\t${r.coreFeaturesUsed}\t${r.coreFeaturesTotal}\n`;
+    if (buf.length >= 1 << 20) {
+      yield buf;
+      buf = "";
+    }
+  }
+  if (buf) yield buf;
+}
+
+/** Streams `rows` into `table` with COPY FROM STDIN on one PostgreSQL connection; returns rows copied. */
+export async function copyRows(client: pg.PoolClient | pg.Client, table: string, rows: Iterable<UsageRow>) {
+  const stream = client.query(
+    copyFrom(
+      `COPY ${table} ("accountId","day","activeUsers","activatedUsers","seats","logins","coreFeaturesUsed","coreFeaturesTotal") FROM STDIN`,
+    ),
+  );
+  await pipeline(Readable.from(copyChunks(rows), { objectMode: false }), stream);
+  return stream.rowCount;
+}
+
+/**
+ * The PostgreSQL bulk path (imports, first loads): COPY straight into the table, inside the caller's
+ * transaction under a savepoint. Days already stored make COPY fail on the primary key; the
+ * savepoint then undoes the copy and the rows go through writeUsage's upsert, which counts what
+ * changed. So a first load runs at COPY speed and a re-sent day still replaces the stored one.
+ * `copied` false: the rows went through the upsert (callers may skip COPY for the rest of a file).
+ */
+export async function copyUsage(
+  client: pg.PoolClient,
+  rows: readonly UsageRow[],
+): Promise<UsageWrite & { copied: boolean }> {
+  await client.query("SAVEPOINT tend_usage_copy");
+  try {
+    const n = await copyRows(client, `"UsageSnapshot"`, rows);
+    await client.query("RELEASE SAVEPOINT tend_usage_copy");
+    return { created: n ?? rows.length, updated: 0, unchanged: 0, copied: true };
+  } catch (err) {
+    await client.query("ROLLBACK TO SAVEPOINT tend_usage_copy");
+    if ((err as { code?: string }).code !== "23505") throw err;
+    return { ...(await writeUsage(client, rows)), copied: false };
+  }
 }

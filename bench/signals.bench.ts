@@ -1,0 +1,148 @@
+import { randomUUID } from "node:crypto";
+import { parseConfig } from "../src/config/env.js";
+import type { AppContext } from "../src/context.js";
+import { HttpApp } from "../src/http/server.js";
+import { silentLogger } from "../src/log.js";
+import { mountSegment } from "../src/signals/door.js";
+import type { Db } from "../src/store/db.js";
+import type { BenchRow } from "./harness.js";
+import { benchStores } from "./stores.js";
+
+// Sustained product events through the Segment intake over HTTP (validation, group commit, account
+// days rolled up) vs a raw multi-row INSERT of the same events into the same table. Memory is sampled
+// through the stream: the heap after the first tenth against the end shows whether it stays flat.
+const SECONDS = Number(process.env.BENCH_SIGNALS_SECONDS ?? 20);
+const ACCOUNTS = 1_000;
+const USERS_PER_ACCOUNT = 5;
+const BATCH = 250; // events a request (~75 KB)
+const SENDERS = 8;
+const KEY = "bench-write-key";
+const NAMES = ["Report Created", "Dashboard Viewed", "Workflow Run", "Signed In", "Invoice Downloaded"];
+
+function track(i: number) {
+  const a = i % ACCOUNTS;
+  return {
+    type: "track",
+    messageId: randomUUID(),
+    userId: `u-${a}-${i % USERS_PER_ACCOUNT}`,
+    event: NAMES[i % NAMES.length],
+    timestamp: new Date(Date.UTC(2026, 10, 1 + (i % 20), 8)).toISOString(),
+    properties: { plan: "pro", value: i },
+    context: { library: { name: "bench", version: "1" } },
+  };
+}
+
+async function setup(db: Db) {
+  const ids = Array.from({ length: ACCOUNTS }, (_, i) => `acc-${i}`);
+  await db.pool.query(
+    `INSERT INTO "Account" (id, name, "externalId", "updatedAt") SELECT id, 'Bench ' || id, 'CRM-' || id, now() FROM unnest($1::text[]) AS id`,
+    [ids],
+  );
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const store of await benchStores()) {
+    const db = await store.open();
+    try {
+      await setup(db);
+      const ctx: AppContext = {
+        config: parseConfig({ TEND_SEGMENT_WRITE_KEY: KEY, TEND_DEMO: "off" }),
+        log: silentLogger,
+        db,
+        now: () => new Date(),
+      };
+      const http = new HttpApp(silentLogger);
+      const door = await mountSegment(ctx, http);
+      door.intake!.start();
+      const { port } = await http.listen(0, "127.0.0.1");
+      const url = `http://127.0.0.1:${port}/segment/v1/batch`;
+      const auth = `Basic ${Buffer.from(`${KEY}:`).toString("base64")}`;
+      const post = async (batch: unknown[]) => {
+        for (;;) {
+          const res = await fetch(url, {
+            method: "POST",
+            headers: { "content-type": "application/json", authorization: auth },
+            body: JSON.stringify({ batch, sentAt: new Date().toISOString() }),
+          });
+          await res.arrayBuffer();
+          if (res.status === 200) return;
+          if (res.status !== 429) throw new Error(`intake answered ${res.status}`);
+          await new Promise((r) => setTimeout(r, Number(res.headers.get("retry-after") ?? 1) * 1000));
+        }
+      };
+      // Every user tied to its account by a group call first.
+      const groups = Array.from({ length: ACCOUNTS * USERS_PER_ACCOUNT }, (_, i) => ({
+        type: "group",
+        userId: `u-${Math.floor(i / USERS_PER_ACCOUNT)}-${i % USERS_PER_ACCOUNT}`,
+        groupId: `CRM-acc-${Math.floor(i / USERS_PER_ACCOUNT)}`,
+      }));
+      for (let i = 0; i < groups.length; i += BATCH) await post(groups.slice(i, i + BATCH));
+
+      let sent = 0;
+      const heap: number[] = [];
+      const sampler = setInterval(() => heap.push(process.memoryUsage().heapUsed), 500);
+      const t0 = performance.now();
+      const until = t0 + SECONDS * 1000;
+      await Promise.all(
+        Array.from({ length: SENDERS }, async () => {
+          while (performance.now() < until) {
+            const start = sent;
+            sent += BATCH;
+            await post(Array.from({ length: BATCH }, (_, k) => track(start + k)));
+          }
+        }),
+      );
+      await door.intake!.settle();
+      const secs = (performance.now() - t0) / 1000;
+      clearInterval(sampler);
+      await door.stop?.();
+      await http.close();
+      const rate = sent / secs;
+
+      // Raw baseline: the same number of events, 1000 a multi-row INSERT, straight into the table.
+      const raw = Array.from({ length: Math.min(sent, 200_000) }, (_, i) => track(i));
+      const r0 = performance.now();
+      for (let i = 0; i < raw.length; i += 1000) {
+        const chunk = raw.slice(i, i + 1000);
+        const params: unknown[] = [];
+        const values = chunk.map((e, j) => {
+          params.push(`raw-${e.messageId}`, e.timestamp, e.event, e.userId);
+          const b = j * 4;
+          return `($${b + 1}, $${b + 2}::timestamptz AT TIME ZONE 'UTC', 'track', $${b + 3}, $${b + 4})`;
+        });
+        await db.pool.query(
+          `INSERT INTO "ProductEvent" ("messageId","ts","kind","name","userKey") VALUES ${values.join(",")}`,
+          params,
+        );
+      }
+      const rawRate = raw.length / ((performance.now() - r0) / 1000);
+      const tenth = heap[Math.max(0, Math.floor(heap.length / 10))] ?? 0;
+      const last = heap.at(-1) ?? 0;
+      rows.push({
+        bench: `Segment intake over HTTP, ${SENDERS} senders x ${BATCH}-event batches, ${SECONDS} s (${sent.toLocaleString("en")} events, ${ACCOUNTS} accounts)`,
+        store: store.name,
+        figure: "events/s",
+        value: Math.round(rate),
+        unit: "events/s",
+        baseline: { label: "raw multi-row INSERT", value: Math.round(rawRate) },
+        better: "higher",
+        target: store.name === "postgres" ? ">= 5,000 events/s" : "",
+      });
+      rows.push({
+        bench: "Segment intake heap, after the first tenth vs the end of the stream",
+        store: store.name,
+        figure: "heap",
+        value: Math.round(last / 1e6),
+        unit: "MB",
+        baseline: { label: "heap after the first tenth", value: Math.round(tenth / 1e6) },
+        better: "lower",
+        target: "flat",
+      });
+    } finally {
+      await db.close();
+      await store.drop();
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,213 @@
+import { readFile } from "node:fs/promises";
+import type { AppContext } from "../context.js";
+import {
+  compileMapping,
+  EVENTS_DEFAULTS,
+  type EventMapping,
+  type EventRow,
+  type EventsConfig,
+  EventsConfigSchema,
+} from "../domain/signals/segment.js";
+import { errorLine } from "../log.js";
+import {
+  countUnmapped,
+  type IntakeOutcome,
+  pruneEvents,
+  rematchGroups,
+  rollUpDays,
+  tallyIntake,
+  writeEvents,
+} from "../store/repos/product-events.js";
+
+// The write side of the event intake: requests hand their validated events to one buffer; one
+// flusher writes whatever has gathered as one transaction (group commit), so many small requests
+// cost a few statements, and each request is answered only once its events are stored. When more is
+// waiting than the store keeps up with, new requests are refused with 429 (the clients back off).
+
+/** The mapping file (TEND_EVENTS_CONFIG), validated; unset: no core features, default login names. */
+export async function loadEventsConfig(file: string | undefined): Promise<EventsConfig> {
+  if (!file) return EVENTS_DEFAULTS;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, "utf8"));
+  } catch (err) {
+    throw new Error(`events config ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const r = EventsConfigSchema.safeParse(raw);
+  if (!r.success)
+    throw new Error(
+      `events config ${file}:\n${r.error.issues.map((i) => `  ${i.path.join(".") || "(file)"}: ${i.message}`).join("\n")}`,
+    );
+  return r.data;
+}
+
+export class Overloaded extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super("too many events waiting to be stored: try again shortly");
+  }
+}
+
+export interface IntakeOptions {
+  /** Events waiting (not yet flushing) past which new requests are refused with 429. */
+  maxQueued: number;
+  /** Most events written by one flush. */
+  maxFlush: number;
+  /** How often changed account days are rolled up into usage. */
+  rollupEveryMs: number;
+  /** Events are kept this many days (dedupe window, late attribution). */
+  keepDays: number;
+}
+
+export const INTAKE_DEFAULTS: IntakeOptions = {
+  maxQueued: 50_000,
+  maxFlush: 5_000,
+  rollupEveryMs: 5_000,
+  keepDays: 35,
+};
+
+interface Job {
+  rows: EventRow[];
+  resolve: (w: { inserted: number; duplicates: number }) => void;
+  reject: (err: unknown) => void;
+}
+
+export class EventIntake {
+  readonly mapping: EventMapping;
+  private queue: Job[] = [];
+  private queued = 0;
+  private running: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private rolling: Promise<void> | undefined;
+  private lastPrune = 0;
+  private tallies = new Map<IntakeOutcome, { requests: number; events: number; note?: string }>();
+  readonly opts: IntakeOptions;
+
+  constructor(
+    private ctx: AppContext,
+    readonly config: EventsConfig,
+    opts: Partial<IntakeOptions> = {},
+  ) {
+    this.mapping = compileMapping(config);
+    this.opts = { ...INTAKE_DEFAULTS, ...opts };
+  }
+
+  /** Stores the events (resolves once they are), or throws Overloaded at once. */
+  submit(rows: EventRow[]): Promise<{ inserted: number; duplicates: number }> {
+    if (this.queued > 0 && this.queued + rows.length > this.opts.maxQueued) {
+      // Roughly how long the backlog takes at a conservative pace, at least a second.
+      throw new Overloaded(Math.max(1, Math.min(30, Math.ceil(this.queued / 5_000))));
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ rows, resolve, reject });
+      this.queued += rows.length;
+      this.running ??= this.drain().finally(() => {
+        this.running = undefined;
+      });
+    });
+  }
+
+  /** Counts a request's answer for `tend sync status` (written with the next flush or rollup). */
+  tally(outcome: IntakeOutcome, events: number, note?: string) {
+    const t = this.tallies.get(outcome) ?? { requests: 0, events: 0 };
+    t.requests++;
+    t.events += events;
+    if (note) t.note = note;
+    this.tallies.set(outcome, t);
+  }
+
+  private async drain() {
+    while (this.queue.length) {
+      const jobs: Job[] = [];
+      let n = 0;
+      while (this.queue.length && (n === 0 || n + this.queue[0]!.rows.length <= this.opts.maxFlush)) {
+        const job = this.queue.shift()!;
+        jobs.push(job);
+        n += job.rows.length;
+      }
+      this.queued -= n;
+      try {
+        const results = await this.flush(jobs);
+        for (const [i, j] of jobs.entries()) j.resolve(results[i]!);
+      } catch (err) {
+        this.ctx.log.error({ err: errorLine(err), events: n }, "event intake: flush failed");
+        for (const j of jobs) j.reject(err);
+      }
+    }
+  }
+
+  private async flush(jobs: Job[]): Promise<{ inserted: number; duplicates: number }[]> {
+    const rows = jobs.flatMap((j) => j.rows);
+    const unmapped = new Map<string, number>();
+    for (const r of rows) if (r.unmapped && r.name) unmapped.set(r.name, (unmapped.get(r.name) ?? 0) + 1);
+    const client = await this.ctx.db.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const w = await writeEvents(client, rows, this.ctx.config.timezone);
+      await countUnmapped(client, unmapped);
+      await client.query("COMMIT");
+      // Per request: a whole request is a duplicate only when nothing new came with it. Exact per-request
+      // counts would need a statement per request; the flush's totals are shared out in order instead.
+      let dupLeft = w.duplicates;
+      const out = jobs.map((j) => {
+        const d = Math.min(dupLeft, j.rows.length);
+        dupLeft -= d;
+        return { inserted: j.rows.length - d, duplicates: d };
+      });
+      const accepted = this.tallies.get("accepted") ?? { requests: 0, events: 0 };
+      accepted.requests += jobs.length;
+      accepted.events += w.inserted;
+      this.tallies.set("accepted", accepted);
+      if (w.duplicates) {
+        const dup = this.tallies.get("duplicate") ?? { requests: 0, events: 0 };
+        dup.events += w.duplicates;
+        this.tallies.set("duplicate", dup);
+      }
+      return out;
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Rolls every changed account day up into usage, writes the tallies, prunes old events now and then. */
+  rollup(): Promise<void> {
+    this.rolling ??= (async () => {
+      try {
+        const q = this.ctx.db.pool;
+        await rematchGroups(q, this.ctx.config.timezone);
+        while ((await rollUpDays(q, this.mapping.features)) > 0) {}
+        const tallies = [...this.tallies.entries()].map(([outcome, t]) => ({ outcome, ...t }));
+        this.tallies.clear();
+        // The UTC day of receipt by the real clock, as `tend sync status` reads it.
+        await tallyIntake(q, new Date().toISOString().slice(0, 10), tallies);
+        if (Date.now() - this.lastPrune > 3_600_000) {
+          this.lastPrune = Date.now();
+          await pruneEvents(q, this.opts.keepDays);
+        }
+      } catch (err) {
+        this.ctx.log.warn({ err: errorLine(err) }, "event intake: roll-up failed (tried again shortly)");
+      }
+    })().finally(() => {
+      this.rolling = undefined;
+    });
+    return this.rolling;
+  }
+
+  /** Everything submitted is stored and rolled up (tests, shutdown). */
+  async settle() {
+    while (this.running) await this.running;
+    await this.rollup();
+  }
+
+  start() {
+    this.timer = setInterval(() => void this.rollup(), this.opts.rollupEveryMs);
+    this.timer.unref();
+  }
+
+  async stop() {
+    if (this.timer) clearInterval(this.timer);
+    await this.settle();
+  }
+}

@@ -1,0 +1,557 @@
+import jsforce from "jsforce";
+import type { AppContext } from "../context.js";
+import {
+  type AccountInput,
+  applyAccounts,
+  applyContacts,
+  applyRenewals,
+  archiveAccounts,
+  type ContactInput,
+  interactionsToWrite,
+  matchAccounts,
+  membersByEmail,
+  type RenewalInput,
+  risksToWrite,
+} from "../store/repos/crm.js";
+import {
+  allLinks,
+  claimWritebacks,
+  clearQuarantine,
+  findLinks,
+  finishWriteback,
+  getCheckpoint,
+  quarantine,
+  saveCheckpoint,
+  saveLinks,
+  writebackCounts,
+} from "../store/repos/sync.js";
+import { type CrmSettings, fieldProperty, loadSyncConfig } from "./config.js";
+import { accountProperties, mapAccount, mapContact, mapRenewal, type Props } from "./mapping.js";
+import { AuthFailed, type CallFailure, caller } from "./retry.js";
+import {
+  emptyCounts,
+  emptyReport,
+  type ObjectCounts,
+  type SyncOptions,
+  type SyncReport,
+  type SyncSource,
+} from "./types.js";
+import { noteSubject, noteText, riskTaskText } from "./write-back.js";
+
+// Salesforce: User -> members (by email), Account -> accounts, Contact -> contacts, Opportunity of
+// the renewal type -> renewals (IsWon / IsClosed give the outcome). SOQL through jsforce, paged with
+// query-more; incremental by LastModifiedDate. Logged interactions are written back as completed
+// Tasks on the account, raised risks (when asked) as open Tasks.
+
+const SOURCE = "salesforce";
+const PREVIEW_ROWS = 5;
+const CLOCK_MARGIN_MS = 5 * 60_000;
+
+type Rec = Props & { Id: string };
+interface Page {
+  records: Rec[];
+  done: boolean;
+  nextRecordsUrl?: string;
+}
+
+function describe(err: unknown): CallFailure {
+  const e = (err ?? {}) as { errorCode?: string; message?: string; code?: string };
+  const code = e.errorCode ?? "";
+  const http = /^ERROR_HTTP_(\d{3})$/.exec(code);
+  // jsforce meets a 401 by refreshing, which client credentials cannot ("No refresh token found").
+  if (code === "INVALID_SESSION_ID" || /Unable to refresh session/i.test(String(e.message)))
+    return { status: 401, message: `Salesforce: ${e.message}` };
+  if (http) return { status: Number(http[1]), message: `Salesforce answered ${http[1]}` };
+  if (code === "SERVER_UNAVAILABLE" || code === "UNABLE_TO_LOCK_ROW")
+    return { status: 503, message: `Salesforce: ${e.message}` };
+  if (code) return { status: 400, message: `Salesforce: ${code}: ${e.message}` };
+  if (typeof e.code === "string" || /fetch failed|socket|network|ECONN|ETIMEDOUT/i.test(String(e.message)))
+    return { message: `network error: ${e.message ?? e.code}` };
+  return { status: 0, message: String(e.message ?? err) };
+}
+
+/** A SOQL date-time literal (unquoted, as SOQL wants it for date-time fields). */
+const soqlTime = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
+const soqlString = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+
+export class SalesforceSync {
+  readonly conn: jsforce.Connection;
+  readonly calls: ReturnType<typeof caller>;
+  readonly report: SyncReport;
+  private userMembers = new Map<string, string>();
+
+  constructor(
+    readonly ctx: AppContext,
+    readonly settings: CrmSettings,
+    readonly opts: SyncOptions,
+  ) {
+    const sf = ctx.config.sync.salesforce;
+    if (!sf) throw new Error("Salesforce is not configured");
+    this.conn = sf.clientId
+      ? new jsforce.Connection({
+          version: sf.version,
+          oauth2: { loginUrl: sf.loginUrl, clientId: sf.clientId, clientSecret: sf.clientSecret },
+          ...(sf.instanceUrl ? { instanceUrl: sf.instanceUrl } : {}),
+        })
+      : new jsforce.Connection({ version: sf.version, instanceUrl: sf.instanceUrl, accessToken: sf.accessToken });
+    this.calls = caller({
+      budget: settings.requestsPer10s,
+      windowMs: 10_000,
+      describe,
+      // Client credentials have no refresh token: after a 401, authorize again; a given token is reported.
+      onUnauthorized: async (f) => {
+        if (!sf.clientId)
+          throw new AuthFailed(
+            `Salesforce refused SALESFORCE_ACCESS_TOKEN (${f.message}): the session expired or was revoked; set a new token, or use SALESFORCE_CLIENT_ID/SECRET so Tend can renew it`,
+          );
+        await this.authorize();
+      },
+    });
+    this.report = emptyReport(SOURCE, opts);
+  }
+
+  private async authorize() {
+    try {
+      await this.conn.authorize({ grant_type: "client_credentials" });
+    } catch (err) {
+      throw new AuthFailed(
+        `Salesforce refused the client credentials (${(err as Error).message}): check SALESFORCE_CLIENT_ID/SECRET, the connected app's client credentials flow and its run-as user`,
+      );
+    }
+  }
+
+  private counts(object: string): ObjectCounts {
+    this.report.objects[object] ??= emptyCounts();
+    return this.report.objects[object];
+  }
+
+  async run(): Promise<SyncReport> {
+    const runStart = this.ctx.now();
+    if (this.ctx.config.sync.salesforce?.clientId && !this.ctx.config.sync.salesforce.accessToken)
+      await this.authorize();
+    if (this.opts.dryRun) await this.checkFields();
+    await this.syncUsers();
+    await this.syncObject("Account", this.accountFields(), runStart, (p) => this.applyAccountsPage(p));
+    await this.syncObject(
+      "Contact",
+      ["Id", "FirstName", "LastName", "Email", "AccountId", "LastModifiedDate", ...this.contactFields()],
+      runStart,
+      (p) => this.applyContactsPage(p),
+    );
+    const { type } = this.settings.renewals;
+    await this.syncObject(
+      "Opportunity",
+      ["Id", "AccountId", "Amount", "CloseDate", "Type", "IsClosed", "IsWon", "LastModifiedDate"],
+      runStart,
+      (p) => this.applyOpportunities(p),
+      type ? `Type = ${soqlString(type)}` : undefined,
+    );
+    await this.writeBack();
+    return this.report;
+  }
+
+  private accountFields() {
+    return [...new Set(["Id", "OwnerId", "LastModifiedDate", ...accountProperties(this.settings)])];
+  }
+
+  private contactFields() {
+    const c = this.settings.contacts;
+    return [c.role, c.title].filter((f) => f !== undefined).map(fieldProperty);
+  }
+
+  private async checkFields() {
+    for (const [object, fields] of [
+      ["Account", this.accountFields()],
+      ["Contact", ["Email", "AccountId", ...this.contactFields()]],
+      ["Opportunity", ["Amount", "CloseDate", "Type", "IsClosed", "IsWon"]],
+    ] as const) {
+      const d = await this.calls.call(`describe ${object}`, () => this.conn.sobject(object).describe());
+      const known = new Set(d.fields.map((f) => f.name));
+      for (const f of fields) if (!known.has(f)) this.report.missing.push(`${object}.${f}`);
+    }
+  }
+
+  /** One SOQL query's first page; `all` includes deleted and merged records (queryAll). */
+  private soql(what: string, q: string, all = false): Promise<Page> {
+    return this.calls.call(
+      what,
+      async () => (await this.conn.query(q, { autoFetch: false, scanAll: all })) as unknown as Page,
+    );
+  }
+
+  /** One SOQL query, every page (query-more through nextRecordsUrl). */
+  private async *pages(soql: string, limitPages: number): AsyncGenerator<Rec[]> {
+    let res = await this.soql("query", soql);
+    let n = 0;
+    for (;;) {
+      yield res.records;
+      n++;
+      if (res.done || !res.nextRecordsUrl || n >= limitPages) return;
+      const next = res.nextRecordsUrl;
+      res = await this.calls.call(
+        "query more",
+        async () => (await this.conn.queryMore(next, { autoFetch: false } as never)) as unknown as Page,
+      );
+    }
+  }
+
+  private async syncUsers() {
+    const emails = new Map<string, string>();
+    for await (const page of this.pages("SELECT Id, Email FROM User WHERE IsActive = true", Number.POSITIVE_INFINITY))
+      for (const u of page) if (u.Email) emails.set(u.Id, String(u.Email).toLowerCase());
+    const members = await membersByEmail(this.ctx.db, [...emails.values()]);
+    const links: { externalId: string; localId: string }[] = [];
+    for (const [id, email] of emails) {
+      const m = members.get(email);
+      if (m) {
+        this.userMembers.set(id, m);
+        links.push({ externalId: id, localId: m });
+      }
+    }
+    const c = this.counts("users");
+    c.fetched = emails.size;
+    c.unchanged = links.length;
+    if (emails.size > links.length)
+      this.report.notes.push(`${emails.size - links.length} Salesforce user(s) have no Tend member with their email`);
+    if (!this.opts.dryRun) await saveLinks(this.ctx.db, SOURCE, "member", links);
+  }
+
+  private async syncObject(
+    object: string,
+    fields: string[],
+    runStart: Date,
+    apply: (page: Rec[]) => Promise<void>,
+    where?: string,
+  ) {
+    const checkpoint = await getCheckpoint(this.ctx.db, SOURCE, object);
+    const since = checkpoint?.cursor && !this.opts.full ? new Date(checkpoint.cursor) : undefined;
+    const conds = [where, since ? `LastModifiedDate >= ${soqlTime(since)}` : undefined].filter(Boolean);
+    const soql = `SELECT ${[...new Set(fields)].join(", ")} FROM ${object}${conds.length ? ` WHERE ${conds.join(" AND ")}` : ""} ORDER BY LastModifiedDate, Id`;
+    const counts = this.counts(object);
+    const seen = new Set<string>();
+    let last = since;
+    for await (const page of this.pages(soql, this.opts.dryRun ? 1 : Number.POSITIVE_INFINITY)) {
+      counts.fetched += page.length;
+      for (const r of page) seen.add(r.Id);
+      await apply(page);
+      if (this.opts.dryRun) return;
+      for (const r of page) {
+        const m = r.LastModifiedDate ? new Date(String(r.LastModifiedDate)) : undefined;
+        if (m && (!last || m > last)) last = m;
+      }
+      // Oldest first: everything up to `last` is written.
+      if (since && last)
+        await saveCheckpoint(this.ctx.db, SOURCE, object, this.ctx.now(), { cursor: last.toISOString() });
+    }
+    if (this.opts.dryRun) return;
+    if (object === "Account" && this.opts.full) await this.archiveMissing(seen);
+    await saveCheckpoint(this.ctx.db, SOURCE, object, this.ctx.now(), {
+      ...(since ? {} : { cursor: new Date(runStart.getTime() - CLOCK_MARGIN_MS).toISOString() }),
+      stats: { ...counts },
+      success: true,
+    });
+  }
+
+  private preview(object: string, line: string) {
+    if (!this.opts.dryRun) return;
+    if (this.report.preview.filter((l) => l.startsWith(`${object} `)).length < PREVIEW_ROWS)
+      this.report.preview.push(`${object} ${line}`);
+  }
+
+  private async sort<T>(
+    object: string,
+    page: Rec[],
+    map: (r: Rec) => { ok: true; values: T } | { ok: false; reason: string },
+  ) {
+    const good: { rec: Rec; values: T }[] = [];
+    const bad = [];
+    for (const rec of page) {
+      const m = map(rec);
+      if (m.ok) good.push({ rec, values: m.values });
+      else bad.push({ source: SOURCE, object, externalId: rec.Id, reason: m.reason, payload: strip(rec) });
+    }
+    this.counts(object).quarantined += bad.length;
+    if (this.opts.dryRun) for (const b of bad) this.preview(object, `${b.externalId}: refused, ${b.reason}`);
+    else {
+      await quarantine(this.ctx.db, bad, this.ctx.now());
+      await clearQuarantine(
+        this.ctx.db,
+        SOURCE,
+        object,
+        good.map((g) => g.rec.Id),
+      );
+    }
+    return good;
+  }
+
+  private async applyAccountsPage(page: Rec[]) {
+    const good = await this.sort("Account", page, (r) => mapAccount(r, this.settings));
+    if (!good.length) return;
+    const links = await findLinks(
+      this.ctx.db,
+      SOURCE,
+      "account",
+      good.map((g) => g.rec.Id),
+    );
+    const matched = await matchAccounts(
+      this.ctx.db,
+      SOURCE,
+      good
+        .filter((g) => !links.has(g.rec.Id))
+        .map((g) => ({ externalId: g.rec.Id, matchId: g.values.matchId, domain: g.values.domain })),
+    );
+    const rows: AccountInput[] = good.map((g) => {
+      const { matchId: _m, ...values } = g.values;
+      return {
+        externalId: g.rec.Id,
+        localId: links.get(g.rec.Id) ?? matched.get(g.rec.Id),
+        ownerId: g.rec.OwnerId ? (this.userMembers.get(String(g.rec.OwnerId)) ?? null) : null,
+        values,
+      };
+    });
+    if (this.opts.dryRun) {
+      for (const r of rows)
+        this.preview(
+          "Account",
+          `${r.externalId}: ${Object.entries(r.values)
+            .filter(([, v]) => v !== null && v !== undefined)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(", ")}${r.localId ? " (matches an existing account)" : " (new account)"}`,
+        );
+      return;
+    }
+    const res = await applyAccounts(this.ctx.db, SOURCE, rows);
+    const c = this.counts("Account");
+    c.created += res.counts.created;
+    c.updated += res.counts.updated;
+    c.unchanged += res.counts.unchanged;
+    if (matched.size) this.report.notes.push(`${matched.size} existing account(s) matched to Salesforce accounts`);
+  }
+
+  /** --full: accounts gone from Salesforce are archived; a merge names the surviving account. */
+  private async archiveMissing(seen: Set<string>) {
+    const links = await allLinks(this.ctx.db, SOURCE, "account");
+    const gone = links.filter((l) => !seen.has(l.externalId));
+    if (!gone.length) return;
+    const masters = new Map<string, string>();
+    const ids = gone.map((g) => soqlString(g.externalId)).join(", ");
+    // Deleted and merged records stay queryable (queryAll) for a while: a merge names its master.
+    const res = await this.soql(
+      "query deleted accounts",
+      `SELECT Id, MasterRecordId FROM Account WHERE IsDeleted = true AND Id IN (${ids})`,
+      true,
+    );
+    for (const r of res.records) if (r.MasterRecordId) masters.set(r.Id, String(r.MasterRecordId));
+    const alive = new Set(links.filter((l) => seen.has(l.externalId)).map((l) => l.localId));
+    this.counts("Account").archived += await archiveAccounts(
+      this.ctx.db,
+      gone
+        .filter((l) => !alive.has(l.localId))
+        .map((l) => ({
+          id: l.localId,
+          note: masters.has(l.externalId)
+            ? `merged into Salesforce account ${masters.get(l.externalId)}`
+            : `deleted in Salesforce (account ${l.externalId})`,
+        })),
+      this.ctx.now(),
+    );
+  }
+
+  private async applyContactsPage(page: Rec[]) {
+    const good = await this.sort("Contact", page, (r) =>
+      mapContact(r, this.settings, { first: "FirstName", last: "LastName", email: "Email" }),
+    );
+    const accounts = await findLinks(
+      this.ctx.db,
+      SOURCE,
+      "account",
+      good.filter((g) => g.rec.AccountId).map((g) => String(g.rec.AccountId)),
+    );
+    const rows: ContactInput[] = [];
+    for (const g of good) {
+      const accountId = g.rec.AccountId ? accounts.get(String(g.rec.AccountId)) : undefined;
+      if (accountId) rows.push({ externalId: g.rec.Id, accountId, values: g.values });
+    }
+    const c = this.counts("Contact");
+    if (this.opts.dryRun) {
+      for (const r of rows) this.preview("Contact", `${r.externalId}: ${r.values.name} <${r.values.email ?? ""}>`);
+      return;
+    }
+    c.unchanged += good.length - rows.length; // no account, or one outside the sync
+    const res = await applyContacts(this.ctx.db, SOURCE, rows);
+    c.created += res.created;
+    c.updated += res.updated;
+    c.unchanged += res.unchanged;
+  }
+
+  private async applyOpportunities(page: Rec[]) {
+    const good = await this.sort("Opportunity", page, (r) =>
+      mapRenewal({
+        closeDate: r.CloseDate,
+        amount: r.Amount,
+        won: r.IsWon === true,
+        lost: r.IsClosed === true && r.IsWon !== true,
+      }),
+    );
+    const accounts = await findLinks(
+      this.ctx.db,
+      SOURCE,
+      "account",
+      good.filter((g) => g.rec.AccountId).map((g) => String(g.rec.AccountId)),
+    );
+    const rows: RenewalInput[] = [];
+    const orphans = [];
+    for (const g of good) {
+      const accountId = g.rec.AccountId ? accounts.get(String(g.rec.AccountId)) : undefined;
+      if (accountId) rows.push({ externalId: g.rec.Id, accountId, values: g.values });
+      else
+        orphans.push({
+          source: SOURCE,
+          object: "Opportunity",
+          externalId: g.rec.Id,
+          reason: g.rec.AccountId ? `account ${g.rec.AccountId} is not synced` : "no account",
+          payload: strip(g.rec),
+        });
+    }
+    if (this.opts.dryRun) {
+      for (const r of rows)
+        this.preview(
+          "Opportunity",
+          `${r.externalId}: renewal due ${r.values.dueDate}, ${r.values.arr}, ${r.values.status}`,
+        );
+      return;
+    }
+    const c = this.counts("Opportunity");
+    c.quarantined += orphans.length;
+    await quarantine(this.ctx.db, orphans, this.ctx.now());
+    const res = await applyRenewals(this.ctx.db, SOURCE, rows);
+    c.created += res.created;
+    c.updated += res.updated;
+    c.unchanged += res.unchanged;
+  }
+
+  private async writeBack() {
+    const wb = this.settings.writeBack;
+    if (!wb.logs && !wb.riskTasks) return;
+    const db = this.ctx.db;
+    const now = this.ctx.now();
+    const mark = await getCheckpoint(db, SOURCE, "writeback");
+    if (!mark?.cursor) {
+      if (!this.opts.dryRun)
+        await saveCheckpoint(db, SOURCE, "writeback", now, { cursor: now.toISOString(), success: true });
+      return;
+    }
+    const since = new Date(mark.cursor);
+    const logs = wb.logs ? await interactionsToWrite(db, SOURCE, since) : [];
+    const risks = wb.riskTasks ? await risksToWrite(db, SOURCE, since) : [];
+    const out = { sent: 0, failed: 0, pending: 0 };
+    if (this.opts.dryRun) {
+      this.report.writeBack = { ...out, pending: logs.length + risks.length };
+      return;
+    }
+    const tasks = [
+      ...logs.map((i) => {
+        const marker = `tend-interaction-${i.id}`;
+        return {
+          kind: "interaction",
+          id: i.id,
+          marker,
+          task: {
+            WhatId: i.remoteAccountId,
+            Subject: `${noteSubject(i)} [${marker}]`,
+            Description: noteText(i, marker, true),
+            Status: "Completed",
+            ActivityDate: i.occurredAt.toISOString().slice(0, 10),
+          },
+        };
+      }),
+      ...risks.map((r) => {
+        const marker = `tend-risk-${r.id}`;
+        const t = riskTaskText(r, marker, true);
+        return {
+          kind: "risk",
+          id: r.id,
+          marker,
+          task: {
+            WhatId: r.remoteAccountId,
+            Subject: `${t.subject} [${marker}]`,
+            Description: t.body,
+            Status: "Not Started",
+            Priority: r.severity === "high" ? "High" : "Normal",
+          },
+        };
+      }),
+    ];
+    for (const kind of ["interaction", "risk"]) {
+      const mine = tasks.filter((t) => t.kind === kind);
+      const claims = await claimWritebacks(
+        db,
+        SOURCE,
+        kind,
+        mine.map((t) => t.id),
+        now,
+        10 * 60_000,
+        5,
+      );
+      for (const claim of claims) {
+        const t = mine.find((m) => m.id === claim.localId);
+        if (!t) continue;
+        try {
+          let remoteId: string | undefined;
+          if (claim.uncertain) {
+            const found = await this.soql(
+              "find task",
+              `SELECT Id FROM Task WHERE Subject LIKE ${soqlString(`%[${t.marker}]`)} LIMIT 1`,
+            );
+            remoteId = found.records[0]?.Id;
+          }
+          if (!remoteId) {
+            const res = await this.calls.call("create task", () => this.conn.sobject("Task").create(t.task), true);
+            if (!res.success) throw new Error(`Salesforce refused the task: ${JSON.stringify(res.errors)}`);
+            remoteId = res.id;
+          }
+          await finishWriteback(db, claim.id, { remoteId, at: this.ctx.now() });
+          out.sent++;
+        } catch (err) {
+          if (err instanceof AuthFailed) throw err;
+          const f = describe((err as Error).cause ?? err);
+          const retry = f.status === undefined || f.status >= 500;
+          await finishWriteback(db, claim.id, { error: (err as Error).message, retry });
+          if (retry) out.pending++;
+          else out.failed++;
+        }
+      }
+    }
+    this.report.writeBack = out;
+  }
+}
+
+function strip(r: Rec): Props {
+  const { attributes: _a, ...rest } = r as Rec & { attributes?: unknown };
+  return rest;
+}
+
+export const salesforceSource: SyncSource = {
+  name: SOURCE,
+  configured: (config) => Boolean(config.sync.salesforce),
+  async run(ctx, opts) {
+    const settings = (await loadSyncConfig(ctx.config.sync.configFile)).salesforce;
+    return new SalesforceSync(ctx, settings, opts).run();
+  },
+  async status(ctx) {
+    const lines: string[] = [];
+    const c = await writebackCounts(ctx.db, SOURCE);
+    if (Object.keys(c).length)
+      lines.push(
+        `write-back: ${c.sent ?? 0} sent, ${(c.pending ?? 0) + (c.sending ?? 0)} pending, ${c.failed ?? 0} failed`,
+      );
+    const settings = (await loadSyncConfig(ctx.config.sync.configFile)).salesforce;
+    const sf = new SalesforceSync(ctx, settings, { dryRun: true, full: false });
+    if (ctx.config.sync.salesforce?.clientId && !ctx.config.sync.salesforce.accessToken) await sf["authorize"]();
+    const limits = await sf.calls.call("limits", () => sf.conn.limits());
+    const daily = limits.DailyApiRequests;
+    if (daily)
+      lines.push(`API requests today: ${daily.Max - daily.Remaining} of ${daily.Max} used (${daily.Remaining} left)`);
+    return lines;
+  },
+};

@@ -1,0 +1,350 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { Analytics } from "@segment/analytics-node";
+import pg from "pg";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { parseConfig } from "../../src/config/env.js";
+import { HttpApp } from "../../src/http/server.js";
+import { createLogger, silentLogger } from "../../src/log.js";
+import { createService, type Service } from "../../src/service.js";
+import { mountSegment } from "../../src/signals/door.js";
+import type { Db } from "../../src/store/db.js";
+import { intakeStatus, rollUpDays } from "../../src/store/repos/product-events.js";
+import { STORE_KINDS, testContext, testDb } from "../support/store.js";
+
+// The real @segment/analytics-node client sending to Tend's running HTTP server, on each store kind.
+
+const KEY = "seg-write-key-0123456789";
+const FEATURES = ["reports", "dashboards", "automations"];
+
+async function eventsConfig(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "tend-events-"));
+  const file = path.join(dir, "events.json");
+  await writeFile(
+    file,
+    JSON.stringify({
+      features: {
+        reports: ["Report Created", "Report Exported"],
+        dashboards: ["Dashboard *"],
+        automations: ["Workflow Run"],
+      },
+      logins: ["Signed In"],
+      ignore: ["Heartbeat"],
+      accountTrait: "crm_id",
+    }),
+  );
+  return file;
+}
+
+/** Two accounts: one in a Shanghai team (days end at 16:00 UTC), one in a UTC team. */
+async function seed(db: Db) {
+  const sh = await db.prisma.team.create({ data: { name: "APAC", timezone: "Asia/Shanghai" } });
+  const eu = await db.prisma.team.create({ data: { name: "EMEA", timezone: "UTC" } });
+  const star = await db.prisma.account.create({
+    data: { name: "Star Corp", externalId: "CRM-STAR", teamId: sh.id, seats: 40 },
+  });
+  const bolt = await db.prisma.account.create({ data: { name: "Bolt Ltd", externalId: "CRM-BOLT", teamId: eu.id } });
+  return { star: star.id, bolt: bolt.id };
+}
+
+async function usage(db: Db, accountId: string) {
+  await rollUpDays(db.pool, FEATURES);
+  const rows = await db.pool.query<{
+    day: string;
+    activeUsers: number;
+    activatedUsers: number;
+    logins: number;
+    coreFeaturesUsed: number;
+    coreFeaturesTotal: number;
+    seats: number;
+  }>(
+    `SELECT to_char("day", 'YYYY-MM-DD') AS day, "activeUsers", "activatedUsers", "logins", "coreFeaturesUsed", "coreFeaturesTotal", "seats"
+     FROM "UsageSnapshot" WHERE "accountId" = $1 ORDER BY "day"`,
+    [accountId],
+  );
+  return rows.rows;
+}
+
+function client(url: string, extra: Partial<ConstructorParameters<typeof Analytics>[0]> = {}) {
+  const a = new Analytics({
+    writeKey: KEY,
+    host: url,
+    path: "/segment/v1/batch",
+    flushAt: 20,
+    flushInterval: 20,
+    maxRetries: 3,
+    ...extra,
+  });
+  const statuses: number[] = [];
+  const failures: unknown[] = [];
+  a.on("http_response", (r) => statuses.push(r.status));
+  a.on("error", (e) => failures.push(e));
+  return { a, statuses, failures };
+}
+
+describe.each(STORE_KINDS)("Segment intake over HTTP (%s)", (kind) => {
+  let db: Db;
+  let service: Service;
+  let url: string;
+  let ids: { star: string; bolt: string };
+
+  beforeAll(async () => {
+    db = await testDb(kind);
+    ids = await seed(db);
+    const config = parseConfig({
+      PORT: "0",
+      TEND_DEMO: "off",
+      TEND_SCHEDULER: "off",
+      TEND_PLAYGROUND: "off",
+      TEND_SEGMENT_WRITE_KEY: KEY,
+      TEND_EVENTS_CONFIG: await eventsConfig(),
+    });
+    // The clock only dates requests' receipt; events carry their own timestamps.
+    service = await createService(config, createLogger("silent"), db, () => new Date("2026-11-23T12:00:00Z"));
+    const { port } = await service.start();
+    url = `http://127.0.0.1:${port}`;
+  });
+  afterAll(async () => {
+    await service?.stop();
+  });
+
+  it("rolls group-tied users' events into the day's usage in the account's time zone; unmapped names are listed", async () => {
+    const { a, failures } = client(url);
+    // Users of Star are tied by a group call naming the CRM id in a trait; Bolt's by context.groupId.
+    a.group({
+      userId: "u1",
+      groupId: "g-star",
+      traits: { name: "Star", crm_id: "CRM-STAR" },
+      timestamp: "2026-11-22T01:00:00Z",
+    });
+    a.group({ userId: "u2", groupId: "g-star", traits: { crm_id: "CRM-STAR" }, timestamp: "2026-11-22T01:00:00Z" });
+    // 17:30 UTC on the 22nd is already the 23rd in Shanghai.
+    for (const [userId, event] of [
+      ["u1", "Signed In"],
+      ["u1", "Report Created"],
+      ["u1", "Dashboard Viewed"],
+      ["u2", "Report Exported"],
+      ["u2", "Heartbeat"],
+      ["u2", "Invoice Downloaded"],
+    ] as const)
+      a.track({ userId, event, timestamp: "2026-11-22T17:30:00Z" });
+    a.track({ userId: "u1", event: "Report Created", timestamp: "2026-11-22T09:00:00Z" });
+    a.track({
+      userId: "b1",
+      event: "Workflow Run",
+      context: { groupId: "CRM-BOLT" },
+      timestamp: "2026-11-22T17:30:00Z",
+    });
+    a.page({
+      userId: "b2",
+      name: "Dashboard Home",
+      context: { groupId: "CRM-BOLT" },
+      timestamp: "2026-11-22T18:00:00Z",
+    });
+    await a.closeAndFlush();
+    expect(failures).toEqual([]);
+
+    const star = await usage(db, ids.star);
+    expect(star).toEqual([
+      {
+        day: "2026-11-22",
+        activeUsers: 1,
+        activatedUsers: 1,
+        logins: 0,
+        coreFeaturesUsed: 1,
+        coreFeaturesTotal: 3,
+        seats: 40,
+      },
+      {
+        day: "2026-11-23",
+        activeUsers: 2,
+        activatedUsers: 2,
+        logins: 1,
+        coreFeaturesUsed: 2,
+        coreFeaturesTotal: 3,
+        seats: 40,
+      },
+    ]);
+    const bolt = await usage(db, ids.bolt);
+    expect(bolt).toEqual([
+      {
+        day: "2026-11-22",
+        activeUsers: 2,
+        activatedUsers: 2,
+        logins: 0,
+        coreFeaturesUsed: 2,
+        coreFeaturesTotal: 3,
+        seats: 0,
+      },
+    ]);
+    const status = await intakeStatus(db.pool);
+    expect(status.unmapped.map((u) => [u.name, u.count])).toEqual([["Invoice Downloaded", 1]]);
+  });
+
+  it("a retried messageId never counts twice; a late event updates its own day; events before the group call count once it comes", async () => {
+    const { a, failures } = client(url);
+    const before = await usage(db, ids.bolt);
+    a.track({
+      userId: "b1",
+      event: "Report Created",
+      context: { groupId: "CRM-BOLT" },
+      messageId: "m-dup-1",
+      timestamp: "2026-11-22T10:00:00Z",
+    });
+    await a.closeAndFlush();
+    const { a: again } = client(url);
+    again.track({
+      userId: "b1",
+      event: "Report Created",
+      context: { groupId: "CRM-BOLT" },
+      messageId: "m-dup-1",
+      timestamp: "2026-11-22T10:00:00Z",
+    });
+    // A user seen before any group call: stored, counted for Bolt once tied to it.
+    again.track({ userId: "b3", event: "Report Created", timestamp: "2026-11-20T10:00:00Z" });
+    await again.closeAndFlush();
+    expect(failures).toEqual([]);
+    let bolt = await usage(db, ids.bolt);
+    expect(bolt.find((r) => r.day === "2026-11-20")).toBeUndefined();
+    const b22 = bolt.find((r) => r.day === "2026-11-22")!;
+    // b1 already counted on the 22nd: same users; one more core feature (reports).
+    expect(b22.activeUsers).toBe(before[0]!.activeUsers);
+    expect(b22.coreFeaturesUsed).toBe(3);
+    const stored = await db.pool.query(`SELECT 1 FROM "ProductEvent" WHERE "messageId" = 'm-dup-1'`);
+    expect(stored.rowCount).toBe(1);
+
+    const { a: third } = client(url);
+    third.group({ userId: "b3", groupId: "CRM-BOLT", timestamp: "2026-11-23T10:00:00Z" });
+    await third.closeAndFlush();
+    bolt = await usage(db, ids.bolt);
+    expect(bolt.find((r) => r.day === "2026-11-20")).toMatchObject({ activeUsers: 1, coreFeaturesUsed: 1 });
+    // b3 was first seen on the 20th: activated by the 22nd too, though that row was written before.
+    const ud = await db.pool.query(`SELECT "firstDay" FROM "ProductAccountUser" WHERE "userKey" = 'b3'`);
+    expect(ud.rowCount).toBe(1);
+  });
+
+  it("answers bad input as the spec's clients expect: 401, 400 with the reason, 413 past the limits", async () => {
+    const auth = `Basic ${Buffer.from(`${KEY}:`).toString("base64")}`;
+    const post = (p: string, body: string, headers: Record<string, string> = {}) =>
+      fetch(`${url}/segment/v1/${p}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: auth, ...headers },
+        body,
+      });
+    const wrong = await post("track", JSON.stringify({ userId: "x", event: "E" }), {
+      authorization: `Basic ${Buffer.from("nope:").toString("base64")}`,
+    });
+    expect(wrong.status).toBe(401);
+    const noEvent = await post("track", JSON.stringify({ userId: "x" }));
+    expect(noEvent.status).toBe(400);
+    expect((await noEvent.json()).problems[0]).toMatchObject({ path: "event" });
+    const noUser = await post("batch", JSON.stringify({ batch: [{ type: "track", event: "E" }] }));
+    expect(noUser.status).toBe(400);
+    expect(JSON.stringify(await noUser.json())).toContain("userId or anonymousId");
+    const bigEvent = await post(
+      "track",
+      JSON.stringify({ userId: "x", event: "E", properties: { blob: "x".repeat(33 * 1024) } }),
+    );
+    expect(bigEvent.status).toBe(413);
+    const oneBig = await post(
+      "batch",
+      JSON.stringify({
+        batch: [{ type: "track", userId: "x", event: "E", properties: { blob: "x".repeat(33 * 1024) } }],
+      }),
+    );
+    expect(oneBig.status).toBe(413);
+    const bigBatch = await post(
+      "batch",
+      JSON.stringify({
+        batch: Array.from({ length: 30 }, () => ({
+          type: "track",
+          userId: "x",
+          event: "E",
+          properties: { b: "x".repeat(20_000) },
+        })),
+      }),
+    );
+    expect(bigBatch.status).toBe(413);
+    // The write key in the body (Segment's HTTP API allows it) and a gzipped body are taken.
+    const gz = await fetch(`${url}/segment/v1/track`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-encoding": "gzip" },
+      body: gzipSync(JSON.stringify({ writeKey: KEY, userId: "x", event: "Report Created", messageId: "gz-1" })),
+    });
+    expect(gz.status).toBe(200);
+    // Nothing of the refused requests was stored.
+    const stored = await db.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "ProductEvent" WHERE "userKey" = 'x'`,
+    );
+    expect(stored.rows[0]!.n).toBe(1);
+  });
+});
+
+describe.each(STORE_KINDS)("Segment intake under pressure (%s)", (kind) => {
+  let db: Db;
+  let http: HttpApp | undefined;
+  afterEach(async () => {
+    await http?.close();
+    await db?.close();
+  });
+
+  it("answers 429 with Retry-After when the store falls behind; the client retries and nothing counts twice", async () => {
+    db = await testDb(kind);
+    const ids = await seed(db);
+    const ctx = testContext(db, { env: { TEND_SEGMENT_WRITE_KEY: KEY } });
+    ctx.log = silentLogger;
+    http = new HttpApp(silentLogger);
+    const door = await mountSegment(ctx, http, { maxQueued: 25, maxFlush: 25 });
+    const { port } = await http.listen(0, "127.0.0.1");
+    // Stall the store: the embedded store's one connection is held; on PostgreSQL the events table is locked.
+    let release: () => Promise<void>;
+    if (kind === "pglite") {
+      const held = await db.pool.connect();
+      release = async () => held.release();
+    } else {
+      const locker = new pg.Client({
+        connectionString: (db.pool as unknown as { options: { connectionString: string } }).options.connectionString,
+      });
+      await locker.connect();
+      await locker.query(`BEGIN; LOCK TABLE "ProductEvent" IN EXCLUSIVE MODE`);
+      release = async () => {
+        await locker.query("COMMIT");
+        await locker.end();
+      };
+    }
+    const { a, statuses, failures } = client(`http://127.0.0.1:${port}`, { flushAt: 20, flushInterval: 50 });
+    for (let i = 0; i < 40; i++)
+      a.track({
+        userId: `p${i % 4}`,
+        event: "Report Created",
+        context: { groupId: "CRM-BOLT" },
+        messageId: `p-${i}`,
+        timestamp: "2026-11-22T10:00:00Z",
+      });
+    // The first batch waits on the stalled store; the second finds the queue full.
+    while (!statuses.includes(429)) await new Promise((r) => setTimeout(r, 20));
+    await release!();
+    await a.closeAndFlush();
+    expect(failures).toEqual([]);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(2);
+    await door.intake!.settle();
+    const n = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "ProductEvent"`);
+    expect(n.rows[0]!.n).toBe(40);
+    expect(await usage(db, ids.bolt)).toMatchObject([{ day: "2026-11-22", activeUsers: 4 }]);
+    const status = await intakeStatus(db.pool);
+    expect(status.outcomes.find((o) => o.outcome === "overloaded")?.requests).toBe(1);
+    await door.stop?.();
+  });
+
+  it("with no write key the intake is off and says how to turn it on", async () => {
+    db = await testDb(kind);
+    http = new HttpApp(silentLogger);
+    await mountSegment(testContext(db), http);
+    const { port } = await http.listen(0, "127.0.0.1");
+    const res = await fetch(`http://127.0.0.1:${port}/segment/v1/batch`, { method: "POST", body: "{}" });
+    expect(res.status).toBe(404);
+    expect((await res.json()).error).toContain("TEND_SEGMENT_WRITE_KEY");
+  });
+});
