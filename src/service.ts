@@ -1,10 +1,19 @@
 import type { AddressInfo } from "node:net";
+import { loadChatSenders } from "./chat-senders.js";
 import type { Config } from "./config/env.js";
 import type { AppContext } from "./context.js";
+import { autoLoadDemo } from "./demo/auto.js";
 import type { Door, MountDoor } from "./door.js";
+import { mountFeishu } from "./feishu/door.js";
 import { HttpApp, sendJson } from "./http/server.js";
+import { mountIngest } from "./import/door.js";
 import { errorLine, type Logger } from "./log.js";
+import { mountPlayground } from "./playground/door.js";
+import { schedulerDoor } from "./proactive/scheduler.js";
+import { mountSegment } from "./signals/door.js";
+import { mountSlack } from "./slack/door.js";
 import { type Db, describeStore, isStoreUnavailable, openDb } from "./store/db.js";
+import { mountSync } from "./sync/door.js";
 
 export interface Service {
   ctx: AppContext;
@@ -86,7 +95,7 @@ export async function createService(
   const store = db ?? (await openStore(config, log)).db;
   const ctx: AppContext = { config, log, db: store, now };
   // `npm start` on an empty embedded store loads the demo book (TEND_DEMO=off starts empty).
-  if (!db) await (await import("./demo/auto.js")).autoLoadDemo(ctx);
+  if (!db) await autoLoadDemo(ctx);
   const http = new HttpApp(log);
   const doors: Door[] = [];
 
@@ -106,7 +115,7 @@ export async function createService(
   });
 
   // Each door mounts its routes on `http` and returns what to start and stop with the service.
-  for (const mount of await loadDoors()) {
+  for (const mount of serviceDoors()) {
     const door = await mount(ctx, http);
     if (door) doors.push(door);
   }
@@ -139,22 +148,20 @@ function withTimeout<T>(p: Promise<T>, ms: number, otherwise: T): Promise<T> {
   return Promise.race([p.catch(() => otherwise), late]).finally(() => clearTimeout(timer));
 }
 
-/** The doors this build has; later modules add themselves here. */
-async function loadDoors(): Promise<MountDoor[]> {
-  const doors: MountDoor[] = [];
-  // DOORS: each line mounts one surface (ingest API, Slack, Feishu, scheduler, playground).
-  doors.push((await import("./proactive/scheduler.js")).mountScheduler);
-  // Always mounted: with no TEND_INGEST_TOKEN it answers 403 and says how to turn it on.
-  doors.push(async (ctx, http) => (await import("./import/door.js")).mountIngest(ctx, http));
-  doors.push(async (ctx, http) =>
-    ctx.config.slack ? (await import("./slack/door.js")).mountSlack(ctx, http) : undefined,
-  );
-  doors.push(async (ctx, http) =>
-    ctx.config.feishu ? (await import("./feishu/door.js")).mountFeishu(ctx, http) : undefined,
-  );
-  doors.push(async (ctx, http) => (await import("./playground/door.js")).mountPlayground(ctx, http));
-  doors.push(async (ctx, http) => (await import("./sync/door.js")).mountSync(ctx, http));
-  // Always mounted: with no TEND_SEGMENT_WRITE_KEY it answers 404 and says how to turn it on.
-  doors.push(async (ctx, http) => (await import("./signals/door.js")).mountSegment(ctx, http));
-  return doors;
+/**
+ * The doors of the service, in mounting order: each mounts its routes on the HTTP app and says what
+ * to start and stop; a surface that is not configured mounts nothing. The one place parts are composed.
+ */
+function serviceDoors(): MountDoor[] {
+  return [
+    schedulerDoor(loadChatSenders),
+    // Always mounted: with no TEND_INGEST_TOKEN it answers 403 and says how to turn it on.
+    mountIngest,
+    async (ctx, http) => (ctx.config.slack ? mountSlack(ctx, http) : undefined),
+    async (ctx, http) => (ctx.config.feishu ? mountFeishu(ctx, http) : undefined),
+    mountPlayground,
+    mountSync,
+    // Always mounted: with no TEND_SEGMENT_WRITE_KEY it answers 404 and says how to turn it on.
+    mountSegment,
+  ];
 }

@@ -9,8 +9,8 @@
 //     the account is scored again, and the member gets a note with "add notes" / "it did not happen";
 //  5. a feed that keeps failing is reported to its owner once per run of failures.
 import { identify } from "../commands/access.js";
-import { visitBrief } from "../commands/handlers/brief.js";
 import { depsFor } from "../commands/handlers/common.js";
+import { visitBrief } from "../commands/handlers/visit-brief.js";
 import type { AppContext } from "../context.js";
 import { enqueue, type OutboxMessage, outboxKey } from "../delivery/outbox.js";
 import type { Platform } from "../delivery/types.js";

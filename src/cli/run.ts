@@ -1,5 +1,5 @@
 import { syncCalendars } from "../calendar/sync.js";
-import { loadChatSenders } from "../delivery/senders.js";
+import { loadChatSenders } from "../chat-senders.js";
 import type { Platform } from "../delivery/types.js";
 import { loadProactiveConfig, type ProactiveConfig } from "../proactive/config.js";
 import { JOBS, type JobName } from "../proactive/jobs.js";
@@ -42,7 +42,7 @@ export const runCommand: CliCommand = {
       io.err(err instanceof Error ? err.message : String(err));
       return 2;
     }
-    const report = await runJob(ctx, job, { day, dryRun, config });
+    const report = await runJob(ctx, job, { day, dryRun, config, senders: await loadChatSenders(ctx) });
     if (report.note) io.out(report.note);
     if (report.drained)
       io.out(

@@ -27,22 +27,17 @@ export type Identified =
 export async function identify(ctx: AppContext, identity: Identity): Promise<Identified> {
   const member = await findMemberByIdentity(ctx.db, identity);
   if (!member) return { ok: false, reason: "unknown_user", locale: ctx.config.locale };
+  const asker = askerFor(ctx, member, identity.surface);
+  if (!member.active) return { ok: false, reason: "inactive", locale: asker.locale };
+  return { ok: true, asker };
+}
+
+/** A known member as the asker: their language, time zone and local day (the same for every surface). */
+export function askerFor(ctx: AppContext, member: MemberRow, surface: Surface): Asker {
   const locale = resolveLocale(member.locale, member.team?.locale, ctx.config.locale);
-  if (!member.active) return { ok: false, reason: "inactive", locale };
   const timeZone = member.timezone ?? member.team?.timezone ?? ctx.config.timezone;
   const now = ctx.now();
-  return {
-    ok: true,
-    asker: {
-      member,
-      role: member.role,
-      surface: identity.surface,
-      locale,
-      timeZone,
-      today: localDay(now, timeZone),
-      now,
-    },
-  };
+  return { member, role: member.role, surface, locale, timeZone, today: localDay(now, timeZone), now };
 }
 
 /** Everything the asker may read (for name resolution and single-account access). */

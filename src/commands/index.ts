@@ -29,9 +29,8 @@ import { answerPlainText } from "./ask/answer.js";
 import { sinceLastVisit } from "./ask/since.js";
 import { accountCard } from "./handlers/account.js";
 import { risk } from "./handlers/at-risk.js";
-import { visitBrief } from "./handlers/brief.js";
 import { calendarCommand } from "./handlers/calendar.js";
-import { type Deps, depsFor, findAccount, simple } from "./handlers/common.js";
+import { auditRead, type Deps, depsFor, findAccount, simple } from "./handlers/common.js";
 import { expansion } from "./handlers/expansion.js";
 import { forecast, makeCall } from "./handlers/forecast.js";
 import { healthBreakdown } from "./handlers/health.js";
@@ -41,6 +40,7 @@ import { mine } from "./handlers/mine.js";
 import { renewals } from "./handlers/renewals.js";
 import { valueReport, valueReportSent } from "./handlers/report.js";
 import { raiseRiskCommand, resolveRiskCommand } from "./handlers/risks.js";
+import { visitBrief } from "./handlers/visit-brief.js";
 import { logInteraction, nudgeDone, planVisit, resolveDay, snooze, writeRefusal } from "./handlers/writes.js";
 import { auditableText, type Command, INTERACTION_KINDS, MAX_SNOOZE_DAYS, parseCommand } from "./parse.js";
 import type { ActionRequest, CommandRequest, FormRequest } from "./types.js";
@@ -152,7 +152,11 @@ export async function runCommand(d: Deps, command: Command): Promise<Reply> {
       const found = await findAccount(d, command.name, (ref) => `${verb} ${ref}`);
       if ("reply" in found) return found.reply;
       if (command.kind === "account") return accountCard(d, found.account);
-      if (command.kind === "brief") return withSinceLastVisit(d, found.account.id, await visitBrief(d, found.account));
+      if (command.kind === "brief") {
+        const reply = await withSinceLastVisit(d, found.account.id, await visitBrief(d, found.account));
+        await auditRead(d, "brief.read", [found.account.id]);
+        return reply;
+      }
       return healthBreakdown(d, found.account);
     }
     case "log":

@@ -4,6 +4,7 @@
 import type { AppContext } from "../context.js";
 import { addDays, localDay } from "../domain/dates.js";
 import type { Prisma } from "../generated/prisma/client.js";
+import { recompute } from "../health/recompute.js";
 import type { Db } from "../store/db.js";
 import { type SqlRunner, upsertUsage } from "../store/repos/usage.js";
 import { type DemoBook, generateDemoBook } from "./generate.js";
@@ -137,19 +138,6 @@ export async function writeBook(db: Db, book: DemoBook): Promise<LoadedCounts> {
   };
 }
 
-type Recompute = (ctx: AppContext, day: string) => Promise<unknown>;
-
-/** The health engine's recompute (src/health/recompute.ts), when this build has it. */
-async function loadRecompute(): Promise<Recompute | undefined> {
-  const path = "../health/recompute.js";
-  try {
-    const mod = (await import(/* @vite-ignore */ path)) as { recompute?: Recompute };
-    return mod.recompute;
-  } catch {
-    return undefined;
-  }
-}
-
 export interface InstallOptions {
   /** The book's "today" (YYYY-MM-DD); default: today in TEND_TIMEZONE. */
   today?: string;
@@ -196,8 +184,7 @@ export async function installDemo(ctx: AppContext, opts: InstallOptions = {}): P
   const healthStarted = performance.now();
   const days = opts.healthDays ?? DEMO_HEALTH_DAYS;
   opts.onStep?.(1, days + 1, "book written");
-  const recompute = days > 0 ? await loadRecompute() : undefined;
-  if (recompute)
+  if (days > 0)
     for (let d = days - 1; d >= 0; d--) {
       const day = addDays(today, -d);
       await recompute(ctx, day);
@@ -207,7 +194,7 @@ export async function installDemo(ctx: AppContext, opts: InstallOptions = {}): P
     loaded: true,
     today,
     counts,
-    healthDays: recompute ? days : 0,
+    healthDays: days,
     loadMs,
     healthMs: performance.now() - healthStarted,
   };

@@ -1,4 +1,5 @@
-import { handleCommand } from "../commands/index.js";
+import { type Asker, askerFor } from "../commands/access.js";
+import { briefFor } from "../commands/handlers/visit-brief.js";
 import type { AppContext } from "../context.js";
 import { enqueue, type OutboxMessage, outboxKey } from "../delivery/outbox.js";
 import type { Platform } from "../delivery/types.js";
@@ -7,7 +8,9 @@ import { buildForecast, periodRange } from "../domain/forecast.js";
 import { loadClosedRenewals } from "../health/metrics.js";
 import { type Locale, resolveLocale } from "../i18n/locale.js";
 import type { Reply } from "../reply/model.js";
+import { audit } from "../store/repos/audit.js";
 import { forecastRenewals } from "../store/repos/forecast.js";
+import { findMemberById } from "../store/repos/members.js";
 import type { ProactiveConfig } from "./config.js";
 import { loadPeople, loadRuleFacts, type MemberInfo, type TeamInfo } from "./facts.js";
 import { composeDigest, digestContent } from "./morning-digest.js";
@@ -34,6 +37,8 @@ export interface PlannedMessage extends OutboxMessage {
   nudges: Nudge[];
   /** Preview only: the recipient has no chat id / channel, so it would not be sent. */
   undeliverable?: boolean;
+  /** What a person reads in this message, recorded in the audit log once it is enqueued. */
+  reads?: { memberId: string; accountId: string; action: string }[];
 }
 
 /** Which local day (if any) to plan for a recipient in `timeZone`; undefined skips them. */
@@ -103,15 +108,16 @@ function teamTargets(t: TeamInfo, platforms: Platform[]) {
 
 /**
  * The full visit-prep brief, exactly as the member would get it by asking `brief <account>`
- * (the conversation core's handler: access rules, five points of DESIGN.md, their language).
+ * (the conversation core's use case by account id: access rules, five points of DESIGN.md, their
+ * language). Planning records no read: commitPlanned does, for the briefs it enqueues.
  * Undefined when the core refuses or fails; the message then carries the short brief and a button.
  */
-async function fullBrief(ctx: AppContext, m: MemberInfo, account: string): Promise<Reply | undefined> {
+async function fullBrief(ctx: AppContext, asker: Asker | undefined, accountId: string): Promise<Reply | undefined> {
+  if (!asker) return undefined;
   try {
-    const reply = await handleCommand(ctx, { identity: { surface: "cli", email: m.email }, text: `brief ${account}` });
-    return reply.error ? undefined : reply;
+    return await briefFor(ctx.db, asker, accountId);
   } catch (err) {
-    ctx.log.warn({ err, account }, "proactive: full brief unavailable");
+    ctx.log.warn({ err, accountId }, "proactive: full brief unavailable");
     return undefined;
   }
 }
@@ -188,7 +194,10 @@ export async function planMemberMessages(p: PlanContext, kind: "nudges" | "renew
       const tz = memberTz(ctx, m, team);
       const notBefore = outsideQuietHours(now, tz, m.quietStart ?? config.quietStart, m.quietEnd ?? config.quietEnd);
       if (kind === "brief") {
+        const row = await findMemberById(ctx.db, m.id);
+        const asker = row?.active ? askerFor(ctx, row, target.platform) : undefined;
         for (const n of list) {
+          const full = await fullBrief(ctx, asker, n.accountId);
           report.messages.push({
             kind: "brief",
             ...target,
@@ -199,10 +208,11 @@ export async function planMemberMessages(p: PlanContext, kind: "nudges" | "renew
               n,
               factsById.get(n.accountId),
               config.briefTiming === "morning" ? "today" : "tomorrow",
-              await fullBrief(ctx, m, n.accountName),
+              full,
             ),
             notBefore,
             nudges: [n],
+            ...(full ? { reads: [{ memberId: m.id, accountId: n.accountId, action: "brief.read" }] } : {}),
             undeliverable,
           });
         }
@@ -327,22 +337,28 @@ export async function commitPlanned(ctx: AppContext, planned: PlannedMessage[]):
   if (messages.length === 0) return 0;
   const now = ctx.now();
   const client = await ctx.db.pool.connect();
+  let inserted: Set<string>;
   try {
     await client.query("BEGIN");
-    const inserted = new Set(await enqueue(client, messages, now));
+    inserted = new Set(await enqueue(client, messages, now));
     await recordSent(
       client,
       messages.filter((m) => inserted.has(m.key)).flatMap((m) => m.nudges),
       now,
     );
     await client.query("COMMIT");
-    return inserted.size;
   } catch (err) {
     await client.query("ROLLBACK").catch(() => {});
     throw err;
   } finally {
     client.release();
   }
+  // The reads of what was enqueued (a brief is on its way to its reader); a dry run reaches none of this.
+  const reads = messages
+    .filter((m) => inserted.has(m.key))
+    .flatMap((m) => (m.reads ?? []).map((r) => ({ ...r, surface: m.platform })));
+  await audit(ctx.db, reads).catch((err) => ctx.log.error({ err }, "audit: proactive reads could not be recorded"));
+  return inserted.size;
 }
 
 /** Plans one job's messages. */

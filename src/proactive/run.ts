@@ -1,8 +1,8 @@
 import type { AppContext } from "../context.js";
 import { drainOnce } from "../delivery/outbox.js";
-import { loadChatSenders } from "../delivery/senders.js";
 import type { ChatSender, Platform } from "../delivery/types.js";
 import { localDay } from "../domain/dates.js";
+import { recompute } from "../health/recompute.js";
 import { planRollup, rollupCutoff, rollupUsage } from "../store/repos/usage-rollup.js";
 import { PROACTIVE_DEFAULTS, type ProactiveConfig } from "./config.js";
 import { type Audience, commitPlanned, everyone, type JobName, type PlanReport, planJob } from "./jobs.js";
@@ -16,6 +16,7 @@ export interface RunOptions {
   audience?: Audience;
   dryRun?: boolean;
   config?: ProactiveConfig;
+  /** The configured platforms' senders (the composition root passes them); none: nothing is sent. */
   senders?: ChatSender[];
 }
 
@@ -28,25 +29,10 @@ export interface RunReport {
   note?: string;
 }
 
-type Recompute = (ctx: AppContext, day: string) => Promise<unknown>;
-
-/** The health engine's nightly recompute (src/health/recompute.ts), loaded when present. */
-async function loadRecompute(): Promise<Recompute | undefined> {
-  const path = "../health/recompute.js";
-  try {
-    const mod = (await import(/* @vite-ignore */ path)) as { recompute?: Recompute };
-    return mod.recompute;
-  } catch {
-    return undefined;
-  }
-}
-
 export async function runJob(ctx: AppContext, job: JobName, opts: RunOptions = {}): Promise<RunReport> {
   const day = opts.day ?? localDay(ctx.now(), ctx.config.timezone);
   const config = opts.config ?? PROACTIVE_DEFAULTS;
   if (job === "recompute") {
-    const recompute = await loadRecompute();
-    if (!recompute) return { job, day, note: "health engine not installed (src/health/recompute.ts)" };
     if (opts.dryRun) return { job, day, note: "dry run: would recompute every account's health" };
     await recompute(ctx, day);
     return { job, day };
@@ -65,7 +51,7 @@ export async function runJob(ctx: AppContext, job: JobName, opts: RunOptions = {
     const r = await rollupUsage(ctx.db, before);
     return { job, day, note: `rolled ${r.dailyRows} daily usage rows before ${before} up into account-weeks` };
   }
-  const senders = opts.senders ?? (await loadChatSenders(ctx));
+  const senders = opts.senders ?? [];
   if (job === "drain") {
     if (opts.dryRun) return { job, day, note: "dry run: nothing drained" };
     if (senders.length === 0)

@@ -3,7 +3,6 @@ import cron, { type ScheduledTask } from "node-cron";
 import { syncCalendars } from "../calendar/sync.js";
 import type { AppContext } from "../context.js";
 import { DELIVERY_DEFAULTS, startDrainer } from "../delivery/outbox.js";
-import { loadChatSenders } from "../delivery/senders.js";
 import type { ChatSender } from "../delivery/types.js";
 import { dayToDate } from "../domain/dates.js";
 import type { MountDoor } from "../door.js";
@@ -112,18 +111,20 @@ export function startScheduler(
   };
 }
 
-/** The scheduler door: mounted when TEND_SCHEDULER is on (the default). */
-export const mountScheduler: MountDoor = async (ctx) => {
-  if (!ctx.config.scheduler) return undefined;
-  let running: { stop(): Promise<void> } | undefined;
-  return {
-    name: "scheduler",
-    async start() {
-      const config = await loadProactiveConfig(ctx.config.proactiveConfigFile);
-      running = startScheduler(ctx, await loadChatSenders(ctx), config);
-    },
-    async stop() {
-      await running?.stop();
-    },
+/** The scheduler door: mounted when TEND_SCHEDULER is on (the default); it sends through `senders`. */
+export const schedulerDoor =
+  (senders: (ctx: AppContext) => Promise<ChatSender[]>): MountDoor =>
+  async (ctx) => {
+    if (!ctx.config.scheduler) return undefined;
+    let running: { stop(): Promise<void> } | undefined;
+    return {
+      name: "scheduler",
+      async start() {
+        const config = await loadProactiveConfig(ctx.config.proactiveConfigFile);
+        running = startScheduler(ctx, await senders(ctx), config);
+      },
+      async stop() {
+        await running?.stop();
+      },
+    };
   };
-};

@@ -3,10 +3,10 @@
 //   tsx test/delivery/drain-worker.ts <databaseUrl> <slackApiUrl> <feishuUrl> <instanceId>
 // Drains (startDrainer, as the service does) until nothing is pending or in flight, then prints "done".
 import { randomUUID } from "node:crypto";
+import { loadChatSenders } from "../../src/chat-senders.js";
 import { parseConfig } from "../../src/config/env.js";
 import { RateLimiter, scaledClock } from "../../src/delivery/limits.js";
 import { DELIVERY_DEFAULTS, startDrainer } from "../../src/delivery/outbox.js";
-import { loadChatSenders } from "../../src/delivery/senders.js";
 import { silentLogger } from "../../src/log.js";
 import { openDb } from "../../src/store/db.js";
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { loadChatSenders } from "../../src/chat-senders.js";
 import { parseConfig } from "../../src/config/env.js";
 import { RateLimiter, scaledClock } from "../../src/delivery/limits.js";
 import { drainOnce, enqueue, listOutbox, outboxKey } from "../../src/delivery/outbox.js";
-import { loadChatSenders } from "../../src/delivery/senders.js";
 import { silentLogger } from "../../src/log.js";
 import type { Reply } from "../../src/reply/model.js";
 import { checkBlockKitLimits, type SlackBlock } from "../../src/reply/render-slack.js";

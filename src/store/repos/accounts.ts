@@ -5,6 +5,22 @@ import type { AccountFilter } from "../../domain/identity.js";
 import { filterSql } from "../account-filter.js";
 import type { Db } from "../db.js";
 
+/** An account as access checks see it: who owns it, which team holds it. */
+export interface AccountRef {
+  id: string;
+  name: string;
+  teamId: string | null;
+  ownerId: string | null;
+}
+
+export async function accountRef(db: Db, id: string): Promise<AccountRef | undefined> {
+  const a = await db.prisma.account.findUnique({
+    where: { id },
+    select: { id: true, name: true, teamId: true, ownerId: true },
+  });
+  return a ?? undefined;
+}
+
 export interface NamedRow {
   id: string;
   name: string;

@@ -55,6 +55,10 @@ export async function findMemberByIdentity(db: Db, id: Identity): Promise<Member
   return db.prisma.member.update({ where: { id: m.id }, data: link, include });
 }
 
+export async function findMemberById(db: Db, id: string): Promise<MemberRow | undefined> {
+  return (await db.prisma.member.findUnique({ where: { id }, include })) ?? undefined;
+}
+
 /** A member named in a command: @handle = email local part, full email, platform id or name. */
 export async function findMemberByHandle(db: Db, who: string): Promise<MemberRow | undefined> {
   const w = who.trim();

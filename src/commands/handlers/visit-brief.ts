@@ -9,10 +9,12 @@ import { accountTrendAttachment } from "../../reply/charts.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { data } from "../../reply/text.js";
 import { filterSql } from "../../store/account-filter.js";
+import type { Db } from "../../store/db.js";
+import { accountRef } from "../../store/repos/accounts.js";
 import { accountTickets } from "../../store/repos/support.js";
 import { accountTrend } from "../../store/repos/trends.js";
-import { readableFilter } from "../access.js";
-import { accountButtons, auditRead, type Deps, day, type FoundAccount, money, reason, renewalText } from "./common.js";
+import { type Asker, canRead, readableFilter } from "../access.js";
+import { accountButtons, type Deps, day, depsFor, type FoundAccount, money, reason, renewalText } from "./common.js";
 
 const iso = (d: Date | null) => (d ? isoDay(d) : null);
 const TIER_ORDER = `ARRAY['strategic','key','standard','long_tail']`;
@@ -103,6 +105,10 @@ async function renewalGaps(
   });
 }
 
+/**
+ * The visit brief of one account the asker may read. It records nothing: whoever shows it to a
+ * person records the read (`brief <name>` at once; the proactive engine when it sends the brief).
+ */
 export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
   const today = d.asker.today;
   const a = await d.db.prisma.account.findUniqueOrThrow({
@@ -333,7 +339,6 @@ export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
       : [{ text: t("brief.promises_none") }],
   });
   blocks.push({ type: "buttons", buttons: accountButtons(d, a, `brief id:${a.id}`) });
-  await auditRead(d, "brief.read", [a.id]);
   const trend = accountTrendAttachment(d.locale, await accountTrend(d.db, a.id, today));
   return {
     summary: t("brief.summary", { name: a.name }),
@@ -341,4 +346,15 @@ export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
     tone: "neutral",
     ...(trend ? { attachments: [trend] } : {}),
   };
+}
+
+/**
+ * The visit brief of an account by id, for a member already identified (the proactive engine and
+ * the playground's morning preview): no name lookup, no command text, nothing recorded.
+ * Undefined when the account is gone or outside the member's reach.
+ */
+export async function briefFor(db: Db, asker: Asker, accountId: string): Promise<Reply | undefined> {
+  const a = await accountRef(db, accountId);
+  if (!a || !canRead(asker, a)) return undefined;
+  return visitBrief(depsFor(db, asker), a);
 }
