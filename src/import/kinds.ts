@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { feedUrl } from "../calendar/fetch.js";
 import {
   Attitude,
   ContactRole,
@@ -43,6 +44,17 @@ export const teamRow = z.object({
   feishu_chat_id: text(100).optional(),
 });
 
+/**
+ * A calendar's secret address (docs/calendar.md): checked here, sealed before it is stored. The
+ * message never repeats the value: the address is a secret.
+ */
+const calendarUrl = z.string().transform((s, ctx) => {
+  const url = feedUrl(s);
+  if (url) return url;
+  ctx.addIssue({ code: "custom", message: "not a calendar address (an http, https or webcal URL)" });
+  return z.NEVER;
+});
+
 export const memberRow = z.object({
   email,
   name: text(200),
@@ -55,6 +67,7 @@ export const memberRow = z.object({
   quiet_start: int(0, 23).optional(),
   quiet_end: int(0, 23).optional(),
   active: bool.optional(),
+  calendar_url: calendarUrl.optional(),
 });
 
 export const accountRow = z.object({

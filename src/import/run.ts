@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { z } from "zod";
+import { seal, unseal } from "../calendar/secret.js";
 import type { AppContext } from "../context.js";
 import { insertRows } from "../demo/load.js";
+import { saveFeedWith, sealedFeeds } from "../store/repos/calendar.js";
 import { copyUsage, type UsageRow, writeUsage } from "../store/repos/usage.js";
 import { fastUsage } from "./fast.js";
 import { type DateOrder, withDateOrder } from "./fields.js";
@@ -115,7 +117,14 @@ export async function importBook(ctx: AppContext, parts: BookPart[], opts: Impor
     for (const part of parts) {
       // A part with problems still writes its good rows into the transaction (rolled back at the end),
       // so the parts after it are checked against them rather than failing on every reference.
-      const r = await importKind(client, part.kind, part.source, opts, ctx.db.kind === "postgres");
+      const r = await importKind(
+        client,
+        part.kind,
+        part.source,
+        opts,
+        ctx.db.kind === "postgres",
+        ctx.config.secretKey,
+      );
       reports.push(part.label === undefined ? r : { ...r, label: part.label });
     }
     const ok = reports.every((r) => r.ok);
@@ -157,6 +166,7 @@ async function importKind(
   source: RowSource,
   opts: ImportOptions,
   copy = false,
+  secretKey?: Buffer,
 ): Promise<ImportReport> {
   const problems = new Problems(source.labels);
   const warnings = new Problems(source.labels);
@@ -200,6 +210,8 @@ async function importKind(
   const usage = kind === "usage" ? new UsageSink(client, USAGE_BATCH, copy) : undefined;
   const checks = new RowChecks(kind, refs);
   const pending: Pending[] = [];
+  // Members' calendar addresses, kept apart from the row values so nothing else ever sees them.
+  const calendars: { at: Pending["at"]; email: string; url: string }[] = [];
   let rows = 0;
   let validated = 0;
   for await (const batch of source.items) {
@@ -232,7 +244,23 @@ async function importKind(
       }
       const conv = SPECS[kind as Exclude<ImportKind, "usage">].toDb(parsed.data as never, refs);
       if ("column" in conv) problems.add(item, conv.column, conv.reason);
-      else pending.push({ at: item, values: conv.values });
+      else {
+        if (kind === "members") {
+          const { calendarUrl, ...values } = conv.values;
+          conv.values = values;
+          const email = (parsed.data as RowOf<"members">).email;
+          if (typeof calendarUrl === "string") {
+            if (secretKey) calendars.push({ at: item, email: email.toLowerCase(), url: calendarUrl });
+            else
+              problems.add(
+                item,
+                "calendar_url",
+                "a calendar address is stored only encrypted, and TEND_SECRET_KEY is not set (docs/calendar.md)",
+              );
+          }
+        }
+        pending.push({ at: item, values: conv.values });
+      }
     }
     opts.onProgress?.({ kind, read: rows, validated, written: 0 });
   }
@@ -250,9 +278,25 @@ async function importKind(
     const w = await writeRows(client, spec, pending, problems).catch(async (err) => {
       if (!guarded) throw err;
       await client.query("ROLLBACK TO SAVEPOINT tend_part");
-      return { created: 0, updated: 0, unchanged: 0, ids: [] as string[] };
+      return {
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        ids: [] as string[],
+        createdIds: new Set<string>(),
+        changedIds: new Set<string>(),
+      };
     });
-    if (!problems.any) counts = w;
+    if (!problems.any) counts = { created: w.created, updated: w.updated, unchanged: w.unchanged };
+    if (!problems.any && secretKey && calendars.length) {
+      const feeds = await writeCalendars(client, secretKey, calendars);
+      // A member whose only change is the calendar is an updated row, so the import commits it.
+      for (const id of feeds)
+        if (!w.createdIds.has(id) && !w.changedIds.has(id)) {
+          counts.updated++;
+          counts.unchanged--;
+        }
+    }
     if (kind === "accounts") for (const id of w.ids) touched.add(id);
     else if (spec.scope === "account") for (const p of pending) touched.add(p.values.accountId as string);
   }
@@ -420,6 +464,37 @@ async function loadStored(q: pg.ClientBase, spec: KindSpec, pending: Pending[]):
 }
 
 /**
+ * Seals and stores members' calendar addresses, as `calendar <url>` does; an address the member
+ * already has is left alone (its read state kept). Returns the members whose feed changed.
+ */
+async function writeCalendars(
+  q: pg.ClientBase,
+  key: Buffer,
+  calendars: { email: string; url: string }[],
+): Promise<string[]> {
+  const { rows } = await q.query<{ id: string; email: string }>(
+    `SELECT id, lower(email) AS email FROM "Member" WHERE lower(email) = ANY($1::text[])`,
+    [calendars.map((c) => c.email)],
+  );
+  const ids = new Map(rows.map((r) => [r.email, r.id]));
+  const stored = await sealedFeeds(
+    q,
+    rows.map((r) => r.id),
+  );
+  const now = new Date();
+  const changed: string[] = [];
+  for (const c of calendars) {
+    const id = ids.get(c.email);
+    if (!id) continue;
+    const before = stored.get(id);
+    if (before !== undefined && unseal(key, before, id) === c.url) continue;
+    await saveFeedWith(q, id, seal(key, c.url, id), now);
+    changed.push(id);
+  }
+  return changed;
+}
+
+/**
  * Matches each row to the stored row it replaces (external id, else natural key), refuses rows that
  * name the same thing twice, then inserts the new rows and updates the changed ones. A value the
  * file leaves out keeps what is stored.
@@ -464,15 +539,19 @@ async function writeRows(q: pg.ClientBase, spec: KindSpec, pending: Pending[], p
   const cols = Object.keys(spec.columns).map((c) => `"${c}"`);
   const next = cols.map((c) => `coalesce(i.${c}, t.${c})`);
   let updated = 0;
+  const changedIds = new Set<string>();
   for (let i = 0; i < updates.length; i += UPDATE_CHUNK) {
     const res = await q.query(
       `UPDATE "${spec.table}" AS t SET ${cols.map((c, j) => `${c} = ${next[j]}`).join(", ")}${spec.updatedAt ? `, "updatedAt" = now()` : ""}
        FROM json_populate_recordset(NULL::"${spec.table}", $1::json) AS i
-       WHERE t.id = i.id AND ROW(${cols.map((c) => `t.${c}`).join(", ")}) IS DISTINCT FROM ROW(${next.join(", ")})`,
+       WHERE t.id = i.id AND ROW(${cols.map((c) => `t.${c}`).join(", ")}) IS DISTINCT FROM ROW(${next.join(", ")})
+       RETURNING t.id`,
       [JSON.stringify(updates.slice(i, i + UPDATE_CHUNK))],
     );
     updated += res.rowCount ?? 0;
+    for (const r of res.rows as { id: string }[]) changedIds.add(r.id);
   }
   const ids = [...inserts, ...updates].map((r) => r.id as string);
-  return { created: inserts.length, updated, unchanged: updates.length - updated, ids };
+  const createdIds = new Set(inserts.map((r) => r.id as string));
+  return { created: inserts.length, updated, unchanged: updates.length - updated, ids, createdIds, changedIds };
 }

@@ -45,7 +45,17 @@ export async function allFeeds(db: Db): Promise<FeedRow[]> {
 
 /** Stores (or replaces) a member's sealed address; a new address starts with a clean slate. */
 export async function saveFeed(db: Db, memberId: string, urlEnc: string, now: Date): Promise<void> {
-  await db.pool.query(
+  await saveFeedWith(db.pool, memberId, urlEnc, now);
+}
+
+/** saveFeed on a given connection (the members import, inside its transaction). */
+export async function saveFeedWith(
+  q: Pick<pg.ClientBase, "query">,
+  memberId: string,
+  urlEnc: string,
+  now: Date,
+): Promise<void> {
+  await q.query(
     `INSERT INTO "CalendarFeed" (id, "memberId", "urlEnc", "createdAt", "updatedAt")
      VALUES ($1, $2, $3, $4::timestamp(3), $4::timestamp(3))
      ON CONFLICT ("memberId") DO UPDATE SET "urlEnc" = EXCLUDED."urlEnc", etag = NULL, "lastModified" = NULL,
@@ -53,6 +63,15 @@ export async function saveFeed(db: Db, memberId: string, urlEnc: string, now: Da
        "updatedAt" = EXCLUDED."updatedAt"`,
     [randomUUID(), memberId, urlEnc, now.toISOString()],
   );
+}
+
+/** The sealed addresses of these members' feeds, by member id. */
+export async function sealedFeeds(q: Pick<pg.ClientBase, "query">, memberIds: string[]): Promise<Map<string, string>> {
+  const { rows } = await q.query<{ memberId: string; urlEnc: string }>(
+    `SELECT "memberId", "urlEnc" FROM "CalendarFeed" WHERE "memberId" = ANY($1::text[])`,
+    [memberIds],
+  );
+  return new Map(rows.map((r) => [r.memberId, r.urlEnc]));
 }
 
 export async function setLeadMinutes(db: Db, memberId: string, minutes: number | null): Promise<boolean> {
