@@ -326,6 +326,11 @@ export const en = {
   "mine.renewals_none": "No renewals in 90 days.",
   "mine.empty": "You have no accounts assigned.",
   // writes
+  "log.from_calendar":
+    "Your calendar already logged this {kind} with {name} on {date}: it is not logged twice. Add notes to it below.",
+  "log.calendar_notes_added":
+    "Your calendar already logged this {kind} with {name} on {date}: your notes were added to it, nothing was logged twice.",
+  "log.add_notes": "Add notes",
   "log.saved": "Logged a {kind} with {name} on {date}.",
   "plan.saved": "Planned a visit to {name} on {date}.",
   "plan.past": "{date} is in the past: use `log` for what already happened.",

@@ -403,6 +403,55 @@ describe.each(STORE_KINDS)("calendar-aware briefs and logs on %s", (kind) => {
     expect((await outbox()).filter((o) => o.kind === "calendar")).toEqual([]);
   });
 
+  it("a meeting the calendar logged, then logged by hand the same day, is one interaction; other logs are kept", async () => {
+    await connect();
+    await sync(`${DAY}T15:40:00Z`); // the QBR (15:00-15:30Z) has ended: logged from the calendar
+    const interactions = () =>
+      db.pool.query<{ kind: string; notes: string | null; ext: string | null }>(
+        `SELECT kind::text AS kind, notes, "externalId" AS ext FROM "Interaction" ORDER BY "createdAt"`,
+      );
+    expect((await interactions()).rows).toEqual([
+      { kind: "qbr", notes: null, ext: expect.stringMatching(/^calendar:/) },
+    ]);
+
+    // Alice, not knowing, logs it by hand that afternoon: recognised, not written twice.
+    const again = await handleCommand(ctxAt(`${DAY}T17:00:00Z`), { identity: alice, text: "log Acme visit" });
+    expect(stripData(again.summary)).toContain("already logged");
+    const value = JSON.parse(buttonValue(again, "tend.log_form")) as { interactionId: string };
+    const calendarRow = await db.pool.query<{ id: string }>(`SELECT id FROM "Interaction"`);
+    expect(value.interactionId).toBe(calendarRow.rows[0]?.id);
+    expect((await interactions()).rows).toHaveLength(1);
+
+    // With notes: they go onto the calendar's interaction rather than being lost or doubled.
+    const noted = await handleCommand(ctxAt(`${DAY}T17:05:00Z`), {
+      identity: alice,
+      text: "log Acme call pricing agreed",
+    });
+    expect(stripData(noted.summary)).toContain("notes were added");
+    expect((await interactions()).rows).toEqual([
+      { kind: "qbr", notes: "pricing agreed", ext: expect.stringMatching(/^calendar:/) },
+    ]);
+
+    // Not a meeting (an email), another day, or another account: logged as always.
+    const email = await handleCommand(ctxAt(`${DAY}T17:10:00Z`), { identity: alice, text: "log Acme email" });
+    expect(email.tone).toBe("good");
+    const yesterday = await handleCommand(ctxAt(`${DAY}T17:15:00Z`), {
+      identity: alice,
+      text: "log Acme visit --date 2026-11-23",
+    });
+    expect(yesterday.tone).toBe("good");
+    expect((await interactions()).rows.map((r) => r.kind)).toEqual(["qbr", "email", "visit"]);
+  });
+
+  it("log is unchanged when the calendar logged no meeting that day", async () => {
+    await connect();
+    await sync(`${DAY}T14:25:00Z`); // read, but the QBR has not ended: nothing logged from the calendar yet
+    const logged = await handleCommand(ctxAt(`${DAY}T14:50:00Z`), { identity: alice, text: "log Acme visit" });
+    expect(logged.tone).toBe("good");
+    expect(stripData(logged.summary)).toContain("Logged a");
+    expect(await count(`SELECT count(*)::int AS n FROM "Interaction" WHERE kind = 'visit'`)).toBe(1);
+  });
+
   it("a feed that keeps failing is reported to its owner once, and again only after it worked", async () => {
     await connect();
     feeds.fail("/alice.ics", 500);

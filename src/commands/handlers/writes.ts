@@ -1,9 +1,11 @@
 // Writes: log and plan interactions, snooze an account, mark a nudge done. Viewers are refused.
+import { wallClockToInstant } from "../../calendar/parse.js";
 import { addDays, dayToDate } from "../../domain/dates.js";
 import type { MessageKey } from "../../i18n/catalogue.js";
 import { parseNudgeKey } from "../../proactive/state.js";
 import type { Reply } from "../../reply/model.js";
 import { audit } from "../../store/repos/audit.js";
+import { appendNotes, calendarLogged } from "../../store/repos/calendar.js";
 import { canWrite } from "../access.js";
 import type { DaySpec, InteractionKindName } from "../parse.js";
 import { type Deps, day, type FoundAccount, simple } from "./common.js";
@@ -26,11 +28,68 @@ export interface LogInput {
   nextSteps?: string;
 }
 
+/** Kinds a calendar meeting is logged as: a hand log of one of them may be that same meeting. */
+const MEETING_KINDS = new Set<InteractionKindName>(["visit", "call", "qbr", "exec_visit", "training"]);
+
+/** The instant a local day begins in `tz`. */
+function dayStart(dayIso: string, tz: string): Date {
+  const [year, month, day] = dayIso.split("-").map(Number) as [number, number, number];
+  return wallClockToInstant({ year, month, day, hour: 0, minute: 0, second: 0 }, tz);
+}
+
+/**
+ * A hand `log` of a meeting the calendar already logged for that account that day (docs/calendar.md)
+ * is not a second interaction: the answer says so and offers the calendar's entry for notes; notes
+ * typed with the log are added to it rather than lost.
+ */
+async function alreadyFromCalendar(d: Deps, a: FoundAccount, input: LogInput, dayIso: string) {
+  if (!MEETING_KINDS.has(input.kind)) return undefined;
+  const tz = d.asker.timeZone;
+  const found = await calendarLogged(d.db, a.id, dayStart(dayIso, tz), dayStart(addDays(dayIso, 1), tz));
+  if (!found) return undefined;
+  const notes = [input.notes, input.nextSteps].filter(Boolean).join("\n");
+  if (notes) {
+    await appendNotes(d.db, found.interactionId, notes);
+    await audit(d.db, [
+      {
+        memberId: d.asker.member.id,
+        surface: d.asker.surface,
+        action: "interaction.notes",
+        accountId: a.id,
+        detail: { interactionId: found.interactionId },
+      },
+    ]);
+  }
+  const params = { kind: d.t(`kind.${found.kind as InteractionKindName}`), name: a.name, date: day(d, dayIso) };
+  const text = d.t(notes ? "log.calendar_notes_added" : "log.from_calendar", params);
+  const reply: Reply = {
+    summary: text,
+    blocks: [
+      { type: "text", text },
+      {
+        type: "buttons",
+        buttons: [
+          {
+            text: d.t("log.add_notes"),
+            actionId: "tend.log_form",
+            value: JSON.stringify({ accountId: a.id, kind: found.kind, interactionId: found.interactionId }),
+            style: "primary",
+          },
+        ],
+      },
+    ],
+    tone: "neutral",
+  };
+  return reply;
+}
+
 /** Records an interaction that happened (today unless a day is given; never in the future). */
 export async function logInteraction(d: Deps, a: FoundAccount, input: LogInput): Promise<Reply> {
   const today = d.asker.today;
   const dayIso = input.day ?? today;
   if (dayIso > today) return simple(d.t("form.err_date"), "invalid", "warning");
+  const same = await alreadyFromCalendar(d, a, input, dayIso);
+  if (same) return same;
   // Today's entries carry the real instant; back-dated ones noon UTC of that day (calendar-stable).
   const occurredAt = dayIso === today ? d.asker.now : new Date(dayToDate(dayIso).getTime() + DAY_MS / 2);
   const row = await d.db.prisma.interaction.create({

@@ -74,6 +74,36 @@ export async function sealedFeeds(q: Pick<pg.ClientBase, "query">, memberIds: st
   return new Map(rows.map((r) => [r.memberId, r.urlEnc]));
 }
 
+/**
+ * A meeting of this account the calendar already logged in [from, to) (anyone's calendar), with
+ * the interaction it wrote: a hand `log` for it that day is the same meeting, not a second one.
+ */
+export async function calendarLogged(
+  db: Db,
+  accountId: string,
+  from: Date,
+  to: Date,
+): Promise<{ interactionId: string; kind: string; title: string } | undefined> {
+  const { rows } = await db.pool.query<{ interactionId: string; kind: string; title: string }>(
+    `SELECT m."interactionId", i.kind::text AS kind, m.title FROM "Meeting" m
+       JOIN "Interaction" i ON i.id = m."interactionId"
+      WHERE m."accountId" = $1 AND m.outcome = 'logged'
+        AND m."startsAt" >= $2::timestamp(3) AND m."startsAt" < $3::timestamp(3)
+      ORDER BY m."startsAt" LIMIT 1`,
+    [accountId, from.toISOString(), to.toISOString()],
+  );
+  return rows[0];
+}
+
+/** Adds a hand log's notes to the interaction the calendar wrote (after any notes it has). */
+export async function appendNotes(db: Db, interactionId: string, notes: string): Promise<void> {
+  await db.pool.query(
+    `UPDATE "Interaction" SET notes = CASE WHEN coalesce(notes, '') = '' THEN $2 ELSE notes || E'\n' || $2 END
+      WHERE id = $1`,
+    [interactionId, notes],
+  );
+}
+
 export async function setLeadMinutes(db: Db, memberId: string, minutes: number | null): Promise<boolean> {
   const r = await db.pool.query(`UPDATE "CalendarFeed" SET "leadMinutes" = $2 WHERE "memberId" = $1`, [
     memberId,
