@@ -306,6 +306,13 @@ function withoutControlChars(text: string): string {
 }
 
 /** Parses the text after `/tend` (a leading "/tend" or "tend" is accepted too). */
+/** True when the text starts with one of the grammar's verbs (not a bare account name or a question). */
+export function startsWithVerb(input: string): boolean {
+  let tokens = tokenize(withoutControlChars(input).replace(/\u00a0|\u3000/g, " "));
+  if (tokens[0] && /^\/?tend$/i.test(tokens[0])) tokens = tokens.slice(1);
+  return tokens[0] !== undefined && own(VERBS, tokens[0].toLowerCase()) !== undefined;
+}
+
 export function parseCommand(input: string): ParseResult {
   if (typeof input !== "string") return usage("help", "missing_name");
   if (input.length > MAX_COMMAND_LENGTH) return usage("help", "too_long");

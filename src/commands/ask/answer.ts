@@ -9,7 +9,7 @@ import { type AskLexicon, askLexicon, teamNames } from "../../store/repos/ask.js
 import { audit } from "../../store/repos/audit.js";
 import { canWrite, readableFilter } from "../access.js";
 import type { Deps } from "../handlers/common.js";
-import type { Command, ParseResult } from "../parse.js";
+import { type Command, type ParseResult, startsWithVerb } from "../parse.js";
 import { askText } from "./messages.js";
 import { type ModelSettings, translate } from "./model.js";
 import { commandLine, isWrite, readQuestion } from "./read.js";
@@ -105,6 +105,9 @@ export async function answerPlainText(
   if (reading.kind === "command" && reading.byTypo && reading.command.kind === "account") return undefined;
   // A grammar command with a usage problem ("log acme") keeps its usage hint unless the text reads clearly.
   if (!parsed.ok && reading.kind !== "command") return undefined;
+  // A command typed with its verb whose account is not found or out of reach ("log 云帆 visit"): the
+  // grammar's answer ("no account called ...", with the closest names) is the honest one, not a guess.
+  if (parsed.ok && reading.kind !== "command" && "name" in parsed.command && startsWithVerb(text)) return undefined;
   if (reading.kind === "command")
     return answer(d, reading.command, byRef(reading.command, book, reading.accountId), run, false);
   if (reading.kind === "unsure") {
