@@ -16,6 +16,9 @@ import { commandLine, isWrite, readQuestion } from "./read.js";
 
 type Run = (command: Command) => Promise<Reply>;
 
+/** A scope written out: `@handle`, a Slack mention, or the word team / 团队 ("renewals at risk" is not one). */
+const EXPLICIT_SCOPE = /(^|\s)(@|<@)\S|(^|\s)(team|团队)(\s|$)/i;
+
 /** True when the grammar answers the text as typed: its verb parsed and its names are known. */
 async function answersAsTyped(d: Deps, parsed: ParseResult, lexicon: () => Promise<AskLexicon>): Promise<boolean> {
   if (!parsed.ok) return false;
@@ -99,6 +102,16 @@ export async function answerPlainText(
     return lex;
   };
   if (await answersAsTyped(d, parsed, lexicon)) return undefined;
+  // A list typed with its verb and a team or person that is not found ("risk team ____"): the
+  // grammar's "nobody by that name" is the answer; reading it as another scope would show other data.
+  if (
+    parsed.ok &&
+    "scope" in parsed.command &&
+    !("name" in parsed.command) &&
+    startsWithVerb(text) &&
+    EXPLICIT_SCOPE.test(text)
+  )
+    return undefined;
   const book = await lexicon();
   const reading = readQuestion(text, book, d.asker.today);
   // A bare misspelt name ("globexx corp"): the grammar's closest names answer that better than a guess.
