@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resolveProactiveConfig } from "../../src/config/proactive.js";
 import type { AppContext } from "../../src/context.js";
 import { morning } from "../../src/playground/api.js";
-import { resolveProactiveConfig } from "../../src/proactive/config.js";
 import { JOBS } from "../../src/proactive/jobs.js";
 import { runJob } from "../../src/proactive/run.js";
 import type { Db } from "../../src/store/db.js";

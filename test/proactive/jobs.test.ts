@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
+import { resolveProactiveConfig } from "../../src/config/proactive.js";
 import type { AppContext } from "../../src/context.js";
 import { drainOnce, listOutbox } from "../../src/delivery/outbox.js";
 import { addDays, dayToDate } from "../../src/domain/dates.js";
 import { silentLogger } from "../../src/log.js";
-import { resolveProactiveConfig } from "../../src/proactive/config.js";
 import { runJob } from "../../src/proactive/run.js";
 import { markNudgeDone, nudgeKey } from "../../src/proactive/state.js";
 import type { Db } from "../../src/store/db.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { PROACTIVE_DEFAULTS, resolveProactiveConfig } from "../../src/config/proactive.js";
 import { addDays } from "../../src/domain/dates.js";
 import type { MetricsRenewal } from "../../src/domain/health/metrics.js";
-import { PROACTIVE_DEFAULTS, resolveProactiveConfig } from "../../src/proactive/config.js";
 import { healthTrend } from "../../src/proactive/facts.js";
 import { outsideQuietHours } from "../../src/proactive/jobs.js";
 import { composeDigest as composeDigestMarked, digestContent } from "../../src/proactive/morning-digest.js";

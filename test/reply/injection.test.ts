@@ -6,8 +6,8 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handleAction, handleCommand, homeView } from "../../src/commands/index.js";
+import { resolveProactiveConfig } from "../../src/config/proactive.js";
 import type { Identity } from "../../src/domain/identity.js";
-import { resolveProactiveConfig } from "../../src/proactive/config.js";
 import { runJob } from "../../src/proactive/run.js";
 import type { Form, Reply } from "../../src/reply/model.js";
 import { renderFeishuCard, renderFeishuForm } from "../../src/reply/render-feishu.js";

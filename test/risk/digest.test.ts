@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resolveProactiveConfig } from "../../src/config/proactive.js";
 import { addDays, dayToDate } from "../../src/domain/dates.js";
-import { resolveProactiveConfig } from "../../src/proactive/config.js";
 import { runJob } from "../../src/proactive/run.js";
 import type { Db } from "../../src/store/db.js";
 import { stripData } from "../../src/text/user-data.js";
