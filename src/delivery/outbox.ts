@@ -11,7 +11,7 @@ import type { ChatSender, Platform, SendProgress } from "./types.js";
 // is sent; a drainer claims due rows with row locks, sends them through the platform's ChatSender
 // and records the outcome. Guarantees and the one honest caveat are in docs/proactive.md.
 
-export const OUTBOX_KINDS = ["digest", "nudges", "brief", "renewal", "weekly", "calendar"] as const;
+export const OUTBOX_KINDS = ["digest", "nudges", "brief", "renewal", "weekly", "calendar", "ticket"] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
 /** How the drainer behaves; defaults suit production, tests shrink them. */
