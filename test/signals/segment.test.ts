@@ -5,6 +5,7 @@ import { gzipSync } from "node:zlib";
 import { Analytics } from "@segment/analytics-node";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/main.js";
 import { parseConfig } from "../../src/config/env.js";
 import { HttpApp } from "../../src/http/server.js";
 import { createLogger, silentLogger } from "../../src/log.js";
@@ -279,6 +280,30 @@ describe.each(STORE_KINDS)("Segment intake over HTTP (%s)", (kind) => {
       `SELECT count(*)::int AS n FROM "ProductEvent" WHERE "userKey" = 'x'`,
     );
     expect(stored.rows[0]!.n).toBe(1);
+  });
+
+  it("shows in tend sync status: the last event and its lag, what was refused and why, unmapped names", async () => {
+    // The intake writes its tallies with its next roll-up (every few seconds).
+    for (let i = 0; i < 100; i++) {
+      const s = await intakeStatus(db.pool);
+      if (s.outcomes.some((o) => o.outcome === "too_large")) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const ctx = testContext(db, { now: new Date(), env: { TEND_SEGMENT_WRITE_KEY: KEY } });
+    const out: string[] = [];
+    const code = await runCli(["sync", "status"], { out: (l) => out.push(l), err: (l) => out.push(l) }, { ctx });
+    expect(code).toBe(0);
+    const text = out.join("\n");
+    expect(text).toContain("segment: configured");
+    // Events are dated by their receipt on the server's clock: seen within the last minute.
+    expect(text).toMatch(/last event \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(0 min ago\); \d+ events in 24 h/);
+    expect(text).toMatch(/accepted\s+\d+ requests/);
+    expect(text).toMatch(/unauthorized\s+1 requests, 0 events/);
+    expect(text).toMatch(/bad_request\s+\d+ requests, \d+ events \(today and yesterday\); last: /);
+    expect(text).toMatch(/too_large\s+\d+ requests, \d+ events \(today and yesterday\); last: .*larger than/);
+    expect(text).toContain(
+      "unmapped event names (1; map them in TEND_EVENTS_CONFIG or ignore them): Invoice Downloaded x1",
+    );
   });
 });
 
