@@ -363,6 +363,45 @@ describe.each(STORE_KINDS)("Segment intake under pressure (%s)", (kind) => {
     await door.stop?.();
   });
 
+  it("a track sent alongside the group call that ties its user counts for the account (flushes run side by side)", async () => {
+    db = await testDb(kind);
+    const ids = await seed(db);
+    const ctx = testContext(db, { env: { TEND_SEGMENT_WRITE_KEY: KEY } });
+    http = new HttpApp(silentLogger);
+    const door = await mountSegment(ctx, http);
+    const { port } = await http.listen(0, "127.0.0.1");
+    const auth = `Basic ${Buffer.from(`${KEY}:`).toString("base64")}`;
+    const post = (p: string, body: unknown) =>
+      fetch(`http://127.0.0.1:${port}/segment/v1/${p}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: auth },
+        body: JSON.stringify(body),
+      });
+    // Each round: a new user's group call and their first events, sent at the same moment.
+    for (let i = 0; i < 10; i++) {
+      const answers = await Promise.all([
+        post("group", { userId: `side-${i}`, groupId: "CRM-BOLT", timestamp: "2026-11-22T09:00:00Z" }),
+        post("batch", {
+          batch: [0, 1, 2].map((k) => ({
+            type: "track",
+            userId: `side-${i}`,
+            event: "Report Created",
+            messageId: `side-${i}-${k}`,
+            timestamp: "2026-11-22T10:00:00Z",
+          })),
+        }),
+      ]);
+      expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    }
+    await door.intake!.settle();
+    const orphans = await db.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "ProductEvent" WHERE "kind" = 'track' AND "accountId" IS NULL`,
+    );
+    expect(orphans.rows[0]!.n).toBe(0);
+    expect(await usage(db, ids.bolt)).toMatchObject([{ day: "2026-11-22", activeUsers: 10 }]);
+    await door.stop?.();
+  });
+
   it("with no write key the intake is off and says how to turn it on", async () => {
     db = await testDb(kind);
     http = new HttpApp(silentLogger);
