@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HEALTH_DEFAULTS } from "../../src/domain/health/defaults.js";
 import { scoreAll } from "../../src/domain/health/score-all.js";
-import { loadFacts } from "../../src/health/facts.js";
 import type { Db } from "../../src/store/db.js";
+import { loadFacts } from "../../src/store/repos/health-facts.js";
 import { STORE_KINDS, testDb } from "../support/store.js";
 
 // Support tickets are read "as of the end of the day" in the account's own time zone (its team's,
