@@ -111,6 +111,14 @@ describe.each(STORE_KINDS)("urgent ticket overdue nudge on %s", (kind) => {
   });
 
   it("is quiet while no key account's urgent ticket is past its time, then tells the owner once per ticket", async () => {
+    // Eight hours earlier nothing was past its time: nothing is planned, nothing sent.
+    const early = hoursAgo(8);
+    const quiet = await runJob(ctxAt(early), "tickets", { config, senders: senderAt(early) });
+    expect(quiet.plan!.messages).toEqual([]);
+    expect(quiet.enqueued).toBe(0);
+    await drain(early);
+    expect(chat.posted).toEqual([]);
+
     // At T0 only 华联's ticket (30 h of 24) is past its time.
     const first = await runJob(ctxAt(T0), "tickets", { config, senders: senderAt(T0) });
     expect(first.plan!.messages.map((m) => m.recipient)).toEqual(["U_LI"]);
