@@ -266,6 +266,43 @@ export class CrmRun {
   }
 }
 
+/**
+ * Pages read are written in batches of about `size` records: a few statements per thousand rows
+ * instead of per hundred. What was read before a failure is still written (and its checkpoint
+ * saved by `write`), so a crash loses no progress.
+ */
+export class WriteBatch<R> {
+  private rows: R[] = [];
+
+  constructor(
+    private readonly size: number,
+    private readonly write: (rows: R[]) => Promise<void>,
+  ) {}
+
+  async add(page: R[]) {
+    for (const r of page) this.rows.push(r);
+    if (this.rows.length >= this.size) await this.flush();
+  }
+
+  async flush() {
+    if (!this.rows.length) return;
+    const rows = this.rows;
+    this.rows = [];
+    await this.write(rows);
+  }
+
+  /** Runs the reading loop, then writes what is left - also when the loop failed. */
+  async around(read: () => Promise<void>) {
+    try {
+      await read();
+    } catch (err) {
+      await this.flush().catch(() => {});
+      throw err;
+    }
+    await this.flush();
+  }
+}
+
 /** An account's values as `key=value` for a preview line. */
 export function describeValues(v: Record<string, unknown>): string {
   return Object.entries(v)

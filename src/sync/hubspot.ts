@@ -20,7 +20,7 @@ import {
   writebackCounts,
 } from "../store/repos/sync.js";
 import { type CrmSettings, fieldProperty, loadSyncConfig } from "./config.js";
-import { CrmRun, describeValues, type Orphan, writebackLine } from "./crm-run.js";
+import { CrmRun, describeValues, type Orphan, WriteBatch, writebackLine } from "./crm-run.js";
 import { accountProperties, mapAccount, mapContact, mapRenewal, type Props } from "./mapping.js";
 import { AuthFailed, type CallFailure, caller, parseRetryAfter } from "./retry.js";
 import type { SyncOptions, SyncReport, SyncSource } from "./types.js";
@@ -35,6 +35,8 @@ const SOURCE = "hubspot";
 const PAGE = 100;
 /** HubSpot's search returns at most 10,000 results per query: start a new query before that. */
 const SEARCH_CAP = 9_900;
+/** Records written per batch (ten pages): the per-statement cost, not the rows, dominated. */
+const BATCH_ROWS = 1_000;
 const CLOCK_MARGIN_MS = 5 * 60_000;
 /** Note -> company and task -> company association types (HubSpot-defined). */
 const NOTE_TO_COMPANY = 190;
@@ -209,18 +211,21 @@ export class HubSpotSync {
     let read = 0;
     if (this.opts.full || !since) {
       const seen = new Set<string>();
-      let after: string | undefined;
-      do {
-        const res = await this.calls.call(`list ${type}`, () =>
-          this.client.crm[type].basicApi.getPage(PAGE, after, props, undefined, undefined, false),
-        );
-        const page = res.results as Rec[];
-        for (const r of page) seen.add(r.id);
-        counts.fetched += page.length;
-        await apply(page);
-        after = res.paging?.next?.after;
-        read++;
-      } while (after && read < pages);
+      const batch = new WriteBatch(BATCH_ROWS, apply);
+      await batch.around(async () => {
+        let after: string | undefined;
+        do {
+          const res = await this.calls.call(`list ${type}`, () =>
+            this.client.crm[type].basicApi.getPage(PAGE, after, props, undefined, undefined, false),
+          );
+          const page = res.results as Rec[];
+          for (const r of page) seen.add(r.id);
+          counts.fetched += page.length;
+          await batch.add(page);
+          after = res.paging?.next?.after;
+          read++;
+        } while (after && read < pages);
+      });
       if (this.opts.dryRun) return;
       if (type === "companies" && this.opts.full) await this.archiveMissing(seen);
       // Changes made while the listing ran are read again next time (idempotent), never lost; the
@@ -233,43 +238,53 @@ export class HubSpotSync {
       return;
     }
     let from = since;
-    for (;;) {
-      let after: string | undefined;
-      let last = from;
-      let restarted = false;
-      do {
-        const res = await this.calls.call(`search ${type}`, () =>
-          this.client.crm[type].searchApi.doSearch({
-            filterGroups: [
-              // biome-ignore lint/suspicious/noExplicitAny: the client's enum type; HubSpot takes the string
-              { filters: [{ propertyName: MODIFIED[type], operator: "GTE" as any, value: String(from.getTime()) }] },
-            ],
-            // The documented object form; the generated type says string.
-            sorts: [{ propertyName: MODIFIED[type], direction: "ASCENDING" } as unknown as string],
-            properties: props,
-            limit: PAGE,
-            after,
-          }),
-        );
-        const page = res.results as Rec[];
-        counts.fetched += page.length;
-        await apply(page);
-        for (const r of page) {
-          const m = modifiedOf(r, MODIFIED[type]);
-          if (m && m > last) last = m;
-        }
-        read++;
-        if (!this.opts.dryRun)
-          await saveCheckpoint(this.ctx.db, SOURCE, type, this.ctx.now(), { cursor: last.toISOString() });
-        after = res.paging?.next?.after;
-        if (after && Number(after) >= SEARCH_CAP && last > from) {
-          from = last;
-          restarted = true;
-          break;
-        }
-      } while (after && read < pages);
-      if (!restarted || read >= pages) break;
-    }
+    // Oldest first: once a batch is written, everything up to its newest record is.
+    const batch = new WriteBatch(BATCH_ROWS, async (rows: Rec[]) => {
+      await apply(rows);
+      const newest = rows.reduce<Date | undefined>((m, r) => {
+        const d = modifiedOf(r, MODIFIED[type]);
+        return d && (!m || d > m) ? d : m;
+      }, undefined);
+      if (!this.opts.dryRun && newest)
+        await saveCheckpoint(this.ctx.db, SOURCE, type, this.ctx.now(), { cursor: newest.toISOString() });
+    });
+    await batch.around(async () => {
+      for (;;) {
+        let after: string | undefined;
+        let last = from;
+        let restarted = false;
+        do {
+          const res = await this.calls.call(`search ${type}`, () =>
+            this.client.crm[type].searchApi.doSearch({
+              filterGroups: [
+                // biome-ignore lint/suspicious/noExplicitAny: the client's enum type; HubSpot takes the string
+                { filters: [{ propertyName: MODIFIED[type], operator: "GTE" as any, value: String(from.getTime()) }] },
+              ],
+              // The documented object form; the generated type says string.
+              sorts: [{ propertyName: MODIFIED[type], direction: "ASCENDING" } as unknown as string],
+              properties: props,
+              limit: PAGE,
+              after,
+            }),
+          );
+          const page = res.results as Rec[];
+          counts.fetched += page.length;
+          await batch.add(page);
+          for (const r of page) {
+            const m = modifiedOf(r, MODIFIED[type]);
+            if (m && m > last) last = m;
+          }
+          read++;
+          after = res.paging?.next?.after;
+          if (after && Number(after) >= SEARCH_CAP && last > from) {
+            from = last;
+            restarted = true;
+            break;
+          }
+        } while (after && read < pages);
+        if (!restarted || read >= pages) break;
+      }
+    });
     if (!this.opts.dryRun)
       await saveCheckpoint(this.ctx.db, SOURCE, type, this.ctx.now(), { stats: { ...counts }, success: true });
   }
@@ -413,15 +428,18 @@ export class HubSpotSync {
       }),
     );
     if (!good.length) return;
-    const assoc = await this.calls.call("read deal companies", () =>
-      this.client.crm.associations.v4.batchApi.getPage("deals", "companies", {
-        inputs: good.map((g) => ({ id: g.rec.id })),
-      }),
-    );
     const companyOf = new Map<string, string>();
-    for (const r of assoc.results) {
-      const to = r.to[0];
-      if (to) companyOf.set(String(r._from.id), String(to.toObjectId));
+    // One association read per page of deals, as HubSpot's batch takes (a write batch holds several).
+    for (let i = 0; i < good.length; i += PAGE) {
+      const assoc = await this.calls.call("read deal companies", () =>
+        this.client.crm.associations.v4.batchApi.getPage("deals", "companies", {
+          inputs: good.slice(i, i + PAGE).map((g) => ({ id: g.rec.id })),
+        }),
+      );
+      for (const r of assoc.results) {
+        const to = r.to[0];
+        if (to) companyOf.set(String(r._from.id), String(to.toObjectId));
+      }
     }
     const accounts = await findLinks(this.ctx.db, SOURCE, "account", [...companyOf.values()]);
     const rows: RenewalInput[] = [];
