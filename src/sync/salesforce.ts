@@ -225,6 +225,7 @@ export class SalesforceSync {
     }
     if (this.opts.dryRun) return;
     if (object === "Account" && this.opts.full) await this.archiveMissing(seen);
+    else if (object === "Account" && since) await this.mergedSince(since);
     await saveCheckpoint(this.ctx.db, SOURCE, object, this.ctx.now(), {
       ...(since ? {} : { cursor: new Date(runStart.getTime() - CLOCK_MARGIN_MS).toISOString() }),
       stats: { ...counts },
@@ -276,6 +277,17 @@ export class SalesforceSync {
     const res = await applyAccounts(this.ctx.db, SOURCE, rows);
     this.crm.wrote("Account", res.counts);
     if (matched.size) this.report.notes.push(`${matched.size} existing account(s) matched to Salesforce accounts`);
+  }
+
+  /** Incremental: accounts merged away since the checkpoint (deleted, naming their master). */
+  private async mergedSince(since: Date) {
+    const res = await this.soql(
+      "query merged accounts",
+      `SELECT Id, MasterRecordId FROM Account WHERE IsDeleted = true AND MasterRecordId != null AND LastModifiedDate >= ${soqlTime(since)}`,
+      true,
+    );
+    const masters = new Map(res.records.map((r) => [r.Id, String(r.MasterRecordId)]));
+    await this.crm.merge("Account", masters, "Salesforce account");
   }
 
   /** --full: accounts gone from Salesforce are archived; a merge names the surviving account. */

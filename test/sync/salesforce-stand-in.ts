@@ -85,7 +85,9 @@ export class SalesforceStandIn {
   merge(master: string, gone: string) {
     const rec = this.tables.Account?.get(gone);
     this.tables.Account?.delete(gone);
-    if (rec) this.deleted.set(gone, { ...rec, IsDeleted: true, MasterRecordId: master });
+    this.clock += 1000;
+    const at = new Date(this.clock).toISOString().replace("Z", "+0000");
+    if (rec) this.deleted.set(gone, { ...rec, IsDeleted: true, MasterRecordId: master, LastModifiedDate: at });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
@@ -180,6 +182,7 @@ export class SalesforceStandIn {
     const type = soql.match(/Type\s*=\s*'([^']*)'/i)?.[1];
     if (type !== undefined) rows = rows.filter((r) => r.Type === type);
     if (/IsDeleted\s*=\s*true/i.test(soql)) rows = rows.filter((r) => r.IsDeleted === true);
+    if (/MasterRecordId != null/i.test(soql)) rows = rows.filter((r) => r.MasterRecordId);
     const ids = soql.match(/Id IN \(([^)]*)\)/i)?.[1];
     if (ids) {
       const want = new Set(ids.split(",").map((s) => s.trim().replace(/^'|'$/g, "")));

@@ -176,6 +176,22 @@ describe.each(STORE_KINDS)("Salesforce sync (%s)", { timeout: 120_000 }, (kind) 
     expect(again.out).toMatch(/Account\s+\d+ fetched, 0 created, 0 updated, \d+ unchanged, 0 archived/);
   });
 
+  it("incremental: an account merged since the last run hands its history to the master's account", async () => {
+    await cli(ctx, "sync", "salesforce");
+    expect((await cli(ctx, "ask", "log Acct 11 visit kickoff", "--as", "alice@example.com")).code).toBe(0);
+    sf.setClock("2026-11-23T09:05:00Z");
+    sf.merge("0010012", "0010011");
+    const r = await cli(ctx, "sync", "salesforce");
+    expect(r.code).toBe(0);
+    const { rows } = await db.pool.query(
+      `SELECT a.name AS account, g."archivedNote" AS note FROM "Interaction" i JOIN "Account" a ON a.id = i."accountId",
+              "Account" g WHERE g.name = 'Acct 11'`,
+    );
+    expect(rows).toEqual([
+      { account: "Acct 12", note: "merged into Salesforce account 0010012 (history moved to Acct 12)" },
+    ]);
+  });
+
   it("--dry-run writes nothing, shows the first mapped rows and every mapped field Salesforce lacks", async () => {
     ctx = clientCredentials({ TEND_SYNC_CONFIG: mapping });
     const r = await cli(ctx, "sync", "salesforce", "--dry-run");
