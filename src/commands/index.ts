@@ -19,10 +19,11 @@ import { type MessageKey, t } from "../i18n/catalogue.js";
 import { loadProactiveConfig } from "../proactive/config.js";
 import { loadUnitEconomics } from "../renewals/unit-economics-file.js";
 import type { ActionOutcome, Form, FormOutcome, Reply } from "../reply/model.js";
-import { data, plain } from "../reply/text.js";
 import { StoreUnavailable } from "../store/db.js";
+import { accountRef } from "../store/repos/accounts.js";
 import { audit, auditRefusal } from "../store/repos/audit.js";
 import { calendarInteraction, meetingById, unlogMeeting, updateCalendarInteraction } from "../store/repos/calendar.js";
+import { data, plain } from "../text/user-data.js";
 import { canRead, identify } from "./access.js";
 import { type Apology, apologise } from "./apology.js";
 import { answerPlainText } from "./ask/answer.js";
@@ -294,10 +295,7 @@ function json(value: string): unknown {
 }
 
 async function readableAccount(d: Deps, accountId: string) {
-  const a = await d.db.prisma.account.findUnique({
-    where: { id: accountId },
-    select: { id: true, name: true, teamId: true, ownerId: true },
-  });
+  const a = await accountRef(d.db, accountId);
   return a && canRead(d.asker, a) ? a : undefined;
 }
 

@@ -12,7 +12,7 @@ import type { PlannedMessage } from "../proactive/jobs.js";
 import { runJob } from "../proactive/run.js";
 import { ACTION_IDS, FORM_IDS, type Reply } from "../reply/model.js";
 import { renderHtml, renderHtmlAttachments, renderHtmlForm } from "../reply/render-html.js";
-import { plain } from "../reply/text.js";
+import { plain } from "../text/user-data.js";
 
 const member = z.string().trim().min(3).max(320);
 export const CommandBody = z.object({ member, text: z.string().max(4000) });

@@ -16,7 +16,7 @@ import { capNudges, filterNudges, type NudgeStateRow, nudgeKey, parseNudgeKey } 
 import { composeVisitPrep as composeBriefMarked } from "../../src/proactive/visit-prep.js";
 import { composeWeekly as composeWeeklyMarked } from "../../src/proactive/weekly-summary.js";
 
-import { stripData } from "../../src/reply/text.js";
+import { stripData } from "../../src/text/user-data.js";
 
 // The texts as a reader sees them: without the markers that tell renderers which parts are user data.
 const unmarked =
