@@ -20,7 +20,6 @@ const STILL_ABOVE_THE_STORE = [
   "commands/index.ts",
   "delivery/outbox.ts",
   "demo/load.ts",
-  "feishu/dedupe.ts",
   "health/backtest.ts",
   "health/facts.ts",
   "health/metrics.ts",
@@ -33,9 +32,6 @@ const STILL_ABOVE_THE_STORE = [
   "proactive/state.ts",
   "service.ts",
   "signals/intake.ts",
-  "slack/dedupe.ts",
-  "slack/identity.ts",
-  "slack/link-members.ts",
   "sync/salesforce.ts",
 ];
 

@@ -15,7 +15,7 @@ import { renderHtml, renderHtmlForm } from "../../src/reply/render-html.js";
 import { renderSlack, renderSlackHome, renderSlackMessages, renderSlackModal } from "../../src/reply/render-slack.js";
 import { renderText, renderTextForm } from "../../src/reply/render-text.js";
 import { data } from "../../src/reply/text.js";
-import { toastText } from "../../src/slack/deps.js";
+import { toastText } from "../../src/slack/services.js";
 import type { Db } from "../../src/store/db.js";
 import { PEOPLE, seedBook } from "../commands/book.js";
 import { at, DAY, seed } from "../proactive/crafted.js";

@@ -8,7 +8,7 @@ import { data } from "../../reply/text.js";
 import { scoreHistory } from "../../store/repos/accounts.js";
 import { openRisksOf, type RegisterRow } from "../../store/repos/risks.js";
 import { accountTrend } from "../../store/repos/trends.js";
-import { callButtons } from "../call-buttons.js";
+import { callButtons } from "../account-buttons.js";
 import {
   accountButtons,
   auditRead,

@@ -1,24 +1,19 @@
 import type * as lark from "@larksuiteoapi/node-sdk";
 import { z } from "zod";
+import { withinBudget } from "../../chat/budget.js";
+import type { ChatUser } from "../../chat/contract.js";
+import { failureText } from "../../chat/failure.js";
 import { handleAction, handleForm } from "../../commands/index.js";
 import { tPlain } from "../../i18n/catalogue.js";
 import type { Locale } from "../../i18n/locale.js";
 import { ACTION_IDS, type ActionOutcome, FORM_IDS, type Tone } from "../../reply/model.js";
 import { type FeishuCard, renderFeishuCard, renderFeishuForm } from "../../reply/render-feishu.js";
-import { firstDelivery, otherTenant } from "../admit.js";
-import {
-  FEISHU_TIMING,
-  type FeishuDeps,
-  failureText,
-  feishuToast,
-  replyCard,
-  sendCard,
-  updateCard,
-  withinBudget,
-  withRetry,
-} from "../deps.js";
-import { feishuWho } from "../identity.js";
+import { feishuErrors } from "../errors.js";
+import { identifyFeishuUser } from "../identity.js";
+import { firstDelivery, otherTenant } from "../incoming.js";
+import { replyCard, sendCard, updateCard, withRetry } from "../messages.js";
 import { CardActionEvent } from "../schemas.js";
+import { FEISHU_TIMING, type FeishuServices, feishuToast } from "../services.js";
 
 // Card buttons and form submissions (card.action.trigger). Feishu waits at most 3 s for the answer,
 // which can carry a toast and a replacement card. The core decides within the budget (else the answer
@@ -42,7 +37,7 @@ interface Decision {
   after?: () => Promise<void>;
 }
 
-export function registerCardActions(dispatcher: lark.EventDispatcher, deps: FeishuDeps) {
+export function registerCardActions(dispatcher: lark.EventDispatcher, deps: FeishuServices) {
   // At most busyActions clicks are worked on at once; in a burst the rest wait their turn here
   // rather than crowd the store and the event loop, so every answer still goes out in time.
   const gate = new Gate(FEISHU_TIMING.busyActions);
@@ -77,12 +72,12 @@ export function registerCardActions(dispatcher: lark.EventDispatcher, deps: Feis
       const work = gate.run(async (): Promise<Decision | "repeat"> => {
         try {
           if (!(await firstDelivery(deps, event))) return "repeat";
-          const who = await feishuWho(deps.ctx, deps.client, openId, tenant);
+          const who = await identifyFeishuUser(deps.ctx, deps.client, openId, tenant);
           locale = who.locale;
           remember(openId, locale);
-          return await decide(deps, event, who.identity, who.locale);
+          return await decide(deps, event, who);
         } catch (err) {
-          const text = failureText(err, locale, deps.ctx.log, "feishu: card action");
+          const text = failureText(feishuErrors, err, locale, deps.ctx.log, "feishu: card action");
           return { answer: { toast: feishuToast({ text, tone: "warning" }) } };
         }
       });
@@ -119,18 +114,15 @@ export function registerCardActions(dispatcher: lark.EventDispatcher, deps: Feis
   });
 }
 
-async function decide(
-  deps: FeishuDeps,
-  event: CardActionEvent,
-  identity: Parameters<typeof handleAction>[1]["identity"],
-  locale: Locale,
-): Promise<Decision> {
+async function decide(deps: FeishuServices, event: CardActionEvent, who: ChatUser): Promise<Decision> {
+  const { identity, member, locale } = who;
   const value = event.action?.value;
   const where = event.context ?? {};
   const form = FormValue.safeParse(value);
   if (form.success) {
     const outcome = await handleForm(deps.ctx, {
       identity,
+      member,
       formId: form.data.form,
       privateValue: form.data.privateValue,
       values: formValues(event.action?.form_value),
@@ -163,7 +155,12 @@ async function decide(
   const button = ButtonValue.safeParse(value);
   if (!button.success)
     return { answer: { toast: feishuToast({ text: tPlain(locale, "feishu.stale_card"), tone: "warning" }) } };
-  const outcome = await handleAction(deps.ctx, { identity, actionId: button.data.action, value: button.data.value });
+  const outcome = await handleAction(deps.ctx, {
+    identity,
+    member,
+    actionId: button.data.action,
+    value: button.data.value,
+  });
   if (outcome.share && outcome.reply) {
     // Posted before the toast is decided, so "shared" is only said once it is true.
     const card = renderFeishuCard(outcome.reply);
@@ -173,7 +170,7 @@ async function decide(
       await withRetry(deps, () => sendCard(deps.client, to, card, uuid), to);
       return { answer: { toast: feishuToast({ text: tPlain(locale, "feishu.shared"), tone: "good" }) } };
     } catch (err) {
-      const text = failureText(err, locale, deps.ctx.log, "feishu: share", { chat: to });
+      const text = failureText(feishuErrors, err, locale, deps.ctx.log, "feishu: share", { chat: to });
       return { answer: { toast: feishuToast({ text, tone: "warning" }) } };
     }
   }
@@ -181,7 +178,7 @@ async function decide(
 }
 
 function fromOutcome(
-  deps: FeishuDeps,
+  deps: FeishuServices,
   outcome: ActionOutcome,
   where: { open_message_id?: string; open_chat_id?: string },
   openId: string,

@@ -4,17 +4,18 @@ import { handleCommand } from "../../commands/index.js";
 import { tPlain } from "../../i18n/catalogue.js";
 import type { Tone } from "../../reply/model.js";
 import { type FeishuCard, renderFeishuCard } from "../../reply/render-feishu.js";
-import { claimBeforeAnswer, otherTenant } from "../admit.js";
-import { FEISHU_TIMING, type FeishuDeps, replyCard, withRetry } from "../deps.js";
-import { feishuWho } from "../identity.js";
+import { identifyFeishuUser } from "../identity.js";
+import { claimBeforeAnswer, otherTenant } from "../incoming.js";
+import { replyCard, withRetry } from "../messages.js";
 import { MessageEvent } from "../schemas.js";
+import { FEISHU_TIMING, type FeishuServices } from "../services.js";
 import { messageText, resolveMentions } from "./text.js";
 
 // Messages to the bot: in a 1:1 chat any text is a command, in a group only when the bot is
 // @mentioned. `/tend ...` and bare `...` both work (the core's parser accepts both). The event is
 // answered at once; the conversation core's answer follows as a card replying to the message.
 
-export function registerMessages(dispatcher: lark.EventDispatcher, deps: FeishuDeps) {
+export function registerMessages(dispatcher: lark.EventDispatcher, deps: FeishuServices) {
   dispatcher.register({
     "im.message.receive_v1": async (data) => {
       const parsed = MessageEvent.safeParse(data);
@@ -35,7 +36,7 @@ export function registerMessages(dispatcher: lark.EventDispatcher, deps: FeishuD
   });
 }
 
-export async function answerMessage(deps: FeishuDeps, event: MessageEvent): Promise<void> {
+export async function answerMessage(deps: FeishuServices, event: MessageEvent): Promise<void> {
   const { message } = event;
   const openId = event.sender.sender_id?.open_id;
   if (!openId) return;
@@ -46,12 +47,17 @@ export async function answerMessage(deps: FeishuDeps, event: MessageEvent): Prom
   if (!p2p && !botMentioned) return;
   let card: FeishuCard;
   try {
-    const who = await feishuWho(deps.ctx, deps.client, openId, event.tenant_key ?? event.sender.tenant_key);
+    const who = await identifyFeishuUser(deps.ctx, deps.client, openId, event.tenant_key ?? event.sender.tenant_key);
     card =
       raw === undefined
         ? textCard(tPlain(who.locale, "feishu.not_text"))
         : renderFeishuCard(
-            await handleCommand(deps.ctx, { identity: who.identity, text, conversation: p2p ? "direct" : "group" }),
+            await handleCommand(deps.ctx, {
+              identity: who.identity,
+              member: who.member,
+              text,
+              conversation: p2p ? "direct" : "group",
+            }),
           );
   } catch (err) {
     // Feishu will not deliver this message again (it got its 200): say so rather than stay silent.

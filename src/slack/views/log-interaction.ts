@@ -1,13 +1,16 @@
 import type { App, webApi } from "@slack/bolt";
 import { z } from "zod";
+import type { ChatUser } from "../../chat/contract.js";
+import { failureText } from "../../chat/failure.js";
 import { handleForm } from "../../commands/index.js";
 import { tPlain } from "../../i18n/catalogue.js";
 import type { Form, FormOutcome } from "../../reply/model.js";
 import { BLOCK_KIT_LIMITS, renderSlackModal, slackModalValues } from "../../reply/render-slack.js";
 import { firstDelivery } from "../dedupe.js";
-import { budgetLeft, failureText, type SlackDeps, tellPrivately, toastText } from "../deps.js";
+import { slackErrors } from "../errors.js";
 import { publishHome } from "../events/app-home.js";
-import { slackWho } from "../identity.js";
+import { identifySlackUser } from "../identity.js";
+import { budgetLeft, type SlackServices, tellPrivately, toastText } from "../services.js";
 
 // The log-a-visit/call modal: opened from a button (views.open), submitted here. Field errors go back
 // in the ack (response_action "errors") so the modal stays open with the message under the field;
@@ -55,7 +58,7 @@ async function viaResponseUrl(url: string, text: string): Promise<boolean> {
 /** A submission Slack repeated: acknowledged, nothing else. */
 const REPEAT = "repeat" as const;
 
-export function registerLogInteractionView(app: App, deps: SlackDeps) {
+export function registerLogInteractionView(app: App, deps: SlackServices) {
   app.view("tend.log_interaction", async ({ ack, body, view, client, context }) => {
     const user = body.user.id;
     const meta = Meta.safeParse(safeJson(view.private_metadata));
@@ -67,20 +70,29 @@ export function registerLogInteractionView(app: App, deps: SlackDeps) {
       return;
     }
     const channel = meta.data.c;
+    const teamId = body.team?.id ?? body.user.team_id;
     let locale = deps.ctx.config.locale;
+    let asker: ChatUser | undefined;
     const work = (async (): Promise<FormOutcome | typeof REPEAT> => {
       try {
         if (!(await firstDelivery(context))) return REPEAT;
-        const who = await slackWho(deps.ctx, client, user, body.team?.id ?? body.user.team_id);
+        const who = await identifySlackUser(deps.ctx, client, user, teamId);
+        asker = who;
         locale = who.locale;
         return await handleForm(deps.ctx, {
           identity: who.identity,
+          member: who.member,
           formId: "tend.log_interaction",
           privateValue: meta.data.p,
           values: slackModalValues(view.state.values as never),
         });
       } catch (err) {
-        return { toast: { text: failureText(err, locale, deps.ctx.log, "slack: modal submission"), tone: "warning" } };
+        return {
+          toast: {
+            text: failureText(slackErrors, err, locale, deps.ctx.log, "slack: modal submission"),
+            tone: "warning",
+          },
+        };
       }
     })();
     const ready = await deps.gate.race(work, budgetLeft(deps, context));
@@ -94,7 +106,7 @@ export function registerLogInteractionView(app: App, deps: SlackDeps) {
     const tell = async (text: string) => {
       if (meta.data.r && (await viaResponseUrl(meta.data.r, text))) return;
       if (channel) await tellPrivately(deps, client, { user, channel }, text);
-      else await publishHome(deps, client, user, body.team?.id, text);
+      else await publishHome(deps, client, asker ?? { userId: user, teamId: body.team?.id }, text);
     };
     if (outcome.errors) {
       // Too slow to keep the modal open: say what was wrong instead (nothing was saved).

@@ -1,8 +1,15 @@
+import { withinBudget } from "../chat/budget.js";
 import { auditRefusal } from "../store/repos/audit.js";
-import { type FeishuDeps, withinBudget } from "./deps.js";
+import type { FeishuServices } from "./services.js";
 
 // Every event and callback passes here before any work: other tenants are refused (nothing read or
 // written), then repeated deliveries of one event id are dropped - and none is lost on the way.
+// Feishu pushes an event again when we did not answer in time (at 15 s, 5 min, 1 h and 6 h), and
+// with several long-connection clients a retry may reach another replica: the claim of
+// `feishu:<header.event_id>` (src/chat/dedupe.ts) decides who does the work.
+
+/** The prefix of Feishu's delivery ids in the store. */
+export const FEISHU_DELIVERY_PREFIX = "feishu:";
 
 export interface EventMeta {
   event_id?: string | undefined;
@@ -11,7 +18,7 @@ export interface EventMeta {
 }
 
 /** True (and logged) when FEISHU_TENANT_KEYS is set and the event comes from another tenant. */
-export function otherTenant(deps: FeishuDeps, event: EventMeta): boolean {
+export function otherTenant(deps: FeishuServices, event: EventMeta): boolean {
   const tenants = deps.cfg.tenantKeys;
   if (tenants.length === 0 || (event.tenant_key && tenants.includes(event.tenant_key))) return false;
   deps.ctx.log.warn(
@@ -30,7 +37,7 @@ export function otherTenant(deps: FeishuDeps, event: EventMeta): boolean {
 }
 
 /** Claims the event id: true for the first delivery (do the work), false for a repeat. */
-export async function firstDelivery(deps: FeishuDeps, event: EventMeta): Promise<boolean> {
+export async function firstDelivery(deps: FeishuServices, event: EventMeta): Promise<boolean> {
   if (!event.event_id || (await deps.dedupe.claim(event.event_id))) return true;
   deps.ctx.log.info({ id: event.event_id, type: event.event_type }, "feishu: repeated delivery ignored");
   return false;
@@ -45,7 +52,7 @@ export async function firstDelivery(deps: FeishuDeps, event: EventMeta): Promise
  * will not deliver again after our 200, and a double is far rarer than a loss (answers carry a uuid).
  */
 export async function claimBeforeAnswer(
-  deps: FeishuDeps,
+  deps: FeishuServices,
   event: EventMeta,
   budgetMs: number,
 ): Promise<false | (() => Promise<boolean>)> {
