@@ -35,7 +35,7 @@ export function receiveIdType(recipient: string): "open_id" | "chat_id" | "union
 }
 
 /** Throws Feishu's business error (an HTTP 200 with a non-zero code). */
-export function check(r: { code?: number | undefined; msg?: string | undefined } | undefined | null): void {
+function check(r: { code?: number | undefined; msg?: string | undefined } | undefined | null): void {
   if (r && typeof r.code === "number" && r.code !== 0) throw new FeishuApiError(r.code, r.msg ?? "");
 }
 
@@ -62,19 +62,30 @@ export async function withRetry<T>(
   }
 }
 
-/** Sends a card to a user or chat; returns the message id. */
-export async function sendCard(client: lark.Client, recipient: string, card: FeishuCard, uuid?: string) {
+/** Sends a message (`content` as Feishu's JSON for `msgType`) to a user or chat; returns its id. */
+export async function sendMessage(
+  client: lark.Client,
+  recipient: string,
+  msgType: "interactive" | "file",
+  content: unknown,
+  uuid?: string,
+) {
   const r = await client.im.message.create({
     params: { receive_id_type: receiveIdType(recipient) },
     data: {
       receive_id: recipient,
-      msg_type: "interactive",
-      content: JSON.stringify(card),
+      msg_type: msgType,
+      content: JSON.stringify(content),
       ...(uuid ? { uuid: messageUuid(uuid) } : {}),
     },
   });
   check(r);
   return r.data?.message_id;
+}
+
+/** Sends a card to a user or chat; returns the message id. */
+export function sendCard(client: lark.Client, recipient: string, card: FeishuCard, uuid?: string) {
+  return sendMessage(client, recipient, "interactive", card, uuid);
 }
 
 /** Answers a message (threaded under it in groups, inline in a 1:1 chat). */

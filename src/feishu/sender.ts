@@ -8,7 +8,7 @@ import type { Reply } from "../reply/model.js";
 import { type FeishuCardImage, renderFeishuCard } from "../reply/render-feishu.js";
 import { type FeishuConfig, larkClient } from "./client.js";
 import { classifyFeishuError } from "./errors.js";
-import { check, receiveIdType, sendCard } from "./messages.js";
+import { sendCard, sendMessage } from "./messages.js";
 
 // The outbox's way into Feishu: one card message per proactive message (an open_id for the member's
 // 1:1 chat with the bot, or a chat_id for a team group). A uuid derived from the outbox key goes with
@@ -103,17 +103,8 @@ async function sendWithFiles(
     });
     for (const d of docs)
       await step(`feishu.filemsg.${d.i}`, async () => {
-        const r = await client.im.message.create({
-          params: { receive_id_type: receiveIdType(recipient) },
-          data: {
-            receive_id: recipient,
-            msg_type: "file",
-            content: JSON.stringify({ file_key: d.fileKey }),
-            ...(key ? { uuid: outboxUuid(`${key}#file${d.i}`) } : {}),
-          },
-        });
-        check(r);
-        const id = r.data?.message_id;
+        const uuid = key ? outboxUuid(`${key}#file${d.i}`) : undefined;
+        const id = await sendMessage(client, recipient, "file", { file_key: d.fileKey }, uuid);
         if (!id) throw new UploadFailed("unreadable answer");
         return id;
       });
