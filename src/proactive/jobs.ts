@@ -5,7 +5,7 @@ import { enqueue, type OutboxMessage, outboxKey } from "../delivery/outbox.js";
 import type { Platform } from "../delivery/types.js";
 import { addDays, dayToDate, localDay, localHour } from "../domain/dates.js";
 import { buildForecast, periodRange } from "../domain/forecast.js";
-import { loadClosedRenewals } from "../health/metrics.js";
+import { loadClosedRenewals } from "../store/repos/metrics.js";
 import { type Locale, resolveLocale } from "../i18n/locale.js";
 import type { Reply } from "../reply/model.js";
 import { audit } from "../store/repos/audit.js";

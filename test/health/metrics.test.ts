@@ -7,7 +7,7 @@ import {
   type MetricsRenewal,
   teamMetrics,
 } from "../../src/domain/health/metrics.js";
-import { loadTeamMetrics } from "../../src/health/metrics.js";
+import { loadTeamMetrics } from "../../src/store/repos/metrics.js";
 import type { Db } from "../../src/store/db.js";
 import { DEMO_TODAY, demoDb, demoEmail } from "../support/demo.js";
 

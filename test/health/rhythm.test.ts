@@ -13,7 +13,7 @@ import { renderReason } from "../../src/domain/health/reasons.js";
 import { scoreHealth } from "../../src/domain/health/score.js";
 import type { Reason } from "../../src/domain/health/types.js";
 import { quadrantMoves } from "../../src/domain/quadrant.js";
-import { loadFacts } from "../../src/health/facts.js";
+import { loadFacts } from "../../src/store/repos/health-facts.js";
 import { recompute } from "../../src/health/recompute.js";
 import type { Db } from "../../src/store/db.js";
 import { upsertUsage } from "../../src/store/repos/usage.js";

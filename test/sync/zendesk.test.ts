@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import { HEALTH_DEFAULTS } from "../../src/domain/health/defaults.js";
 import { scoreAll } from "../../src/domain/health/score-all.js";
-import { loadFacts } from "../../src/health/facts.js";
+import { loadFacts } from "../../src/store/repos/health-facts.js";
 import type { Db } from "../../src/store/db.js";
 import { getCheckpoint } from "../../src/store/repos/sync.js";
 import { runSync } from "../../src/sync/run.js";

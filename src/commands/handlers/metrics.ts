@@ -11,7 +11,7 @@ import {
   UNIT_ECONOMICS_DEFAULTS,
   type UnitEconomics,
 } from "../../domain/unit-economics.js";
-import { loadMetricsInputs } from "../../health/metrics.js";
+import { loadMetricsInputs } from "../../store/repos/metrics.js";
 import { formatMoneyTotals, formatNumber, formatPercent } from "../../i18n/locale.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { filterSql } from "../../store/account-filter.js";
