@@ -45,19 +45,19 @@ function check(r: { code?: number | undefined; msg?: string | undefined } | unde
  * `chat` (where a message goes), each attempt first waits its turn under Feishu's send limits.
  */
 export async function withRetry<T>(
-  deps: Pick<FeishuServices, "sleep" | "pace">,
+  services: Pick<FeishuServices, "sleep" | "pace">,
   fn: () => Promise<T>,
   chat?: string,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      if (chat !== undefined) await deps.pace(chat);
+      if (chat !== undefined) await services.pace(chat);
       return await fn();
     } catch (err) {
       const f = classifyFeishuError(err);
       const wait = f.kind === "rate_limited" ? f.retryAfterMs : FEISHU_RETRY.firstDelayMs * 2 ** (attempt - 1);
       if (f.kind === "permanent" || attempt >= FEISHU_RETRY.attempts || wait > FEISHU_RETRY.maxWaitMs) throw err;
-      await deps.sleep(wait);
+      await services.sleep(wait);
     }
   }
 }

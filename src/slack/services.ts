@@ -64,11 +64,11 @@ export class AckGate {
 }
 
 /** What is left of the ack budget for a delivery that reached us at `arrivedAt` (performance.now()). */
-export function budgetLeft(deps: SlackServices, context: Record<string, unknown>): number {
+export function budgetLeft(services: SlackServices, context: Record<string, unknown>): number {
   const at = context.tendArrivedAt;
   // A long write holds the embedded store: no answer can be ready in time, so ack now, answer later.
-  if (deps.ackBudgetMs <= 0 || (deps.ctx.db.kind === "pglite" && deps.ctx.db.busy())) return 0;
-  return typeof at === "number" ? Math.max(0, deps.ackBudgetMs - (performance.now() - at)) : deps.ackBudgetMs;
+  if (services.ackBudgetMs <= 0 || (services.ctx.db.kind === "pglite" && services.ctx.db.busy())) return 0;
+  return typeof at === "number" ? Math.max(0, services.ackBudgetMs - (performance.now() - at)) : services.ackBudgetMs;
 }
 
 /** The answer when it was ready in time, else undefined (Slack then gets an empty ack). */
@@ -93,7 +93,7 @@ export function privateMessage(reply: Reply, locale: Locale): SlackMessage {
 
 /** Tells a user something privately where they are: in the channel if we can, else in our DM. */
 export async function tellPrivately(
-  deps: SlackServices,
+  services: SlackServices,
   client: webApi.WebClient,
   where: { user: string; channel?: string | undefined },
   text: string,
@@ -104,11 +104,11 @@ export async function tellPrivately(
       return;
     }
   } catch (err) {
-    deps.ctx.log.debug({ err }, "slack: ephemeral failed, falling back to a direct message");
+    services.ctx.log.debug({ err }, "slack: ephemeral failed, falling back to a direct message");
   }
   try {
     await client.chat.postMessage({ channel: where.user, text });
   } catch (err) {
-    deps.ctx.log.warn({ err, user: where.user }, "slack: could not tell the user");
+    services.ctx.log.warn({ err, user: where.user }, "slack: could not tell the user");
   }
 }

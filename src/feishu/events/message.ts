@@ -15,44 +15,56 @@ import { messageText, resolveMentions } from "./text.js";
 // @mentioned. `/tend ...` and bare `...` both work (the core's parser accepts both). The event is
 // answered at once; the conversation core's answer follows as a card replying to the message.
 
-export function registerMessages(dispatcher: lark.EventDispatcher, deps: FeishuServices) {
+export function registerMessages(dispatcher: lark.EventDispatcher, services: FeishuServices) {
   dispatcher.register({
     "im.message.receive_v1": async (data) => {
       const parsed = MessageEvent.safeParse(data);
       if (!parsed.success) {
-        deps.ctx.log.warn({ issues: parsed.error.issues.length }, "feishu: message event of an unknown shape ignored");
+        services.ctx.log.warn(
+          { issues: parsed.error.issues.length },
+          "feishu: message event of an unknown shape ignored",
+        );
         return;
       }
       const event = parsed.data;
       // Other bots (and our own messages) are not commands.
-      if (event.sender.sender_type !== "user" || otherTenant(deps, event)) return;
+      if (event.sender.sender_type !== "user" || otherTenant(services, event)) return;
       // Only the dedupe claim happens before Feishu's answer (bounded); the card follows.
-      const first = await claimBeforeAnswer(deps, event, Math.min(deps.ackBudgetMs, FEISHU_TIMING.claimBudgetMs));
+      const first = await claimBeforeAnswer(
+        services,
+        event,
+        Math.min(services.ackBudgetMs, FEISHU_TIMING.claimBudgetMs),
+      );
       if (!first) return;
-      deps.later("message", async () => {
-        if (await first()) await answerMessage(deps, event);
+      services.later("message", async () => {
+        if (await first()) await answerMessage(services, event);
       });
     },
   });
 }
 
-export async function answerMessage(deps: FeishuServices, event: MessageEvent): Promise<void> {
+export async function answerMessage(services: FeishuServices, event: MessageEvent): Promise<void> {
   const { message } = event;
   const openId = event.sender.sender_id?.open_id;
   if (!openId) return;
   const p2p = message.chat_type === "p2p";
   const raw = messageText(message.message_type, message.content);
-  const bot = p2p ? undefined : await deps.botOpenId();
+  const bot = p2p ? undefined : await services.botOpenId();
   const { text, botMentioned } = resolveMentions(raw ?? "", message.mentions, bot);
   if (!p2p && !botMentioned) return;
   let card: FeishuCard;
   try {
-    const who = await identifyFeishuUser(deps.ctx, deps.client, openId, event.tenant_key ?? event.sender.tenant_key);
+    const who = await identifyFeishuUser(
+      services.ctx,
+      services.client,
+      openId,
+      event.tenant_key ?? event.sender.tenant_key,
+    );
     card =
       raw === undefined
         ? textCard(tPlain(who.locale, "feishu.not_text"))
         : renderFeishuCard(
-            await handleCommand(deps.ctx, {
+            await handleCommand(services.ctx, {
               identity: who.identity,
               member: who.member,
               text,
@@ -61,15 +73,15 @@ export async function answerMessage(deps: FeishuServices, event: MessageEvent): 
           );
   } catch (err) {
     // Feishu will not deliver this message again (it got its 200): say so rather than stay silent.
-    const sorry = apologise(deps.ctx.log, err, deps.ctx.config.locale, "feishu: message", {
+    const sorry = apologise(services.ctx.log, err, services.ctx.config.locale, "feishu: message", {
       messageId: message.message_id,
     });
     card = textCard(sorry.text, "warning");
   }
   // The uuid makes a second attempt at this reply (after a crash, on another replica) a no-op.
   await withRetry(
-    deps,
-    () => replyCard(deps.client, message.message_id, card, `re:${message.message_id}`),
+    services,
+    () => replyCard(services.client, message.message_id, card, `re:${message.message_id}`),
     message.chat_id,
   );
 }

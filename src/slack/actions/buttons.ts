@@ -25,7 +25,7 @@ import { openForm } from "../views/log-interaction.js";
 
 type Respond = (msg: Record<string, unknown>) => Promise<unknown>;
 
-export function registerButtons(app: App, deps: SlackServices) {
+export function registerButtons(app: App, services: SlackServices) {
   app.action<BlockAction<ButtonAction>>(
     SLACK_ACTION_ID_PATTERN,
     async ({ ack, body, action, client, respond, context }) => {
@@ -37,11 +37,11 @@ export function registerButtons(app: App, deps: SlackServices) {
       const fromHome = body.view?.type === "home";
       const ephemeral = (body.container as { is_ephemeral?: boolean } | undefined)?.is_ephemeral === true;
       const answer: Respond | undefined = body.response_url && respond ? (m) => respond(m as never) : undefined;
-      let locale: Locale = deps.ctx.config.locale;
+      let locale: Locale = services.ctx.config.locale;
       try {
-        const who = await identifySlackUser(deps.ctx, client, user, body.team?.id ?? body.user.team_id);
+        const who = await identifySlackUser(services.ctx, client, user, body.team?.id ?? body.user.team_id);
         locale = who.locale;
-        const outcome = await handleAction(deps.ctx, {
+        const outcome = await handleAction(services.ctx, {
           identity: who.identity,
           member: who.member,
           actionId,
@@ -55,12 +55,12 @@ export function registerButtons(app: App, deps: SlackServices) {
           if (answer && ephemeral)
             await answer({ replace_original: true, text: `✅ ${tPlain(locale, "slack.shared")}` });
         } else if (outcome.reply) {
-          await show(deps, client, { user, channel, fromHome, ephemeral, answer }, outcome.reply, locale);
+          await show(services, client, { user, channel, fromHome, ephemeral, answer }, outcome.reply, locale);
         }
-        if (outcome.toast) await toast(deps, client, who, { user, channel, fromHome, answer }, outcome.toast);
-        else if (fromHome && !outcome.form && !outcome.reply) await publishHome(deps, client, who);
+        if (outcome.toast) await toast(services, client, who, { user, channel, fromHome, answer }, outcome.toast);
+        else if (fromHome && !outcome.form && !outcome.reply) await publishHome(services, client, who);
       } catch (err) {
-        const text = `⚠️ ${failureText(slackErrors, err, locale, deps.ctx.log, "slack: button", { actionId })}`;
+        const text = `⚠️ ${failureText(slackErrors, err, locale, services.ctx.log, "slack: button", { actionId })}`;
         // response_url is not a Web API call, so it still works when the Web API is rate-limiting us.
         const told = answer
           ? await answer({ response_type: "ephemeral", replace_original: false, text }).then(
@@ -68,7 +68,7 @@ export function registerButtons(app: App, deps: SlackServices) {
               () => false,
             )
           : false;
-        if (!told) await tellPrivately(deps, client, { user, channel }, text);
+        if (!told) await tellPrivately(services, client, { user, channel }, text);
       }
     },
   );
@@ -95,7 +95,7 @@ interface Where {
   answer: Respond | undefined;
 }
 
-async function show(deps: SlackServices, client: webApi.WebClient, where: Where, reply: Reply, locale: Locale) {
+async function show(services: SlackServices, client: webApi.WebClient, where: Where, reply: Reply, locale: Locale) {
   const msg = privateMessage(reply, locale);
   if (where.answer) {
     // Replacing is only right for our own private card; a shared message stays as everyone saw it.
@@ -108,12 +108,12 @@ async function show(deps: SlackServices, client: webApi.WebClient, where: Where,
     await client.chat.postMessage({ channel: where.user, text: dm.text, blocks: dm.blocks as never });
   } catch (err) {
     if (classifySlackError(err).kind === "rate_limited") throw err;
-    deps.ctx.log.warn({ err }, "slack: could not answer a Home button in DM");
+    services.ctx.log.warn({ err }, "slack: could not answer a Home button in DM");
   }
 }
 
 async function toast(
-  deps: SlackServices,
+  services: SlackServices,
   client: webApi.WebClient,
   who: ChatUser,
   where: Where,
@@ -121,12 +121,12 @@ async function toast(
 ) {
   const text = toastText(toast);
   if (where.fromHome) {
-    await publishHome(deps, client, who, text);
+    await publishHome(services, client, who, text);
     return;
   }
   if (where.answer) {
     await where.answer({ response_type: "ephemeral", replace_original: false, text });
     return;
   }
-  await tellPrivately(deps, client, { user: where.user, channel: where.channel }, text);
+  await tellPrivately(services, client, { user: where.user, channel: where.channel }, text);
 }

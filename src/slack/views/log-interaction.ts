@@ -58,28 +58,28 @@ async function viaResponseUrl(url: string, text: string): Promise<boolean> {
 /** A submission Slack repeated: acknowledged, nothing else. */
 const REPEAT = "repeat" as const;
 
-export function registerLogInteractionView(app: App, deps: SlackServices) {
+export function registerLogInteractionView(app: App, services: SlackServices) {
   app.view("tend.log_interaction", async ({ ack, body, view, client, context }) => {
     const user = body.user.id;
     const meta = Meta.safeParse(safeJson(view.private_metadata));
     if (!meta.success) {
       await ack({
         response_action: "errors",
-        errors: { [view.blocks[0]?.block_id ?? "date"]: tPlain(deps.ctx.config.locale, "slack.stale_form") },
+        errors: { [view.blocks[0]?.block_id ?? "date"]: tPlain(services.ctx.config.locale, "slack.stale_form") },
       });
       return;
     }
     const channel = meta.data.c;
     const teamId = body.team?.id ?? body.user.team_id;
-    let locale = deps.ctx.config.locale;
+    let locale = services.ctx.config.locale;
     let asker: ChatUser | undefined;
     const work = (async (): Promise<FormOutcome | typeof REPEAT> => {
       try {
         if (!(await firstDelivery(context))) return REPEAT;
-        const who = await identifySlackUser(deps.ctx, client, user, teamId);
+        const who = await identifySlackUser(services.ctx, client, user, teamId);
         asker = who;
         locale = who.locale;
-        return await handleForm(deps.ctx, {
+        return await handleForm(services.ctx, {
           identity: who.identity,
           member: who.member,
           formId: "tend.log_interaction",
@@ -89,13 +89,13 @@ export function registerLogInteractionView(app: App, deps: SlackServices) {
       } catch (err) {
         return {
           toast: {
-            text: failureText(slackErrors, err, locale, deps.ctx.log, "slack: modal submission"),
+            text: failureText(slackErrors, err, locale, services.ctx.log, "slack: modal submission"),
             tone: "warning",
           },
         };
       }
     })();
-    const ready = await deps.gate.race(work, budgetLeft(deps, context));
+    const ready = await services.gate.race(work, budgetLeft(services, context));
     if (ready && ready !== REPEAT && ready.errors) {
       await ack({ response_action: "errors", errors: ready.errors });
       return;
@@ -105,8 +105,8 @@ export function registerLogInteractionView(app: App, deps: SlackServices) {
     if (outcome === REPEAT) return;
     const tell = async (text: string) => {
       if (meta.data.r && (await viaResponseUrl(meta.data.r, text))) return;
-      if (channel) await tellPrivately(deps, client, { user, channel }, text);
-      else await publishHome(deps, client, asker ?? { userId: user, teamId: body.team?.id }, text);
+      if (channel) await tellPrivately(services, client, { user, channel }, text);
+      else await publishHome(services, client, asker ?? { userId: user, teamId: body.team?.id }, text);
     };
     if (outcome.errors) {
       // Too slow to keep the modal open: say what was wrong instead (nothing was saved).
