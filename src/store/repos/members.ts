@@ -106,3 +106,15 @@ export async function linkSlackUser(db: Db, memberId: string, slackUserId: strin
   });
   return updated.count;
 }
+
+/** The active member who owns most of these accounts, else any active member (by email). */
+export async function busiestOwnerEmail(db: Db, accountIds: string[]): Promise<string | undefined> {
+  const { rows } = await db.pool.query<{ email: string }>(
+    `SELECT m.email FROM "Member" m
+       LEFT JOIN "Account" a ON a."ownerId" = m.id AND a.id = ANY($1::text[])
+      WHERE m.active
+      GROUP BY m.email ORDER BY count(a.id) DESC, m.email LIMIT 1`,
+    [accountIds],
+  );
+  return rows[0]?.email;
+}
