@@ -1,13 +1,14 @@
 import { createHash } from "node:crypto";
 import type * as lark from "@larksuiteoapi/node-sdk";
+import { sendFailure } from "../chat/failure.js";
 import type { AppContext } from "../context.js";
 import type { ChatSender, SendProgress, SendResult } from "../delivery/types.js";
 import { type AttachmentFile, attachmentFiles } from "../reply/attachments.js";
 import type { Reply } from "../reply/model.js";
 import { type FeishuCardImage, renderFeishuCard } from "../reply/render-feishu.js";
 import { type FeishuConfig, larkClient } from "./client.js";
-import { receiveIdType, sendCard } from "./deps.js";
-import { classifyFeishuError, FeishuApiError } from "./errors.js";
+import { classifyFeishuError } from "./errors.js";
+import { sendCard, sendMessage } from "./messages.js";
 
 // The outbox's way into Feishu: one card message per proactive message (an open_id for the member's
 // 1:1 chat with the bot, or a chat_id for a team group). A uuid derived from the outbox key goes with
@@ -38,10 +39,7 @@ export function createChatSender(ctx: AppContext): ChatSender {
         if (!id) return { ok: false, retryable: true, unknown: true, error: "unreadable answer" };
         return { ok: true, externalId: id };
       } catch (err) {
-        const f = classifyFeishuError(err);
-        if (f.kind === "rate_limited")
-          return { ok: false, retryable: true, retryAfterMs: f.retryAfterMs, error: f.error };
-        return { ok: false, retryable: f.kind === "transient", error: f.error };
+        return sendFailure(classifyFeishuError(err));
       }
     },
   };
@@ -105,25 +103,14 @@ async function sendWithFiles(
     });
     for (const d of docs)
       await step(`feishu.filemsg.${d.i}`, async () => {
-        const r = await client.im.message.create({
-          params: { receive_id_type: receiveIdType(recipient) },
-          data: {
-            receive_id: recipient,
-            msg_type: "file",
-            content: JSON.stringify({ file_key: d.fileKey }),
-            ...(key ? { uuid: outboxUuid(`${key}#file${d.i}`) } : {}),
-          },
-        });
-        if (typeof r.code === "number" && r.code !== 0) throw new FeishuApiError(r.code, r.msg ?? "");
-        const id = r.data?.message_id;
+        const uuid = key ? outboxUuid(`${key}#file${d.i}`) : undefined;
+        const id = await sendMessage(client, recipient, "file", { file_key: d.fileKey }, uuid);
         if (!id) throw new UploadFailed("unreadable answer");
         return id;
       });
     return { ok: true, externalId: cardId };
   } catch (err) {
     if (err instanceof UploadFailed) return { ok: false, retryable: true, unknown: true, error: err.message };
-    const f = classifyFeishuError(err);
-    if (f.kind === "rate_limited") return { ok: false, retryable: true, retryAfterMs: f.retryAfterMs, error: f.error };
-    return { ok: false, retryable: f.kind === "transient", error: f.error };
+    return sendFailure(classifyFeishuError(err));
   }
 }
