@@ -11,7 +11,7 @@ import { mountPlayground } from "./playground/door.js";
 import { schedulerDoor } from "./proactive/scheduler.js";
 import { mountSegment } from "./signals/door.js";
 import { mountSlack } from "./slack/door.js";
-import { type Db, describeStore, isStoreUnavailable, openDb } from "./store/db.js";
+import { type Db, describeStore, isStoreUnavailable, openDb, reachStore } from "./store/db.js";
 import { mountSync } from "./sync/door.js";
 
 export interface Service {
@@ -39,7 +39,7 @@ export async function openStore(
     const db = await openDb(opts);
     try {
       // Reach the store first: the schema engine reports a connection failure as an opaque error.
-      await db.pool.query("SELECT 1");
+      await reachStore(db);
       // The schema engine (WebAssembly) is loaded only when a migration is pending: on an up-to-date
       // store it would add ~25 MB to the service's memory for nothing.
       const applied = (await db.pending()).length
