@@ -3,7 +3,13 @@ import { type Db, openDb, type StoreTimeouts } from "../src/store/db.js";
 
 /** The stores a bench runs on: embedded PGlite always; PostgreSQL when BENCH_DATABASE_URL/TEST_DATABASE_URL is set. */
 export async function benchStores(): Promise<
-  { name: string; open: (timeouts?: StoreTimeouts) => Promise<Db>; drop: () => Promise<void>; url?: string }[]
+  {
+    name: string;
+    open: (timeouts?: StoreTimeouts) => Promise<Db>;
+    drop: () => Promise<void>;
+    /** PostgreSQL: the bench database's URL (a separate process, the service, can use it). */
+    url?: string;
+  }[]
 > {
   const stores: {
     name: string;

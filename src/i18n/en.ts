@@ -1,9 +1,106 @@
 // Every text Tend shows, in English: one catalogue for the conversation core, the proactive
 // messages and the two chat platforms. `{name}` is a placeholder; a proactive sentence may choose
 // words by a count as `{count|item|items}` (see tPlural in ./catalogue.ts). Chinese: ./zh-CN.ts.
-import { RENEWALS_EN } from "../commands/messages-renewals.js";
 export const en = {
-  ...RENEWALS_EN,
+  // ── renewal and expansion workspace: forecast, calls, expansion, unit economics ──
+  "help.forecast":
+    "`forecast [quarter|next-quarter|YYYY-MM] [team [name]|@member]`: renewals due in the period with ARR, the CSM's call and the model's, disagreements flagged, totals per call and the forecast GRR and NRR.",
+  "help.call":
+    "`call <name> <commit|likely|at-risk|lost> [note]`: your call on the account's next renewal (kept with who and when).",
+  "help.expansion":
+    "`expansion [team [name]|@member]`: accounts ready to grow (seats nearly full, higher-plan requests, rising usage, new users) with why, and the open opportunities.",
+  "usage.missing_call": "Which call? One of: commit, likely, at-risk, lost.",
+  "usage.bad_call": "“{detail}” is not a call. Use commit, likely, at-risk or lost.",
+  "verb.call": "make renewal calls",
+  "call.commit": "commit",
+  "call.likely": "likely",
+  "call.at_risk": "at risk",
+  "call.lost": "lost",
+  "button.call_commit": "Commit",
+  "button.call_likely": "Likely",
+  "button.call_at_risk": "At risk",
+  "button.call_lost": "Lost",
+  "call.saved": "Call recorded for {name}'s renewal on {date}: {call}.",
+  "call.agrees": "The model agrees.",
+  "call.differs": "The model says {model} ({why}): this renewal is flagged for your manager.",
+  "call.no_renewal": "{name} has no open renewal to call. Import its renewal or set its renewal date first.",
+  "call.earlier": "Earlier calls: {items}",
+  "call.history_item": "{call} by {by} on {date}",
+  "call.someone": "someone",
+  "forecast.title": "Renewal forecast {from} - {to} - {scope}",
+  "forecast.none": "No renewals due in this period.",
+  "forecast.item": "{name} - {arr}, due {date}: CSM {csm}, model {model}",
+  "forecast.item_no_call": "{name} - {arr}, due {date}: no CSM call yet, model {model}",
+  "forecast.item_closed": "{name} - {arr}, due {date}: {status}, now {outcome}",
+  "forecast.doubts": "⚠ the model doubts this call: {why}",
+  "forecast.cautious": "the CSM is more cautious than the model",
+  "forecast.called": "called by {by} on {date}",
+  "forecast.note": "“{note}”",
+  "forecast.stale": "call is {days} days old - confirm or change it",
+  "forecast.ask": "no call yet - make one with `call {name} commit|likely|at-risk|lost`",
+  "forecast.why_red": "red",
+  "forecast.why_yellow": "yellow",
+  "forecast.why_unscored": "not scored yet",
+  "forecast.why_high_risk": "a high-severity risk open",
+  "forecast.why_open_risks": "open risks",
+  "forecast.why_gaps": "{count} readiness gaps",
+  "forecast.why_green": "green, ready",
+  "forecast.totals": "Totals by call (CSM's call, the model's where none)",
+  "forecast.totals_line": "commit {commit} · likely {likely} · at risk {at_risk} · lost {lost}",
+  "forecast.closed_line": "closed so far: {base} up, {after} kept",
+  "forecast.retention": "Forecast GRR {grr} (commit only {floor}) · NRR {nrr}",
+  "forecast.retention_label": "Forecast",
+  "forecast.disagreements": "{count} disagreements between the CSMs and the model",
+  "forecast.stale_count": "{count} calls older than 30 days",
+  "forecast.summary": "{count} renewals, {disagreements} disagreements, forecast GRR {grr}",
+  "forecast.more": "…and {count} more (narrow with a month or scope)",
+  "expansion.title": "Expansion - {scope}",
+  "expansion.none": "No expansion signals in this book right now.",
+  "expansion.candidates": "Ready to grow",
+  "expansion.item": "{name} - {grade}, ARR {arr}",
+  "expansion.sig_seat_limit": "{used} of {seats} seats in use ({pct}%)",
+  "expansion.sig_higher_plan": "{count} open requests for higher-plan features",
+  "expansion.sig_rising_usage": "green and usage up {pct}% in 4 weeks",
+  "expansion.sig_new_users": "{added} more users in 90 days (+{pct}%)",
+  "expansion.has_opp": "opportunity open",
+  "expansion.opps": "Open opportunities",
+  "expansion.opp_item": "{name} - {kind}: {title}, {amount}",
+  "expansion.opp_stage": "stage {stage}",
+  "expansion.opp_close": "expected {date}",
+  "expansion.opps_none": "No open opportunities.",
+  "expansion.summary": "{count} expansion candidates, {opps} open opportunities",
+  "opp.upsell": "upsell",
+  "opp.cross_sell": "cross-sell",
+  "opp.services": "services",
+  "metrics.period_ttm": "trailing 12 months",
+  "metrics.renewal_low": "⚠ Renewal rate {rate} is under 70%: at that rate a customer stays {years} years on average.",
+  "metrics.ltv_title": "Lifetime value by segment (LTV = ARR × gross margin × lifetime)",
+  "metrics.ltv_item":
+    "{segment} ({currency}, {count} accounts): LTV {ltv} = {arr} × {margin} × {years} years; CAC {cac}, LTV/CAC {ratio}",
+  "metrics.ltv_item_no_cac":
+    "{segment} ({currency}, {count} accounts): LTV {ltv} = {arr} × {margin} × {years} years; no CAC configured for {currency}",
+  "metrics.ltv_low": "⚠ below 3: acquiring these customers costs too much for what they return",
+  "metrics.ltv_no_lifetime": "LTV needs a lifetime: no renewal closed with a churn in this period (try `ttm`).",
+  // proactive: expansion nudges, stale calls, the weekly summary
+  "nudge.expansion_seats": "ready to expand: {used} of {seats} seats in use ({pct}%), no opportunity open yet.",
+  "nudge.expansion_plan":
+    "ready to expand: {requests} open {requests|request|requests} for higher-plan features, no opportunity open yet.",
+  "nudge.expansion_both":
+    "ready to expand: {used} of {seats} seats in use ({pct}%) and {requests} open {requests|request|requests} for higher-plan features, no opportunity open yet.",
+  "nudge.call_stale":
+    "your renewal call ({call}) is {age} days old, renewal in {days} days ({due}) - confirm or change it.",
+  "rule.expansion_signal": "expansion",
+  "rule.call_stale": "renewal call",
+  "weekly.forecast": "Forecast this quarter (to {end})",
+  "weekly.forecast_line":
+    "commit {commit} · likely {likely} · at risk {at_risk} · lost {lost}; forecast GRR {grr}, NRR {nrr}",
+  "weekly.forecast_none": "no renewals due this quarter",
+  "weekly.disagreements": "Where CSMs and the model disagree",
+  "weekly.disagreement_item": "{account}: {arr}, CSM {csm}, model {model}",
+  "weekly.stale_calls":
+    "{count} renewal {count|call is|calls are} older than 30 days or missing: ask for a fresh call.",
+  "weekly.expansion": "Ready to expand",
+  "weekly.expansion_item": "{account}: {why}",
   // ── conversation: answers to commands ──
   // access
   "access.unknown": "Sorry, I don't know you yet. Ask your Tend admin to add you as a member.",
@@ -409,6 +506,9 @@ export const en = {
   "nudge.gap.decision_maker": "decision maker not engaged",
   "nudge.gap.promises": "promises open",
   "nudge.gap.value_report": "value report not sent",
+  "ticket_alert.text":
+    '{account}: urgent support ticket #{ref} "{subject}" has been open {hours} hours, past the {limit} hours set for this account.',
+  "ticket_alert.summary": "{account}: urgent ticket #{ref} open {hours} hours",
   "nudges.header": "Good morning {name}: {count} {count|thing needs|things need} you today",
   "nudges.summary": "{count} {count|account needs|accounts need} you today",
   "nudges.overflow":

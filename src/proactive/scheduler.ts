@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import cron, { type ScheduledTask } from "node-cron";
 import { syncCalendars } from "../calendar/sync.js";
+import { loadProactiveConfig, PROACTIVE_DEFAULTS, type ProactiveConfig } from "../config/proactive.js";
 import type { AppContext } from "../context.js";
 import { DELIVERY_DEFAULTS, startDrainer } from "../delivery/outbox.js";
 import type { ChatSender } from "../delivery/types.js";
 import { dayToDate } from "../domain/dates.js";
 import type { MountDoor } from "../door.js";
-import { loadProactiveConfig, PROACTIVE_DEFAULTS, type ProactiveConfig } from "./config.js";
 import { pgRunCoordinator } from "./coordinator.js";
 import { atLocalHour } from "./jobs.js";
 import { runJob } from "./run.js";
@@ -16,6 +16,7 @@ import { runJob } from "./run.js";
 //  - nightly (00:30 in TEND_TIMEZONE): health recompute for the day, then the usage roll-up;
 //  - hourly (minute 5): for every member / team whose LOCAL hour is the morning hour: nudges,
 //    digest, visit-prep briefs (or at the evening hour the day before), weekly summary on its day;
+//    and, whatever the hour, urgent tickets of key accounts past their time (once per ticket);
 //  - the outbox drainer runs continuously on every replica (row locks share the work).
 
 export const SCHEDULES = {
@@ -41,6 +42,8 @@ export async function hourlyTick(ctx: AppContext, fire: Date, config: ProactiveC
     return day && dayToDate(day).getUTCDay() === config.weeklyDay ? day : undefined;
   };
   results.push(await runJob(ctx, "weekly", { audience: weekly, config, senders }));
+  // Not tied to a local hour: an urgent ticket past its time is said within the hour (quiet hours hold it).
+  results.push(await runJob(ctx, "tickets", { config, senders }));
   return results;
 }
 

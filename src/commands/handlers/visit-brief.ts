@@ -1,17 +1,17 @@
 import { type BriefFacts, buildBrief } from "../../domain/brief.js";
-import { addDays, isoDay } from "../../domain/dates.js";
+import { addDays, isoDay, localDay } from "../../domain/dates.js";
 import { settingsFor } from "../../domain/health/config.js";
 import { HEALTH_DEFAULTS } from "../../domain/health/defaults.js";
 import { readinessGaps } from "../../domain/renewal.js";
 import { formatPercent } from "../../i18n/locale.js";
 import { accountTrendAttachment } from "../../reply/charts.js";
 import type { Block, Reply } from "../../reply/model.js";
-import { data } from "../../reply/text.js";
 import type { Db } from "../../store/db.js";
 import { accountRef } from "../../store/repos/accounts.js";
 import { accountForBrief, healthyPeerOf, latestGrade } from "../../store/repos/brief.js";
 import { accountTickets } from "../../store/repos/support.js";
 import { accountTrend } from "../../store/repos/trends.js";
+import { data } from "../../text/user-data.js";
 import { type Asker, canRead, readableFilter } from "../access.js";
 import { accountButtons, type Deps, day, depsFor, type FoundAccount, money, reason, renewalText } from "./common.js";
 
@@ -159,7 +159,8 @@ export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
       text: t(open ? (tk.priority === "urgent" ? "brief.ticket_urgent" : "brief.ticket_open") : "brief.ticket_solved", {
         ref: tk.externalId,
         title: tk.subject,
-        date: day(d, (open ? tk.openedAt : tk.solvedAt!).toISOString().slice(0, 10)),
+        // The reader's day (a ticket opened late in the evening there is not dated the next UTC day).
+        date: day(d, localDay(open ? tk.openedAt : tk.solvedAt!, d.asker.timeZone)),
       }),
       tone: open ? ("warning" as const) : ("good" as const),
     });

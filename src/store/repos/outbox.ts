@@ -4,10 +4,10 @@
 import { randomUUID } from "node:crypto";
 import type { Platform } from "../../domain/identity.js";
 import type { Reply } from "../../reply/model.js";
-import { plain } from "../../reply/text.js";
+import { plain } from "../../text/user-data.js";
 import type { Db, Queryable } from "../db.js";
 
-export const OUTBOX_KINDS = ["digest", "nudges", "brief", "renewal", "weekly", "calendar"] as const;
+export const OUTBOX_KINDS = ["digest", "nudges", "brief", "renewal", "weekly", "calendar", "ticket"] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
 export interface OutboxMessage {
