@@ -1,10 +1,22 @@
 import { randomUUID } from "node:crypto";
-import type pg from "pg";
 import type { z } from "zod";
 import { seal, unseal } from "../calendar/secret.js";
 import type { AppContext } from "../context.js";
+import type { TxClient } from "../store/db.js";
 import { insertRows } from "../store/repos/book.js";
 import { saveFeedWith, sealedFeeds } from "../store/repos/calendar.js";
+import {
+  accountKeys,
+  backToSavepoint,
+  beginImport,
+  type ImportTx,
+  memberEmails,
+  mergeRows,
+  recordImport,
+  savepoint,
+  storedKeys,
+  teamNames,
+} from "../store/repos/imports.js";
 import { copyUsage, type UsageRow, writeUsage } from "../store/repos/usage.js";
 import { DayLines } from "./day-lines.js";
 import { fastUsage } from "./fast.js";
@@ -107,13 +119,13 @@ export async function importRows(
  * in the same run, and the whole book is written or none of it. A dry run rolls back after counting.
  */
 export async function importBook(ctx: AppContext, parts: BookPart[], opts: ImportOptions = {}): Promise<BookReport> {
-  const client = await ctx.db.pool.connect();
   const unhold = ctx.db.holdForWrite();
+  let tx: ImportTx | undefined;
   let done = false;
   try {
-    await client.query("BEGIN");
     // Imports run one at a time, so two of them cannot both create the same new account.
-    await client.query("SELECT pg_advisory_xact_lock(hashtext('tend-import'))");
+    tx = await beginImport(ctx.db);
+    const client = tx.q;
     const reports: BookReport["parts"] = [];
     for (const part of parts) {
       // A part with problems still writes its good rows into the transaction (rolled back at the end),
@@ -131,16 +143,17 @@ export async function importBook(ctx: AppContext, parts: BookPart[], opts: Impor
     const ok = reports.every((r) => r.ok);
     const changed = reports.some((r) => r.created + r.updated > 0);
     if (!ok || opts.dryRun || !changed) {
-      await client.query("ROLLBACK");
+      await tx.rollback();
     } else {
       for (const r of reports)
         if (r.created + r.updated > 0)
-          await client.query(`INSERT INTO "AuditLog" (surface, action, detail) VALUES ($1, $2, $3)`, [
-            opts.surface ?? "cli",
-            `import.${r.kind}`,
-            JSON.stringify({ rows: r.rows, created: r.created, updated: r.updated, unchanged: r.unchanged }),
-          ]);
-      await client.query("COMMIT");
+          await recordImport(client, opts.surface ?? "cli", r.kind, {
+            rows: r.rows,
+            created: r.created,
+            updated: r.updated,
+            unchanged: r.unchanged,
+          });
+      await tx.commit();
     }
     done = true;
     const touched = [...new Set(reports.flatMap((r) => r.touched))];
@@ -148,21 +161,21 @@ export async function importBook(ctx: AppContext, parts: BookPart[], opts: Impor
     return { ok, dryRun: Boolean(opts.dryRun), parts: reports, touched, ...(since ? { since } : {}) };
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (!done) await client.query("ROLLBACK").catch(() => {});
+    if (!done) await tx?.rollback().catch(() => {});
     if (code === "23505" || code === "23503")
       throw new ImportConflict(
-        `the store refused the rows, nothing was written: ${(err as pg.DatabaseError).detail ?? (err as Error).message}`,
+        `the store refused the rows, nothing was written: ${(err as { detail?: string }).detail ?? (err as Error).message}`,
       );
     throw err;
   } finally {
     unhold();
-    client.release();
+    tx?.release();
   }
 }
 
 /** Reads, validates and writes one kind inside the caller's transaction; never commits. */
 async function importKind(
-  client: pg.ClientBase,
+  client: TxClient,
   kind: ImportKind,
   source: RowSource,
   opts: ImportOptions,
@@ -275,10 +288,10 @@ async function importKind(
     for (const w of checks.rows(pending)) warnings.add(w.at, w.column, w.reason);
     // With problems already found, the store must not turn them into a conflict that hides the list.
     const guarded = problems.any;
-    if (guarded) await client.query("SAVEPOINT tend_part");
+    if (guarded) await savepoint(client);
     const w = await writeRows(client, spec, pending, problems).catch(async (err) => {
       if (!guarded) throw err;
-      await client.query("ROLLBACK TO SAVEPOINT tend_part");
+      await backToSavepoint(client);
       return {
         created: 0,
         updated: 0,
@@ -336,13 +349,10 @@ function referenceProblem(
   return "column" in conv ? conv : undefined;
 }
 
-async function loadRefs(q: pg.ClientBase, kind: ImportKind): Promise<Refs> {
+async function loadRefs(q: TxClient, kind: ImportKind): Promise<Refs> {
   const refs: Refs = { accountsByExt: new Map(), accountsByName: new Map(), members: new Map(), teams: new Map() };
   if (kind === "accounts" || ACCOUNT_CHILDREN.includes(kind)) {
-    const { rows } = await q.query<{ id: string; ext: string | null; name: string }>(
-      `SELECT id, "externalId" AS ext, name FROM "Account"`,
-    );
-    for (const a of rows) {
+    for (const a of await accountKeys(q)) {
       if (a.ext !== null) refs.accountsByExt.set(a.ext, a.id);
       const same = refs.accountsByName.get(a.name);
       if (same) same.push(a.id);
@@ -350,12 +360,10 @@ async function loadRefs(q: pg.ClientBase, kind: ImportKind): Promise<Refs> {
     }
   }
   if (kind === "accounts" || kind === "interactions" || kind === "calls") {
-    const { rows } = await q.query<{ id: string; email: string }>(`SELECT id, lower(email) AS email FROM "Member"`);
-    for (const m of rows) refs.members.set(m.email, m.id);
+    for (const m of await memberEmails(q)) refs.members.set(m.email, m.id);
   }
   if (kind === "accounts" || kind === "members") {
-    const { rows } = await q.query<{ id: string; name: string }>(`SELECT id, name FROM "Team"`);
-    for (const t of rows) refs.teams.set(t.name.toLowerCase(), t.id);
+    for (const t of await teamNames(q)) refs.teams.set(t.name.toLowerCase(), t.id);
   }
   return refs;
 }
@@ -376,7 +384,7 @@ class UsageSink {
    * after that the rest of the file is a re-send and goes through the upsert directly.
    */
   constructor(
-    private q: pg.ClientBase,
+    private q: TxClient,
     private size: number,
     private copy = false,
   ) {}
@@ -413,7 +421,7 @@ class UsageSink {
 
   private async flush() {
     if (this.batch.length === 0) return;
-    const w = this.copy ? await copyUsage(this.q as pg.PoolClient, this.batch) : await writeUsage(this.q, this.batch);
+    const w = this.copy ? await copyUsage(this.q, this.batch) : await writeUsage(this.q, this.batch);
     if (this.copy && "copied" in w && !w.copied) this.copy = false;
     this.batch = [];
     this.counts.created += w.created;
@@ -433,7 +441,7 @@ interface Stored {
   natNoExt: Map<string, string[]>;
 }
 
-async function loadStored(q: pg.ClientBase, spec: KindSpec, pending: Pending[]): Promise<Stored> {
+async function loadStored(q: TxClient, spec: KindSpec, pending: Pending[]): Promise<Stored> {
   const ext = spec.externalIds ? `"externalId"` : "NULL::text";
   let where = "";
   const params: unknown[] = [];
@@ -445,10 +453,7 @@ async function loadStored(q: pg.ClientBase, spec: KindSpec, pending: Pending[]):
       where += ` OR "externalId" = ANY($2::text[])`;
     }
   }
-  const { rows } = await q.query<{ id: string; ext: string | null; k: string }>(
-    `SELECT id, ${ext} AS ext, ${spec.naturalSql} AS k FROM "${spec.table}" ${where}`,
-    params,
-  );
+  const rows = await storedKeys(q, spec.table, ext, spec.naturalSql, where, params);
   const stored: Stored = { byExt: new Map(), natAll: new Map(), natNoExt: new Map() };
   const push = (m: Map<string, string[]>, k: string, id: string) => {
     const l = m.get(k);
@@ -468,13 +473,13 @@ async function loadStored(q: pg.ClientBase, spec: KindSpec, pending: Pending[]):
  * already has is left alone (its read state kept). Returns the members whose feed changed.
  */
 async function writeCalendars(
-  q: pg.ClientBase,
+  q: TxClient,
   key: Buffer,
   calendars: { email: string; url: string }[],
 ): Promise<string[]> {
-  const { rows } = await q.query<{ id: string; email: string }>(
-    `SELECT id, lower(email) AS email FROM "Member" WHERE lower(email) = ANY($1::text[])`,
-    [calendars.map((c) => c.email)],
+  const rows = await memberEmails(
+    q,
+    calendars.map((c) => c.email),
   );
   const ids = new Map(rows.map((r) => [r.email, r.id]));
   const stored = await sealedFeeds(
@@ -499,7 +504,7 @@ async function writeCalendars(
  * name the same thing twice, then inserts the new rows and updates the changed ones. A value the
  * file leaves out keeps what is stored.
  */
-async function writeRows(q: pg.ClientBase, spec: KindSpec, pending: Pending[], problems: Problems) {
+async function writeRows(q: TxClient, spec: KindSpec, pending: Pending[], problems: Problems) {
   const stored = await loadStored(q, spec, pending);
   const seen = new Map<string, number>();
   const inserts: DbValues[] = [];
@@ -536,20 +541,18 @@ async function writeRows(q: pg.ClientBase, spec: KindSpec, pending: Pending[], p
   // Rows that named the same thing twice are not written; the good ones are, inside the transaction,
   // so later kinds of a book can refer to them (a book with any problem is rolled back whole).
   await insertRows({ pool: q }, spec.table, inserts, spec.updatedAt);
-  const cols = Object.keys(spec.columns).map((c) => `"${c}"`);
-  const next = cols.map((c) => `coalesce(i.${c}, t.${c})`);
   let updated = 0;
   const changedIds = new Set<string>();
   for (let i = 0; i < updates.length; i += UPDATE_CHUNK) {
-    const res = await q.query(
-      `UPDATE "${spec.table}" AS t SET ${cols.map((c, j) => `${c} = ${next[j]}`).join(", ")}${spec.updatedAt ? `, "updatedAt" = now()` : ""}
-       FROM json_populate_recordset(NULL::"${spec.table}", $1::json) AS i
-       WHERE t.id = i.id AND ROW(${cols.map((c) => `t.${c}`).join(", ")}) IS DISTINCT FROM ROW(${next.join(", ")})
-       RETURNING t.id`,
-      [JSON.stringify(updates.slice(i, i + UPDATE_CHUNK))],
+    const changed = await mergeRows(
+      q,
+      spec.table,
+      Object.keys(spec.columns),
+      updates.slice(i, i + UPDATE_CHUNK),
+      spec.updatedAt,
     );
-    updated += res.rowCount ?? 0;
-    for (const r of res.rows as { id: string }[]) changedIds.add(r.id);
+    updated += changed.length;
+    for (const id of changed) changedIds.add(id);
   }
   const ids = [...inserts, ...updates].map((r) => r.id as string);
   const createdIds = new Set(inserts.map((r) => r.id as string));

@@ -14,6 +14,9 @@ export type StoreKind = "pglite" | "postgres";
 /** Anything that runs a statement: the pool, or one connection inside a transaction. */
 export type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
 
+/** One connection of the pool, held for a transaction. */
+export type TxClient = pg.PoolClient;
+
 /**
  * Runs `fn` in one transaction on one connection: committed when it returns, rolled back when it
  * throws (and the error passed on).

@@ -3,13 +3,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-// Every query lives in src/store/: nothing above it imports Prisma or pg, or writes SQL. The files
-// listed in STILL_ABOVE_THE_STORE predate the rule and are being moved into repositories; the list
-// may only shrink: a new file with a query fails here, and so does a listed file that no longer has one.
+// Every query lives in src/store/: nothing above it imports Prisma or pg, or writes SQL.
 
 const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../src");
-
-const STILL_ABOVE_THE_STORE = ["import/run.ts"];
 
 /** Files whose SELECTs are SOQL sent to another system (Salesforce), not SQL to Tend's store. */
 const FOREIGN_QUERY_LANGUAGE = ["sync/salesforce.ts"];
@@ -29,7 +25,7 @@ function sources(dir: string): string[] {
 }
 
 describe("layers", () => {
-  it("no file above src/store queries the store, beyond the shrinking list of those not moved yet", () => {
+  it("no file above src/store queries the store", () => {
     const above = sources(SRC)
       .map((f) => path.relative(SRC, f).split(path.sep).join("/"))
       .filter((f) => !f.startsWith("store/") && !f.startsWith("generated/"));
@@ -38,7 +34,7 @@ describe("layers", () => {
         (FOREIGN_QUERY_LANGUAGE.includes(f) ? STORE_ACCESS : QUERY).test(readFileSync(path.join(SRC, f), "utf8")),
       )
       .sort();
-    expect(querying).toEqual([...STILL_ABOVE_THE_STORE].sort());
+    expect(querying).toEqual([]);
   });
 
   it("the store imports nothing above it", () => {
