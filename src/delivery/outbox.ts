@@ -11,7 +11,8 @@ import type { ChatSender, Platform, SendProgress } from "./types.js";
 // is sent; a drainer claims due rows with row locks, sends them through the platform's ChatSender
 // and records the outcome. Guarantees and the one honest caveat are in docs/proactive.md.
 
-export const OUTBOX_KINDS = ["digest", "nudges", "brief", "renewal", "weekly", "calendar"] as const;
+// `reply`: the files of an answer to a typed command or a button, which response_url cannot carry.
+export const OUTBOX_KINDS = ["digest", "nudges", "brief", "renewal", "weekly", "calendar", "reply"] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
 /** How the drainer behaves; defaults suit production, tests shrink them. */

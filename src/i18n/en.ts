@@ -485,6 +485,7 @@ export const en = {
   "slack.slack_failed": "Slack did not accept that ({error}). Please try again.",
   "slack.not_in_channel": "I can't post in this channel yet: invite me with `/invite @Tend`, then share again.",
   "slack.shared": "Shared to the channel.",
+  "slack.files_in_dm": "The pictures and files of this answer are in your direct messages with Tend.",
   "slack.saved_elsewhere": "Saved.",
   "slack.stale_form": "This form has expired. Open it again from the account card.",
   "slack.too_slow": "That took longer than Slack allows for opening a form. Please press the button again.",

@@ -460,6 +460,7 @@ export const zhCN: Record<MessageKey, string> = {
   "slack.slack_failed": "Slack 未接受该操作（{error}），请重试。",
   "slack.not_in_channel": "我还不能在此频道发消息：请先用 `/invite @Tend` 邀请我，再分享。",
   "slack.shared": "已分享到频道。",
+  "slack.files_in_dm": "这条回答的图片和文件已发到你与 Tend 的私信中。",
   "slack.saved_elsewhere": "已保存。",
   "slack.stale_form": "此表单已失效，请从客户卡片重新打开。",
   "slack.too_slow": "处理时间超过了 Slack 打开表单的时限，请再点一次按钮。",

@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { parseConfig } from "../../src/config/env.js";
-import { RateLimiter, scaledClock } from "../../src/delivery/limits.js";
-import { drainOnce, enqueue, listOutbox, outboxKey } from "../../src/delivery/outbox.js";
+import { listOutbox } from "../../src/delivery/outbox.js";
 import { createChatSender } from "../../src/feishu/sender.js";
-import { silentLogger } from "../../src/log.js";
-import type { Reply } from "../../src/reply/model.js";
 import type { Db } from "../../src/store/db.js";
 import { type FeishuStandIn, startFeishuStandIn } from "../delivery/feishu-stand-in.js";
+import {
+  drainAt,
+  queueWeekly,
+  replyWithFiles,
+  senderContext,
+  ATTACHMENTS_T0 as T0,
+  trendChart,
+} from "../support/attachments.js";
 import { isPng } from "../support/png.js";
 import { testDb } from "../support/store.js";
 
@@ -14,44 +18,22 @@ import { testDb } from "../support/store.js";
 // im/v1/images and is shown in the card (img element), a document to im/v1/files and follows as a
 // file message; a retry repeats no upload or message that succeeded.
 
-const T0 = new Date("2026-11-23T09:00:00Z");
-const days = Array.from({ length: 30 }, (_, i) => `2026-10-${String(i + 1).padStart(2, "0")}`);
-const withFiles: Reply = {
-  summary: "每周总结",
-  blocks: [
+const withFiles = replyWithFiles(
+  "每周总结",
+  [
     { type: "header", text: "每周总结" },
     { type: "text", text: "本周团队情况" },
     { type: "buttons", buttons: [{ text: "风险", actionId: "tend.run", value: "risk" }] },
   ],
-  attachments: [
-    {
-      kind: "chart",
-      name: "health-trend",
-      title: "近 90 天",
-      alt: "健康分从 60 升到 72",
-      chart: {
-        type: "account-trend",
-        locale: "zh-CN",
-        days,
-        score: days.map((_, i) => 60 + i),
-        activeUsers: days.map(() => 10),
-      },
-    },
-    { kind: "document", name: "value-report", title: "价值报告", format: "html", text: "<!doctype html><p>报告</p>" },
-  ],
-};
+  trendChart("zh-CN", "近 90 天", "健康分从 60 升到 72"),
+  { title: "价值报告", format: "html", text: "<!doctype html><p>报告</p>" },
+);
 
 describe("Feishu attachments through the outbox", () => {
   let api: FeishuStandIn;
   let db: Db;
   // The stand-in remembers uuids for an hour, like Feishu: each test queues its own message.
   let run = 0;
-  const ctx = () => ({
-    config: parseConfig({ TEND_DEMO: "off", FEISHU_APP_ID: "cli_x", FEISHU_APP_SECRET: "s", FEISHU_DOMAIN: api.url }),
-    log: silentLogger,
-    db,
-    now: () => T0,
-  });
   beforeAll(async () => {
     api = await startFeishuStandIn();
   });
@@ -67,33 +49,11 @@ describe("Feishu attachments through the outbox", () => {
     api.files.clear();
     await db?.close();
     db = await testDb();
-    await enqueue(
-      db.pool,
-      [
-        {
-          kind: "weekly",
-          platform: "feishu",
-          recipient: "oc_team",
-          key: outboxKey({
-            kind: "weekly",
-            subject: "team",
-            platform: "feishu",
-            recipient: "oc_team",
-            period: `2026-W48-${++run}`,
-          }),
-          reply: withFiles,
-        },
-      ],
-      T0,
-    );
+    await queueWeekly(db, "feishu", "oc_team", withFiles, `2026-W48-${++run}`);
   });
-  const drain = (now: Date) =>
-    drainOnce(db, [createChatSender(ctx())], silentLogger, {
-      now: () => now,
-      limiter: new RateLimiter(scaledClock(1000)),
-      random: () => 0.5,
-      backoffBaseMs: 1000,
-    });
+  const sender = () =>
+    createChatSender(senderContext(db, { FEISHU_APP_ID: "cli_x", FEISHU_APP_SECRET: "s", FEISHU_DOMAIN: api.url }));
+  const drain = (now: Date) => drainAt(db, sender(), now);
 
   it("uploads the chart as an image shown in the card, and the document as a file message", async () => {
     expect(await drain(T0)).toMatchObject({ sent: 1, failed: 0 });

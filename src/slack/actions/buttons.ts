@@ -14,6 +14,7 @@ import { failureText, privateMessage, type SlackDeps, tellPrivately, toastText }
 import { classifySlackError } from "../errors.js";
 import { publishHome } from "../events/app-home.js";
 import { slackWho } from "../identity.js";
+import { queueReplyFiles } from "../reply-files.js";
 import { openForm } from "../views/log-interaction.js";
 
 // Every button on our messages and on App Home (run a command, snooze, open the log form, mark a
@@ -48,7 +49,13 @@ export function registerButtons(app: App, deps: SlackDeps) {
           if (answer && ephemeral)
             await answer({ replace_original: true, text: `✅ ${tPlain(locale, "slack.shared")}` });
         } else if (outcome.reply) {
-          await show(deps, client, { user, channel, fromHome, ephemeral, answer }, outcome.reply, locale);
+          await show(
+            deps,
+            client,
+            { user, channel, fromHome, ephemeral, answer, trigger: body.trigger_id },
+            outcome.reply,
+            locale,
+          );
         }
         if (outcome.toast) await toast(deps, client, { user, channel, fromHome, answer }, outcome.toast);
         else if (fromHome && !outcome.form && !outcome.reply) await publishHome(deps, client, user, body.team?.id);
@@ -86,16 +93,24 @@ interface Where {
   fromHome: boolean;
   ephemeral?: boolean;
   answer: Respond | undefined;
+  /** The click's trigger id: the key of the answer's files in the outbox. */
+  trigger?: string;
 }
 
-async function show(deps: SlackDeps, client: webApi.WebClient, where: Where, reply: Reply, locale: Locale) {
+async function show(deps: SlackDeps, client: webApi.WebClient, where: Where, answer: Reply, locale: Locale) {
+  // Pictures and documents go to our direct messages through the outbox (response_url carries none).
+  const { reply, queued } = where.trigger
+    ? await queueReplyFiles(deps, { user: where.user, locale }, where.trigger, answer)
+    : { reply: answer, queued: false };
   const msg = privateMessage(reply, locale);
   if (where.answer) {
     // Replacing is only right for our own private card; a shared message stays as everyone saw it.
     await where.answer({ ...msg, response_type: "ephemeral", replace_original: where.ephemeral === true });
     return;
   }
-  // App Home has no response_url: the answer goes to our direct messages with the user.
+  // App Home has no response_url: the answer goes to our direct messages with the user (already
+  // queued there with its files, when it has some).
+  if (queued) return;
   const dm = renderSlack(reply, locale);
   try {
     await client.chat.postMessage({ channel: where.user, text: dm.text, blocks: dm.blocks as never });

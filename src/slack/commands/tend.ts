@@ -7,6 +7,7 @@ import type { Reply } from "../../reply/model.js";
 import { firstDelivery } from "../dedupe.js";
 import { budgetLeft, failureText, privateMessage, type SlackDeps } from "../deps.js";
 import { resolveMentions, slackWho, unescapeSlackText } from "../identity.js";
+import { queueReplyFiles } from "../reply-files.js";
 
 // /tend <text>: the conversation core's answer, privately. Answered inside the ack when ready within
 // the budget (one round trip, nothing to rate-limit); otherwise acked empty at once and answered
@@ -44,7 +45,13 @@ export function registerTendCommand(app: App, deps: SlackDeps) {
         const who = await withinReach(deps.ctx, slackWho(deps.ctx, client, command.user_id, command.team_id));
         locale = who.locale;
         const text = await resolveMentions(deps.ctx, client, unescapeSlackText(command.text ?? ""));
-        const reply = await handleCommand(deps.ctx, { identity: who.identity, text });
+        const answer = await handleCommand(deps.ctx, { identity: who.identity, text });
+        const { reply } = await queueReplyFiles(
+          deps,
+          { user: command.user_id, locale: who.locale },
+          command.trigger_id,
+          answer,
+        );
         return privateMessage(withShareButton(reply, text, who.locale), who.locale);
       } catch (err) {
         return {
