@@ -66,6 +66,54 @@ export async function uploadFile(client: lark.Client, f: AttachmentFile): Promis
   return key;
 }
 
+/** A step of a send: its value when done (recorded, or skipped with undefined), never twice. */
+export type UploadStep = (name: string, run: () => Promise<string>) => Promise<string | undefined>;
+
+/**
+ * Uploads a reply's files: charts to im/v1/images (shown in the card), documents to im/v1/files
+ * (sent as file messages after it). Each upload is one named step (`feishu.image.<i>`,
+ * `feishu.file.<i>`), so the outbox records it and a caller may skip a file that failed.
+ */
+export async function uploadReplyFiles(
+  client: lark.Client,
+  files: AttachmentFile[],
+  step: UploadStep,
+): Promise<{ images: FeishuCardImage[]; docs: { i: number; fileKey: string }[] }> {
+  const images: FeishuCardImage[] = [];
+  const docs: { i: number; fileKey: string }[] = [];
+  for (const [i, f] of files.entries()) {
+    if (f.image) {
+      const imgKey = await step(`feishu.image.${i}`, () => uploadImage(client, f));
+      if (imgKey) images.push({ imgKey, alt: f.alt ?? f.title, title: f.title });
+    } else {
+      const fileKey = await step(`feishu.file.${i}`, () => uploadFile(client, f));
+      if (fileKey) docs.push({ i, fileKey });
+    }
+  }
+  return { images, docs };
+}
+
+/** A file message: to a chat or person (`to`), or as an answer to a message (`replyTo`). */
+export async function sendFileMessage(
+  client: lark.Client,
+  where: { to: string } | { replyTo: string },
+  fileKey: string,
+  uuid: string | undefined,
+): Promise<string> {
+  const data = { msg_type: "file", content: JSON.stringify({ file_key: fileKey }), ...(uuid ? { uuid } : {}) };
+  const r =
+    "to" in where
+      ? await client.im.message.create({
+          params: { receive_id_type: receiveIdType(where.to) },
+          data: { receive_id: where.to, ...data },
+        })
+      : await client.im.message.reply({ path: { message_id: where.replyTo }, data });
+  if (typeof r.code === "number" && r.code !== 0) throw new FeishuApiError(r.code, r.msg ?? "");
+  const id = r.data?.message_id;
+  if (!id) throw new UploadFailed("unreadable answer");
+  return id;
+}
+
 /**
  * A card with its charts, then each document as a file message. Every upload and message is a step
  * recorded in the outbox row; the messages carry uuids derived from the outbox key (Feishu drops a
@@ -87,38 +135,16 @@ async function sendWithFiles(
     return value;
   };
   try {
-    const images: FeishuCardImage[] = [];
-    const docs: { i: number; fileKey: string }[] = [];
-    for (const [i, f] of files.entries()) {
-      if (f.image)
-        images.push({
-          imgKey: await step(`feishu.image.${i}`, () => uploadImage(client, f)),
-          alt: f.alt ?? f.title,
-          title: f.title,
-        });
-      else docs.push({ i, fileKey: await step(`feishu.file.${i}`, () => uploadFile(client, f)) });
-    }
+    const { images, docs } = await uploadReplyFiles(client, files, step);
     const cardId = await step("feishu.card", async () => {
       const id = await sendCard(client, recipient, renderFeishuCard(reply, images), key ? outboxUuid(key) : undefined);
       if (!id) throw new UploadFailed("unreadable answer");
       return id;
     });
     for (const d of docs)
-      await step(`feishu.filemsg.${d.i}`, async () => {
-        const r = await client.im.message.create({
-          params: { receive_id_type: receiveIdType(recipient) },
-          data: {
-            receive_id: recipient,
-            msg_type: "file",
-            content: JSON.stringify({ file_key: d.fileKey }),
-            ...(key ? { uuid: outboxUuid(`${key}#file${d.i}`) } : {}),
-          },
-        });
-        if (typeof r.code === "number" && r.code !== 0) throw new FeishuApiError(r.code, r.msg ?? "");
-        const id = r.data?.message_id;
-        if (!id) throw new UploadFailed("unreadable answer");
-        return id;
-      });
+      await step(`feishu.filemsg.${d.i}`, () =>
+        sendFileMessage(client, { to: recipient }, d.fileKey, key ? outboxUuid(`${key}#file${d.i}`) : undefined),
+      );
     return { ok: true, externalId: cardId };
   } catch (err) {
     if (err instanceof UploadFailed) return { ok: false, retryable: true, unknown: true, error: err.message };

@@ -12,7 +12,9 @@ import {
   trendChart,
 } from "../support/attachments.js";
 import { isPng } from "../support/png.js";
-import { testDb } from "../support/store.js";
+import { STORE_KINDS, testDb } from "../support/store.js";
+import { cardText, type FeishuHarness, OPEN_IDS, startFeishuHarness } from "./harness.js";
+import { envelope, textMessage } from "./push.js";
 
 // Pictures and documents on Feishu through the outbox, with the real Lark client: a chart goes to
 // im/v1/images and is shown in the card (img element), a document to im/v1/files and follows as a
@@ -104,3 +106,66 @@ describe("Feishu attachments through the outbox", () => {
     expect(api.calls.filter((c) => c.path === "/open-apis/im/v1/images")).toHaveLength(1);
   });
 });
+
+// A message to the bot (`report …`, `简报 …`): the answer card shows the picture (uploaded to
+// im/v1/images), the documents follow as file messages answering the same message, and a repeat of
+// the event sends nothing twice (uuids).
+describe.each(STORE_KINDS)("Feishu: messages to the bot carry their files (%s)", (kind) => {
+  let h: FeishuHarness;
+  beforeAll(async () => {
+    h = await startFeishuHarness(kind);
+  });
+  afterAll(() => h.close());
+  beforeEach(() => {
+    h.api.accepted.length = 0;
+    h.api.calls.length = 0;
+    h.api.failUploads.length = 0;
+    h.api.images.clear();
+    h.api.files.clear();
+  });
+  const message = (openId: string, text: string, messageId: string, id?: string) =>
+    envelope("im.message.receive_v1", textMessage(openId, text, { messageId }), id ? { id } : {});
+
+  it("report: a card answering the message, then the Markdown and the HTML page as file messages", async () => {
+    await h.push(message(OPEN_IDS.cara, "report Acme Corp", "om_report_1"));
+    expect(h.api.accepted.map((m) => [m.how, m.msgType, m.replyTo])).toEqual([
+      ["reply", "interactive", "om_report_1"],
+      ["reply", "file", "om_report_1"],
+      ["reply", "file", "om_report_1"],
+    ]);
+    expect(cardText(h.api.accepted[0]!.card)).toContain("Acme Corp");
+    const files = [...h.api.files.values()];
+    expect(files.map((f) => f.fileName.replace(/-[^-]+(\.\w+)$/, "$1"))).toEqual([
+      "value-report.md",
+      "value-report.html",
+    ]);
+    expect(files[1]!.bytes.toString("utf8")).toMatch(/^<!doctype html>/i);
+    // Feishu pushes the same message again (another event id): nothing new reaches the chat.
+    await h.push(message(OPEN_IDS.cara, "report Acme Corp", "om_report_1"));
+    expect(h.api.accepted).toHaveLength(3);
+  });
+
+  it("brief in Chinese: the 90-day picture is shown in the card with its alt text", async () => {
+    await h.push(message(OPEN_IDS.lina, "简报 上海星辰科技有限公司", "om_brief_zh"));
+    expect(h.api.accepted.map((m) => m.msgType)).toEqual(["interactive"]);
+    const [imageKey, image] = [...h.api.images.entries()][0]!;
+    expect(isPng(image.bytes)).toBe(true);
+    const img = findImg(h.api.accepted[0]!.card);
+    expect(img?.img_key).toBe(imageKey);
+    expect(img?.alt?.content).toMatch(/^近 90 天健康分从/);
+  });
+
+  it("an upload Feishu keeps refusing leaves the picture out; the card's text still answers", async () => {
+    for (let i = 0; i < 10; i++) h.api.failUploads.push({ status: 500, code: 2200, msg: "Internal Error" });
+    await h.push(message(OPEN_IDS.cara, "brief Acme Corp", "om_brief_fail"));
+    expect(h.api.accepted.map((m) => m.msgType)).toEqual(["interactive"]);
+    expect(findImg(h.api.accepted[0]!.card)).toBeUndefined();
+    expect(cardText(h.api.accepted[0]!.card)).toContain("Acme Corp");
+  });
+});
+
+function findImg(card: unknown): { img_key?: string; alt?: { content: string } } | undefined {
+  const els = (card as { body: { elements: { tag: string; img_key?: string; alt?: { content: string } }[] } }).body
+    .elements;
+  return els.find((e) => e.tag === "img");
+}

@@ -2,12 +2,14 @@ import type * as lark from "@larksuiteoapi/node-sdk";
 import { apologise } from "../../commands/apology.js";
 import { handleCommand } from "../../commands/index.js";
 import { tPlain } from "../../i18n/catalogue.js";
-import type { Tone } from "../../reply/model.js";
+import { attachmentFiles } from "../../reply/attachments.js";
+import type { Reply, Tone } from "../../reply/model.js";
 import { type FeishuCard, renderFeishuCard } from "../../reply/render-feishu.js";
 import { claimBeforeAnswer, otherTenant } from "../admit.js";
-import { FEISHU_TIMING, type FeishuDeps, replyCard, withRetry } from "../deps.js";
+import { FEISHU_TIMING, type FeishuDeps, messageUuid, replyCard, withRetry } from "../deps.js";
 import { feishuWho } from "../identity.js";
 import { MessageEvent } from "../schemas.js";
+import { sendFileMessage, uploadReplyFiles } from "../sender.js";
 import { messageText, resolveMentions } from "./text.js";
 
 // Messages to the bot: in a 1:1 chat any text is a command, in a group only when the bot is
@@ -45,14 +47,20 @@ export async function answerMessage(deps: FeishuDeps, event: MessageEvent): Prom
   const { text, botMentioned } = resolveMentions(raw ?? "", message.mentions, bot);
   if (!p2p && !botMentioned) return;
   let card: FeishuCard;
+  let docs: { i: number; fileKey: string }[] = [];
   try {
     const who = await feishuWho(deps.ctx, deps.client, openId, event.tenant_key ?? event.sender.tenant_key);
-    card =
-      raw === undefined
-        ? textCard(tPlain(who.locale, "feishu.not_text"))
-        : renderFeishuCard(
-            await handleCommand(deps.ctx, { identity: who.identity, text, conversation: p2p ? "direct" : "group" }),
-          );
+    if (raw === undefined) card = textCard(tPlain(who.locale, "feishu.not_text"));
+    else {
+      const reply = await handleCommand(deps.ctx, {
+        identity: who.identity,
+        text,
+        conversation: p2p ? "direct" : "group",
+      });
+      const files = reply.error ? { images: [], docs: [] } : await uploadAnswerFiles(deps, reply, message.message_id);
+      card = renderFeishuCard(reply, files.images);
+      docs = files.docs;
+    }
   } catch (err) {
     // Feishu will not deliver this message again (it got its 200): say so rather than stay silent.
     const sorry = apologise(deps.ctx.log, err, deps.ctx.config.locale, "feishu: message", {
@@ -65,6 +73,33 @@ export async function answerMessage(deps: FeishuDeps, event: MessageEvent): Prom
     deps,
     () => replyCard(deps.client, message.message_id, card, `re:${message.message_id}`),
     message.chat_id,
+  );
+  // Documents follow the card as file messages answering the same message (uuids: once each).
+  for (const d of docs)
+    await withRetry(
+      deps,
+      () =>
+        sendFileMessage(
+          deps.client,
+          { replyTo: message.message_id },
+          d.fileKey,
+          messageUuid(`re:${message.message_id}#f${d.i}`),
+        ),
+      message.chat_id,
+    ).catch((err) => deps.ctx.log.warn({ err, messageId: message.message_id }, "feishu: a document was not sent"));
+}
+
+/**
+ * The answer's pictures (shown in its card) and documents, uploaded with retries. A file that still
+ * cannot be uploaded is left out: the card's text says the same, and a repeat of the message (its
+ * card and file messages carry uuids) sends nothing twice.
+ */
+async function uploadAnswerFiles(deps: FeishuDeps, reply: Reply, messageId: string) {
+  return uploadReplyFiles(deps.client, attachmentFiles(reply.attachments), (name, run) =>
+    withRetry(deps, run).catch((err: unknown) => {
+      deps.ctx.log.warn({ err, messageId, step: name }, "feishu: an answer's file could not be uploaded");
+      return undefined;
+    }),
   );
 }
 
