@@ -3,16 +3,9 @@ import { listOutbox } from "../../src/delivery/outbox.js";
 import { createChatSender } from "../../src/feishu/sender.js";
 import type { Db } from "../../src/store/db.js";
 import { type FeishuStandIn, startFeishuStandIn } from "../delivery/feishu-stand-in.js";
-import {
-  drainAt,
-  queueWeekly,
-  replyWithFiles,
-  senderContext,
-  ATTACHMENTS_T0 as T0,
-  trendChart,
-} from "../support/attachments.js";
+import { drainAt, queueWeekly, replyWithFiles, ATTACHMENTS_T0 as T0, trendChart } from "../support/attachments.js";
 import { isPng } from "../support/png.js";
-import { STORE_KINDS, testDb } from "../support/store.js";
+import { STORE_KINDS, testContext, testDb } from "../support/store.js";
 import { cardText, type FeishuHarness, OPEN_IDS, startFeishuHarness } from "./harness.js";
 import { envelope, textMessage } from "./push.js";
 
@@ -54,7 +47,9 @@ describe("Feishu attachments through the outbox", () => {
     await queueWeekly(db, "feishu", "oc_team", withFiles, `2026-W48-${++run}`);
   });
   const sender = () =>
-    createChatSender(senderContext(db, { FEISHU_APP_ID: "cli_x", FEISHU_APP_SECRET: "s", FEISHU_DOMAIN: api.url }));
+    createChatSender(
+      testContext(db, { now: T0, env: { FEISHU_APP_ID: "cli_x", FEISHU_APP_SECRET: "s", FEISHU_DOMAIN: api.url } }),
+    );
   const drain = (now: Date) => drainAt(db, sender(), now);
 
   it("uploads the chart as an image shown in the card, and the document as a file message", async () => {

@@ -2,16 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listOutbox } from "../../src/delivery/outbox.js";
 import { createChatSender } from "../../src/slack/sender.js";
 import type { Db } from "../../src/store/db.js";
-import {
-  drainAt,
-  queueWeekly,
-  replyWithFiles,
-  senderContext,
-  ATTACHMENTS_T0 as T0,
-  trendChart,
-} from "../support/attachments.js";
+import { drainAt, queueWeekly, replyWithFiles, ATTACHMENTS_T0 as T0, trendChart } from "../support/attachments.js";
 import { isPng } from "../support/png.js";
-import { STORE_KINDS, testDb } from "../support/store.js";
+import { STORE_KINDS, testContext, testDb } from "../support/store.js";
 import { type SlackApiStandIn, startSlackApiStandIn } from "./api-stand-in.js";
 import { blockText, type SlackHarness, startSlackHarness, USERS } from "./harness.js";
 import { slashCommandBody } from "./sign.js";
@@ -47,7 +40,10 @@ describe("Slack attachments through the outbox", () => {
 
   const sender = () =>
     createChatSender(
-      senderContext(db, { SLACK_BOT_TOKEN: "xoxb-test", SLACK_SIGNING_SECRET: "s", SLACK_API_URL: api.url }),
+      testContext(db, {
+        now: T0,
+        env: { SLACK_BOT_TOKEN: "xoxb-test", SLACK_SIGNING_SECRET: "s", SLACK_API_URL: api.url },
+      }),
     );
   const drain = (now: Date) => drainAt(db, sender(), now);
   const queue = () => queueWeekly(db, "slack", "C_TEAM", withFiles);
@@ -163,12 +159,17 @@ describe.each(STORE_KINDS)("Slack: typed commands carry their files (%s)", (kind
     await h.send(slash("brief Acme Corp", "trig.brief.1"));
     await h.send(slash("简报 上海星辰科技有限公司", "trig.brief.2", USERS.lina));
     expect(await drain()).toMatchObject({ sent: 2, failed: 0 });
-    const files = [...h.api.files.values()];
-    expect(files.map((f) => f.filename)).toEqual(["health-usage-90-days.png", "health-usage-90-days.png"]);
+    // Two recipients are sent to in parallel: look at the files in the order of their DMs.
+    const files = [...h.api.files.values()].sort((a, b) =>
+      (a.shares[0]?.channel ?? "").localeCompare(b.shares[0]?.channel ?? ""),
+    );
+    expect(files.map((f) => [f.shares[0]?.channel, f.filename])).toEqual([
+      [USERS.cara, "health-usage-90-days.png"],
+      [USERS.lina, "health-usage-90-days.png"],
+    ]);
     for (const f of files) expect(isPng(f.bytes as Buffer)).toBe(true);
     expect(files[0]!.altText).toMatch(/^Health score \d+ to \d+ over 90 days/);
     expect(files[1]!.altText).toMatch(/^近 90 天健康分从/);
-    expect(files[1]!.shares[0]!.channel).toBe(USERS.lina);
   });
 
   it("an answer without pictures queues nothing; a refusal carries no files", async () => {

@@ -1,5 +1,3 @@
-import { parseConfig } from "../../src/config/env.js";
-import type { AppContext } from "../../src/context.js";
 import { RateLimiter, scaledClock } from "../../src/delivery/limits.js";
 import { drainOnce, enqueue, outboxKey } from "../../src/delivery/outbox.js";
 import type { ChatSender, Platform } from "../../src/delivery/types.js";
@@ -57,9 +55,4 @@ export function drainAt(db: Db, sender: ChatSender, now: Date) {
     random: () => 0.5,
     backoffBaseMs: 1000,
   });
-}
-
-/** What a platform sender needs: the store, a silent log, the clock at T0 and `env` for the platform. */
-export function senderContext(db: Db, env: Record<string, string>): AppContext {
-  return { config: parseConfig({ TEND_DEMO: "off", ...env }), log: silentLogger, db, now: () => ATTACHMENTS_T0 };
 }
