@@ -1,4 +1,5 @@
 import type { GradeCounts } from "../charts/spec.js";
+import { signalsText } from "../commands/handlers/expansion.js";
 import { addDays, daysBetween, dayToDate } from "../domain/dates.js";
 import { rankCandidates } from "../domain/expansion.js";
 import type { Forecast } from "../domain/forecast.js";
@@ -88,9 +89,7 @@ function weeklyRenewalBlocks(locale: Locale, w: WeeklyInput): Block[] {
       items: top.map((c) => ({
         text: t(locale, "weekly.expansion_item", {
           account: c.row.name,
-          why: c.signals
-            .map((x) => commandText(locale, `expansion.sig_${x.kind}`, x.params))
-            .join(locale === "zh-CN" ? "；" : "; "),
+          why: signalsText((k, p) => commandText(locale, k, p), locale, c.signals),
         }),
         tone: "good" as const,
       })),
