@@ -7,7 +7,7 @@ import { drainAt, queueWeekly, replyWithFiles, ATTACHMENTS_T0 as T0, trendChart 
 import { isPng } from "../support/png.js";
 import { STORE_KINDS, testContext, testDb } from "../support/store.js";
 import { cardText, type FeishuHarness, OPEN_IDS, startFeishuHarness } from "./harness.js";
-import { envelope, textMessage } from "./push.js";
+import { messagePush } from "./push.js";
 
 // Pictures and documents on Feishu through the outbox, with the real Lark client: a chart goes to
 // im/v1/images and is shown in the card (img element), a document to im/v1/files and follows as a
@@ -118,8 +118,7 @@ describe.each(STORE_KINDS)("Feishu: messages to the bot carry their files (%s)",
     h.api.images.clear();
     h.api.files.clear();
   });
-  const message = (openId: string, text: string, messageId: string, id?: string) =>
-    envelope("im.message.receive_v1", textMessage(openId, text, { messageId }), id ? { id } : {});
+  const message = (openId: string, text: string, messageId: string) => messagePush(openId, text, { messageId });
 
   it("report: a card answering the message, then the Markdown and the HTML page as file messages", async () => {
     await h.push(message(OPEN_IDS.cara, "report Acme Corp", "om_report_1"));

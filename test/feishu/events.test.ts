@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { STORE_KINDS } from "../support/store.js";
 import { cardButtons, cardText, type FeishuHarness, NOW, OPEN_IDS, startFeishuHarness } from "./harness.js";
-import { envelope, eventId, TEST_TENANT, textMessage } from "./push.js";
+import { envelope, eventId, messagePush, TEST_TENANT, textMessage } from "./push.js";
 
 // The Feishu door over HTTP: pushes encrypted and signed as Feishu sends them reach Tend's own server,
 // are verified and decrypted, and the conversation core's answer goes back through the real Lark SDK
 // to a stand-in open API as a card (JSON 2.0) replying to the user's message.
 
-const message = (openId: string, text: string, opts: Parameters<typeof textMessage>[2] = {}, id?: string) =>
-  envelope("im.message.receive_v1", textMessage(openId, text, opts), id ? { id } : {});
+const message = messagePush;
 
 describe.each(STORE_KINDS)("Feishu events over HTTP (%s)", (kind) => {
   let h: FeishuHarness;
