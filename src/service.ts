@@ -12,7 +12,7 @@ import { mountPlayground } from "./playground/door.js";
 import { schedulerDoor } from "./proactive/scheduler.js";
 import { mountSegment } from "./signals/door.js";
 import { mountSlack } from "./slack/door.js";
-import { type Db, describeStore, isStoreUnavailable, openDb } from "./store/db.js";
+import { type Db, describeStore, isStoreUnavailable, openDb, reachStore } from "./store/db.js";
 import { mountSync } from "./sync/door.js";
 
 export interface Service {
@@ -40,7 +40,7 @@ export async function openStore(
     const db = await openDb(opts);
     try {
       // Reach the store first: the schema engine reports a connection failure as an opaque error.
-      await db.pool.query("SELECT 1");
+      await reachStore(db);
       const applied = await db.migrate((line) => log.debug({ engine: line }, "schema engine"));
       if (applied.length) log.info({ applied }, "migrations applied");
       if (attempt > 1) log.info({ store: describeStore(opts) }, "store reachable: starting");

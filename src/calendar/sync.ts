@@ -30,6 +30,7 @@ import { formatDate, type Locale, resolveLocale } from "../i18n/locale.js";
 import type { ProactiveConfig } from "../proactive/config.js";
 import { loadPeople, type MemberInfo, type TeamInfo } from "../proactive/facts.js";
 import type { Block, Reply } from "../reply/model.js";
+import { inTransaction } from "../store/db.js";
 import {
   allFeeds,
   cancelMeetings,
@@ -492,24 +493,23 @@ async function syncFeed(
   const accounts = new Set<string>();
   if (p.m.role === "viewer") return { accounts };
   for (const r of rows) {
-    if (r.outcome || r.endsAt > now || r.endsAt < feed.createdAt || !r.accountId) continue;
+    const accountId = r.accountId;
+    if (r.outcome || r.endsAt > now || r.endsAt < feed.createdAt || !accountId) continue;
     const kind = meetingKind({ title: r.title, start: r.startsAt, end: r.endsAt, allDay: r.allDay, online: false });
-    const name = accountName.get(r.accountId) ?? "?";
+    const name = accountName.get(accountId) ?? "?";
     const day = localDay(r.startsAt, p.tz);
     if (dry) {
       fr.logged.push({ account: name, kind, outcome: "logged" });
       continue;
     }
-    const client = await ctx.db.pool.connect();
-    try {
-      await client.query("BEGIN");
+    await inTransaction(ctx.db, async (tx) => {
       const dayFrom = dayStart(day, p.tz);
       const contactIds = r.attendees.flatMap((a) => (a.contactId ? [a.contactId] : []));
       const out = await logMeeting(
-        client,
+        tx,
         {
           meetingId: r.id,
-          accountId: r.accountId,
+          accountId,
           memberId: p.m.id,
           kind,
           startsAt: r.startsAt,
@@ -523,7 +523,7 @@ async function syncFeed(
       );
       if (out.outcome !== "already") {
         fr.logged.push({ account: name, kind, outcome: out.outcome });
-        accounts.add(r.accountId);
+        accounts.add(accountId);
         if (out.outcome === "logged" && p.target) {
           const msg: CalendarMessage = {
             kind: "calendar",
@@ -535,16 +535,10 @@ async function syncFeed(
             notBefore: outsideQuiet(now, p),
           };
           report.messages.push(msg);
-          report.enqueued += (await enqueue(client, [msg], now)).length;
+          report.enqueued += (await enqueue(tx, [msg], now)).length;
         }
       }
-      await client.query("COMMIT");
-    } catch (err) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
   return { accounts };
 }

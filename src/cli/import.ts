@@ -9,6 +9,7 @@ import { describeBook, describeReport, kindFromArg } from "../import/describe.js
 import { IMPORT_KINDS, type ImportKind } from "../import/kinds.js";
 import { type BookPart, ImportConflict, importBook } from "../import/run.js";
 import { fileSource } from "../import/source.js";
+import { busiestOwnerEmail } from "../store/repos/members.js";
 import { progress } from "./progress.js";
 import type { CliCommand, CliIO } from "./types.js";
 
@@ -215,23 +216,11 @@ export async function scoreAndSuggest(
             : `scored ${scored.accounts} accounts for ${scored.to}`,
       );
   }
-  const email = await suggestEmail(ctx, touched);
+  const email = await busiestOwnerEmail(ctx.db, touched);
   io.out(
     email
       ? `next: tend ask mine --as ${email}`
       : "next: import members (and accounts with owner_email), then tend ask mine --as <your email>",
   );
   return scored;
-}
-
-/** The member who owns most of the touched accounts, else any active member. */
-async function suggestEmail(ctx: AppContext, touched: string[]): Promise<string | undefined> {
-  const { rows } = await ctx.db.pool.query<{ email: string }>(
-    `SELECT m.email FROM "Member" m
-       LEFT JOIN "Account" a ON a."ownerId" = m.id AND a.id = ANY($1::text[])
-      WHERE m.active
-      GROUP BY m.email ORDER BY count(a.id) DESC, m.email LIMIT 1`,
-    [touched],
-  );
-  return rows[0]?.email;
 }

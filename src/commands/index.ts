@@ -21,6 +21,7 @@ import { loadUnitEconomics } from "../renewals/unit-economics-file.js";
 import type { ActionOutcome, Form, FormOutcome, Reply } from "../reply/model.js";
 import { data, plain } from "../reply/text.js";
 import { StoreUnavailable } from "../store/db.js";
+import { accountRef } from "../store/repos/accounts.js";
 import { audit, auditRefusal } from "../store/repos/audit.js";
 import { calendarInteraction, meetingById, unlogMeeting, updateCalendarInteraction } from "../store/repos/calendar.js";
 import { canRead, identify } from "./access.js";
@@ -294,10 +295,7 @@ function json(value: string): unknown {
 }
 
 async function readableAccount(d: Deps, accountId: string) {
-  const a = await d.db.prisma.account.findUnique({
-    where: { id: accountId },
-    select: { id: true, name: true, teamId: true, ownerId: true },
-  });
+  const a = await accountRef(d.db, accountId);
   return a && canRead(d.asker, a) ? a : undefined;
 }
 

@@ -1,6 +1,7 @@
 import type { AppContext } from "../context.js";
+import { storeIsEmpty } from "../store/repos/book.js";
 import { DEMO_STORIES } from "./generate.js";
-import { describeLoad, installDemo, storeIsEmpty } from "./load.js";
+import { describeLoad, installDemo } from "./load.js";
 
 /**
  * `npm start` on an empty embedded store: load the demo book so a newcomer has something to ask

@@ -1,10 +1,11 @@
 import type { AppContext } from "../context.js";
 import { addDays } from "../domain/dates.js";
-import { type BacktestCase, type Outcome, summarizeBacktest } from "../domain/health/backtest.js";
+import { type BacktestCase, summarizeBacktest } from "../domain/health/backtest.js";
 import type { HealthConfig } from "../domain/health/config.js";
 import { scoreAll } from "../domain/health/score-all.js";
+import { loadFacts } from "../store/repos/health-facts.js";
+import { closedRenewalOutcomes } from "../store/repos/health-scores.js";
 import { loadHealthConfig } from "./config-file.js";
-import { loadFacts } from "./facts.js";
 
 // Replays history: every closed renewal (renewed, downsized, churned) is scored as its account stood
 // `daysBefore` days before the due date, from the facts as of that day (not from stored scores, so
@@ -21,14 +22,7 @@ export interface BacktestOptions {
 export async function backtest(ctx: AppContext, opts: BacktestOptions = {}) {
   const daysBefore = opts.daysBefore ?? 60;
   const config = opts.config ?? (await loadHealthConfig(ctx.config.healthConfigFile));
-  const { rows } = await ctx.db.pool.query<{ accountId: string; dueDate: string; status: Outcome }>(
-    `SELECT "accountId", to_char("dueDate", 'YYYY-MM-DD') AS "dueDate", status::text AS status
-       FROM "Renewal"
-      WHERE status IN ('renewed', 'downsized', 'churned')
-        AND ($1::date IS NULL OR "dueDate" >= $1::date) AND ($2::date IS NULL OR "dueDate" <= $2::date)
-      ORDER BY "dueDate", "accountId"`,
-    [opts.from ?? null, opts.to ?? null],
-  );
+  const rows = await closedRenewalOutcomes(ctx.db, opts.from ?? null, opts.to ?? null);
   // One set-based read per distinct scoring day, for the accounts renewing N days later.
   const byDay = new Map<string, typeof rows>();
   for (const r of rows) {

@@ -10,9 +10,10 @@ import { DETECT, detectRisks } from "../domain/risk/detect-risks.js";
 import { capGradeBySeverity, type RiskSeverity } from "../domain/risk/register.js";
 import { planRiskSync, type RiskSyncPlan } from "../domain/risk/sync.js";
 import type { Db } from "../store/db.js";
+import { loadFacts } from "../store/repos/health-facts.js";
+import { deleteChurnedScores, levelsBefore, scoredAccountPages, writeScores } from "../store/repos/health-scores.js";
 import { applyRiskSync, openFlagsOf, openRiskFacts, personResolvedOf, renewalFactsOf } from "../store/repos/risks.js";
 import { loadHealthConfig } from "./config-file.js";
-import { loadFacts } from "./facts.js";
 
 // Nightly recompute: every account's health for one day, written as one HealthScore row per account
 // and day. Re-running a day replaces it whole (in one transaction), so it is safe to repeat. The
@@ -37,7 +38,6 @@ export interface RecomputeReport {
   writeMs: number;
 }
 
-const BATCH = 5000;
 /** Accounts read, scored and written together (see recompute). */
 const PAGE = 20_000;
 
@@ -51,7 +51,7 @@ export async function recompute(ctx: AppContext, day: string, opts: RecomputeOpt
   const config = opts.config ?? (await loadHealthConfig(ctx.config.healthConfigFile));
   // The register follows the present: a backfill of past days reads it and changes nothing in it.
   const sync = day >= addDays(isoDay(ctx.now()), -1);
-  const pages = await scoredPages(ctx.db, opts.pageSize ?? PAGE);
+  const pages = await scoredAccountPages(ctx.db, opts.pageSize ?? PAGE);
   const grades: Record<Grade, number> = { green: 0, yellow: 0, red: 0 };
   const moves = { down: 0, up: 0 };
   let accounts = 0;
@@ -76,16 +76,7 @@ export async function recompute(ctx: AppContext, day: string, opts: RecomputeOpt
     const t2 = performance.now();
     await writeScores(ctx.db, day, results, pages.length > 1 ? page : undefined);
     // The days before, as far back as a move must hold plus the day it moved from.
-    const { rows: previous } = await ctx.db.pool.query<{
-      accountId: string;
-      day: string;
-      usageLevel: number;
-      valueLevel: number;
-    }>(
-      `SELECT "accountId", to_char(day, 'YYYY-MM-DD') AS day, "usageLevel", "valueLevel" FROM "HealthScore"
-        WHERE day BETWEEN $1::date - $2::int AND $1::date - 1 ${pages.length > 1 ? `AND "accountId" = ANY($3::text[])` : ""}`,
-      pages.length > 1 ? [day, QUADRANT_HOLD_DAYS, page] : [day, QUADRANT_HOLD_DAYS],
-    );
+    const previous = await levelsBefore(ctx.db, day, QUADRANT_HOLD_DAYS, pages.length > 1 ? page : undefined);
     for (const m of quadrantChanges(previous, results, day)) moves[m.direction]++;
     for (const r of results) grades[r.grade]++;
     accounts += results.length;
@@ -95,31 +86,11 @@ export async function recompute(ctx: AppContext, day: string, opts: RecomputeOpt
   }
   if (pages.length > 1) {
     const t = performance.now();
-    await ctx.db.pool.query(
-      `DELETE FROM "HealthScore" h USING "Account" a WHERE h.day = $1::date AND a.id = h."accountId" AND a.stage = 'churned'`,
-      [day],
-    );
+    await deleteChurnedScores(ctx.db, day);
     writeMs += performance.now() - t;
   }
   ctx.log.info({ day, accounts, grades, moves }, "health: recomputed");
   return { day, accounts, grades, moves, readMs, scoreMs, writeMs };
-}
-
-/**
- * The accounts a recompute scores (every account not churned), in pages of `size` ids. One page
- * (empty or not) when the book fits in one: the set-based reads then need no id list at all.
- */
-async function scoredPages(db: Db, size: number): Promise<string[][]> {
-  const { rows } = await db.pool.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM "Account" WHERE stage <> 'churned'`,
-  );
-  if ((rows[0]?.n ?? 0) <= size) return [[]];
-  const { rows: ids } = await db.pool.query<{ id: string }>(
-    `SELECT id FROM "Account" WHERE stage <> 'churned' ORDER BY id`,
-  );
-  const pages: string[][] = [];
-  for (let i = 0; i < ids.length; i += size) pages.push(ids.slice(i, i + size).map((r) => r.id));
-  return pages;
 }
 
 type Scored = ReturnType<typeof scoreAll>[number];
@@ -212,47 +183,4 @@ export async function scoreWithRisks(
     );
     return trimReasons(capped.cappedBy ? { ...scored, grade: capped.grade, score: capped.score } : scored, s);
   });
-}
-
-/**
- * Replaces the day's rows: delete, then one INSERT ... SELECT FROM jsonb_to_recordset per batch. One
- * JSON document per batch ships about twice as fast as parallel text arrays of JSON (no array-literal
- * escaping of every quote), and the components and reasons are most of the bytes.
- */
-export async function writeScores(db: Db, day: string, results: Scored[], accountIds?: string[]): Promise<void> {
-  const client = await db.pool.connect();
-  try {
-    await client.query("BEGIN");
-    // With accountIds only those accounts' rows of the day are replaced (scoring after an import).
-    if (accountIds)
-      await client.query(`DELETE FROM "HealthScore" WHERE day = $1::date AND "accountId" = ANY($2::text[])`, [
-        day,
-        accountIds,
-      ]);
-    else await client.query(`DELETE FROM "HealthScore" WHERE day = $1::date`, [day]);
-    for (let i = 0; i < results.length; i += BATCH) {
-      const batch = results.slice(i, i + BATCH).map((r) => ({
-        a: r.accountId,
-        s: r.score,
-        g: r.grade,
-        st: r.state ?? null,
-        u: r.usageLevel,
-        v: r.valueLevel,
-        c: r.components,
-        r: r.reasons,
-      }));
-      await client.query(
-        `INSERT INTO "HealthScore" ("accountId", day, score, grade, state, "usageLevel", "valueLevel", components, reasons)
-         SELECT t.a, $1::date, t.s, t.g::"Grade", t.st, t.u, t.v, t.c, t.r
-           FROM jsonb_to_recordset($2::jsonb) AS t(a text, s int, g text, st text, u int, v int, c jsonb, r jsonb)`,
-        [day, JSON.stringify(batch)],
-      );
-    }
-    await client.query("COMMIT");
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
 }

@@ -1,9 +1,10 @@
 import type { AppContext } from "../context.js";
 import { addDays, daysBetween } from "../domain/dates.js";
 import type { HealthConfig } from "../domain/health/config.js";
+import { loadFacts } from "../store/repos/health-facts.js";
+import { countScoredBefore, liveAccountIds, writeScores } from "../store/repos/health-scores.js";
 import { loadHealthConfig } from "./config-file.js";
-import { loadFacts } from "./facts.js";
-import { scoreWithRisks, writeScores } from "./recompute.js";
+import { scoreWithRisks } from "./recompute.js";
 
 // Scoring right after a write (an import, or `log`, `plan`, `risk raise/resolve` in chat), so a card
 // never says "not scored yet" about data the store holds and agrees with the nudge minutes later
@@ -37,16 +38,9 @@ export async function rescoreAccounts(
   } = {},
 ): Promise<RescoreReport> {
   // Churned accounts are not scored nightly either.
-  const { rows } = await ctx.db.pool.query<{ id: string }>(
-    `SELECT id FROM "Account" WHERE id = ANY($1::text[]) AND stage <> 'churned'`,
-    [[...accountIds]],
-  );
-  const ids = rows.map((r) => r.id);
-  const { rows: scored } = await ctx.db.pool.query<{ n: number }>(
-    `SELECT count(DISTINCT "accountId")::int AS n FROM "HealthScore" WHERE "accountId" = ANY($1::text[]) AND day < $2::date`,
-    [ids, today],
-  );
-  const backfilled = (scored[0]?.n ?? 0) < ids.length;
+  const ids = await liveAccountIds(ctx.db, accountIds);
+  const scoredBefore = await countScoredBefore(ctx.db, ids, today);
+  const backfilled = scoredBefore < ids.length;
   const back = opts.since && opts.since < today ? daysBetween(opts.since, today) + 1 : 1;
   const days = backfilled ? BACKFILL_DAYS : Math.min(back, BACKFILL_DAYS);
   const from = addDays(today, 1 - days);

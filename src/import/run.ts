@@ -3,7 +3,7 @@ import type pg from "pg";
 import type { z } from "zod";
 import { seal, unseal } from "../calendar/secret.js";
 import type { AppContext } from "../context.js";
-import { insertRows } from "../demo/load.js";
+import { insertRows } from "../store/repos/book.js";
 import { saveFeedWith, sealedFeeds } from "../store/repos/calendar.js";
 import { copyUsage, type UsageRow, writeUsage } from "../store/repos/usage.js";
 import { fastUsage } from "./fast.js";

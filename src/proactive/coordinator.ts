@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { RunCoordinator } from "node-cron";
 import type { Db } from "../store/db.js";
+import { claimFire as claimFireRow, finishFire } from "../store/repos/job-runs.js";
 
 // Exactly one replica runs each cron fire. node-cron fires on every replica and asks its
 // `runCoordinator` hook `shouldRun(key)` with key = "<task name>:<scheduled slot ISO>"; the first
@@ -17,23 +18,9 @@ export function fireKey(job: string, slot: Date): string {
   return `${job}:${minute.toISOString()}`;
 }
 
-/** Claims a fire: true for exactly one caller per key. */
-export async function claimFire(db: Db, key: string, owner = REPLICA_ID, now = new Date()): Promise<boolean> {
-  const job = key.split(":")[0] ?? key;
-  const res = await db.pool.query(
-    `INSERT INTO "JobRun" (id, job, "fireKey", owner, "startedAt", status)
-     VALUES ($1, $2, $3, $4, $5::timestamp(3), 'running')
-     ON CONFLICT ("fireKey") DO NOTHING`,
-    [randomUUID(), job, key, owner, now.toISOString()],
-  );
-  return res.rowCount === 1;
-}
-
-export async function finishFire(db: Db, key: string, status: "done" | "failed", detail?: unknown, now = new Date()) {
-  await db.pool.query(
-    `UPDATE "JobRun" SET status = $2, "finishedAt" = $3::timestamp(3), detail = $4::jsonb WHERE "fireKey" = $1`,
-    [key, status, now.toISOString(), detail === undefined ? null : JSON.stringify(detail)],
-  );
+/** Claims a fire: true for exactly one caller per key (this replica by default). */
+export function claimFire(db: Db, key: string, owner = REPLICA_ID, now = new Date()): Promise<boolean> {
+  return claimFireRow(db, key, owner, now);
 }
 
 /** node-cron's runCoordinator hook backed by the JobRun table. */

@@ -5,13 +5,14 @@ import { enqueue, type OutboxMessage, outboxKey } from "../delivery/outbox.js";
 import type { Platform } from "../delivery/types.js";
 import { addDays, dayToDate, localDay, localHour } from "../domain/dates.js";
 import { buildForecast, periodRange } from "../domain/forecast.js";
-import { loadClosedRenewals } from "../health/metrics.js";
 import { type Locale, resolveLocale } from "../i18n/locale.js";
 import { accountTrendAttachment } from "../reply/charts.js";
 import type { Attachment, Reply } from "../reply/model.js";
+import { inTransaction } from "../store/db.js";
 import { audit } from "../store/repos/audit.js";
 import { forecastRenewals } from "../store/repos/forecast.js";
 import { findMemberById } from "../store/repos/members.js";
+import { loadClosedRenewals } from "../store/repos/metrics.js";
 import { accountTrend, teamGradeMovement } from "../store/repos/trends.js";
 import type { ProactiveConfig } from "./config.js";
 import { loadPeople, loadRuleFacts, type MemberInfo, type TeamInfo } from "./facts.js";
@@ -346,23 +347,15 @@ export async function commitPlanned(ctx: AppContext, planned: PlannedMessage[]):
   const messages = planned.filter((m) => !m.undeliverable);
   if (messages.length === 0) return 0;
   const now = ctx.now();
-  const client = await ctx.db.pool.connect();
-  let inserted: Set<string>;
-  try {
-    await client.query("BEGIN");
-    inserted = new Set(await enqueue(client, messages, now));
+  const inserted = await inTransaction(ctx.db, async (tx) => {
+    const keys = new Set(await enqueue(tx, messages, now));
     await recordSent(
-      client,
-      messages.filter((m) => inserted.has(m.key)).flatMap((m) => m.nudges),
+      tx,
+      messages.filter((m) => keys.has(m.key)).flatMap((m) => m.nudges),
       now,
     );
-    await client.query("COMMIT");
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+    return keys;
+  });
   // The reads of what was enqueued (a brief is on its way to its reader); a dry run reaches none of this.
   const reads = messages
     .filter((m) => inserted.has(m.key))

@@ -1,9 +1,10 @@
-import { randomUUID } from "node:crypto";
-import type pg from "pg";
-import type { Db } from "../store/db.js";
+import type { Db, Queryable } from "../store/db.js";
+import { type NudgeStateRow, setNudgeStates } from "../store/repos/nudge-state.js";
 import type { ProactiveConfig } from "./config.js";
 import { rankByUrgency } from "./planner.js";
 import type { Nudge } from "./rules/types.js";
+
+export { loadNudgeStates, loadSnoozes, type NudgeStateRow } from "../store/repos/nudge-state.js";
 
 // What a member did with a nudge (NudgeState rows, one per member x account x rule):
 //  - sent:    delivered; silent for the rule's cool-down unless its fingerprint changes;
@@ -11,16 +12,6 @@ import type { Nudge } from "./rules/types.js";
 //  - snoozed: silent until `until`, or until the fingerprint changes.
 // Account snoozes (Snooze rows, `snooze <account> <days>`) silence every nudge about the account
 // for that member, except the visit-prep brief for a visit they planned.
-
-export interface NudgeStateRow {
-  memberId: string;
-  accountId: string;
-  rule: string;
-  fingerprint: string;
-  state: "sent" | "done" | "snoozed";
-  until: Date | null;
-  lastSentAt: Date | null;
-}
 
 /** The value carried by a nudge's "Done" button (ActionId tend.nudge_done, value {nudgeKey}). */
 export function nudgeKey(n: Pick<Nudge, "accountId" | "rule" | "fingerprint">): string {
@@ -108,72 +99,9 @@ export function capNudges(nudges: Nudge[], cap: number): { shown: Nudge[]; overf
   return { shown, overflow };
 }
 
-type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
-
-export async function loadNudgeStates(q: Queryable, memberIds?: string[]): Promise<NudgeStateRow[]> {
-  const res = await q.query<{
-    memberId: string;
-    accountId: string;
-    rule: string;
-    fingerprint: string;
-    state: NudgeStateRow["state"];
-    until: string | null;
-    lastSentAt: string | null;
-  }>(
-    `SELECT "memberId", "accountId", rule, fingerprint, state,
-            to_char(until, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS until,
-            to_char("lastSentAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "lastSentAt"
-       FROM "NudgeState" WHERE ($1::text[] IS NULL OR "memberId" = ANY($1))`,
-    [memberIds ?? null],
-  );
-  return res.rows.map((r) => ({
-    ...r,
-    until: r.until ? new Date(r.until) : null,
-    lastSentAt: r.lastSentAt ? new Date(r.lastSentAt) : null,
-  }));
-}
-
-export async function loadSnoozes(q: Queryable, now: Date) {
-  const res = await q.query<{ memberId: string; accountId: string; until: string }>(
-    `SELECT "memberId", "accountId", to_char(until, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS until
-       FROM "Snooze" WHERE until > $1::timestamp(3)`,
-    [now.toISOString()],
-  );
-  return res.rows.map((r) => ({ ...r, until: new Date(r.until) }));
-}
-
-async function upsertState(
-  q: Queryable,
-  rows: { memberId: string; accountId: string; rule: string; fingerprint: string }[],
-  state: NudgeStateRow["state"],
-  now: Date,
-  until: Date | null,
-) {
-  if (rows.length === 0) return;
-  await q.query(
-    `INSERT INTO "NudgeState" (id, "memberId", "accountId", rule, fingerprint, state, until, "lastSentAt", "updatedAt")
-     SELECT r.id, r.member, r.account, r.rule, r.fp, $6, $7::timestamp(3),
-            CASE WHEN $6 = 'sent' THEN $8::timestamp(3) END, $8::timestamp(3)
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS r(id, member, account, rule, fp)
-     ON CONFLICT ("memberId", "accountId", rule) DO UPDATE
-        SET fingerprint = EXCLUDED.fingerprint, state = EXCLUDED.state, until = EXCLUDED.until,
-            "lastSentAt" = COALESCE(EXCLUDED."lastSentAt", "NudgeState"."lastSentAt"), "updatedAt" = EXCLUDED."updatedAt"`,
-    [
-      rows.map(() => randomUUID()),
-      rows.map((r) => r.memberId),
-      rows.map((r) => r.accountId),
-      rows.map((r) => r.rule),
-      rows.map((r) => r.fingerprint),
-      state,
-      until?.toISOString() ?? null,
-      now.toISOString(),
-    ],
-  );
-}
-
 /** Records nudges as delivered (called in the same transaction that enqueues their message). */
 export function recordSent(q: Queryable, nudges: Nudge[], now: Date) {
-  return upsertState(q, nudges, "sent", now, null);
+  return setNudgeStates(q, nudges, "sent", now);
 }
 
 /**
@@ -183,14 +111,6 @@ export function recordSent(q: Queryable, nudges: Nudge[], now: Date) {
 export async function markNudgeDone(db: Db, memberId: string, key: string, now = new Date()): Promise<boolean> {
   const k = parseNudgeKey(key);
   if (!k) return false;
-  await upsertState(db.pool, [{ memberId, ...k }], "done", now, null);
-  return true;
-}
-
-/** Snoozes one nudge for a member for `days` (it also wakes up early if its fingerprint changes). */
-export async function snoozeNudge(db: Db, memberId: string, key: string, days: number, now = new Date()) {
-  const k = parseNudgeKey(key);
-  if (!k) return false;
-  await upsertState(db.pool, [{ memberId, ...k }], "snoozed", now, new Date(now.getTime() + days * 86_400_000));
+  await setNudgeStates(db.pool, [{ memberId, ...k }], "done", now);
   return true;
 }

@@ -11,6 +11,28 @@ import { applyMigrations, pendingMigrations } from "./migrate.js";
 
 export type StoreKind = "pglite" | "postgres";
 
+/** Anything that runs a statement: the pool, or one connection inside a transaction. */
+export type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
+
+/**
+ * Runs `fn` in one transaction on one connection: committed when it returns, rolled back when it
+ * throws (and the error passed on).
+ */
+export async function inTransaction<T>(db: Pick<Db, "pool">, fn: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await db.pool.connect();
+  try {
+    await client.query("BEGIN");
+    const out = await fn(client);
+    await client.query("COMMIT");
+    return out;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
 /**
  * One handle on the store. Both kinds speak the PostgreSQL wire protocol to `pg`: PGlite is served
  * on a private unix socket, so everything above the pool (Prisma, bulk SQL) is one code path.
@@ -150,6 +172,11 @@ async function openPglite(dataDir: string, loadDataDir?: Blob | File): Promise<D
  * again in a minute"; the outbox and start-up wait it out.
  */
 export class StoreUnavailable extends Error {}
+
+/** Reaches the store with one trivial statement; throws what the driver throws when it cannot. */
+export async function reachStore(db: Db): Promise<void> {
+  await db.pool.query("SELECT 1");
+}
 
 const UNAVAILABLE_CODES = new Set([
   "ECONNREFUSED",

@@ -48,5 +48,5 @@ describe("migrations from the command line", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+  }, 120_000); // initdb and every migration on a fresh data folder: slow on a busy machine
 });

@@ -7,8 +7,8 @@ import {
   type MetricsRenewal,
   teamMetrics,
 } from "../../src/domain/health/metrics.js";
-import { loadTeamMetrics } from "../../src/health/metrics.js";
 import type { Db } from "../../src/store/db.js";
+import { loadTeamMetrics } from "../../src/store/repos/metrics.js";
 import { DEMO_TODAY, demoDb, demoEmail } from "../support/demo.js";
 
 const Q3 = { from: "2026-07-01", to: "2026-09-30" };

@@ -3,9 +3,9 @@ import { runCli } from "../../src/cli/main.js";
 import type { AppContext } from "../../src/context.js";
 import { addDays, dayToDate } from "../../src/domain/dates.js";
 import type { Reason } from "../../src/domain/health/types.js";
-import { loadFacts } from "../../src/health/facts.js";
 import { recompute } from "../../src/health/recompute.js";
 import type { Db } from "../../src/store/db.js";
+import { loadFacts } from "../../src/store/repos/health-facts.js";
 import { upsertUsage } from "../../src/store/repos/usage.js";
 import { STORE_KINDS, testContext, testDb } from "../support/store.js";
 

@@ -5,7 +5,7 @@ import { sparkline } from "../../domain/sparkline.js";
 import { accountTrendAttachment } from "../../reply/charts.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { data } from "../../reply/text.js";
-import { scoreHistory } from "../../store/repos/accounts.js";
+import { accountForCard, scoreHistory } from "../../store/repos/accounts.js";
 import { openRisksOf, type RegisterRow } from "../../store/repos/risks.js";
 import { accountTrend } from "../../store/repos/trends.js";
 import { callButtons } from "../call-buttons.js";
@@ -24,13 +24,7 @@ import {
 
 /** The account card: grade, trend, ARR, renewal, stage, tier, owner, top reasons, open risks, actions. */
 export async function accountCard(d: Deps, found: FoundAccount): Promise<Reply> {
-  const a = await d.db.prisma.account.findUniqueOrThrow({
-    where: { id: found.id },
-    include: {
-      owner: { select: { name: true } },
-      renewals: { where: { status: { in: ["upcoming", "in_progress"] } }, orderBy: { dueDate: "asc" }, take: 1 },
-    },
-  });
+  const a = await accountForCard(d.db, found.id);
   const history = await scoreHistory(d.db, a.id, addDays(d.asker.today, -29));
   const latest = history.filter((h) => h.day <= d.asker.today).at(-1);
   const renewal = a.renewals[0]?.dueDate ?? a.renewalDate;

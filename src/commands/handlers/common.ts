@@ -9,7 +9,7 @@ import { formatDate, formatMoney, type Locale } from "../../i18n/locale.js";
 import type { ProactiveConfig } from "../../proactive/config.js";
 import type { Block, Button, Reply } from "../../reply/model.js";
 import type { Db } from "../../store/db.js";
-import { accountsNamedExactly, type NamedRow, namedAccounts } from "../../store/repos/accounts.js";
+import { accountRef, accountsNamedExactly, type NamedRow, namedAccounts } from "../../store/repos/accounts.js";
 import { audit } from "../../store/repos/audit.js";
 import { type Asker, canRead, readableFilter } from "../access.js";
 import type { ModelSettings } from "../ask/model.js";
@@ -138,10 +138,7 @@ export async function findAccount(
 ): Promise<{ account: FoundAccount } | { reply: Reply }> {
   const idRef = /^id:(\S+)$/.exec(typed.trim());
   if (idRef) {
-    const a = await d.db.prisma.account.findUnique({
-      where: { id: idRef[1] as string },
-      select: { id: true, name: true, teamId: true, ownerId: true },
-    });
+    const a = await accountRef(d.db, idRef[1] as string);
     if (!a) return { reply: simple(d.t("resolve.unknown", { name: typed }), "not_found", "warning") };
     if (!canRead(d.asker, a)) return { reply: refusal(d, "access.forbidden_account") };
     return { account: a };
@@ -163,10 +160,8 @@ export async function findAccount(
     };
   }
   if (r.kind === "exact") {
-    const a = await d.db.prisma.account.findUniqueOrThrow({
-      where: { id: r.account.id },
-      select: { id: true, name: true, teamId: true, ownerId: true },
-    });
+    const a = await accountRef(d.db, r.account.id);
+    if (!a) return { reply: simple(d.t("resolve.unknown", { name: typed }), "not_found", "warning") };
     return { account: a };
   }
   const choices = (r.kind === "ambiguous" ? r.candidates : r.suggestions).slice(0, 10).map((c) => ({

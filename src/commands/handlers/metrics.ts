@@ -11,10 +11,10 @@ import {
   UNIT_ECONOMICS_DEFAULTS,
   type UnitEconomics,
 } from "../../domain/unit-economics.js";
-import { loadMetricsInputs } from "../../health/metrics.js";
 import { formatNumber, formatPercent } from "../../i18n/locale.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { filterSql } from "../../store/account-filter.js";
+import { loadMetricsInputs } from "../../store/repos/metrics.js";
 import { segmentAccounts } from "../../store/repos/unit-economics.js";
 import { canSeeMetrics } from "../access.js";
 import type { Period, Scope } from "../parse.js";

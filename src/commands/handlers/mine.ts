@@ -7,6 +7,7 @@ import { nudgeText } from "../../proactive/nudges.js";
 import { planToday, urgencyOf, withRoutineSummed } from "../../proactive/planner.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { lastContacts, listAccounts, listDetails, readinessOf } from "../../store/repos/accounts.js";
+import { openPromisesDueBy, plannedVisitsOn } from "../../store/repos/interactions.js";
 import { agendaBlock } from "./agenda.js";
 import { stakeItem, stakeLines, stakeReadiness } from "./at-risk.js";
 import { auditRead, type Deps, day } from "./common.js";
@@ -35,21 +36,8 @@ export async function mine(d: Deps, home = false): Promise<Reply> {
   blocks.push({ type: "text", text: d.t("mine.grades", c) });
 
   // Same accounts as `rows`, by relation: a list of thousands of ids is slow to send and plan.
-  const book = { ownerId: me.id, stage: { not: "churned" as const } };
-  const promises = await d.db.prisma.customerPromise.findMany({
-    where: { account: book, status: "open", dueDate: { lte: new Date(`${addDays(today, 7)}T00:00:00Z`) } },
-    include: { account: { select: { name: true } } },
-    orderBy: { dueDate: "asc" },
-    take: 10,
-  });
-  const visits = await d.db.prisma.interaction.findMany({
-    where: {
-      account: book,
-      scheduled: true,
-      occurredAt: { gte: new Date(`${today}T00:00:00Z`), lt: new Date(`${addDays(today, 1)}T00:00:00Z`) },
-    },
-    include: { account: { select: { name: true } } },
-  });
+  const promises = await openPromisesDueBy(d.db, me.id, addDays(today, 7));
+  const visits = await plannedVisitsOn(d.db, me.id, today, addDays(today, 1));
   // What needs the member today: the planner's list (the morning nudge is this list minus what
   // they silenced, capped), with routine reminders beyond a few summed up in one line, plus what
   // only `mine` shows (today's visits, promises coming due, red accounts nobody talked to).

@@ -2,61 +2,26 @@ import { type BriefFacts, buildBrief } from "../../domain/brief.js";
 import { addDays, isoDay } from "../../domain/dates.js";
 import { settingsFor } from "../../domain/health/config.js";
 import { HEALTH_DEFAULTS } from "../../domain/health/defaults.js";
-import type { Grade, Reason } from "../../domain/health/types.js";
 import { readinessGaps } from "../../domain/renewal.js";
 import { formatPercent } from "../../i18n/locale.js";
 import { accountTrendAttachment } from "../../reply/charts.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { data } from "../../reply/text.js";
-import { filterSql } from "../../store/account-filter.js";
 import type { Db } from "../../store/db.js";
 import { accountRef } from "../../store/repos/accounts.js";
+import { accountForBrief, healthyPeerOf, latestGrade } from "../../store/repos/brief.js";
 import { accountTickets } from "../../store/repos/support.js";
 import { accountTrend } from "../../store/repos/trends.js";
 import { type Asker, canRead, readableFilter } from "../access.js";
 import { accountButtons, type Deps, day, depsFor, type FoundAccount, money, reason, renewalText } from "./common.js";
 
 const iso = (d: Date | null) => (d ? isoDay(d) : null);
-const TIER_ORDER = `ARRAY['strategic','key','standard','long_tail']`;
 
 async function similarHealthyPeer(
   d: Deps,
   a: { id: string; industry: string | null; tier: string; arr: unknown; currency: string },
 ): Promise<BriefFacts["peer"]> {
-  const f = filterSql(readableFilter(d.asker), 7);
-  const { rows } = await d.db.pool.query<{
-    name: string;
-    score: number;
-    same_industry: boolean;
-    core_used: number | null;
-    core_total: number | null;
-    touches: number;
-    reasons: Reason[] | null;
-  }>(
-    // A peer worth copying is comparable: scored on real data (not "new", usage in the last 4 weeks),
-    // the same or a neighbouring tier, and ARR in the same currency within a factor of 3. Pick it on
-    // industry, tier and score, then read its reasons, usage and touches: only for the one row.
-    `SELECT p.name, p.score, hr.reasons, p.same_industry,
-            u."coreFeaturesUsed" AS core_used, u."coreFeaturesTotal" AS core_total,
-            (SELECT count(*)::int FROM "Interaction" i WHERE i."accountId" = p.id AND NOT i.scheduled
-               AND i."occurredAt" >= $4::date - 90 AND i."occurredAt" < $4::date + 1) AS touches
-       FROM (SELECT a.id, a.name, hs.score, (a.industry IS NOT DISTINCT FROM $2) AS same_industry
-               FROM "Account" a
-               JOIN LATERAL (SELECT h.score, h.grade, h.state FROM "HealthScore" h WHERE h."accountId" = a.id AND h.day <= $4::date
-                              ORDER BY h.day DESC LIMIT 1) hs ON hs.grade = 'green' AND hs.state IS NULL
-              WHERE a.id <> $1 AND ${f.sql}
-                AND abs(array_position(${TIER_ORDER}, a.tier::text) - array_position(${TIER_ORDER}, $3::text)) <= 1
-                AND a.currency = $6 AND a.arr::float8 BETWEEN $5::float8 / 3 AND $5::float8 * 3
-                AND EXISTS (SELECT 1 FROM "UsageSnapshot" s WHERE s."accountId" = a.id
-                              AND s.day > $4::date - 28 AND s.day <= $4::date AND s."activeUsers" > 0)
-              ORDER BY (a.industry IS NOT DISTINCT FROM $2) DESC, (a.tier::text = $3) DESC, hs.score DESC, a.name LIMIT 1) p
-       JOIN LATERAL (SELECT h.reasons FROM "HealthScore" h WHERE h."accountId" = p.id AND h.day <= $4::date
-                      ORDER BY h.day DESC LIMIT 1) hr ON TRUE
-       LEFT JOIN LATERAL (SELECT * FROM "UsageSnapshot" s WHERE s."accountId" = p.id AND s.day <= $4::date
-                           ORDER BY s.day DESC LIMIT 1) u ON TRUE`,
-    [a.id, a.industry, a.tier, d.asker.today, Number(a.arr), a.currency, ...f.params],
-  );
-  const p = rows[0];
+  const p = await healthyPeerOf(d.db, readableFilter(d.asker), a, d.asker.today);
   if (!p) return null;
   return {
     name: p.name,
@@ -82,11 +47,7 @@ async function renewalGaps(
 ): Promise<string[] | undefined> {
   const r = a.renewals[0];
   if (!r) return undefined;
-  const { rows } = await d.db.pool.query<{ grade: Grade; state: string | null }>(
-    `SELECT grade::text AS grade, state FROM "HealthScore" WHERE "accountId" = $1 AND day <= $2::date ORDER BY day DESC LIMIT 1`,
-    [a.id, d.asker.today],
-  );
-  const h = rows[0];
+  const h = await latestGrade(d.db, a.id, d.asker.today);
   const cut = addDays(d.asker.today, -90);
   return readinessGaps({
     termsClear: r.termsClear,
@@ -111,21 +72,7 @@ async function renewalGaps(
  */
 export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
   const today = d.asker.today;
-  const a = await d.db.prisma.account.findUniqueOrThrow({
-    where: { id: found.id },
-    include: {
-      owner: { select: { name: true } },
-      usage: { where: { day: { gte: new Date(`${addDays(today, -56)}T00:00:00Z`) } }, orderBy: { day: "asc" } },
-      feedback: true,
-      interactions: { orderBy: { occurredAt: "desc" }, take: 20 },
-      contacts: true,
-      surveys: { where: { kind: "nps" }, orderBy: { respondedAt: "desc" }, take: 5 },
-      milestones: true,
-      promises: true,
-      risks: true,
-      renewals: { where: { status: { in: ["upcoming", "in_progress"] } }, orderBy: { dueDate: "asc" }, take: 1 },
-    },
-  });
+  const a = await accountForBrief(d.db, found.id, addDays(today, -56));
   const renewal = a.renewals[0]?.dueDate ?? a.renewalDate;
   const facts: BriefFacts = {
     today,

@@ -2,10 +2,12 @@
 import { wallClockToInstant } from "../../calendar/parse.js";
 import { addDays, dayToDate } from "../../domain/dates.js";
 import type { MessageKey } from "../../i18n/catalogue.js";
-import { parseNudgeKey } from "../../proactive/state.js";
+import { markNudgeDone, parseNudgeKey } from "../../proactive/state.js";
 import type { Reply } from "../../reply/model.js";
 import { audit } from "../../store/repos/audit.js";
 import { appendNotes, calendarLogged } from "../../store/repos/calendar.js";
+import { recordInteraction } from "../../store/repos/interactions.js";
+import { snoozeAccount } from "../../store/repos/nudge-state.js";
 import { canWrite } from "../access.js";
 import type { DaySpec, InteractionKindName } from "../parse.js";
 import { type Deps, day, type FoundAccount, simple } from "./common.js";
@@ -92,15 +94,13 @@ export async function logInteraction(d: Deps, a: FoundAccount, input: LogInput):
   if (same) return same;
   // Today's entries carry the real instant; back-dated ones noon UTC of that day (calendar-stable).
   const occurredAt = dayIso === today ? d.asker.now : new Date(dayToDate(dayIso).getTime() + DAY_MS / 2);
-  const row = await d.db.prisma.interaction.create({
-    data: {
-      accountId: a.id,
-      kind: input.kind,
-      occurredAt,
-      memberId: d.asker.member.id,
-      notes: input.notes ?? null,
-      nextSteps: input.nextSteps ?? null,
-    },
+  const row = await recordInteraction(d.db, {
+    accountId: a.id,
+    kind: input.kind,
+    occurredAt,
+    memberId: d.asker.member.id,
+    notes: input.notes ?? null,
+    nextSteps: input.nextSteps ?? null,
   });
   await audit(d.db, [
     {
@@ -122,14 +122,12 @@ export async function logInteraction(d: Deps, a: FoundAccount, input: LogInput):
 
 export async function planVisit(d: Deps, a: FoundAccount, dayIso: string): Promise<Reply> {
   if (dayIso < d.asker.today) return simple(d.t("plan.past", { date: day(d, dayIso) }), "invalid", "warning");
-  const row = await d.db.prisma.interaction.create({
-    data: {
-      accountId: a.id,
-      kind: "visit",
-      scheduled: true,
-      occurredAt: new Date(dayToDate(dayIso).getTime() + DAY_MS / 2),
-      memberId: d.asker.member.id,
-    },
+  const row = await recordInteraction(d.db, {
+    accountId: a.id,
+    kind: "visit",
+    scheduled: true,
+    occurredAt: new Date(dayToDate(dayIso).getTime() + DAY_MS / 2),
+    memberId: d.asker.member.id,
   });
   await audit(d.db, [
     {
@@ -146,11 +144,7 @@ export async function planVisit(d: Deps, a: FoundAccount, dayIso: string): Promi
 
 export async function snooze(d: Deps, a: FoundAccount, days: number): Promise<Reply> {
   const until = new Date(d.asker.now.getTime() + days * DAY_MS);
-  await d.db.prisma.snooze.upsert({
-    where: { memberId_accountId: { memberId: d.asker.member.id, accountId: a.id } },
-    create: { memberId: d.asker.member.id, accountId: a.id, until },
-    update: { until },
-  });
+  await snoozeAccount(d.db, d.asker.member.id, a.id, until);
   await audit(d.db, [
     {
       memberId: d.asker.member.id,
@@ -178,13 +172,10 @@ export async function nudgeDone(
 ): Promise<boolean> {
   const parsed = parseNudgeKey(key);
   if (!parsed || !(await canReadAccount(parsed.accountId))) return false;
-  const { accountId, rule, fingerprint } = parsed;
   const memberId = d.asker.member.id;
-  await d.db.prisma.nudgeState.upsert({
-    where: { memberId_accountId_rule: { memberId, accountId, rule } },
-    create: { memberId, accountId, rule, fingerprint, state: "done" },
-    update: { state: "done", fingerprint, until: null },
-  });
+  const accountId = parsed.accountId;
+  const rule = parsed.rule;
+  await markNudgeDone(d.db, memberId, key, d.asker.now);
   await audit(d.db, [{ memberId, surface: d.asker.surface, action: "nudge.done", accountId, detail: { rule } }]);
   return true;
 }

@@ -21,6 +21,17 @@ export async function accountRef(db: Db, id: string): Promise<AccountRef | undef
   return a ?? undefined;
 }
 
+/** The account with its owner's name and its next open renewal (the account card's head). */
+export async function accountForCard(db: Db, id: string) {
+  return db.prisma.account.findUniqueOrThrow({
+    where: { id },
+    include: {
+      owner: { select: { name: true } },
+      renewals: { where: { status: { in: ["upcoming", "in_progress"] } }, orderBy: { dueDate: "asc" }, take: 1 },
+    },
+  });
+}
+
 export interface NamedRow {
   id: string;
   name: string;

@@ -83,3 +83,15 @@ export async function findTeamByName(db: Db, name: string) {
   ]);
   return id ? ((await db.prisma.team.findUnique({ where: { id } })) ?? undefined) : undefined;
 }
+
+/** The active member who owns most of these accounts, else any active member (by email). */
+export async function busiestOwnerEmail(db: Db, accountIds: string[]): Promise<string | undefined> {
+  const { rows } = await db.pool.query<{ email: string }>(
+    `SELECT m.email FROM "Member" m
+       LEFT JOIN "Account" a ON a."ownerId" = m.id AND a.id = ANY($1::text[])
+      WHERE m.active
+      GROUP BY m.email ORDER BY count(a.id) DESC, m.email LIMIT 1`,
+    [accountIds],
+  );
+  return rows[0]?.email;
+}

@@ -1,8 +1,8 @@
-import { addDays } from "../domain/dates.js";
-import type { Tier } from "../domain/health/config.js";
-import type { HealthFacts, Severity, StakeholderFacts, UsageFacts } from "../domain/health/facts.js";
-import { HOLIDAY_DEFAULTS, type HolidayConfig, holidaysByLocale } from "../domain/health/holidays.js";
-import type { Db } from "../store/db.js";
+import { addDays } from "../../domain/dates.js";
+import type { Tier } from "../../domain/health/config.js";
+import type { HealthFacts, Severity, StakeholderFacts, UsageFacts } from "../../domain/health/facts.js";
+import { HOLIDAY_DEFAULTS, type HolidayConfig, holidaysByLocale } from "../../domain/health/holidays.js";
+import type { Db } from "../db.js";
 
 // Facts for every account on one day, read with a handful of set-based queries (one per table,
 // grouped by account), never one query per account. Everything is "as of" the day, so the same

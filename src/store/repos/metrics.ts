@@ -5,9 +5,9 @@ import {
   type MetricsScope,
   type TeamMetrics,
   teamMetrics,
-} from "../domain/health/metrics.js";
-import type { Grade } from "../domain/health/types.js";
-import type { Db } from "../store/db.js";
+} from "../../domain/health/metrics.js";
+import type { Grade } from "../../domain/health/types.js";
+import type { Db } from "../db.js";
 
 // Team metrics from the store: two set-based reads (the period's closed renewals with their
 // account's team and owner; the live accounts with their latest grade as of the period's end), then
