@@ -10,17 +10,14 @@ import type { SlackDeps } from "./deps.js";
 // the outbox's upload path (each step recorded, a retry repeats none). The key is the interaction's
 // trigger id, so a repeated delivery queues nothing more. The private answer says where the files went.
 
-/**
- * The reply to answer privately: with a line saying where its files are once they are queued
- * (`queued`), without them when they could not be.
- */
+/** The reply to answer privately: with a line saying where its files are, or without them when they could not be queued. */
 export async function queueReplyFiles(
   deps: SlackDeps,
   asker: { user: string; locale: Locale },
   trigger: string,
   reply: Reply,
-): Promise<{ reply: Reply; queued: boolean }> {
-  if (reply.error || !reply.attachments?.length) return { reply, queued: false };
+): Promise<Reply> {
+  if (reply.error || !reply.attachments?.length) return reply;
   const { attachments, ...text } = reply;
   const now = deps.ctx.now();
   try {
@@ -46,8 +43,8 @@ export async function queueReplyFiles(
   } catch (err) {
     // The text still answers; only the files are missing.
     deps.ctx.log.warn({ err, user: asker.user }, "slack: the answer's files could not be queued");
-    return { reply: text, queued: false };
+    return text;
   }
   const note = { type: "context" as const, text: t(asker.locale, "slack.files_in_dm") };
-  return { reply: { ...text, blocks: [...text.blocks, note] }, queued: true };
+  return { ...text, blocks: [...text.blocks, note] };
 }

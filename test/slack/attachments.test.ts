@@ -7,7 +7,7 @@ import { isPng } from "../support/png.js";
 import { STORE_KINDS, testContext, testDb } from "../support/store.js";
 import { type SlackApiStandIn, startSlackApiStandIn } from "./api-stand-in.js";
 import { blockText, type SlackHarness, startSlackHarness, USERS } from "./harness.js";
-import { slashCommandBody } from "./sign.js";
+import { interactionBody, slashCommandBody } from "./sign.js";
 
 // Pictures and documents on Slack: the outbox's sender uploads them with the real Web API client
 // through the external upload flow (files.getUploadURLExternal, POST to the upload URL,
@@ -170,6 +170,36 @@ describe.each(STORE_KINDS)("Slack: typed commands carry their files (%s)", (kind
     for (const f of files) expect(isPng(f.bytes as Buffer)).toBe(true);
     expect(files[0]!.altText).toMatch(/^Health score \d+ to \d+ over 90 days/);
     expect(files[1]!.altText).toMatch(/^近 90 天健康分从/);
+  });
+
+  it("a button that runs report (a renewal reminder's Value report) answers through response_url and sends the files to the DM", async () => {
+    const press = interactionBody({
+      type: "block_actions",
+      user: { id: USERS.cara, username: "cara", name: "cara", team_id: "T_TEND" },
+      api_app_id: "A_TEND",
+      token: "legacy-verification-token",
+      trigger_id: "trig.button.1",
+      team: { id: "T_TEND", domain: "tend-test" },
+      container: { type: "message", message_ts: "1700000000.000001", channel_id: "C_GENERAL", is_ephemeral: true },
+      channel: { id: "C_GENERAL", name: "general" },
+      message: { type: "message", ts: "1700000000.000001", text: "card" },
+      response_url: h.api.responseUrl(),
+      actions: [
+        {
+          type: "button",
+          action_id: "tend.run:0",
+          block_id: "b1",
+          text: { type: "plain_text", text: "Value report" },
+          value: "report Acme Corp",
+          action_ts: "1700000000.100",
+        },
+      ],
+    });
+    h.api.responses.length = 0;
+    await h.send(press);
+    expect(blockText(h.api.responses.at(-1)?.body)).toContain("direct messages with Tend");
+    expect(await drain()).toMatchObject({ sent: 1 });
+    expect([...h.api.files.values()].map((f) => f.shares[0]?.channel)).toEqual([USERS.cara, USERS.cara]);
   });
 
   it("an answer without pictures queues nothing; a refusal carries no files", async () => {

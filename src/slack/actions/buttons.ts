@@ -98,20 +98,19 @@ interface Where {
 }
 
 async function show(deps: SlackDeps, client: webApi.WebClient, where: Where, answer: Reply, locale: Locale) {
-  // Pictures and documents go to our direct messages through the outbox (response_url carries none).
-  const { reply, queued } = where.trigger
-    ? await queueReplyFiles(deps, { user: where.user, locale }, where.trigger, answer)
-    : { reply: answer, queued: false };
-  const msg = privateMessage(reply, locale);
   if (where.answer) {
+    // Pictures and documents go to our direct messages through the outbox (response_url carries none).
+    const reply = where.trigger
+      ? await queueReplyFiles(deps, { user: where.user, locale }, where.trigger, answer)
+      : answer;
+    const msg = privateMessage(reply, locale);
     // Replacing is only right for our own private card; a shared message stays as everyone saw it.
     await where.answer({ ...msg, response_type: "ephemeral", replace_original: where.ephemeral === true });
     return;
   }
-  // App Home has no response_url: the answer goes to our direct messages with the user (already
-  // queued there with its files, when it has some).
-  if (queued) return;
-  const dm = renderSlack(reply, locale);
+  // App Home has no response_url: the answer goes to our direct messages with the user, at once and
+  // as text (its pictures are on the card and brief typed in chat).
+  const dm = renderSlack(answer, locale);
   try {
     await client.chat.postMessage({ channel: where.user, text: dm.text, blocks: dm.blocks as never });
   } catch (err) {

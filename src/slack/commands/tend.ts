@@ -46,7 +46,7 @@ export function registerTendCommand(app: App, deps: SlackDeps) {
         locale = who.locale;
         const text = await resolveMentions(deps.ctx, client, unescapeSlackText(command.text ?? ""));
         const answer = await handleCommand(deps.ctx, { identity: who.identity, text });
-        const { reply } = await queueReplyFiles(
+        const reply = await queueReplyFiles(
           deps,
           { user: command.user_id, locale: who.locale },
           command.trigger_id,
