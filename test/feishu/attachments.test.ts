@@ -6,7 +6,7 @@ import { type FeishuStandIn, startFeishuStandIn } from "../delivery/feishu-stand
 import { drainAt, queueWeekly, replyWithFiles, ATTACHMENTS_T0 as T0, trendChart } from "../support/attachments.js";
 import { isPng } from "../support/png.js";
 import { STORE_KINDS, testContext, testDb } from "../support/store.js";
-import { cardText, type FeishuHarness, OPEN_IDS, startFeishuHarness } from "./harness.js";
+import { cardText, harnessPerBlock, OPEN_IDS } from "./harness.js";
 import { messagePush } from "./push.js";
 
 // Pictures and documents on Feishu through the outbox, with the real Lark client: a chart goes to
@@ -106,21 +106,11 @@ describe("Feishu attachments through the outbox", () => {
 // im/v1/images), the documents follow as file messages answering the same message, and a repeat of
 // the event sends nothing twice (uuids).
 describe.each(STORE_KINDS)("Feishu: messages to the bot carry their files (%s)", (kind) => {
-  let h: FeishuHarness;
-  beforeAll(async () => {
-    h = await startFeishuHarness(kind);
-  });
-  afterAll(() => h.close());
-  beforeEach(() => {
-    h.api.accepted.length = 0;
-    h.api.calls.length = 0;
-    h.api.failUploads.length = 0;
-    h.api.images.clear();
-    h.api.files.clear();
-  });
+  const harness = harnessPerBlock(kind);
   const message = (openId: string, text: string, messageId: string) => messagePush(openId, text, { messageId });
 
   it("report: a card answering the message, then the Markdown and the HTML page as file messages", async () => {
+    const h = harness();
     await h.push(message(OPEN_IDS.cara, "report Acme Corp", "om_report_1"));
     expect(h.api.accepted.map((m) => [m.how, m.msgType, m.replyTo])).toEqual([
       ["reply", "interactive", "om_report_1"],
@@ -140,6 +130,7 @@ describe.each(STORE_KINDS)("Feishu: messages to the bot carry their files (%s)",
   });
 
   it("brief in Chinese: the 90-day picture is shown in the card with its alt text", async () => {
+    const h = harness();
     await h.push(message(OPEN_IDS.lina, "简报 上海星辰科技有限公司", "om_brief_zh"));
     expect(h.api.accepted.map((m) => m.msgType)).toEqual(["interactive"]);
     const [imageKey, image] = [...h.api.images.entries()][0]!;
@@ -150,6 +141,7 @@ describe.each(STORE_KINDS)("Feishu: messages to the bot carry their files (%s)",
   });
 
   it("an upload Feishu keeps refusing leaves the picture out; the card's text still answers", async () => {
+    const h = harness();
     for (let i = 0; i < 10; i++) h.api.failUploads.push({ status: 500, code: 2200, msg: "Internal Error" });
     await h.push(message(OPEN_IDS.cara, "brief Acme Corp", "om_brief_fail"));
     expect(h.api.accepted.map((m) => m.msgType)).toEqual(["interactive"]);

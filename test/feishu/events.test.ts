@@ -1,6 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STORE_KINDS } from "../support/store.js";
-import { cardButtons, cardText, type FeishuHarness, NOW, OPEN_IDS, startFeishuHarness } from "./harness.js";
+import {
+  cardButtons,
+  cardText,
+  type FeishuHarness,
+  harnessPerBlock,
+  NOW,
+  OPEN_IDS,
+  startFeishuHarness,
+} from "./harness.js";
 import { envelope, eventId, messagePush, TEST_TENANT, textMessage } from "./push.js";
 
 // The Feishu door over HTTP: pushes encrypted and signed as Feishu sends them reach Tend's own server,
@@ -11,14 +19,8 @@ const message = messagePush;
 
 describe.each(STORE_KINDS)("Feishu events over HTTP (%s)", (kind) => {
   let h: FeishuHarness;
-  beforeAll(async () => {
-    h = await startFeishuHarness(kind);
-  });
-  afterAll(() => h.close());
-  beforeEach(() => {
-    h.api.accepted.length = 0;
-    h.api.calls.length = 0;
-    h.api.failNext.length = 0;
+  harnessPerBlock(kind, (x) => {
+    h = x;
   });
 
   it("answers Feishu's url_verification challenge (encrypted, and plain)", async () => {
