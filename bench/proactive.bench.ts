@@ -1,9 +1,9 @@
 import { parseConfig } from "../src/config/env.js";
+import { PROACTIVE_DEFAULTS } from "../src/config/proactive.js";
 import type { AppContext } from "../src/context.js";
 import { PLATFORM_LIMITS, RateLimiter, scaledClock } from "../src/delivery/limits.js";
 import { drainOnce, enqueue, type OutboxMessage, outboxKey } from "../src/delivery/outbox.js";
 import { silentLogger } from "../src/log.js";
-import { PROACTIVE_DEFAULTS } from "../src/proactive/config.js";
 import { everyone, planJob } from "../src/proactive/jobs.js";
 import type { Db } from "../src/store/db.js";
 import { startChatStandIn, webApiSender } from "../test/delivery/chat-stand-in.js";

@@ -1,11 +1,11 @@
 import type pg from "pg";
 import { parseConfig } from "../src/config/env.js";
+import { PROACTIVE_DEFAULTS } from "../src/config/proactive.js";
 import type { AppContext } from "../src/context.js";
 import { installDemo } from "../src/demo/load.js";
 import { addDays } from "../src/domain/dates.js";
 import { recompute } from "../src/health/recompute.js";
 import { silentLogger } from "../src/log.js";
-import { PROACTIVE_DEFAULTS } from "../src/proactive/config.js";
 import { everyone, planJob } from "../src/proactive/jobs.js";
 import type { Db } from "../src/store/db.js";
 import { copyRows, copyUsage, type UsageRow } from "../src/store/repos/usage.js";

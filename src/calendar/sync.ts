@@ -11,6 +11,7 @@
 import { identify } from "../commands/access.js";
 import { depsFor } from "../commands/handlers/common.js";
 import { visitBrief } from "../commands/handlers/visit-brief.js";
+import type { ProactiveConfig } from "../config/proactive.js";
 import type { AppContext } from "../context.js";
 import { enqueue, type OutboxMessage, outboxKey } from "../delivery/outbox.js";
 import type { Platform } from "../delivery/types.js";
@@ -27,8 +28,6 @@ import {
 import { rescoreAccounts } from "../health/rescore.js";
 import { t as coreT } from "../i18n/catalogue.js";
 import { formatDate, type Locale, resolveLocale } from "../i18n/locale.js";
-import type { ProactiveConfig } from "../proactive/config.js";
-import { loadPeople, type MemberInfo, type TeamInfo } from "../proactive/facts.js";
 import type { Block, Reply } from "../reply/model.js";
 import { inTransaction } from "../store/db.js";
 import {
@@ -46,6 +45,7 @@ import {
   setBriefKey,
   upsertMeetings,
 } from "../store/repos/calendar.js";
+import { loadPeople, type MemberInfo, type TeamInfo } from "../store/repos/members.js";
 import { type FeedError, fetchFeed } from "./fetch.js";
 import { ct } from "./messages.js";
 import { type Occurrence, parseFeed, UnparsableFeed, wallClockToInstant } from "./parse.js";

@@ -1,5 +1,5 @@
-import { plain } from "../reply/text.js";
 import { readAudit } from "../store/repos/audit.js";
+import { plain } from "../text/user-data.js";
 import type { CliCommand } from "./types.js";
 
 export const auditCommand: CliCommand = {

@@ -1,7 +1,7 @@
 import { syncCalendars } from "../calendar/sync.js";
 import { loadChatSenders } from "../chat-senders.js";
+import { loadProactiveConfig, type ProactiveConfig } from "../config/proactive.js";
 import type { Platform } from "../delivery/types.js";
-import { loadProactiveConfig, type ProactiveConfig } from "../proactive/config.js";
 import { JOBS, type JobName } from "../proactive/jobs.js";
 import { runJob } from "../proactive/run.js";
 import { renderText } from "../reply/render-text.js";

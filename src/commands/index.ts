@@ -12,18 +12,18 @@
 // - Nothing here throws: failures come back as a Reply with error "internal" (and are logged).
 import { z } from "zod";
 import { ct } from "../calendar/messages.js";
+import { loadProactiveConfig } from "../config/proactive.js";
 import type { AppContext } from "../context.js";
 import type { Identity } from "../domain/identity.js";
 import { rescoreAccounts } from "../health/rescore.js";
 import { type MessageKey, t } from "../i18n/catalogue.js";
-import { loadProactiveConfig } from "../proactive/config.js";
 import { loadUnitEconomics } from "../renewals/unit-economics-file.js";
 import type { ActionOutcome, Form, FormOutcome, Reply } from "../reply/model.js";
-import { data, plain } from "../reply/text.js";
 import { StoreUnavailable } from "../store/db.js";
 import { accountRef } from "../store/repos/accounts.js";
 import { audit, auditRefusal } from "../store/repos/audit.js";
 import { calendarInteraction, meetingById, unlogMeeting, updateCalendarInteraction } from "../store/repos/calendar.js";
+import { data, plain } from "../text/user-data.js";
 import { canRead, identify } from "./access.js";
 import { type Apology, apologise } from "./apology.js";
 import { answerPlainText } from "./ask/answer.js";

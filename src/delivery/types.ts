@@ -1,6 +1,8 @@
 import type { Reply } from "../reply/model.js";
 
-export type Platform = "slack" | "feishu";
+export type { Platform } from "../domain/identity.js";
+
+import type { Platform } from "../domain/identity.js";
 
 /** How a platform send ended. Retryable failures go back to the outbox with backoff. */
 export type SendResult =

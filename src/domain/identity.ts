@@ -3,6 +3,9 @@
 
 export type Surface = "slack" | "feishu" | "cli" | "web";
 
+/** The chat platforms Tend delivers to. */
+export type Platform = "slack" | "feishu";
+
 /** Who is asking, as the surface knows them. The core maps this to a member (or refuses). */
 export interface Identity {
   surface: Surface;

@@ -7,7 +7,7 @@ import type { Locale } from "../i18n/locale.js";
 import type { Logger } from "../log.js";
 import type { Tone } from "../reply/model.js";
 import type { FeishuCard } from "../reply/render-feishu.js";
-import { plain } from "../reply/text.js";
+import { plain } from "../text/user-data.js";
 import type { FeishuConfig } from "./client.js";
 import type { FeishuDeduper } from "./dedupe.js";
 import { classifyFeishuError, FeishuApiError, feishuCode, isFeishuError } from "./errors.js";

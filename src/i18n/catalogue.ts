@@ -1,5 +1,5 @@
 // The one text catalogue (./en.ts, ./zh-CN.ts) and the ways a text is filled in.
-import { param, stripData } from "../reply/text.js";
+import { param, stripData } from "../text/user-data.js";
 import { en, type MessageKey } from "./en.js";
 import { type Catalogue, type Locale, translator } from "./locale.js";
 import { zhCN } from "./zh-CN.js";

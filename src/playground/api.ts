@@ -2,17 +2,17 @@
 // and the proactive engine's dry run (src/proactive). No command logic lives here.
 import { z } from "zod";
 import { handleAction, handleCommand, handleForm, homeView } from "../commands/index.js";
+import type { ProactiveConfig } from "../config/proactive.js";
 import type { AppContext } from "../context.js";
 import { localDay } from "../domain/dates.js";
 import type { Identity } from "../domain/identity.js";
 import { resolveLocale } from "../i18n/locale.js";
-import type { ProactiveConfig } from "../proactive/config.js";
-import { loadPeople, type MemberInfo, type TeamInfo } from "../proactive/facts.js";
 import type { PlannedMessage } from "../proactive/jobs.js";
 import { runJob } from "../proactive/run.js";
 import { ACTION_IDS, FORM_IDS, type Reply } from "../reply/model.js";
 import { renderHtml, renderHtmlAttachments, renderHtmlForm } from "../reply/render-html.js";
-import { plain } from "../reply/text.js";
+import { loadPeople, type MemberInfo, type TeamInfo } from "../store/repos/members.js";
+import { plain } from "../text/user-data.js";
 
 const member = z.string().trim().min(3).max(320);
 export const CommandBody = z.object({ member, text: z.string().max(4000) });

@@ -9,10 +9,10 @@ import { readFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { z } from "zod";
+import { loadProactiveConfig } from "../config/proactive.js";
 import type { AppContext } from "../context.js";
 import type { Door, MountDoor } from "../door.js";
 import { type HttpApp, HttpError, readBody, sendJson } from "../http/server.js";
-import { loadProactiveConfig } from "../proactive/config.js";
 import { ActionBody, action, CommandBody, command, FormBody, form, HomeBody, home, members, morning } from "./api.js";
 
 const STATIC = new URL("./static/", import.meta.url);

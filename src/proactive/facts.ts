@@ -7,43 +7,6 @@ import type { RuleFacts, Tier } from "./rules/types.js";
 // Loads what the rules read, for every (not churned) account as of `day`, with one set-based
 // query per kind of fact - never a query per account.
 
-export interface MemberInfo {
-  id: string;
-  name: string;
-  email: string;
-  role: string;
-  teamId: string | null;
-  locale: string | null;
-  timezone: string | null;
-  quietStart: number | null;
-  quietEnd: number | null;
-  slackUserId: string | null;
-  feishuOpenId: string | null;
-  active: boolean;
-}
-
-export interface TeamInfo {
-  id: string;
-  name: string;
-  locale: string;
-  timezone: string;
-  slackChannel: string | null;
-  feishuChatId: string | null;
-}
-
-export async function loadPeople(db: Db): Promise<{ members: MemberInfo[]; teams: TeamInfo[] }> {
-  const [members, teams] = await Promise.all([
-    db.pool.query<MemberInfo>(
-      `SELECT id, name, email, role::text AS role, "teamId", locale, timezone, "quietStart", "quietEnd",
-              "slackUserId", "feishuOpenId", active FROM "Member" ORDER BY name, id`,
-    ),
-    db.pool.query<TeamInfo>(
-      `SELECT id, name, locale, timezone, "slackChannel", "feishuChatId" FROM "Team" ORDER BY name, id`,
-    ),
-  ]);
-  return { members: members.rows, teams: teams.rows };
-}
-
 type Row = Record<string, unknown> & { accountId: string };
 
 function group<T extends Row>(rows: T[]): Map<string, T[]> {

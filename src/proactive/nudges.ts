@@ -4,7 +4,7 @@ import { dayToDate } from "../domain/dates.js";
 import { t as commandText, type MessageKey, tPlural as t } from "../i18n/catalogue.js";
 import { formatDate, type Locale } from "../i18n/locale.js";
 import type { Block, Button, Reply } from "../reply/model.js";
-import { data } from "../reply/text.js";
+import { data } from "../text/user-data.js";
 import type { Nudge, NudgeAction } from "./rules/types.js";
 import { nudgeKey } from "./state.js";
 

@@ -1,10 +1,10 @@
+import { PROACTIVE_DEFAULTS, type ProactiveConfig } from "../config/proactive.js";
 import type { AppContext } from "../context.js";
 import { drainOnce } from "../delivery/outbox.js";
 import type { ChatSender, Platform } from "../delivery/types.js";
 import { localDay } from "../domain/dates.js";
 import { recompute } from "../health/recompute.js";
 import { planRollup, rollupCutoff, rollupUsage } from "../store/repos/usage-rollup.js";
-import { PROACTIVE_DEFAULTS, type ProactiveConfig } from "./config.js";
 import { type Audience, commitPlanned, everyone, type JobName, type PlanReport, planJob } from "./jobs.js";
 
 // Runs one proactive job now: from the CLI (`tend run <job>`) and from the scheduler.

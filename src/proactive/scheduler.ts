@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import cron, { type ScheduledTask } from "node-cron";
 import { syncCalendars } from "../calendar/sync.js";
+import { loadProactiveConfig, PROACTIVE_DEFAULTS, type ProactiveConfig } from "../config/proactive.js";
 import type { AppContext } from "../context.js";
 import { DELIVERY_DEFAULTS, startDrainer } from "../delivery/outbox.js";
 import type { ChatSender } from "../delivery/types.js";
 import { dayToDate } from "../domain/dates.js";
 import type { MountDoor } from "../door.js";
-import { loadProactiveConfig, PROACTIVE_DEFAULTS, type ProactiveConfig } from "./config.js";
 import { pgRunCoordinator } from "./coordinator.js";
 import { atLocalHour } from "./jobs.js";
 import { runJob } from "./run.js";

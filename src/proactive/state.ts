@@ -1,6 +1,6 @@
+import type { ProactiveConfig } from "../config/proactive.js";
 import type { Db, Queryable } from "../store/db.js";
 import { type NudgeStateRow, setNudgeStates } from "../store/repos/nudge-state.js";
-import type { ProactiveConfig } from "./config.js";
 import { rankByUrgency } from "./planner.js";
 import type { Nudge } from "./rules/types.js";
 

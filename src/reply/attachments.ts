@@ -1,6 +1,6 @@
 import { renderChart } from "../charts/render.js";
+import { plain } from "../text/user-data.js";
 import type { Attachment } from "./model.js";
-import { plain } from "./text.js";
 
 // An attachment as the bytes a surface uploads or writes: charts drawn to PNG, documents as UTF-8.
 

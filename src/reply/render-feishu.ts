@@ -1,8 +1,9 @@
 // Feishu (Lark) card JSON 2.0 rendering of the reply model. Button callbacks carry
 // {action, value} (the model's action id and value); form cards submit {form, privateValue} with
 // the field values in `form_value`.
+
+import { plain, renderRich } from "../text/user-data.js";
 import type { Block, Button, Form, Reply, Tone } from "./model.js";
-import { plain, renderRich } from "./text.js";
 
 export const FEISHU_CARD_LIMITS = {
   cardBytes: 30 * 1024,

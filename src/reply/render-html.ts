@@ -3,9 +3,9 @@
 // Everything from the reply is escaped; buttons carry the model's action id and value in data
 // attributes, which the page posts back to the conversation core unchanged.
 
+import { plain, renderRich } from "../text/user-data.js";
 import { attachmentFiles } from "./attachments.js";
 import type { Block, Button, Form, Reply, Tone } from "./model.js";
-import { plain, renderRich } from "./text.js";
 
 const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 const escapeRaw = (s: string) => s.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);

@@ -2,9 +2,9 @@
 // broken, so every limit is declared once here and enforced by splitting or truncating with a
 // visible "more" note - never by failing.
 import type { Locale } from "../i18n/locale.js";
+import { plain, renderRich } from "../text/user-data.js";
 import type { ActionId, Block, Button, Form, Reply, Tone } from "./model.js";
 import { ACTION_IDS } from "./model.js";
-import { plain, renderRich } from "./text.js";
 
 export const BLOCK_KIT_LIMITS = {
   blocksPerMessage: 50,

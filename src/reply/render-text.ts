@@ -1,6 +1,7 @@
 // Plain-text rendering for the CLI (and logs): the same reply, readable in a terminal.
+
+import { plain as literal, renderRich } from "../text/user-data.js";
 import type { Form, Reply } from "./model.js";
-import { plain as literal, renderRich } from "./text.js";
 
 const TONE_MARK = { good: "+", warning: "!", danger: "x", neutral: "-" } as const;
 

@@ -1,7 +1,7 @@
 // The value report's words, in English and Simplified Chinese. String parameters are user data
 // (marked by `param`), so every renderer shows them literally.
 import { bilingual, type CatalogueKey, type Locale, translator } from "../i18n/locale.js";
-import { param } from "./text.js";
+import { param } from "../text/user-data.js";
 
 export const REPORT_TEXT = bilingual({
   "report.title": ["Value report: {account}", "价值报告：{account}"],

@@ -3,7 +3,7 @@
 import { dayToDate } from "../domain/dates.js";
 import { sectionEmpty, type ValueReport } from "../domain/value-report.js";
 import { formatDate, formatNumber, formatPercent, type Locale } from "../i18n/locale.js";
-import { plain, renderRich } from "./text.js";
+import { plain, renderRich } from "../text/user-data.js";
 import { type ReportT, reportT } from "./value-report-text.js";
 
 export interface ReportSection {

@@ -1,7 +1,7 @@
 import type { Config } from "../config/env.js";
-import { segmentSource } from "../signals/source.js";
 import { hubspotSource } from "./hubspot.js";
 import { salesforceSource } from "./salesforce.js";
+import { segmentSource } from "./segment.js";
 import type { SyncSource } from "./types.js";
 import { zendeskSource } from "./zendesk.js";
 

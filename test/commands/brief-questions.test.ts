@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { type BriefFacts, buildBrief } from "../../src/domain/brief.js";
 import { addDays } from "../../src/domain/dates.js";
 import { t } from "../../src/i18n/catalogue.js";
-import { stripData } from "../../src/reply/text.js";
+import { stripData } from "../../src/text/user-data.js";
 
 const TODAY = "2026-11-23";
 const ago = (n: number) => addDays(TODAY, -n);

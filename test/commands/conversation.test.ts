@@ -6,8 +6,8 @@ import type { AppContext } from "../../src/context.js";
 import type { Identity } from "../../src/domain/identity.js";
 import type { Reply } from "../../src/reply/model.js";
 import { renderText } from "../../src/reply/render-text.js";
-import { stripData } from "../../src/reply/text.js";
 import type { Db } from "../../src/store/db.js";
+import { stripData } from "../../src/text/user-data.js";
 import { STORE_KINDS, testContext, testDb } from "../support/store.js";
 import { PEOPLE, seedBook } from "./book.js";
 

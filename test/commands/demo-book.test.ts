@@ -5,8 +5,8 @@ import type { AppContext } from "../../src/context.js";
 import { rankingValue } from "../../src/domain/renewal.js";
 import { t } from "../../src/i18n/catalogue.js";
 import type { Locale } from "../../src/i18n/locale.js";
-import { stripData } from "../../src/reply/text.js";
 import type { Db } from "../../src/store/db.js";
+import { stripData } from "../../src/text/user-data.js";
 import { DEMO_STORIES, demoContext, demoDb, demoEmail } from "../support/demo.js";
 
 // Every command from `tend ask` on the demo book, as each role: answered where the role may see it,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PROACTIVE_DEFAULTS } from "../../src/config/proactive.js";
 import { addDays } from "../../src/domain/dates.js";
-import { PROACTIVE_DEFAULTS } from "../../src/proactive/config.js";
 import { loadRuleFacts } from "../../src/proactive/facts.js";
 import { evaluateRules } from "../../src/proactive/rules/index.js";
 import { runJob } from "../../src/proactive/run.js";

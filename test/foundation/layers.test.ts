@@ -10,7 +10,6 @@ import { describe, expect, it } from "vitest";
 const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../src");
 
 const STILL_ABOVE_THE_STORE = [
-  "delivery/outbox.ts",
   "feishu/dedupe.ts",
   "import/run.ts",
   "proactive/facts.ts",

@@ -4,6 +4,7 @@
 // tech-touch account is not expected to have a champion. Pure tests on crafted facts, then the same
 // patterns on a small book in the store, through recompute.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PROACTIVE_DEFAULTS } from "../../src/config/proactive.js";
 import type { AppContext } from "../../src/context.js";
 import { addDays, dayToDate } from "../../src/domain/dates.js";
 import { settingsFor } from "../../src/domain/health/config.js";
@@ -13,7 +14,6 @@ import { renderReason } from "../../src/domain/health/reasons.js";
 import { scoreHealth } from "../../src/domain/health/score.js";
 import type { Reason } from "../../src/domain/health/types.js";
 import { recompute } from "../../src/health/recompute.js";
-import { PROACTIVE_DEFAULTS } from "../../src/proactive/config.js";
 import { loadRuleFacts } from "../../src/proactive/facts.js";
 import { RULES } from "../../src/proactive/rules/index.js";
 import type { Db } from "../../src/store/db.js";

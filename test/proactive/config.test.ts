@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
-import { loadProactiveConfig, PROACTIVE_DEFAULTS } from "../../src/proactive/config.js";
+import { loadProactiveConfig, PROACTIVE_DEFAULTS } from "../../src/config/proactive.js";
 import { testContext, testDb } from "../support/store.js";
 
 describe("proactive configuration", () => {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resolveProactiveConfig } from "../../src/config/proactive.js";
 import type { AppContext } from "../../src/context.js";
 import { morning } from "../../src/playground/api.js";
-import { resolveProactiveConfig } from "../../src/proactive/config.js";
 import { JOBS } from "../../src/proactive/jobs.js";
 import { runJob } from "../../src/proactive/run.js";
-import { stripData } from "../../src/reply/text.js";
 import type { Db } from "../../src/store/db.js";
+import { stripData } from "../../src/text/user-data.js";
 import { webApiSender } from "../delivery/chat-stand-in.js";
 import { STORE_KINDS, testContext, testDb } from "../support/store.js";
 import { at, DAY, seed } from "./crafted.js";

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
+import { resolveProactiveConfig } from "../../src/config/proactive.js";
 import type { AppContext } from "../../src/context.js";
 import { drainOnce, listOutbox } from "../../src/delivery/outbox.js";
 import { addDays, dayToDate } from "../../src/domain/dates.js";
 import { silentLogger } from "../../src/log.js";
-import { resolveProactiveConfig } from "../../src/proactive/config.js";
 import { runJob } from "../../src/proactive/run.js";
 import { markNudgeDone, nudgeKey } from "../../src/proactive/state.js";
-import { stripData } from "../../src/reply/text.js";
 import type { Db } from "../../src/store/db.js";
+import { stripData } from "../../src/text/user-data.js";
 import { startChatStandIn, webApiSender } from "../delivery/chat-stand-in.js";
 import { STORE_KINDS, testContext, testDb } from "../support/store.js";
 import { at, DAY, seed } from "./crafted.js";

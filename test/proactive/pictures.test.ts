@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { resolveProactiveConfig } from "../../src/config/proactive.js";
 import type { AppContext } from "../../src/context.js";
 import { listOutbox } from "../../src/delivery/outbox.js";
-import { resolveProactiveConfig } from "../../src/proactive/config.js";
 import { runJob } from "../../src/proactive/run.js";
 import { createChatSender } from "../../src/slack/sender.js";
 import type { Db } from "../../src/store/db.js";

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { PROACTIVE_DEFAULTS } from "../../src/config/proactive.js";
 import { addDays } from "../../src/domain/dates.js";
 import { MESSAGES as PROACTIVE_MESSAGES } from "../../src/i18n/catalogue.js";
-import { PROACTIVE_DEFAULTS } from "../../src/proactive/config.js";
 import { composeNudges, nudgeText } from "../../src/proactive/nudges.js";
 import { evaluateRules } from "../../src/proactive/rules/index.js";
 import type { RuleFacts } from "../../src/proactive/rules/types.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { PROACTIVE_DEFAULTS, resolveProactiveConfig } from "../../src/config/proactive.js";
 import { addDays } from "../../src/domain/dates.js";
 import type { MetricsRenewal } from "../../src/domain/health/metrics.js";
-import { PROACTIVE_DEFAULTS, resolveProactiveConfig } from "../../src/proactive/config.js";
 import { healthTrend } from "../../src/proactive/facts.js";
 import { outsideQuietHours } from "../../src/proactive/jobs.js";
 import { composeDigest as composeDigestMarked, digestContent } from "../../src/proactive/morning-digest.js";
@@ -16,7 +16,7 @@ import { capNudges, filterNudges, type NudgeStateRow, nudgeKey, parseNudgeKey } 
 import { composeVisitPrep as composeBriefMarked } from "../../src/proactive/visit-prep.js";
 import { composeWeekly as composeWeeklyMarked } from "../../src/proactive/weekly-summary.js";
 
-import { stripData } from "../../src/reply/text.js";
+import { stripData } from "../../src/text/user-data.js";
 
 // The texts as a reader sees them: without the markers that tell renderers which parts are user data.
 const unmarked =

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadChatSenders } from "../../src/chat-senders.js";
 import { runCli } from "../../src/cli/main.js";
+import { PROACTIVE_DEFAULTS } from "../../src/config/proactive.js";
 import { listOutbox } from "../../src/delivery/outbox.js";
 import { HttpApp } from "../../src/http/server.js";
 import { silentLogger } from "../../src/log.js";
-import { PROACTIVE_DEFAULTS } from "../../src/proactive/config.js";
 import { hourlyTick, schedulerDoor } from "../../src/proactive/scheduler.js";
 import type { Db } from "../../src/store/db.js";
 import { webApiSender } from "../delivery/chat-stand-in.js";

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { handleCommand } from "../../src/commands/index.js";
+import { resolveProactiveConfig } from "../../src/config/proactive.js";
 import type { AppContext } from "../../src/context.js";
 import { addDays, dayToDate } from "../../src/domain/dates.js";
 import { departmentOf, type ExpansionInput, expansionSignals, nudgeWorthy } from "../../src/domain/expansion.js";
-import { resolveProactiveConfig } from "../../src/proactive/config.js";
 import { runJob } from "../../src/proactive/run.js";
 import { renderText } from "../../src/reply/render-text.js";
-import { stripData } from "../../src/reply/text.js";
 import type { Db } from "../../src/store/db.js";
+import { stripData } from "../../src/text/user-data.js";
 import { webApiSender } from "../delivery/chat-stand-in.js";
 import { STORE_KINDS, testContext, testDb } from "../support/store.js";
 import { score, TODAY, usage } from "./book.js";

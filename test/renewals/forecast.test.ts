@@ -12,8 +12,8 @@ import {
   periodRange,
 } from "../../src/domain/forecast.js";
 import { renderText } from "../../src/reply/render-text.js";
-import { stripData } from "../../src/reply/text.js";
 import type { Db } from "../../src/store/db.js";
+import { stripData } from "../../src/text/user-data.js";
 import { STORE_KINDS, testContext, testDb } from "../support/store.js";
 import { PEOPLE, type RenewalBook, seedRenewalBook, TODAY } from "./book.js";
 

@@ -7,8 +7,8 @@ import { dayToDate } from "../../src/domain/dates.js";
 import { resolveUnitEconomics, segmentValues, trailingTwelveMonths } from "../../src/domain/unit-economics.js";
 import { loadUnitEconomics } from "../../src/renewals/unit-economics-file.js";
 import { renderText } from "../../src/reply/render-text.js";
-import { stripData } from "../../src/reply/text.js";
 import type { Db } from "../../src/store/db.js";
+import { stripData } from "../../src/text/user-data.js";
 import { STORE_KINDS, testContext, testDb } from "../support/store.js";
 import { TODAY } from "./book.js";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { stripData } from "../../src/reply/text.js";
+import { stripData } from "../../src/text/user-data.js";
 import { blockText, buttonsOf, type SlackHarness, startSlackHarness, USERS } from "../slack/harness.js";
 import { interactionBody, slashCommandBody, triggerId } from "../slack/sign.js";
 import { STORE_KINDS } from "../support/store.js";

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { handleCommand } from "../../src/commands/index.js";
 import type { Attachment, Reply } from "../../src/reply/model.js";
 import { renderText } from "../../src/reply/render-text.js";
-import { stripData } from "../../src/reply/text.js";
 import type { Db } from "../../src/store/db.js";
+import { stripData } from "../../src/text/user-data.js";
 import { STORE_KINDS, testContext, testDb } from "../support/store.js";
 import { seedReportBook, TODAY, TRICKY, WHO } from "./book.js";
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handleCommand } from "../../src/commands/index.js";
+import { resolveProactiveConfig } from "../../src/config/proactive.js";
 import { addDays, dayToDate } from "../../src/domain/dates.js";
-import { resolveProactiveConfig } from "../../src/proactive/config.js";
 import { runJob } from "../../src/proactive/run.js";
 import { renderText } from "../../src/reply/render-text.js";
-import { stripData } from "../../src/reply/text.js";
 import type { Db } from "../../src/store/db.js";
+import { stripData } from "../../src/text/user-data.js";
 import { STORE_KINDS, testContext, testDb } from "../support/store.js";
 
 const DAY = "2026-11-23";

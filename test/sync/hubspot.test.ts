@@ -4,9 +4,9 @@ import path from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import type { AppContext } from "../../src/context.js";
-import { stripData } from "../../src/reply/text.js";
 import type { Db } from "../../src/store/db.js";
 import { accountsNamedExactly } from "../../src/store/repos/accounts.js";
+import { stripData } from "../../src/text/user-data.js";
 import { STORE_KINDS, testContext, testDb } from "../support/store.js";
 import { HubSpotStandIn } from "./hubspot-stand-in.js";
 

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import type { AppContext } from "../../src/context.js";
-import { stripData } from "../../src/reply/text.js";
 import type { Db } from "../../src/store/db.js";
+import { stripData } from "../../src/text/user-data.js";
 import { STORE_KINDS, testContext, testDb } from "../support/store.js";
 import { SalesforceStandIn } from "./salesforce-stand-in.js";
 

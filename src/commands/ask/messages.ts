@@ -1,6 +1,6 @@
 // Texts of plain-language questions and the brief's "since the last visit", in English and Chinese.
 import { type Catalogue, type Locale, translator } from "../../i18n/locale.js";
-import { param } from "../../reply/text.js";
+import { param } from "../../text/user-data.js";
 
 const en = {
   "ask.read_as": "Read as `{command}`",

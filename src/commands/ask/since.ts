@@ -4,9 +4,9 @@
 // a model, or when it fails, the brief stays as it is.
 import { addDays } from "../../domain/dates.js";
 import type { Block } from "../../reply/model.js";
-import { data } from "../../reply/text.js";
 import { type AccountRecord, lastVisitDay, recordsSince } from "../../store/repos/ask.js";
 import { audit } from "../../store/repos/audit.js";
+import { data } from "../../text/user-data.js";
 import { type Deps, day } from "../handlers/common.js";
 import { askText } from "./messages.js";
 import { type ModelSettings, summarise } from "./model.js";

@@ -4,10 +4,10 @@ import { NEXT_STEP, renderEvidence } from "../../domain/risk/evidence.js";
 import { sparkline } from "../../domain/sparkline.js";
 import { accountTrendAttachment } from "../../reply/charts.js";
 import type { Block, Reply } from "../../reply/model.js";
-import { data } from "../../reply/text.js";
 import { accountForCard, scoreHistory } from "../../store/repos/accounts.js";
 import { openRisksOf, type RegisterRow } from "../../store/repos/risks.js";
 import { accountTrend } from "../../store/repos/trends.js";
+import { data } from "../../text/user-data.js";
 import { callButtons } from "../call-buttons.js";
 import {
   accountButtons,

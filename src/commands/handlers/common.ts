@@ -1,12 +1,13 @@
 // Shared plumbing for handlers: dependencies, account lookup (forgiving names, access-checked),
 // and locale formatting helpers.
+
+import type { ProactiveConfig } from "../../config/proactive.js";
 import { daysBetween, dayToDate } from "../../domain/dates.js";
 import type { Grade, Reason } from "../../domain/health/types.js";
 import { nameKey, resolveAccount } from "../../domain/resolve.js";
 import type { UnitEconomics } from "../../domain/unit-economics.js";
 import { type MessageKey, type T, tFor } from "../../i18n/catalogue.js";
 import { formatDate, formatMoney, type Locale } from "../../i18n/locale.js";
-import type { ProactiveConfig } from "../../proactive/config.js";
 import type { Block, Button, Reply } from "../../reply/model.js";
 import type { Db } from "../../store/db.js";
 import { accountRef, accountsNamedExactly, type NamedRow, namedAccounts } from "../../store/repos/accounts.js";

@@ -1,7 +1,8 @@
 // `mine`: the asker's book - grades, what needs them today, at risk, renewals (also the home view).
+
+import { PROACTIVE_DEFAULTS } from "../../config/proactive.js";
 import { addDays, daysBetween } from "../../domain/dates.js";
 import type { AccountFilter } from "../../domain/identity.js";
-import { PROACTIVE_DEFAULTS } from "../../proactive/config.js";
 import { loadRuleFacts } from "../../proactive/facts.js";
 import { nudgeText } from "../../proactive/nudges.js";
 import { planToday, urgencyOf, withRoutineSummed } from "../../proactive/planner.js";

@@ -6,12 +6,12 @@ import { readinessGaps } from "../../domain/renewal.js";
 import { formatPercent } from "../../i18n/locale.js";
 import { accountTrendAttachment } from "../../reply/charts.js";
 import type { Block, Reply } from "../../reply/model.js";
-import { data } from "../../reply/text.js";
 import type { Db } from "../../store/db.js";
 import { accountRef } from "../../store/repos/accounts.js";
 import { accountForBrief, healthyPeerOf, latestGrade } from "../../store/repos/brief.js";
 import { accountTickets } from "../../store/repos/support.js";
 import { accountTrend } from "../../store/repos/trends.js";
+import { data } from "../../text/user-data.js";
 import { type Asker, canRead, readableFilter } from "../access.js";
 import { accountButtons, type Deps, day, depsFor, type FoundAccount, money, reason, renewalText } from "./common.js";
 

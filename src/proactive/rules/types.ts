@@ -1,7 +1,7 @@
+import type { ProactiveConfig } from "../../config/proactive.js";
 import type { ExpansionInput } from "../../domain/expansion.js";
 import type { Call } from "../../domain/forecast.js";
 import type { Grade, Level, Reason } from "../../domain/health/types.js";
-import type { ProactiveConfig } from "../config.js";
 
 // What the rules read: plain data about one account as of one day (loaded set-based by
 // src/proactive/facts.ts). Rules are pure functions of these, the day and the config.

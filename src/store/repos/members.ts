@@ -95,3 +95,41 @@ export async function busiestOwnerEmail(db: Db, accountIds: string[]): Promise<s
   );
   return rows[0]?.email;
 }
+
+/** Everyone and every team, for the proactive engine's recipients and the calendar. */
+export interface MemberInfo {
+  id: string;
+  name: string;
+  email: string;
+  role: string;
+  teamId: string | null;
+  locale: string | null;
+  timezone: string | null;
+  quietStart: number | null;
+  quietEnd: number | null;
+  slackUserId: string | null;
+  feishuOpenId: string | null;
+  active: boolean;
+}
+
+export interface TeamInfo {
+  id: string;
+  name: string;
+  locale: string;
+  timezone: string;
+  slackChannel: string | null;
+  feishuChatId: string | null;
+}
+
+export async function loadPeople(db: Db): Promise<{ members: MemberInfo[]; teams: TeamInfo[] }> {
+  const [members, teams] = await Promise.all([
+    db.pool.query<MemberInfo>(
+      `SELECT id, name, email, role::text AS role, "teamId", locale, timezone, "quietStart", "quietEnd",
+              "slackUserId", "feishuOpenId", active FROM "Member" ORDER BY name, id`,
+    ),
+    db.pool.query<TeamInfo>(
+      `SELECT id, name, locale, timezone, "slackChannel", "feishuChatId" FROM "Team" ORDER BY name, id`,
+    ),
+  ]);
+  return { members: members.rows, teams: teams.rows };
+}

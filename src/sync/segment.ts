@@ -1,7 +1,7 @@
 import type { AppContext } from "../context.js";
+import { INTAKE_DEFAULTS, loadEventsConfig } from "../signals/intake.js";
 import { intakeStatus, pruneEvents, rematchGroups, rollUpDays } from "../store/repos/product-events.js";
-import { emptyCounts, emptyReport, type SyncReport, type SyncSource } from "../sync/types.js";
-import { INTAKE_DEFAULTS, loadEventsConfig } from "./intake.js";
+import { emptyCounts, emptyReport, type SyncReport, type SyncSource } from "./types.js";
 
 // The event intake is pushed, not pulled; as a sync source it shows in `tend sync status` (last event,
 // lag, refusals, unmapped names) and its run does the intake's housekeeping on demand or on the
