@@ -10,12 +10,14 @@ import { benchStores } from "./stores.js";
 
 // HubSpot sync through the local stand-in: a full first sync of 20k companies + 100k contacts + 20k
 // renewal deals, then an incremental run after 1% of each changed. Baseline: fetching the same pages
-// with the same client, writing nothing. BENCH_CRM_SCALE=0.1 runs a tenth of the book.
+// with the same client, writing nothing. BENCH_CRM_SCALE=0.1 runs a tenth of the book;
+// BENCH_CRM_STORES=postgres runs one store only (the full size takes long on PGlite).
 
 const SCALE = Number(process.env.BENCH_CRM_SCALE ?? 1);
 const COMPANIES = Math.round(20_000 * SCALE);
 const CONTACTS = Math.round(100_000 * SCALE);
 const DEALS = Math.round(20_000 * SCALE);
+const STORES = process.env.BENCH_CRM_STORES?.split(",").map((s) => s.trim());
 
 function seed(hs: HubSpotStandIn) {
   hs.owners = Array.from({ length: 20 }, (_, i) => ({
@@ -93,7 +95,7 @@ async function fetchOnly(hs: HubSpotStandIn, search?: number) {
 export async function run(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const size = `${COMPANIES / 1000}k companies + ${CONTACTS / 1000}k contacts + ${DEALS / 1000}k deals`;
-  for (const store of await benchStores()) {
+  for (const store of (await benchStores()).filter((s) => !STORES || STORES.includes(s.name))) {
     const hs = await new HubSpotStandIn().start();
     seed(hs);
     const db: Db = await store.open();

@@ -1,4 +1,7 @@
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { parseConfig } from "../src/config/env.js";
 import type { AppContext } from "../src/context.js";
 import { HttpApp } from "../src/http/server.js";
@@ -11,7 +14,10 @@ import { benchStores } from "./stores.js";
 // Sustained product events through the Segment intake over HTTP (validation, group commit, account
 // days rolled up) vs a raw multi-row INSERT of the same events into the same table. Memory is sampled
 // through the stream: the heap after the first tenth against the end shows whether it stays flat.
+// BENCH_SIGNALS_MINUTES=10 instead streams for that long to the service itself (`npm start` in a
+// child process, on PostgreSQL) and prints its resident memory every minute (see `stream` below).
 const SECONDS = Number(process.env.BENCH_SIGNALS_SECONDS ?? 20);
+const MINUTES = Number(process.env.BENCH_SIGNALS_MINUTES ?? 0);
 const ACCOUNTS = 1_000;
 const USERS_PER_ACCOUNT = 5;
 const BATCH = 250; // events a request (~75 KB)
@@ -33,6 +39,144 @@ function track(i: number) {
   };
 }
 
+/** Posts one batch to the intake on `port`, waiting out 429s as Retry-After says. */
+function poster(port: number) {
+  const url = `http://127.0.0.1:${port}/segment/v1/batch`;
+  const auth = `Basic ${Buffer.from(`${KEY}:`).toString("base64")}`;
+  return async (batch: unknown[]) => {
+    for (;;) {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: auth },
+        body: JSON.stringify({ batch, sentAt: new Date().toISOString() }),
+      });
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+      if (res.status !== 429) throw new Error(`intake answered ${res.status}`);
+      await new Promise((r) => setTimeout(r, Number(res.headers.get("retry-after") ?? 1) * 1000));
+    }
+  };
+}
+
+/** Every user tied to its account by a group call. */
+async function groupAll(post: (batch: unknown[]) => Promise<void>) {
+  const groups = Array.from({ length: ACCOUNTS * USERS_PER_ACCOUNT }, (_, i) => ({
+    type: "group",
+    userId: `u-${Math.floor(i / USERS_PER_ACCOUNT)}-${i % USERS_PER_ACCOUNT}`,
+    groupId: `CRM-acc-${Math.floor(i / USERS_PER_ACCOUNT)}`,
+  }));
+  for (let i = 0; i < groups.length; i += BATCH) await post(groups.slice(i, i + BATCH));
+}
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+
+/** Resident memory of a process (Linux /proc), in MB. */
+async function rssMb(pid: number): Promise<number> {
+  const m = /VmRSS:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, "utf8"));
+  return m ? Math.round(Number(m[1]) / 1024) : Number.NaN;
+}
+
+/**
+ * The long stream: the service (`src/main.ts`, as `npm start` runs it) in a child process on the
+ * bench's PostgreSQL database, fed by 8 senders for MINUTES minutes; its RSS and the events of each
+ * minute are printed as they come, then the last minute's RSS against the second's (the first
+ * minute is warm-up). Bounded in time, loopback only.
+ */
+async function stream(store: { name: string; url?: string }, db: Db): Promise<BenchRow[]> {
+  if (!store.url) return [];
+  await setup(db);
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    env: {
+      PATH: process.env.PATH ?? "",
+      DATABASE_URL: store.url,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      TEND_SEGMENT_WRITE_KEY: KEY,
+      TEND_DEMO: "off",
+      TEND_SCHEDULER: "off",
+      TEND_LOG_LEVEL: "warn",
+      TEND_LOG_FORMAT: "json",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  try {
+    const post = poster(port);
+    for (let i = 0; ; i++) {
+      const up = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (up) break;
+      if (i > 120) throw new Error("the service did not start within a minute");
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    await groupAll(post);
+    let sent = 0;
+    let lastSent = 0;
+    const rss: number[] = [];
+    const t0 = performance.now();
+    const until = t0 + MINUTES * 60_000;
+    const minute = setInterval(() => {
+      void rssMb(child.pid!).then((mb) => {
+        rss.push(mb);
+        console.log(
+          `  minute ${rss.length}: service RSS ${mb} MB, ${Math.round((sent - lastSent) / 60).toLocaleString("en")} events/s`,
+        );
+        lastSent = sent;
+      });
+    }, 60_000);
+    await Promise.all(
+      Array.from({ length: SENDERS }, async () => {
+        while (performance.now() < until) {
+          const start = sent;
+          sent += BATCH;
+          await post(Array.from({ length: BATCH }, (_, k) => track(start + k)));
+        }
+      }),
+    );
+    clearInterval(minute);
+    const second = rss[1] ?? rss[0] ?? Number.NaN;
+    const last = rss.at(-1) ?? Number.NaN;
+    console.log(
+      `  ${sent.toLocaleString("en")} events in ${MINUTES} min; RSS last minute / second minute = ${(last / second).toFixed(2)}`,
+    );
+    return [
+      {
+        bench: `Service RSS under a ${MINUTES}-minute Segment stream (${sent.toLocaleString("en")} events, ${SENDERS} senders)`,
+        store: store.name,
+        figure: "RSS",
+        value: last,
+        unit: "MB",
+        baseline: { label: "RSS at the second minute", value: second },
+        better: "lower",
+        target: "flat",
+      },
+      {
+        bench: `Segment intake over HTTP to the service, ${MINUTES} min`,
+        store: store.name,
+        figure: "events/s",
+        value: Math.round(sent / ((performance.now() - t0) / 1000)),
+        unit: "events/s",
+        better: "higher",
+        target: ">= 5,000 events/s",
+      },
+    ];
+  } finally {
+    child.kill("SIGTERM");
+    await exited;
+  }
+}
+
 async function setup(db: Db) {
   const ids = Array.from({ length: ACCOUNTS }, (_, i) => `acc-${i}`);
   await db.pool.query(
@@ -43,9 +187,15 @@ async function setup(db: Db) {
 
 export async function run(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  for (const store of await benchStores()) {
+  // BENCH_SIGNALS_STORE=postgres (or pglite) runs one store only.
+  const only = process.env.BENCH_SIGNALS_STORE;
+  for (const store of (await benchStores()).filter((s) => !only || s.name === only)) {
     const db = await store.open();
     try {
+      if (MINUTES > 0) {
+        rows.push(...(await stream(store, db)));
+        continue;
+      }
       await setup(db);
       const ctx: AppContext = {
         config: parseConfig({ TEND_SEGMENT_WRITE_KEY: KEY, TEND_DEMO: "off" }),
@@ -57,28 +207,8 @@ export async function run(): Promise<BenchRow[]> {
       const door = await mountSegment(ctx, http);
       door.intake!.start();
       const { port } = await http.listen(0, "127.0.0.1");
-      const url = `http://127.0.0.1:${port}/segment/v1/batch`;
-      const auth = `Basic ${Buffer.from(`${KEY}:`).toString("base64")}`;
-      const post = async (batch: unknown[]) => {
-        for (;;) {
-          const res = await fetch(url, {
-            method: "POST",
-            headers: { "content-type": "application/json", authorization: auth },
-            body: JSON.stringify({ batch, sentAt: new Date().toISOString() }),
-          });
-          await res.arrayBuffer();
-          if (res.status === 200) return;
-          if (res.status !== 429) throw new Error(`intake answered ${res.status}`);
-          await new Promise((r) => setTimeout(r, Number(res.headers.get("retry-after") ?? 1) * 1000));
-        }
-      };
-      // Every user tied to its account by a group call first.
-      const groups = Array.from({ length: ACCOUNTS * USERS_PER_ACCOUNT }, (_, i) => ({
-        type: "group",
-        userId: `u-${Math.floor(i / USERS_PER_ACCOUNT)}-${i % USERS_PER_ACCOUNT}`,
-        groupId: `CRM-acc-${Math.floor(i / USERS_PER_ACCOUNT)}`,
-      }));
-      for (let i = 0; i < groups.length; i += BATCH) await post(groups.slice(i, i + BATCH));
+      const post = poster(port);
+      await groupAll(post);
 
       let sent = 0;
       const heap: number[] = [];

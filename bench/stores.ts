@@ -3,9 +3,20 @@ import { type Db, openDb, type StoreTimeouts } from "../src/store/db.js";
 
 /** The stores a bench runs on: embedded PGlite always; PostgreSQL when BENCH_DATABASE_URL/TEST_DATABASE_URL is set. */
 export async function benchStores(): Promise<
-  { name: string; open: (timeouts?: StoreTimeouts) => Promise<Db>; drop: () => Promise<void> }[]
+  {
+    name: string;
+    open: (timeouts?: StoreTimeouts) => Promise<Db>;
+    drop: () => Promise<void>;
+    /** PostgreSQL: the bench database's URL (a separate process, the service, can use it). */
+    url?: string;
+  }[]
 > {
-  const stores = [
+  const stores: {
+    name: string;
+    open: (timeouts?: StoreTimeouts) => Promise<Db>;
+    drop: () => Promise<void>;
+    url?: string;
+  }[] = [
     {
       name: "pglite",
       open: async () => {
@@ -33,6 +44,7 @@ export async function benchStores(): Promise<
     };
     stores.push({
       name: "postgres",
+      url: dbUrl.toString(),
       open: async (timeouts?: StoreTimeouts) => {
         await exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
         await exec(`CREATE DATABASE ${name}`);

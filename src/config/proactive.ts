@@ -66,6 +66,11 @@ export const ProactiveConfigSchema = z.object({
     .refine((n) => 60 % n === 0, { message: "must divide 60 (5, 10, 15, 20, 30...)" }),
   /** A calendar that failed this many reads in a row is reported to its owner (once). */
   calendarFailuresToReport: z.number().int().min(1),
+  /**
+   * Key accounts: the tiers whose urgent support tickets open past their time (the health settings'
+   * value.urgentTicketHours) are told to the owner at once, once per ticket. Empty: never.
+   */
+  urgentTicketTiers: z.array(z.enum(["strategic", "key", "standard", "long_tail"])),
 });
 
 export type ProactiveConfig = z.infer<typeof ProactiveConfigSchema>;
@@ -115,6 +120,7 @@ export const PROACTIVE_DEFAULTS: ProactiveConfig = {
   meetingBriefMinutes: 30,
   calendarPollMinutes: 10,
   calendarFailuresToReport: 3,
+  urgentTicketTiers: ["strategic", "key"],
 };
 
 /** Defaults with a (partial, validated) override merged in. */

@@ -34,6 +34,7 @@ export async function backtest(ctx: AppContext, opts: BacktestOptions = {}) {
     const facts = await loadFacts(ctx.db, day, {
       accountIds: [...new Set(renewals.map((r) => r.accountId))],
       holidays: config.holidays,
+      timezone: ctx.config.timezone,
     });
     const factsBy = new Map(facts.map((f) => [f.accountId, f]));
     const scored = new Map(scoreAll(facts, config).map((s) => [s.accountId, s]));

@@ -66,6 +66,7 @@ export async function recompute(ctx: AppContext, day: string, opts: RecomputeOpt
     const t0 = performance.now();
     const facts = await loadFacts(ctx.db, day, {
       holidays: config.holidays,
+      timezone: ctx.config.timezone,
       ...(pages.length > 1 ? { accountIds: page } : {}),
     });
     const t1 = performance.now();

@@ -48,7 +48,11 @@ export async function rescoreAccounts(
   const config = opts.config ?? (await loadHealthConfig(ctx.config.healthConfigFile));
   for (let d = 0; d < days; d++) {
     const day = addDays(from, d);
-    const facts = await loadFacts(ctx.db, day, { accountIds: ids, holidays: config.holidays });
+    const facts = await loadFacts(ctx.db, day, {
+      accountIds: ids,
+      holidays: config.holidays,
+      timezone: ctx.config.timezone,
+    });
     // The risk register follows the present: backfilled past days read it and change nothing in it.
     const results = await scoreWithRisks(ctx.db, day, facts, config, { sync: day >= addDays(today, -1) });
     await writeScores(ctx.db, day, results, ids);

@@ -518,6 +518,9 @@ export const en = {
   "nudge.gap.decision_maker": "decision maker not engaged",
   "nudge.gap.promises": "promises open",
   "nudge.gap.value_report": "value report not sent",
+  "ticket_alert.text":
+    '{account}: urgent support ticket #{ref} "{subject}" has been open {hours} hours, past the {limit} hours set for this account.',
+  "ticket_alert.summary": "{account}: urgent ticket #{ref} open {hours} hours",
   "nudges.header": "Good morning {name}: {count} {count|thing needs|things need} you today",
   "nudges.summary": "{count} {count|account needs|accounts need} you today",
   "nudges.overflow":

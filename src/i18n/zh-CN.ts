@@ -492,6 +492,8 @@ export const zhCN: Record<MessageKey, string> = {
   "nudge.gap.decision_maker": "决策人关系未到位",
   "nudge.gap.promises": "仍有未兑现承诺",
   "nudge.gap.value_report": "价值报告未发送",
+  "ticket_alert.text": "{account}：紧急工单 #{ref}「{subject}」已打开 {hours} 小时，超过该客户设定的 {limit} 小时。",
+  "ticket_alert.summary": "{account}：紧急工单 #{ref} 已打开 {hours} 小时",
   "nudges.header": "{name}，早上好：今天有 {count} 件事需要你",
   "nudges.summary": "今天有 {count} 个客户需要你",
   "nudges.overflow": "……另有 {count} 项未显示（{kinds}）——发送 `我的` 查看今天需要你处理的事，`风险` 查看风险客户。",

@@ -6,6 +6,7 @@ import { enqueue, type OutboxMessage, outboxKey } from "../delivery/outbox.js";
 import type { Platform } from "../delivery/types.js";
 import { addDays, dayToDate, localDay, localHour } from "../domain/dates.js";
 import { buildForecast, periodRange } from "../domain/forecast.js";
+import { loadHealthConfig } from "../health/config-file.js";
 import { type Locale, resolveLocale } from "../i18n/locale.js";
 import { accountTrendAttachment } from "../reply/charts.js";
 import type { Attachment, Reply } from "../reply/model.js";
@@ -14,6 +15,7 @@ import { audit } from "../store/repos/audit.js";
 import { forecastRenewals } from "../store/repos/forecast.js";
 import { findMemberById, loadPeople, type MemberInfo, type TeamInfo } from "../store/repos/members.js";
 import { loadClosedRenewals } from "../store/repos/metrics.js";
+import { openUrgentTickets } from "../store/repos/support.js";
 import { accountTrend, teamGradeMovement } from "../store/repos/trends.js";
 import { loadRuleFacts } from "./facts.js";
 import { composeDigest, digestContent } from "./morning-digest.js";
@@ -22,13 +24,24 @@ import { planToday, TODAY_RULES } from "./planner.js";
 import { evaluateRules } from "./rules/index.js";
 import type { Nudge, RuleFacts, RuleId } from "./rules/types.js";
 import { capNudges, filterNudges, loadNudgeStates, loadSnoozes, recordSent } from "./state.js";
+import { overdueTickets, ticketAlertReply, ticketSubject } from "./ticket-alerts.js";
 import { composeVisitPrep } from "./visit-prep.js";
 import { composeWeekly } from "./weekly-summary.js";
 
 // The proactive jobs: plan messages (pure rules + composition over set-based facts), then write
 // them to the outbox in one transaction together with the nudge state. The drainer sends them.
 
-export const JOBS = ["recompute", "nudges", "digest", "weekly", "briefs", "renewals", "drain", "rollup"] as const;
+export const JOBS = [
+  "recompute",
+  "nudges",
+  "digest",
+  "weekly",
+  "briefs",
+  "renewals",
+  "tickets",
+  "drain",
+  "rollup",
+] as const;
 export type JobName = (typeof JOBS)[number];
 
 const RENEWAL_RULES: RuleId[] = ["renewal_reminder", "renewal_passed"];
@@ -340,6 +353,48 @@ export async function planWeekly(p: PlanContext): Promise<PlanReport> {
 }
 
 /**
+ * Urgent tickets of key accounts open past their time: one message to the account's owner per
+ * ticket, whenever the job runs (hourly), held through the owner's quiet hours. The outbox key names
+ * the ticket and no day, so no later run and no other replica sends it again.
+ */
+export async function planTicketAlerts(p: PlanContext): Promise<PlanReport> {
+  const { ctx, config } = p;
+  const report: PlanReport = { messages: [], unreachable: [], silenced: 0 };
+  const tickets = await openUrgentTickets(ctx.db, config.urgentTicketTiers);
+  if (!tickets.length) return report;
+  const now = ctx.now();
+  const alerts = overdueTickets(tickets, now, await loadHealthConfig(ctx.config.healthConfigFile));
+  if (!alerts.length) return report;
+  const { members, teams } = await loadPeople(ctx.db);
+  const memberById = new Map(members.map((m) => [m.id, m]));
+  const teamOf = new Map(teams.map((t) => [t.id, t]));
+  for (const a of alerts) {
+    const m = memberById.get(a.ticket.ownerId);
+    if (!m?.active) continue;
+    const team = m.teamId ? teamOf.get(m.teamId) : undefined;
+    const found = memberTarget(m, p.platforms);
+    const label = `${m.name} <${m.email}>`;
+    if (!found) {
+      if (!report.unreachable.includes(label)) report.unreachable.push(label);
+      if (!p.preview) continue;
+    }
+    const target = found ?? nowhere(p);
+    const tz = memberTz(ctx, m, team);
+    report.messages.push({
+      kind: "ticket",
+      ...target,
+      to: label,
+      key: outboxKey({ kind: "ticket", subject: ticketSubject(a.ticket), ...target, period: "overdue" }),
+      reply: ticketAlertReply(resolveLocale(m.locale, team?.locale, ctx.config.locale), a),
+      notBefore: outsideQuietHours(now, tz, m.quietStart ?? config.quietStart, m.quietEnd ?? config.quietEnd),
+      nudges: [],
+      undeliverable: !found || undefined,
+    });
+  }
+  return report;
+}
+
+/**
  * Writes planned messages to the outbox and records their nudges as sent, in one transaction:
  * a message already in the outbox (same idempotency key) is skipped along with its nudges.
  */
@@ -377,5 +432,7 @@ export function planJob(p: PlanContext, job: Exclude<JobName, "recompute" | "dra
       return planDigests(p);
     case "weekly":
       return planWeekly(p);
+    case "tickets":
+      return planTicketAlerts(p);
   }
 }

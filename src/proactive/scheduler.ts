@@ -16,6 +16,7 @@ import { runJob } from "./run.js";
 //  - nightly (00:30 in TEND_TIMEZONE): health recompute for the day, then the usage roll-up;
 //  - hourly (minute 5): for every member / team whose LOCAL hour is the morning hour: nudges,
 //    digest, visit-prep briefs (or at the evening hour the day before), weekly summary on its day;
+//    and, whatever the hour, urgent tickets of key accounts past their time (once per ticket);
 //  - the outbox drainer runs continuously on every replica (row locks share the work).
 
 export const SCHEDULES = {
@@ -41,6 +42,8 @@ export async function hourlyTick(ctx: AppContext, fire: Date, config: ProactiveC
     return day && dayToDate(day).getUTCDay() === config.weeklyDay ? day : undefined;
   };
   results.push(await runJob(ctx, "weekly", { audience: weekly, config, senders }));
+  // Not tied to a local hour: an urgent ticket past its time is said within the hour (quiet hours hold it).
+  results.push(await runJob(ctx, "tickets", { config, senders }));
   return results;
 }
 

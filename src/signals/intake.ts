@@ -19,10 +19,12 @@ import {
   writeEvents,
 } from "../store/repos/product-events.js";
 
-// The write side of the event intake: requests hand their validated events to one buffer; one
-// flusher writes whatever has gathered as one transaction (group commit), so many small requests
-// cost a few statements, and each request is answered only once its events are stored. When more is
-// waiting than the store keeps up with, new requests are refused with 429 (the clients back off).
+// The write side of the event intake: requests hand their validated events to one buffer; a flusher
+// writes whatever has gathered as one transaction (group commit), so many small requests cost a few
+// statements, and each request is answered only once its events are stored. On PostgreSQL two
+// flushers run at once (the server has cores to spare while one transaction waits on its commit);
+// the embedded store has one connection, so one. When more is waiting than the store keeps up with,
+// new requests are refused with 429 (the clients back off).
 
 /** The mapping file (TEND_EVENTS_CONFIG), validated; unset: no core features, default login names. */
 export async function loadEventsConfig(file: string | undefined): Promise<EventsConfig> {
@@ -48,7 +50,7 @@ export class Overloaded extends Error {
 }
 
 export interface IntakeOptions {
-  /** Events waiting (not yet flushing) past which new requests are refused with 429. */
+  /** Events not yet stored (waiting, or in a flush) past which new requests are refused with 429. */
   maxQueued: number;
   /** Most events written by one flush. */
   maxFlush: number;
@@ -56,6 +58,8 @@ export interface IntakeOptions {
   rollupEveryMs: number;
   /** Events are kept this many days (dedupe window, late attribution). */
   keepDays: number;
+  /** Flushes in flight at once on PostgreSQL (the embedded store always has one). */
+  writers: number;
 }
 
 export const INTAKE_DEFAULTS: IntakeOptions = {
@@ -63,7 +67,12 @@ export const INTAKE_DEFAULTS: IntakeOptions = {
   maxFlush: 5_000,
   rollupEveryMs: 5_000,
   keepDays: 35,
+  writers: 2,
 };
+
+/** A flush that lost a deadlock or a serialization race is tried again this many times. */
+const FLUSH_RETRIES = 3;
+const RETRYABLE = new Set(["40P01", "40001"]);
 
 interface Job {
   rows: EventRow[];
@@ -75,7 +84,12 @@ export class EventIntake {
   readonly mapping: EventMapping;
   private queue: Job[] = [];
   private queued = 0;
-  private running: Promise<void> | undefined;
+  /** Events in flushes in flight. */
+  private flushing = 0;
+  /** Flushes in flight. */
+  private inFlight = new Set<Promise<void>>();
+  /** A flush with group calls is in flight: nothing starts beside it. */
+  private exclusive = false;
   private timer: NodeJS.Timeout | undefined;
   private rolling: Promise<void> | undefined;
   private lastPrune = 0;
@@ -93,17 +107,22 @@ export class EventIntake {
 
   /** Stores the events (resolves once they are), or throws Overloaded at once. */
   submit(rows: EventRow[]): Promise<{ inserted: number; duplicates: number }> {
-    if (this.queued > 0 && this.queued + rows.length > this.opts.maxQueued) {
+    // The backlog: events waiting and those in flushes not yet stored (with several writers the
+    // queue alone can be empty while the store is stalled).
+    const backlog = this.queued + this.flushing;
+    if (backlog > 0 && backlog + rows.length > this.opts.maxQueued) {
       // Roughly how long the backlog takes at a conservative pace, at least a second.
-      throw new Overloaded(Math.max(1, Math.min(30, Math.ceil(this.queued / 5_000))));
+      throw new Overloaded(Math.max(1, Math.min(30, Math.ceil(backlog / 5_000))));
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ rows, resolve, reject });
       this.queued += rows.length;
-      this.running ??= this.drain().finally(() => {
-        this.running = undefined;
-      });
+      this.pump();
     });
+  }
+
+  private get writers() {
+    return this.ctx.db.kind === "postgres" ? Math.max(1, this.opts.writers) : 1;
   }
 
   /** Counts a request's answer for `tend sync status` (written with the next flush or rollup). */
@@ -115,8 +134,13 @@ export class EventIntake {
     this.tallies.set(outcome, t);
   }
 
-  private async drain() {
-    while (this.queue.length) {
+  /**
+   * Starts flushes while events wait and a writer is free; each takes what has gathered so far. A
+   * flush with group calls runs alone: a user's events in a flush beside it would neither see the
+   * group (not committed yet) nor be seen by the group's re-attribution (not committed either).
+   */
+  private pump() {
+    while (this.queue.length && this.inFlight.size < this.writers && !this.exclusive) {
       const jobs: Job[] = [];
       let n = 0;
       while (this.queue.length && (n === 0 || n + this.queue[0]!.rows.length <= this.opts.maxFlush)) {
@@ -124,13 +148,41 @@ export class EventIntake {
         jobs.push(job);
         n += job.rows.length;
       }
+      const grouping = jobs.some((j) => j.rows.some((r) => r.kind === "group"));
+      if (grouping && this.inFlight.size) {
+        this.queue.unshift(...jobs); // waits for the flushes in flight, then goes alone
+        break;
+      }
+      this.exclusive = grouping;
       this.queued -= n;
+      this.flushing += n;
+      const p: Promise<void> = this.flushWithRetry(jobs)
+        .then(
+          (results) => {
+            for (const [i, j] of jobs.entries()) j.resolve(results[i]!);
+          },
+          (err) => {
+            this.ctx.log.error({ err: errorLine(err), events: n }, "event intake: flush failed");
+            for (const j of jobs) j.reject(err);
+          },
+        )
+        .finally(() => {
+          this.flushing -= n;
+          this.inFlight.delete(p);
+          if (grouping) this.exclusive = false;
+          this.pump();
+        });
+      this.inFlight.add(p);
+    }
+  }
+
+  private async flushWithRetry(jobs: Job[]) {
+    for (let attempt = 0; ; attempt++) {
       try {
-        const results = await this.flush(jobs);
-        for (const [i, j] of jobs.entries()) j.resolve(results[i]!);
+        return await this.flush(jobs);
       } catch (err) {
-        this.ctx.log.error({ err: errorLine(err), events: n }, "event intake: flush failed");
-        for (const j of jobs) j.reject(err);
+        // Two flushes touching the same user days can deadlock; the loser is rolled back whole and tried again.
+        if (attempt >= FLUSH_RETRIES || !RETRYABLE.has((err as { code?: string }).code ?? "")) throw err;
       }
     }
   }
@@ -197,7 +249,7 @@ export class EventIntake {
 
   /** Everything submitted is stored and rolled up (tests, shutdown). */
   async settle() {
-    while (this.running) await this.running;
+    while (this.inFlight.size) await Promise.all(this.inFlight);
     await this.rollup();
   }
 

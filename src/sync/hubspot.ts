@@ -5,38 +5,25 @@ import {
   applyAccounts,
   applyContacts,
   applyRenewals,
-  archiveAccounts,
   type ContactInput,
-  interactionsToWrite,
+  type InteractionToWrite,
   matchAccounts,
-  membersByEmail,
   type RenewalInput,
-  risksToWrite,
+  type RiskToWrite,
 } from "../store/repos/crm.js";
 import {
   allLinks,
-  claimWritebacks,
-  clearQuarantine,
   deleteLinks,
   findLinks,
-  finishWriteback,
   getCheckpoint,
-  quarantine,
   saveCheckpoint,
-  saveLinks,
   writebackCounts,
 } from "../store/repos/sync.js";
 import { type CrmSettings, fieldProperty, loadSyncConfig } from "./config.js";
+import { CrmRun, describeValues, type Orphan, WriteBatch, writebackLine } from "./crm-run.js";
 import { accountProperties, mapAccount, mapContact, mapRenewal, type Props } from "./mapping.js";
 import { AuthFailed, type CallFailure, caller, parseRetryAfter } from "./retry.js";
-import {
-  emptyCounts,
-  emptyReport,
-  type ObjectCounts,
-  type SyncOptions,
-  type SyncReport,
-  type SyncSource,
-} from "./types.js";
+import type { SyncOptions, SyncReport, SyncSource } from "./types.js";
 import { noteText, riskTaskText } from "./write-back.js";
 
 // HubSpot: owners -> members (by email), companies -> accounts, contacts (primary company) ->
@@ -48,7 +35,8 @@ const SOURCE = "hubspot";
 const PAGE = 100;
 /** HubSpot's search returns at most 10,000 results per query: start a new query before that. */
 const SEARCH_CAP = 9_900;
-const PREVIEW_ROWS = 5;
+/** Records written per batch (ten pages): the per-statement cost, not the rows, dominated. */
+const BATCH_ROWS = 1_000;
 const CLOCK_MARGIN_MS = 5 * 60_000;
 /** Note -> company and task -> company association types (HubSpot-defined). */
 const NOTE_TO_COMPANY = 190;
@@ -91,7 +79,7 @@ function describe(err: unknown): CallFailure {
 export class HubSpotSync {
   readonly client: Client;
   readonly calls: ReturnType<typeof caller>;
-  readonly report: SyncReport;
+  readonly crm: CrmRun;
   private ownerMembers = new Map<string, string>();
 
   constructor(
@@ -116,12 +104,11 @@ export class HubSpotSync {
         );
       },
     });
-    this.report = emptyReport(SOURCE, opts);
+    this.crm = new CrmRun(ctx, SOURCE, opts, describe);
   }
 
-  private counts(object: string): ObjectCounts {
-    this.report.objects[object] ??= emptyCounts();
-    return this.report.objects[object];
+  get report(): SyncReport {
+    return this.crm.report;
   }
 
   async run(): Promise<SyncReport> {
@@ -131,7 +118,14 @@ export class HubSpotSync {
     await this.syncObject("companies", runStart, (page) => this.applyCompanies(page));
     await this.syncObject("contacts", runStart, (page) => this.applyContactsPage(page));
     await this.syncObject("deals", runStart, (page) => this.applyDeals(page));
-    await this.writeBack();
+    await this.crm.writeBack(this.settings.writeBack, {
+      log: (item, marker) => this.createNote(item, marker),
+      risk: (item, marker) => this.createTask(item, marker),
+      find: (kind, marker) =>
+        kind === "interaction"
+          ? this.findByMarker("notes", "hs_note_body", marker)
+          : this.findByMarker("tasks", "hs_task_body", marker),
+    });
     return this.report;
   }
 
@@ -170,24 +164,12 @@ export class HubSpotSync {
       for (const o of res.results) if (o.email) emails.set(String(o.id), o.email.toLowerCase());
       after = res.paging?.next?.after;
     } while (after);
-    const members = await membersByEmail(this.ctx.db, [...emails.values()]);
-    const c = this.counts("owners");
-    c.fetched = emails.size;
-    const links: { externalId: string; localId: string }[] = [];
-    const unmatched: string[] = [];
-    for (const [ownerId, email] of emails) {
-      const m = members.get(email);
-      if (m) {
-        this.ownerMembers.set(ownerId, m);
-        links.push({ externalId: ownerId, localId: m });
-      } else unmatched.push(email);
-    }
-    c.unchanged = links.length;
+    const { byId, unmatched } = await this.crm.members("owners", emails);
+    this.ownerMembers = byId;
     if (unmatched.length)
       this.report.notes.push(
         `${unmatched.length} HubSpot owner(s) have no Tend member with their email (their accounts stay unassigned): ${unmatched.slice(0, 5).join(", ")}${unmatched.length > 5 ? ", ..." : ""}`,
       );
-    if (!this.opts.dryRun) await saveLinks(this.ctx.db, SOURCE, "member", links);
   }
 
   private properties(type: ObjectType): string[] {
@@ -224,23 +206,26 @@ export class HubSpotSync {
     const checkpoint = await getCheckpoint(this.ctx.db, SOURCE, type);
     const since = checkpoint?.cursor ? new Date(checkpoint.cursor) : undefined;
     const props = this.properties(type);
-    const counts = this.counts(type);
+    const counts = this.crm.counts(type);
     const pages = this.opts.dryRun ? 1 : Number.POSITIVE_INFINITY;
     let read = 0;
     if (this.opts.full || !since) {
       const seen = new Set<string>();
-      let after: string | undefined;
-      do {
-        const res = await this.calls.call(`list ${type}`, () =>
-          this.client.crm[type].basicApi.getPage(PAGE, after, props, undefined, undefined, false),
-        );
-        const page = res.results as Rec[];
-        for (const r of page) seen.add(r.id);
-        counts.fetched += page.length;
-        await apply(page);
-        after = res.paging?.next?.after;
-        read++;
-      } while (after && read < pages);
+      const batch = new WriteBatch(BATCH_ROWS, apply);
+      await batch.around(async () => {
+        let after: string | undefined;
+        do {
+          const res = await this.calls.call(`list ${type}`, () =>
+            this.client.crm[type].basicApi.getPage(PAGE, after, props, undefined, undefined, false),
+          );
+          const page = res.results as Rec[];
+          for (const r of page) seen.add(r.id);
+          counts.fetched += page.length;
+          await batch.add(page);
+          after = res.paging?.next?.after;
+          read++;
+        } while (after && read < pages);
+      });
       if (this.opts.dryRun) return;
       if (type === "companies" && this.opts.full) await this.archiveMissing(seen);
       // Changes made while the listing ran are read again next time (idempotent), never lost; the
@@ -253,79 +238,69 @@ export class HubSpotSync {
       return;
     }
     let from = since;
-    for (;;) {
-      let after: string | undefined;
-      let last = from;
-      let restarted = false;
-      do {
-        const res = await this.calls.call(`search ${type}`, () =>
-          this.client.crm[type].searchApi.doSearch({
-            filterGroups: [
-              // biome-ignore lint/suspicious/noExplicitAny: the client's enum type; HubSpot takes the string
-              { filters: [{ propertyName: MODIFIED[type], operator: "GTE" as any, value: String(from.getTime()) }] },
-            ],
-            // The documented object form; the generated type says string.
-            sorts: [{ propertyName: MODIFIED[type], direction: "ASCENDING" } as unknown as string],
-            properties: props,
-            limit: PAGE,
-            after,
-          }),
-        );
-        const page = res.results as Rec[];
-        counts.fetched += page.length;
-        await apply(page);
-        for (const r of page) {
-          const m = modifiedOf(r, MODIFIED[type]);
-          if (m && m > last) last = m;
-        }
-        read++;
-        if (!this.opts.dryRun)
-          await saveCheckpoint(this.ctx.db, SOURCE, type, this.ctx.now(), { cursor: last.toISOString() });
-        after = res.paging?.next?.after;
-        if (after && Number(after) >= SEARCH_CAP && last > from) {
-          from = last;
-          restarted = true;
-          break;
-        }
-      } while (after && read < pages);
-      if (!restarted || read >= pages) break;
-    }
+    // Oldest first: once a batch is written, everything up to its newest record is.
+    const batch = new WriteBatch(BATCH_ROWS, async (rows: Rec[]) => {
+      await apply(rows);
+      const newest = rows.reduce<Date | undefined>((m, r) => {
+        const d = modifiedOf(r, MODIFIED[type]);
+        return d && (!m || d > m) ? d : m;
+      }, undefined);
+      if (!this.opts.dryRun && newest)
+        await saveCheckpoint(this.ctx.db, SOURCE, type, this.ctx.now(), { cursor: newest.toISOString() });
+    });
+    await batch.around(async () => {
+      for (;;) {
+        let after: string | undefined;
+        let last = from;
+        let restarted = false;
+        do {
+          const res = await this.calls.call(`search ${type}`, () =>
+            this.client.crm[type].searchApi.doSearch({
+              filterGroups: [
+                // biome-ignore lint/suspicious/noExplicitAny: the client's enum type; HubSpot takes the string
+                { filters: [{ propertyName: MODIFIED[type], operator: "GTE" as any, value: String(from.getTime()) }] },
+              ],
+              // The documented object form; the generated type says string.
+              sorts: [{ propertyName: MODIFIED[type], direction: "ASCENDING" } as unknown as string],
+              properties: props,
+              limit: PAGE,
+              after,
+            }),
+          );
+          const page = res.results as Rec[];
+          counts.fetched += page.length;
+          await batch.add(page);
+          for (const r of page) {
+            const m = modifiedOf(r, MODIFIED[type]);
+            if (m && m > last) last = m;
+          }
+          read++;
+          after = res.paging?.next?.after;
+          if (after && Number(after) >= SEARCH_CAP && last > from) {
+            from = last;
+            restarted = true;
+            break;
+          }
+        } while (after && read < pages);
+        if (!restarted || read >= pages) break;
+      }
+    });
     if (!this.opts.dryRun)
       await saveCheckpoint(this.ctx.db, SOURCE, type, this.ctx.now(), { stats: { ...counts }, success: true });
   }
 
-  private preview(line: string, object: string) {
-    if (!this.opts.dryRun) return;
-    const n = this.report.preview.filter((l) => l.startsWith(`${object} `)).length;
-    if (n < PREVIEW_ROWS) this.report.preview.push(`${object} ${line}`);
-  }
-
-  /** Validates a page: good records go on, bad ones are quarantined with their reason. */
-  private async sort<T>(
+  private sort<T>(
     object: string,
     page: Rec[],
     map: (r: Rec) => { ok: true; values: T } | { ok: false; reason: string },
   ) {
-    const good: { rec: Rec; values: T }[] = [];
-    const bad: { source: string; object: string; externalId: string; reason: string; payload: unknown }[] = [];
-    for (const rec of page) {
-      const m = map(rec);
-      if (m.ok) good.push({ rec, values: m.values });
-      else bad.push({ source: SOURCE, object, externalId: rec.id, reason: m.reason, payload: rec.properties });
-    }
-    this.counts(object).quarantined += bad.length;
-    if (this.opts.dryRun) {
-      for (const b of bad) this.preview(`${b.externalId}: refused, ${b.reason}`, object);
-    } else {
-      await quarantine(this.ctx.db, bad, this.ctx.now());
-      await clearQuarantine(
-        this.ctx.db,
-        SOURCE,
-        object,
-        good.map((g) => g.rec.id),
-      );
-    }
-    return good;
+    return this.crm.sort(
+      object,
+      page,
+      (r) => r.id,
+      (r) => r.properties,
+      map,
+    );
   }
 
   private async applyCompanies(page: Rec[]) {
@@ -340,15 +315,12 @@ export class HubSpotSync {
         .filter(Boolean))
         merged.set(m, g.rec.id);
     const links = await findLinks(this.ctx.db, SOURCE, "account", [...ids, ...merged.keys()]);
-    // A survivor not linked yet takes over the account of a company merged into it (history kept).
+    // A survivor not linked yet takes over the account of a company merged into it (history kept);
+    // one that has an account already receives the merged account's history after the write.
     const takeOver = new Map<string, string>();
-    const archive: { id: string; note: string }[] = [];
     for (const [gone, survivor] of merged) {
       const local = links.get(gone);
-      if (!local) continue;
-      if (!links.has(survivor) && !takeOver.has(survivor)) takeOver.set(survivor, local);
-      else if ((links.get(survivor) ?? takeOver.get(survivor)) !== local)
-        archive.push({ id: local, note: `merged into HubSpot company ${survivor}` });
+      if (local && !links.has(survivor) && !takeOver.has(survivor)) takeOver.set(survivor, local);
     }
     const unlinked = good.filter((g) => !links.has(g.rec.id) && !takeOver.has(g.rec.id));
     const matched = await matchAccounts(
@@ -368,18 +340,16 @@ export class HubSpotSync {
     });
     if (this.opts.dryRun) {
       for (const r of rows)
-        this.preview(
-          `${r.externalId}: ${describeValues(r.values)}${r.localId ? (matched.has(r.externalId) ? " (matches an existing account)" : " (linked)") : " (new account)"}`,
+        this.crm.preview(
           "companies",
+          `${r.externalId}: ${describeValues(r.values)}${r.localId ? (matched.has(r.externalId) ? " (matches an existing account)" : " (linked)") : " (new account)"}`,
         );
       return;
     }
     const res = await applyAccounts(this.ctx.db, SOURCE, rows);
-    const c = this.counts("companies");
-    c.created += res.counts.created;
-    c.updated += res.counts.updated;
-    c.unchanged += res.counts.unchanged;
+    this.crm.wrote("companies", res.counts);
     if (matched.size) this.report.notes.push(`${matched.size} existing account(s) matched to HubSpot companies`);
+    await this.crm.merge("companies", merged, "HubSpot company");
     const survivorsTook = [...takeOver.keys()].filter((s) => ids.includes(s));
     if (survivorsTook.length)
       await deleteLinks(
@@ -388,7 +358,6 @@ export class HubSpotSync {
         "account",
         [...merged.entries()].filter(([, s]) => survivorsTook.includes(s)).map(([gone]) => gone),
       );
-    c.archived += await archiveAccounts(this.ctx.db, archive, this.ctx.now());
   }
 
   /** --full: accounts whose company is gone from HubSpot (deleted or merged away) are archived. */
@@ -396,10 +365,9 @@ export class HubSpotSync {
     const links = await allLinks(this.ctx.db, SOURCE, "account");
     const alive = new Set(links.filter((l) => seen.has(l.externalId)).map((l) => l.localId));
     const gone = links.filter((l) => !seen.has(l.externalId) && !alive.has(l.localId));
-    this.counts("companies").archived += await archiveAccounts(
-      this.ctx.db,
+    await this.crm.archive(
+      "companies",
       gone.map((l) => ({ id: l.localId, note: `deleted in HubSpot (company ${l.externalId})` })),
-      this.ctx.now(),
     );
   }
 
@@ -415,37 +383,30 @@ export class HubSpotSync {
       withCompany.map((g) => String(g.rec.properties.associatedcompanyid)),
     );
     const rows: ContactInput[] = [];
-    const orphans: { source: string; object: string; externalId: string; reason: string; payload: unknown }[] = [];
+    const orphans: Orphan[] = [];
     for (const g of withCompany) {
       const company = String(g.rec.properties.associatedcompanyid);
       const accountId = companies.get(company);
       if (accountId) rows.push({ externalId: g.rec.id, accountId, values: g.values });
       else if (!this.opts.dryRun || !companies.size)
         orphans.push({
-          source: SOURCE,
-          object: "contacts",
           externalId: g.rec.id,
           reason: `company ${company} is not synced (quarantined or outside the sync)`,
           payload: g.rec.properties,
         });
     }
-    const c = this.counts("contacts");
     if (this.opts.dryRun) {
       for (const r of rows)
-        this.preview(
-          `${r.externalId}: ${r.values.name} <${r.values.email ?? ""}> ${r.values.role ?? "user"}`,
+        this.crm.preview(
           "contacts",
+          `${r.externalId}: ${r.values.name} <${r.values.email ?? ""}> ${r.values.role ?? "user"}`,
         );
       return;
     }
-    c.quarantined += orphans.length;
-    await quarantine(this.ctx.db, orphans, this.ctx.now());
+    await this.crm.hold("contacts", orphans);
     // Contacts with no company are not customer contacts: read, not written.
-    c.unchanged += good.length - withCompany.length;
-    const res = await applyContacts(this.ctx.db, SOURCE, rows);
-    c.created += res.created;
-    c.updated += res.updated;
-    c.unchanged += res.unchanged;
+    this.crm.counts("contacts").unchanged += good.length - withCompany.length;
+    this.crm.wrote("contacts", await applyContacts(this.ctx.db, SOURCE, rows));
   }
 
   private isRenewal(r: Rec): boolean {
@@ -457,8 +418,7 @@ export class HubSpotSync {
 
   private async applyDeals(page: Rec[]) {
     const renewals = page.filter((r) => this.isRenewal(r));
-    const c = this.counts("deals");
-    c.unchanged += page.length - renewals.length; // other deals: not renewals, nothing to write
+    this.crm.counts("deals").unchanged += page.length - renewals.length; // other deals: not renewals, nothing to write
     const good = await this.sort("deals", renewals, (r) =>
       mapRenewal({
         closeDate: r.properties.closedate,
@@ -468,27 +428,28 @@ export class HubSpotSync {
       }),
     );
     if (!good.length) return;
-    const assoc = await this.calls.call("read deal companies", () =>
-      this.client.crm.associations.v4.batchApi.getPage("deals", "companies", {
-        inputs: good.map((g) => ({ id: g.rec.id })),
-      }),
-    );
     const companyOf = new Map<string, string>();
-    for (const r of assoc.results) {
-      const to = r.to[0];
-      if (to) companyOf.set(String(r._from.id), String(to.toObjectId));
+    // One association read per page of deals, as HubSpot's batch takes (a write batch holds several).
+    for (let i = 0; i < good.length; i += PAGE) {
+      const assoc = await this.calls.call("read deal companies", () =>
+        this.client.crm.associations.v4.batchApi.getPage("deals", "companies", {
+          inputs: good.slice(i, i + PAGE).map((g) => ({ id: g.rec.id })),
+        }),
+      );
+      for (const r of assoc.results) {
+        const to = r.to[0];
+        if (to) companyOf.set(String(r._from.id), String(to.toObjectId));
+      }
     }
     const accounts = await findLinks(this.ctx.db, SOURCE, "account", [...companyOf.values()]);
     const rows: RenewalInput[] = [];
-    const orphans = [];
+    const orphans: Orphan[] = [];
     for (const g of good) {
       const company = companyOf.get(g.rec.id);
       const accountId = company ? accounts.get(company) : undefined;
       if (accountId) rows.push({ externalId: g.rec.id, accountId, values: g.values });
       else
         orphans.push({
-          source: SOURCE,
-          object: "deals",
           externalId: g.rec.id,
           reason: company ? `company ${company} is not synced` : "no company associated",
           payload: g.rec.properties,
@@ -496,94 +457,14 @@ export class HubSpotSync {
     }
     if (this.opts.dryRun) {
       for (const r of rows)
-        this.preview(`${r.externalId}: renewal due ${r.values.dueDate}, ${r.values.arr}, ${r.values.status}`, "deals");
+        this.crm.preview(
+          "deals",
+          `${r.externalId}: renewal due ${r.values.dueDate}, ${r.values.arr}, ${r.values.status}`,
+        );
       return;
     }
-    c.quarantined += orphans.length;
-    await quarantine(this.ctx.db, orphans, this.ctx.now());
-    const res = await applyRenewals(this.ctx.db, SOURCE, rows);
-    c.created += res.created;
-    c.updated += res.updated;
-    c.unchanged += res.unchanged;
-  }
-
-  /** Logged interactions as notes, raised risks as tasks, each once. */
-  private async writeBack() {
-    const wb = this.settings.writeBack;
-    if (!wb.logs && !wb.riskTasks) return;
-    const db = this.ctx.db;
-    const now = this.ctx.now();
-    // Only what is logged from the first sync on: the history already in the CRM is not repeated.
-    const mark = await getCheckpoint(db, SOURCE, "writeback");
-    if (!mark?.cursor) {
-      if (!this.opts.dryRun)
-        await saveCheckpoint(db, SOURCE, "writeback", now, { cursor: now.toISOString(), success: true });
-      return;
-    }
-    const since = new Date(mark.cursor);
-    const out = { sent: 0, failed: 0, pending: 0 };
-    const logs = wb.logs ? await interactionsToWrite(db, SOURCE, since) : [];
-    const risks = wb.riskTasks ? await risksToWrite(db, SOURCE, since) : [];
-    if (this.opts.dryRun) {
-      out.pending = logs.length + risks.length;
-      this.report.writeBack = out;
-      return;
-    }
-    for (const [kind, items] of [
-      ["interaction", logs],
-      ["risk", risks],
-    ] as const) {
-      if (!items.length) continue;
-      const byId = new Map<string, (typeof items)[number]>(items.map((i) => [i.id, i]));
-      const claims = await claimWritebacks(db, SOURCE, kind, [...byId.keys()], now, 10 * 60_000, 5);
-      for (const claim of claims) {
-        const item = byId.get(claim.localId);
-        if (!item) continue;
-        const marker = `tend-${kind}-${item.id}`;
-        try {
-          const [object, prop] =
-            kind === "interaction" ? (["notes", "hs_note_body"] as const) : (["tasks", "hs_task_body"] as const);
-          const create = () =>
-            kind === "interaction"
-              ? this.createNote(item as (typeof logs)[number], marker)
-              : this.createTask(item as (typeof risks)[number], marker);
-          const remoteId = await this.createOnce(claim.uncertain, create, () =>
-            this.findByMarker(object, prop, marker),
-          );
-          await finishWriteback(db, claim.id, { remoteId, at: this.ctx.now() });
-          out.sent++;
-        } catch (err) {
-          if (err instanceof AuthFailed) throw err;
-          const f = describe((err as Error).cause ?? err);
-          const retry = f.status === undefined || f.status === 429 || (f.status ?? 0) >= 500;
-          await finishWriteback(db, claim.id, { error: (err as Error).message, retry });
-          if (retry) out.pending++;
-          else out.failed++;
-        }
-      }
-    }
-    this.report.writeBack = out;
-  }
-
-  /**
-   * Creates once: a try that may have reached HubSpot unseen (a previous run died mid-write, or the
-   * answer was lost) first looks for its marker.
-   */
-  private async createOnce(uncertain: boolean, create: () => Promise<string>, find: () => Promise<string | undefined>) {
-    for (let attempt = 1; ; attempt++) {
-      if (uncertain || attempt > 1) {
-        const found = await find();
-        if (found) return found;
-      }
-      try {
-        return await create();
-      } catch (err) {
-        const f = describe((err as Error).cause ?? err);
-        const unknownOutcome = f.status === undefined || f.status >= 500;
-        if (!unknownOutcome || attempt >= 3) throw err;
-        await new Promise((r) => setTimeout(r, 500 * attempt));
-      }
-    }
+    await this.crm.hold("deals", orphans);
+    this.crm.wrote("deals", await applyRenewals(this.ctx.db, SOURCE, rows));
   }
 
   private async findByMarker(object: "notes" | "tasks", prop: string, marker: string): Promise<string | undefined> {
@@ -598,7 +479,7 @@ export class HubSpotSync {
     return res.results[0]?.id;
   }
 
-  private async createNote(i: Awaited<ReturnType<typeof interactionsToWrite>>[number], marker: string) {
+  private async createNote(i: InteractionToWrite, marker: string) {
     const res = await this.calls.call(
       "create note",
       () =>
@@ -617,7 +498,7 @@ export class HubSpotSync {
     return res.id;
   }
 
-  private async createTask(r: Awaited<ReturnType<typeof risksToWrite>>[number], marker: string) {
+  private async createTask(r: RiskToWrite, marker: string) {
     const t = riskTaskText(r, marker);
     const res = await this.calls.call(
       "create task",
@@ -653,13 +534,6 @@ function modifiedOf(r: Rec, prop: string): Date | undefined {
   return r.updatedAt instanceof Date ? r.updatedAt : undefined;
 }
 
-function describeValues(v: Record<string, unknown>): string {
-  return Object.entries(v)
-    .filter(([, x]) => x !== null && x !== undefined)
-    .map(([k, x]) => `${k}=${x}`)
-    .join(", ");
-}
-
 export const hubspotSource: SyncSource = {
   name: SOURCE,
   configured: (config) => Boolean(config.sync.hubspot),
@@ -668,10 +542,6 @@ export const hubspotSource: SyncSource = {
     return new HubSpotSync(ctx, settings, opts).run();
   },
   async status(ctx) {
-    const c = await writebackCounts(ctx.db, SOURCE);
-    const total = Object.values(c).reduce((s, n) => s + n, 0);
-    return total
-      ? [`write-back: ${c.sent ?? 0} sent, ${(c.pending ?? 0) + (c.sending ?? 0)} pending, ${c.failed ?? 0} failed`]
-      : [];
+    return writebackLine(await writebackCounts(ctx.db, SOURCE));
   },
 };

@@ -5,37 +5,18 @@ import {
   applyAccounts,
   applyContacts,
   applyRenewals,
-  archiveAccounts,
   type ContactInput,
-  interactionsToWrite,
+  type InteractionToWrite,
   matchAccounts,
-  membersByEmail,
   type RenewalInput,
-  risksToWrite,
+  type RiskToWrite,
 } from "../store/repos/crm.js";
-import {
-  allLinks,
-  claimWritebacks,
-  clearQuarantine,
-  findLinks,
-  finishWriteback,
-  getCheckpoint,
-  quarantine,
-  saveCheckpoint,
-  saveLinks,
-  writebackCounts,
-} from "../store/repos/sync.js";
+import { allLinks, findLinks, getCheckpoint, saveCheckpoint, writebackCounts } from "../store/repos/sync.js";
 import { type CrmSettings, fieldProperty, loadSyncConfig } from "./config.js";
+import { CrmRun, describeValues, type Orphan, writebackLine } from "./crm-run.js";
 import { accountProperties, mapAccount, mapContact, mapRenewal, type Props } from "./mapping.js";
 import { AuthFailed, type CallFailure, caller } from "./retry.js";
-import {
-  emptyCounts,
-  emptyReport,
-  type ObjectCounts,
-  type SyncOptions,
-  type SyncReport,
-  type SyncSource,
-} from "./types.js";
+import type { SyncOptions, SyncReport, SyncSource } from "./types.js";
 import { noteSubject, noteText, riskTaskText } from "./write-back.js";
 
 // Salesforce: User -> members (by email), Account -> accounts, Contact -> contacts, Opportunity of
@@ -44,7 +25,6 @@ import { noteSubject, noteText, riskTaskText } from "./write-back.js";
 // Tasks on the account, raised risks (when asked) as open Tasks.
 
 const SOURCE = "salesforce";
-const PREVIEW_ROWS = 5;
 const CLOCK_MARGIN_MS = 5 * 60_000;
 
 type Rec = Props & { Id: string };
@@ -77,13 +57,14 @@ const soqlString = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\
 export class SalesforceSync {
   readonly conn: jsforce.Connection;
   readonly calls: ReturnType<typeof caller>;
-  readonly report: SyncReport;
+  readonly crm: CrmRun;
   private userMembers = new Map<string, string>();
 
   constructor(
     readonly ctx: AppContext,
     readonly settings: CrmSettings,
     readonly opts: SyncOptions,
+    sleep?: (ms: number) => Promise<void>,
   ) {
     const sf = ctx.config.sync.salesforce;
     if (!sf) throw new Error("Salesforce is not configured");
@@ -98,6 +79,7 @@ export class SalesforceSync {
       budget: settings.requestsPer10s,
       windowMs: 10_000,
       describe,
+      sleep,
       // Client credentials have no refresh token: after a 401, authorize again; a given token is reported.
       onUnauthorized: async (f) => {
         if (!sf.clientId)
@@ -107,7 +89,11 @@ export class SalesforceSync {
         await this.authorize();
       },
     });
-    this.report = emptyReport(SOURCE, opts);
+    this.crm = new CrmRun(ctx, SOURCE, opts, describe);
+  }
+
+  get report(): SyncReport {
+    return this.crm.report;
   }
 
   private async authorize() {
@@ -118,11 +104,6 @@ export class SalesforceSync {
         `Salesforce refused the client credentials (${(err as Error).message}): check SALESFORCE_CLIENT_ID/SECRET, the connected app's client credentials flow and its run-as user`,
       );
     }
-  }
-
-  private counts(object: string): ObjectCounts {
-    this.report.objects[object] ??= emptyCounts();
-    return this.report.objects[object];
   }
 
   async run(): Promise<SyncReport> {
@@ -146,7 +127,17 @@ export class SalesforceSync {
       (p) => this.applyOpportunities(p),
       type ? `Type = ${soqlString(type)}` : undefined,
     );
-    await this.writeBack();
+    await this.crm.writeBack(this.settings.writeBack, {
+      log: (i, marker) => this.createTask(logTask(i, marker)),
+      risk: (r, marker) => this.createTask(riskTask(r, marker)),
+      find: async (_kind, marker) => {
+        const found = await this.soql(
+          "find task",
+          `SELECT Id FROM Task WHERE Subject LIKE ${soqlString(`%[${marker}]`)} LIMIT 1`,
+        );
+        return found.records[0]?.Id;
+      },
+    });
     return this.report;
   }
 
@@ -199,21 +190,10 @@ export class SalesforceSync {
     const emails = new Map<string, string>();
     for await (const page of this.pages("SELECT Id, Email FROM User WHERE IsActive = true", Number.POSITIVE_INFINITY))
       for (const u of page) if (u.Email) emails.set(u.Id, String(u.Email).toLowerCase());
-    const members = await membersByEmail(this.ctx.db, [...emails.values()]);
-    const links: { externalId: string; localId: string }[] = [];
-    for (const [id, email] of emails) {
-      const m = members.get(email);
-      if (m) {
-        this.userMembers.set(id, m);
-        links.push({ externalId: id, localId: m });
-      }
-    }
-    const c = this.counts("users");
-    c.fetched = emails.size;
-    c.unchanged = links.length;
-    if (emails.size > links.length)
-      this.report.notes.push(`${emails.size - links.length} Salesforce user(s) have no Tend member with their email`);
-    if (!this.opts.dryRun) await saveLinks(this.ctx.db, SOURCE, "member", links);
+    const { byId, unmatched } = await this.crm.members("users", emails);
+    this.userMembers = byId;
+    if (unmatched.length)
+      this.report.notes.push(`${unmatched.length} Salesforce user(s) have no Tend member with their email`);
   }
 
   private async syncObject(
@@ -227,7 +207,7 @@ export class SalesforceSync {
     const since = checkpoint?.cursor && !this.opts.full ? new Date(checkpoint.cursor) : undefined;
     const conds = [where, since ? `LastModifiedDate >= ${soqlTime(since)}` : undefined].filter(Boolean);
     const soql = `SELECT ${[...new Set(fields)].join(", ")} FROM ${object}${conds.length ? ` WHERE ${conds.join(" AND ")}` : ""} ORDER BY LastModifiedDate, Id`;
-    const counts = this.counts(object);
+    const counts = this.crm.counts(object);
     const seen = new Set<string>();
     let last = since;
     for await (const page of this.pages(soql, this.opts.dryRun ? 1 : Number.POSITIVE_INFINITY)) {
@@ -245,6 +225,7 @@ export class SalesforceSync {
     }
     if (this.opts.dryRun) return;
     if (object === "Account" && this.opts.full) await this.archiveMissing(seen);
+    else if (object === "Account" && since) await this.mergedSince(since);
     await saveCheckpoint(this.ctx.db, SOURCE, object, this.ctx.now(), {
       ...(since ? {} : { cursor: new Date(runStart.getTime() - CLOCK_MARGIN_MS).toISOString() }),
       stats: { ...counts },
@@ -252,36 +233,12 @@ export class SalesforceSync {
     });
   }
 
-  private preview(object: string, line: string) {
-    if (!this.opts.dryRun) return;
-    if (this.report.preview.filter((l) => l.startsWith(`${object} `)).length < PREVIEW_ROWS)
-      this.report.preview.push(`${object} ${line}`);
-  }
-
-  private async sort<T>(
+  private sort<T>(
     object: string,
     page: Rec[],
     map: (r: Rec) => { ok: true; values: T } | { ok: false; reason: string },
   ) {
-    const good: { rec: Rec; values: T }[] = [];
-    const bad = [];
-    for (const rec of page) {
-      const m = map(rec);
-      if (m.ok) good.push({ rec, values: m.values });
-      else bad.push({ source: SOURCE, object, externalId: rec.Id, reason: m.reason, payload: strip(rec) });
-    }
-    this.counts(object).quarantined += bad.length;
-    if (this.opts.dryRun) for (const b of bad) this.preview(object, `${b.externalId}: refused, ${b.reason}`);
-    else {
-      await quarantine(this.ctx.db, bad, this.ctx.now());
-      await clearQuarantine(
-        this.ctx.db,
-        SOURCE,
-        object,
-        good.map((g) => g.rec.Id),
-      );
-    }
-    return good;
+    return this.crm.sort(object, page, (r) => r.Id, strip, map);
   }
 
   private async applyAccountsPage(page: Rec[]) {
@@ -311,21 +268,26 @@ export class SalesforceSync {
     });
     if (this.opts.dryRun) {
       for (const r of rows)
-        this.preview(
+        this.crm.preview(
           "Account",
-          `${r.externalId}: ${Object.entries(r.values)
-            .filter(([, v]) => v !== null && v !== undefined)
-            .map(([k, v]) => `${k}=${v}`)
-            .join(", ")}${r.localId ? " (matches an existing account)" : " (new account)"}`,
+          `${r.externalId}: ${describeValues(r.values)}${r.localId ? (matched.has(r.externalId) ? " (matches an existing account)" : " (linked)") : " (new account)"}`,
         );
       return;
     }
     const res = await applyAccounts(this.ctx.db, SOURCE, rows);
-    const c = this.counts("Account");
-    c.created += res.counts.created;
-    c.updated += res.counts.updated;
-    c.unchanged += res.counts.unchanged;
+    this.crm.wrote("Account", res.counts);
     if (matched.size) this.report.notes.push(`${matched.size} existing account(s) matched to Salesforce accounts`);
+  }
+
+  /** Incremental: accounts merged away since the checkpoint (deleted, naming their master). */
+  private async mergedSince(since: Date) {
+    const res = await this.soql(
+      "query merged accounts",
+      `SELECT Id, MasterRecordId FROM Account WHERE IsDeleted = true AND MasterRecordId != null AND LastModifiedDate >= ${soqlTime(since)}`,
+      true,
+    );
+    const masters = new Map(res.records.map((r) => [r.Id, String(r.MasterRecordId)]));
+    await this.crm.merge("Account", masters, "Salesforce account");
   }
 
   /** --full: accounts gone from Salesforce are archived; a merge names the surviving account. */
@@ -342,9 +304,11 @@ export class SalesforceSync {
       true,
     );
     for (const r of res.records) if (r.MasterRecordId) masters.set(r.Id, String(r.MasterRecordId));
+    // A merge hands the account's history to the master's account (when synced) and archives it.
+    await this.crm.merge("Account", masters, "Salesforce account");
     const alive = new Set(links.filter((l) => seen.has(l.externalId)).map((l) => l.localId));
-    this.counts("Account").archived += await archiveAccounts(
-      this.ctx.db,
+    await this.crm.archive(
+      "Account",
       gone
         .filter((l) => !alive.has(l.localId))
         .map((l) => ({
@@ -353,7 +317,6 @@ export class SalesforceSync {
             ? `merged into Salesforce account ${masters.get(l.externalId)}`
             : `deleted in Salesforce (account ${l.externalId})`,
         })),
-      this.ctx.now(),
     );
   }
 
@@ -372,16 +335,12 @@ export class SalesforceSync {
       const accountId = g.rec.AccountId ? accounts.get(String(g.rec.AccountId)) : undefined;
       if (accountId) rows.push({ externalId: g.rec.Id, accountId, values: g.values });
     }
-    const c = this.counts("Contact");
     if (this.opts.dryRun) {
-      for (const r of rows) this.preview("Contact", `${r.externalId}: ${r.values.name} <${r.values.email ?? ""}>`);
+      for (const r of rows) this.crm.preview("Contact", `${r.externalId}: ${r.values.name} <${r.values.email ?? ""}>`);
       return;
     }
-    c.unchanged += good.length - rows.length; // no account, or one outside the sync
-    const res = await applyContacts(this.ctx.db, SOURCE, rows);
-    c.created += res.created;
-    c.updated += res.updated;
-    c.unchanged += res.unchanged;
+    this.crm.counts("Contact").unchanged += good.length - rows.length; // no account, or one outside the sync
+    this.crm.wrote("Contact", await applyContacts(this.ctx.db, SOURCE, rows));
   }
 
   private async applyOpportunities(page: Rec[]) {
@@ -400,14 +359,12 @@ export class SalesforceSync {
       good.filter((g) => g.rec.AccountId).map((g) => String(g.rec.AccountId)),
     );
     const rows: RenewalInput[] = [];
-    const orphans = [];
+    const orphans: Orphan[] = [];
     for (const g of good) {
       const accountId = g.rec.AccountId ? accounts.get(String(g.rec.AccountId)) : undefined;
       if (accountId) rows.push({ externalId: g.rec.Id, accountId, values: g.values });
       else
         orphans.push({
-          source: SOURCE,
-          object: "Opportunity",
           externalId: g.rec.Id,
           reason: g.rec.AccountId ? `account ${g.rec.AccountId} is not synced` : "no account",
           payload: strip(g.rec),
@@ -415,115 +372,43 @@ export class SalesforceSync {
     }
     if (this.opts.dryRun) {
       for (const r of rows)
-        this.preview(
+        this.crm.preview(
           "Opportunity",
           `${r.externalId}: renewal due ${r.values.dueDate}, ${r.values.arr}, ${r.values.status}`,
         );
       return;
     }
-    const c = this.counts("Opportunity");
-    c.quarantined += orphans.length;
-    await quarantine(this.ctx.db, orphans, this.ctx.now());
-    const res = await applyRenewals(this.ctx.db, SOURCE, rows);
-    c.created += res.created;
-    c.updated += res.updated;
-    c.unchanged += res.unchanged;
+    await this.crm.hold("Opportunity", orphans);
+    this.crm.wrote("Opportunity", await applyRenewals(this.ctx.db, SOURCE, rows));
   }
 
-  private async writeBack() {
-    const wb = this.settings.writeBack;
-    if (!wb.logs && !wb.riskTasks) return;
-    const db = this.ctx.db;
-    const now = this.ctx.now();
-    const mark = await getCheckpoint(db, SOURCE, "writeback");
-    if (!mark?.cursor) {
-      if (!this.opts.dryRun)
-        await saveCheckpoint(db, SOURCE, "writeback", now, { cursor: now.toISOString(), success: true });
-      return;
-    }
-    const since = new Date(mark.cursor);
-    const logs = wb.logs ? await interactionsToWrite(db, SOURCE, since) : [];
-    const risks = wb.riskTasks ? await risksToWrite(db, SOURCE, since) : [];
-    const out = { sent: 0, failed: 0, pending: 0 };
-    if (this.opts.dryRun) {
-      this.report.writeBack = { ...out, pending: logs.length + risks.length };
-      return;
-    }
-    const tasks = [
-      ...logs.map((i) => {
-        const marker = `tend-interaction-${i.id}`;
-        return {
-          kind: "interaction",
-          id: i.id,
-          marker,
-          task: {
-            WhatId: i.remoteAccountId,
-            Subject: `${noteSubject(i)} [${marker}]`,
-            Description: noteText(i, marker, true),
-            Status: "Completed",
-            ActivityDate: i.occurredAt.toISOString().slice(0, 10),
-          },
-        };
-      }),
-      ...risks.map((r) => {
-        const marker = `tend-risk-${r.id}`;
-        const t = riskTaskText(r, marker, true);
-        return {
-          kind: "risk",
-          id: r.id,
-          marker,
-          task: {
-            WhatId: r.remoteAccountId,
-            Subject: `${t.subject} [${marker}]`,
-            Description: t.body,
-            Status: "Not Started",
-            Priority: r.severity === "high" ? "High" : "Normal",
-          },
-        };
-      }),
-    ];
-    for (const kind of ["interaction", "risk"]) {
-      const mine = tasks.filter((t) => t.kind === kind);
-      const claims = await claimWritebacks(
-        db,
-        SOURCE,
-        kind,
-        mine.map((t) => t.id),
-        now,
-        10 * 60_000,
-        5,
-      );
-      for (const claim of claims) {
-        const t = mine.find((m) => m.id === claim.localId);
-        if (!t) continue;
-        try {
-          let remoteId: string | undefined;
-          if (claim.uncertain) {
-            const found = await this.soql(
-              "find task",
-              `SELECT Id FROM Task WHERE Subject LIKE ${soqlString(`%[${t.marker}]`)} LIMIT 1`,
-            );
-            remoteId = found.records[0]?.Id;
-          }
-          if (!remoteId) {
-            const res = await this.calls.call("create task", () => this.conn.sobject("Task").create(t.task), true);
-            if (!res.success) throw new Error(`Salesforce refused the task: ${JSON.stringify(res.errors)}`);
-            remoteId = res.id;
-          }
-          await finishWriteback(db, claim.id, { remoteId, at: this.ctx.now() });
-          out.sent++;
-        } catch (err) {
-          if (err instanceof AuthFailed) throw err;
-          const f = describe((err as Error).cause ?? err);
-          const retry = f.status === undefined || f.status >= 500;
-          await finishWriteback(db, claim.id, { error: (err as Error).message, retry });
-          if (retry) out.pending++;
-          else out.failed++;
-        }
-      }
-    }
-    this.report.writeBack = out;
+  private async createTask(task: Record<string, unknown>): Promise<string> {
+    const res = await this.calls.call("create task", () => this.conn.sobject("Task").create(task), true);
+    if (!res.success) throw new Error(`Salesforce refused the task: ${JSON.stringify(res.errors)}`);
+    return res.id;
   }
+}
+
+/** A logged interaction as a completed Task on the account (the marker in the subject finds it again). */
+function logTask(i: InteractionToWrite, marker: string) {
+  return {
+    WhatId: i.remoteAccountId,
+    Subject: `${noteSubject(i)} [${marker}]`,
+    Description: noteText(i, marker, true),
+    Status: "Completed",
+    ActivityDate: i.occurredAt.toISOString().slice(0, 10),
+  };
+}
+
+function riskTask(r: RiskToWrite, marker: string) {
+  const t = riskTaskText(r, marker, true);
+  return {
+    WhatId: r.remoteAccountId,
+    Subject: `${t.subject} [${marker}]`,
+    Description: t.body,
+    Status: "Not Started",
+    Priority: r.severity === "high" ? "High" : "Normal",
+  };
 }
 
 function strip(r: Rec): Props {
@@ -540,11 +425,7 @@ export const salesforceSource: SyncSource = {
   },
   async status(ctx) {
     const lines: string[] = [];
-    const c = await writebackCounts(ctx.db, SOURCE);
-    if (Object.keys(c).length)
-      lines.push(
-        `write-back: ${c.sent ?? 0} sent, ${(c.pending ?? 0) + (c.sending ?? 0)} pending, ${c.failed ?? 0} failed`,
-      );
+    lines.push(...writebackLine(await writebackCounts(ctx.db, SOURCE)));
     const settings = (await loadSyncConfig(ctx.config.sync.configFile)).salesforce;
     const sf = new SalesforceSync(ctx, settings, { dryRun: true, full: false });
     if (ctx.config.sync.salesforce?.clientId && !ctx.config.sync.salesforce.accessToken) await sf["authorize"]();

@@ -15,6 +15,8 @@ export interface Posted {
   text: string;
   ts: string;
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  /** The Block Kit blocks as sent (what the reader sees when the client shows blocks). */
+  blocks?: unknown[];
 }
 
 export type ChatScript =
@@ -66,7 +68,14 @@ export async function startChatStandIn(): Promise<ChatStandIn> {
   const post = (body: Record<string, unknown>): Posted => {
     const ts = `${Math.floor(Date.now() / 1000)}.${String(++seq).padStart(6, "0")}`;
     const metadata = typeof body.metadata === "string" ? JSON.parse(body.metadata) : body.metadata;
-    const p: Posted = { channel: String(body.channel), text: String(body.text), ts, ...(metadata ? { metadata } : {}) };
+    const blocks = typeof body.blocks === "string" ? JSON.parse(body.blocks) : body.blocks;
+    const p: Posted = {
+      channel: String(body.channel),
+      text: String(body.text),
+      ts,
+      ...(metadata ? { metadata } : {}),
+      ...(Array.isArray(blocks) ? { blocks } : {}),
+    };
     standIn.posted.push(p);
     return p;
   };

@@ -12,7 +12,6 @@ const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../sr
 const STILL_ABOVE_THE_STORE = [
   "feishu/dedupe.ts",
   "import/run.ts",
-  "proactive/facts.ts",
   "signals/intake.ts",
   "slack/dedupe.ts",
   "slack/identity.ts",

@@ -5,6 +5,7 @@ import { gzipSync } from "node:zlib";
 import { Analytics } from "@segment/analytics-node";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/main.js";
 import { parseConfig } from "../../src/config/env.js";
 import { HttpApp } from "../../src/http/server.js";
 import { createLogger, silentLogger } from "../../src/log.js";
@@ -280,6 +281,30 @@ describe.each(STORE_KINDS)("Segment intake over HTTP (%s)", (kind) => {
     );
     expect(stored.rows[0]!.n).toBe(1);
   });
+
+  it("shows in tend sync status: the last event and its lag, what was refused and why, unmapped names", async () => {
+    // The intake writes its tallies with its next roll-up (every few seconds).
+    for (let i = 0; i < 100; i++) {
+      const s = await intakeStatus(db.pool);
+      if (s.outcomes.some((o) => o.outcome === "too_large")) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const ctx = testContext(db, { now: new Date(), env: { TEND_SEGMENT_WRITE_KEY: KEY } });
+    const out: string[] = [];
+    const code = await runCli(["sync", "status"], { out: (l) => out.push(l), err: (l) => out.push(l) }, { ctx });
+    expect(code).toBe(0);
+    const text = out.join("\n");
+    expect(text).toContain("segment: configured");
+    // Events are dated by their receipt on the server's clock: seen within the last minute.
+    expect(text).toMatch(/last event \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(0 min ago\); \d+ events in 24 h/);
+    expect(text).toMatch(/accepted\s+\d+ requests/);
+    expect(text).toMatch(/unauthorized\s+1 requests, 0 events/);
+    expect(text).toMatch(/bad_request\s+\d+ requests, \d+ events \(today and yesterday\); last: /);
+    expect(text).toMatch(/too_large\s+\d+ requests, \d+ events \(today and yesterday\); last: .*larger than/);
+    expect(text).toContain(
+      "unmapped event names (1; map them in TEND_EVENTS_CONFIG or ignore them): Invoice Downloaded x1",
+    );
+  });
 });
 
 describe.each(STORE_KINDS)("Segment intake under pressure (%s)", (kind) => {
@@ -335,6 +360,45 @@ describe.each(STORE_KINDS)("Segment intake under pressure (%s)", (kind) => {
     expect(await usage(db, ids.bolt)).toMatchObject([{ day: "2026-11-22", activeUsers: 4 }]);
     const status = await intakeStatus(db.pool);
     expect(status.outcomes.find((o) => o.outcome === "overloaded")?.requests).toBe(1);
+    await door.stop?.();
+  });
+
+  it("a track sent alongside the group call that ties its user counts for the account (flushes run side by side)", async () => {
+    db = await testDb(kind);
+    const ids = await seed(db);
+    const ctx = testContext(db, { env: { TEND_SEGMENT_WRITE_KEY: KEY } });
+    http = new HttpApp(silentLogger);
+    const door = await mountSegment(ctx, http);
+    const { port } = await http.listen(0, "127.0.0.1");
+    const auth = `Basic ${Buffer.from(`${KEY}:`).toString("base64")}`;
+    const post = (p: string, body: unknown) =>
+      fetch(`http://127.0.0.1:${port}/segment/v1/${p}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: auth },
+        body: JSON.stringify(body),
+      });
+    // Each round: a new user's group call and their first events, sent at the same moment.
+    for (let i = 0; i < 10; i++) {
+      const answers = await Promise.all([
+        post("group", { userId: `side-${i}`, groupId: "CRM-BOLT", timestamp: "2026-11-22T09:00:00Z" }),
+        post("batch", {
+          batch: [0, 1, 2].map((k) => ({
+            type: "track",
+            userId: `side-${i}`,
+            event: "Report Created",
+            messageId: `side-${i}-${k}`,
+            timestamp: "2026-11-22T10:00:00Z",
+          })),
+        }),
+      ]);
+      expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    }
+    await door.intake!.settle();
+    const orphans = await db.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "ProductEvent" WHERE "kind" = 'track' AND "accountId" IS NULL`,
+    );
+    expect(orphans.rows[0]!.n).toBe(0);
+    expect(await usage(db, ids.bolt)).toMatchObject([{ day: "2026-11-22", activeUsers: 10 }]);
     await door.stop?.();
   });
 

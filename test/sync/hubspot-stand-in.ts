@@ -25,7 +25,7 @@ const MODIFIED: Record<ObjType, string> = {
 };
 
 export interface Fault {
-  /** Only requests whose "METHOD path" contains this. */
+  /** Only requests whose "METHOD path" contains this (ending in "$": is exactly this). */
   match?: string;
   status?: number;
   headers?: Record<string, string>;
@@ -151,7 +151,8 @@ export class HubSpotStandIn {
         { "retry-after": "1" },
       );
     const fault = this.faults.find((f) => {
-      if (f.times <= 0 || (f.match && !key.includes(f.match))) return false;
+      if (f.times <= 0) return false;
+      if (f.match?.endsWith("$") ? key !== f.match.slice(0, -1) : f.match && !key.includes(f.match)) return false;
       if (f.skip) {
         f.skip--;
         return false;

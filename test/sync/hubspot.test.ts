@@ -191,7 +191,7 @@ describe.each(STORE_KINDS)("HubSpot sync (%s)", { timeout: 120_000 }, (kind) => 
     expect(hs.count("POST /crm/v3/objects/companies/search")).toBe(1);
   });
 
-  it("--full archives accounts deleted in HubSpot, and a merge keeps the account (and its history) under the surviving company", async () => {
+  it("--full archives accounts deleted in HubSpot; a merge carries the merged account's history and contacts to the surviving company's account", async () => {
     await cli(ctx, "sync", "hubspot");
     hs.delete("companies", "5");
     hs.merge("10", "2"); // Beta (with its CSV history) merged into company 10
@@ -202,15 +202,23 @@ describe.each(STORE_KINDS)("HubSpot sync (%s)", { timeout: 120_000 }, (kind) => 
     );
     const five = rows.find((a) => a.name === "Company 5");
     expect(five).toMatchObject({ archived: true, archivedNote: "deleted in HubSpot (company 5)" });
-    // Company 10 already had its own account: Beta's is archived as merged, with its history kept.
+    // Company 10 already had its own account: Beta's history moves there, Beta is archived (not deleted).
     const beta = rows.find((a) => a.id === "a-beta");
     expect(beta).toMatchObject({ archived: true });
-    expect(beta?.archivedNote).toContain("merged into HubSpot company 10");
-    const { rows: kept } = await db.pool.query(
-      `SELECT count(*)::int AS n FROM "Interaction" WHERE "accountId" = 'a-beta'`,
-    );
-    expect(kept[0].n).toBe(1);
-    expect(rows.find((a) => a.name === "Company 10")?.archived).toBe(false);
+    expect(beta?.archivedNote).toBe("merged into HubSpot company 10 (history moved to Company 10)");
+    const ten = rows.find((a) => a.name === "Company 10");
+    expect(ten?.archived).toBe(false);
+    const { rows: moved } = await db.pool.query(`SELECT "accountId" FROM "Interaction" WHERE id = 'i-old'`);
+    expect(moved[0].accountId).toBe(ten?.id);
+    const { rows: contacts } = await db.pool.query(`SELECT name FROM "Contact" WHERE "accountId" = $1 ORDER BY name`, [
+      ten?.id,
+    ]);
+    expect(contacts.map((c) => c.name)).toEqual(["Bo", "Pat Person2"]);
+    const { rows: left } = await db.pool.query(`SELECT count(*)::int AS n FROM "Account" WHERE id = 'a-beta'`);
+    expect(left[0].n).toBe(1);
+    // Another run changes nothing: nothing is moved or archived twice.
+    const again = await cli(ctx, "sync", "hubspot", "--full");
+    expect(again.out).toMatch(/companies\s+\d+ fetched, 0 created, 0 updated, \d+ unchanged, 0 archived/);
     // Archived accounts are out of what chat finds and lists.
     expect(await accountsNamedExactly(db, { kind: "all" }, "Company 5")).toEqual([]);
     expect(await accountsNamedExactly(db, { kind: "all" }, "Company 6")).toHaveLength(1);
@@ -293,6 +301,22 @@ describe.each(STORE_KINDS)("HubSpot sync (%s)", { timeout: 120_000 }, (kind) => 
     expect(rows[0]).toEqual({ n: 400, names: 400 });
     const { rows: links } = await db.pool.query(`SELECT count(*)::int AS n FROM "SyncLink" WHERE object = 'account'`);
     expect(links[0].n).toBe(400);
+  });
+
+  it("a log in chat is written at the next sync; a write HubSpot fails is retried at the sync after, once", async () => {
+    await cli(ctx, "sync", "hubspot");
+    expect((await cli(ctx, "ask", "log Company 9 call renewal talk", "--as", "alice@example.com")).code).toBe(0);
+    expect(hs.objects.notes.size).toBe(0); // nothing is written until the next sync runs
+    hs.faults.push({ match: "POST /crm/v3/objects/notes$", status: 503, times: 3 });
+    const r = await cli(ctx, "sync", "hubspot");
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("write-back 0 sent, 0 failed, 1 pending");
+    expect(hs.objects.notes.size).toBe(0);
+    expect((await cli(ctx, "sync", "status")).out).toContain("write-back: 0 sent, 1 pending, 0 failed");
+    const next = await cli(ctx, "sync", "hubspot");
+    expect(next.out).toContain("write-back 1 sent, 0 failed, 0 pending");
+    await cli(ctx, "sync", "hubspot");
+    expect([...hs.objects.notes.values()].map((n) => n.associations?.companies)).toEqual([["9"]]);
   });
 
   it("a log in chat becomes one note on the company, once, even when the answer to the write is lost", async () => {

@@ -4,7 +4,21 @@ import type { AddressInfo } from "node:net";
 // A local stand-in of the Salesforce REST API parts Tend's sync uses, shaped after Salesforce's
 // documented responses: the OAuth 2.0 client credentials token endpoint, SOQL query / queryAll
 // paged by nextRecordsUrl (query-more), describe, limits, and Task creation. It understands the
-// SOQL Tend writes (fields, FROM, LastModifiedDate >=, Type =, IsDeleted, Subject LIKE).
+// SOQL Tend writes (fields, FROM, LastModifiedDate >=, Type =, IsDeleted, Subject LIKE). Faults on
+// demand: an error answer (5xx, 400 with Salesforce's error body), a dropped connection (before the
+// request is handled, or after a write happened).
+
+export interface SfFault {
+  /** Only requests whose "METHOD path" contains this. */
+  match?: string;
+  status?: number;
+  /** Salesforce's error code in the answer's body (with `status`). */
+  errorCode?: string;
+  drop?: "before" | "after";
+  times: number;
+  /** Matching requests let through before it starts. */
+  skip?: number;
+}
 
 type Rec = Record<string, unknown> & { Id: string; LastModifiedDate?: string };
 
@@ -25,6 +39,8 @@ export class SalesforceStandIn {
   /** Deleted (and merged) records, as queryAll still sees them. */
   deleted = new Map<string, Rec>();
   tokensIssued = 0;
+  faults: SfFault[] = [];
+  requests: string[] = [];
   /** Expire the session after this many more API requests (a session timing out mid-run). */
   expireAfter = Number.POSITIVE_INFINITY;
   private cursors = new Map<string, Rec[]>();
@@ -69,7 +85,9 @@ export class SalesforceStandIn {
   merge(master: string, gone: string) {
     const rec = this.tables.Account?.get(gone);
     this.tables.Account?.delete(gone);
-    if (rec) this.deleted.set(gone, { ...rec, IsDeleted: true, MasterRecordId: master });
+    this.clock += 1000;
+    const at = new Date(this.clock).toISOString().replace("Z", "+0000");
+    if (rec) this.deleted.set(gone, { ...rec, IsDeleted: true, MasterRecordId: master, LastModifiedDate: at });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
@@ -77,7 +95,7 @@ export class SalesforceStandIn {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString("utf8");
-    const send = (status: number, json: unknown) => {
+    let send = (status: number, json: unknown) => {
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(json));
     };
@@ -100,6 +118,22 @@ export class SalesforceStandIn {
         issued_at: String(Date.now()),
         signature: "x",
       });
+    }
+    const key = `${req.method} ${u.pathname}`;
+    this.requests.push(key);
+    const fault = this.faults.find((f) => f.times > 0 && (!f.match || key.includes(f.match)));
+    if (fault) {
+      if (fault.skip) fault.skip--;
+      else {
+        fault.times--;
+        if (fault.drop === "before") return void req.socket.destroy();
+        // The request is handled (a Task is created) but its answer never arrives.
+        if (fault.drop === "after") send = () => void req.socket.destroy();
+        else
+          return send(fault.status ?? 503, [
+            { errorCode: fault.errorCode ?? "SERVER_UNAVAILABLE", message: "stand-in fault" },
+          ]);
+      }
     }
     if (--this.expireAfter < 0) {
       this.expired = true;
@@ -148,6 +182,7 @@ export class SalesforceStandIn {
     const type = soql.match(/Type\s*=\s*'([^']*)'/i)?.[1];
     if (type !== undefined) rows = rows.filter((r) => r.Type === type);
     if (/IsDeleted\s*=\s*true/i.test(soql)) rows = rows.filter((r) => r.IsDeleted === true);
+    if (/MasterRecordId != null/i.test(soql)) rows = rows.filter((r) => r.MasterRecordId);
     const ids = soql.match(/Id IN \(([^)]*)\)/i)?.[1];
     if (ids) {
       const want = new Set(ids.split(",").map((s) => s.trim().replace(/^'|'$/g, "")));

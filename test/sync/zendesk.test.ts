@@ -153,4 +153,19 @@ describe.each(STORE_KINDS)("Zendesk tickets through the incremental export (%s)"
     expect(text).toMatch(/zendesk: configured; last run 2026-11-23T09:00:00Z/);
     expect(text).toContain("2 tickets kept, 0 open; last ticket seen 2026-11-22T08:00:00Z");
   });
+
+  it("a failed run shows in tend sync status with its error and how stale the tickets are", async () => {
+    const later = testContext(db, {
+      now: new Date("2026-11-23T10:00:00Z"),
+      env: { ZENDESK_API_URL: zd.url, ZENDESK_EMAIL: EMAIL, ZENDESK_API_TOKEN: "wrong-token" },
+    });
+    await expect(runSync(later, zendeskSource, { dryRun: false, full: false })).rejects.toThrow(/401/);
+    const out: string[] = [];
+    await runCli(["sync", "status"], { out: (l) => out.push(l), err: (l) => out.push(l) }, { ctx: later });
+    const text = out.join("\n");
+    expect(text).toMatch(/zendesk: configured; last run 2026-11-23T10:00:00Z, last success 2026-11-23T09:00:00Z/);
+    expect(text).toContain("last error: Zendesk answered 401 (check ZENDESK_EMAIL and ZENDESK_API_TOKEN");
+    // The lag: the newest ticket seen is 26 hours (1560 minutes) old by now.
+    expect(text).toContain("last ticket seen 2026-11-22T08:00:00Z (1560 min ago)");
+  });
 });

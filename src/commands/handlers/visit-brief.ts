@@ -1,5 +1,5 @@
 import { type BriefFacts, buildBrief } from "../../domain/brief.js";
-import { addDays, isoDay } from "../../domain/dates.js";
+import { addDays, isoDay, localDay } from "../../domain/dates.js";
 import { settingsFor } from "../../domain/health/config.js";
 import { HEALTH_DEFAULTS } from "../../domain/health/defaults.js";
 import { readinessGaps } from "../../domain/renewal.js";
@@ -159,7 +159,8 @@ export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
       text: t(open ? (tk.priority === "urgent" ? "brief.ticket_urgent" : "brief.ticket_open") : "brief.ticket_solved", {
         ref: tk.externalId,
         title: tk.subject,
-        date: day(d, (open ? tk.openedAt : tk.solvedAt!).toISOString().slice(0, 10)),
+        // The reader's day (a ticket opened late in the evening there is not dated the next UTC day).
+        date: day(d, localDay(open ? tk.openedAt : tk.solvedAt!, d.asker.timeZone)),
       }),
       tone: open ? ("warning" as const) : ("good" as const),
     });

@@ -174,6 +174,64 @@ export async function archiveAccounts(db: Db, items: { id: string; note: string 
   return res.rowCount ?? 0;
 }
 
+/** What Tend owns about an account, carried to the surviving account of a CRM merge. */
+const HISTORY_TABLES = [
+  "Interaction",
+  "RiskFlag",
+  "CustomerPromise",
+  "RenewalCall",
+  "Feedback",
+  "SurveyResponse",
+  "Milestone",
+  "Opportunity",
+  "Meeting",
+  "SupportTicket",
+];
+
+/**
+ * Accounts merged away in the CRM: their history (interactions, risks, promises, calls, feedback,
+ * surveys, milestones, opportunities, meetings, tickets), their contacts and renewals move to the
+ * surviving account; a contact or renewal the survivor already has (same name / due date) stays on
+ * the merged account, which is archived - never deleted. One transaction; running it again changes
+ * nothing. Returns how many accounts were archived (or re-noted as merged) now.
+ */
+export async function mergeAccounts(
+  db: Db,
+  pairs: { from: string; into: string; note: string }[],
+  at: Date,
+): Promise<number> {
+  if (!pairs.length) return 0;
+  const p = JSON.stringify(pairs);
+  const rec = `p("from" text, "into" text, note text)`;
+  return inTransaction(db, async (c) => {
+    for (const t of HISTORY_TABLES)
+      await c.query(
+        `UPDATE "${t}" x SET "accountId" = p."into" FROM jsonb_to_recordset($1::jsonb) AS ${rec} WHERE x."accountId" = p."from"`,
+        [p],
+      );
+    await c.query(
+      `UPDATE "Contact" x SET "accountId" = p."into", "updatedAt" = now() FROM jsonb_to_recordset($1::jsonb) AS ${rec}
+        WHERE x."accountId" = p."from"
+          AND NOT EXISTS (SELECT 1 FROM "Contact" y WHERE y."accountId" = p."into" AND y.name = x.name)`,
+      [p],
+    );
+    await c.query(
+      `UPDATE "Renewal" x SET "accountId" = p."into", "updatedAt" = now() FROM jsonb_to_recordset($1::jsonb) AS ${rec}
+        WHERE x."accountId" = p."from"
+          AND NOT EXISTS (SELECT 1 FROM "Renewal" y WHERE y."accountId" = p."into" AND y."dueDate" = x."dueDate")`,
+      [p],
+    );
+    const res = await c.query(
+      `UPDATE "Account" a SET "archivedAt" = COALESCE(a."archivedAt", $2::timestamp(3)),
+              "archivedNote" = p.note || ' (history moved to ' || s.name || ')', "updatedAt" = now()
+         FROM jsonb_to_recordset($1::jsonb) AS ${rec} JOIN "Account" s ON s.id = p."into"
+        WHERE a.id = p."from" AND (a."archivedAt" IS NULL OR a."archivedNote" IS DISTINCT FROM p.note || ' (history moved to ' || s.name || ')')`,
+      [p, at.toISOString()],
+    );
+    return res.rowCount ?? 0;
+  });
+}
+
 export interface ContactInput {
   externalId: string;
   accountId: string;

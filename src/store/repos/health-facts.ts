@@ -13,6 +13,8 @@ export interface FactsScope {
   accountIds?: string[];
   /** Holiday calendars (default: the built-in ones): holiday days are left out of the usage windows. */
   holidays?: HolidayConfig;
+  /** The time zone of accounts whose team sets none (TEND_TIMEZONE); default UTC. */
+  timezone?: string;
 }
 
 /** Share of a 56-day window's active-user total on month-end days above which use follows the month end. */
@@ -27,8 +29,11 @@ interface AccountRow {
   seats: number | null;
 }
 
-/** A ticket open at the end of day $1: opened by then, not solved by then (solved later: still open that day). */
-const TICKET_OPEN = `("solvedAt" IS NULL AND status IN ('new','open','pending','hold') OR "solvedAt" >= ($1::date + 1)::timestamp)`;
+/**
+ * A ticket open at the end of day $1 in its account's time zone (`e.day_end`, UTC like the stored
+ * times): opened by then, not solved by then (solved later: still open that day).
+ */
+const TICKET_OPEN = `(t."solvedAt" IS NULL AND t.status IN ('new','open','pending','hold') OR t."solvedAt" >= e.day_end)`;
 const MEANINGFUL = `('visit','call','qbr','exec_visit','training')`;
 const OUTREACH = `('visit','call','qbr','exec_visit','training','email')`;
 /** A contact who had left the account on day $1 (no leftAt: the active flag is all there is). */
@@ -195,20 +200,35 @@ export async function loadFacts(db: Db, day: string, scope: FactsScope = {}): Pr
         WHERE severity IN ('high','medium') AND "raisedAt" <= $1::date
           AND ("resolvedAt" IS NULL OR "resolvedAt" > $1::date) ${only(`"accountId"`)}`,
       ),
-      // Support tickets as of the day's end (UTC): open then, the urgent ones' hours open, and the last
-      // 90 days' reopened tickets and satisfaction ratings. Deleted tickets count for nothing.
-      q<{ total: number; open: number; urgentHours: number[] | null; reopened: number; good: number; bad: number }>(
-        `SELECT "accountId" AS id, count(*)::int AS total,
+      // Support tickets as of the day's end in the account's time zone (its team's, else the
+      // configured one): open then, the urgent ones' hours open, and the last 90 days' reopened
+      // tickets and satisfaction ratings. Deleted tickets count for nothing.
+      db.pool
+        .query<{
+          id: string;
+          total: number;
+          open: number;
+          urgentHours: number[] | null;
+          reopened: number;
+          good: number;
+          bad: number;
+        }>(
+          `WITH e AS (
+             SELECT a.id, ((($1::date + 1)::timestamp AT TIME ZONE COALESCE(tm.timezone, $2)) AT TIME ZONE 'UTC') AS day_end
+             FROM "Account" a LEFT JOIN "Team" tm ON tm.id = a."teamId" ${ids ? "WHERE a.id = ANY($3::text[])" : ""})
+           SELECT t."accountId" AS id, count(*)::int AS total,
               (count(*) FILTER (WHERE ${TICKET_OPEN}))::int AS open,
-              array_agg(EXTRACT(EPOCH FROM (($1::date + 1)::timestamp - "openedAt")) / 3600)
-                FILTER (WHERE ${TICKET_OPEN} AND priority = 'urgent') AS "urgentHours",
-              (count(*) FILTER (WHERE reopens > 0 AND "updatedAt" > ($1::date - 89)::timestamp))::int AS reopened,
-              (count(*) FILTER (WHERE csat = 'good' AND "updatedAt" > ($1::date - 89)::timestamp))::int AS good,
-              (count(*) FILTER (WHERE csat = 'bad' AND "updatedAt" > ($1::date - 89)::timestamp))::int AS bad
-         FROM "SupportTicket"
-        WHERE status <> 'deleted' AND "openedAt" < ($1::date + 1)::timestamp ${only(`"accountId"`)}
-        GROUP BY "accountId"`,
-      ),
+              array_agg(EXTRACT(EPOCH FROM (e.day_end - t."openedAt")) / 3600)
+                FILTER (WHERE ${TICKET_OPEN} AND t.priority = 'urgent') AS "urgentHours",
+              (count(*) FILTER (WHERE t.reopens > 0 AND t."updatedAt" > e.day_end - interval '90 days'))::int AS reopened,
+              (count(*) FILTER (WHERE t.csat = 'good' AND t."updatedAt" > e.day_end - interval '90 days'))::int AS good,
+              (count(*) FILTER (WHERE t.csat = 'bad' AND t."updatedAt" > e.day_end - interval '90 days'))::int AS bad
+           FROM "SupportTicket" t JOIN e ON e.id = t."accountId"
+          WHERE t.status <> 'deleted' AND t."openedAt" < e.day_end
+          GROUP BY t."accountId"`,
+          ids ? [day, scope.timezone ?? "UTC", ids] : [day, scope.timezone ?? "UTC"],
+        )
+        .then((r) => r.rows),
     ]);
 
   const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));

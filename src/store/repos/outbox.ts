@@ -8,7 +8,7 @@ import { plain } from "../../text/user-data.js";
 import type { Db, Queryable } from "../db.js";
 
 // `reply`: the files of an answer to a typed command or a button, which response_url cannot carry.
-export const OUTBOX_KINDS = ["digest", "nudges", "brief", "renewal", "weekly", "calendar", "reply"] as const;
+export const OUTBOX_KINDS = ["digest", "nudges", "brief", "renewal", "weekly", "calendar", "ticket", "reply"] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
 export interface OutboxMessage {

@@ -18,15 +18,17 @@ export interface EventWrite {
 const ACTIVITY = (source: string) => `
   act AS (SELECT * FROM ${source} WHERE "accountId" IS NOT NULL AND active),
   ud AS (
-    INSERT INTO "ProductUserDay" AS p ("accountId","day","userKey","events","logins","features")
-    SELECT "accountId", "day", "userKey", count(*)::int, (count(*) FILTER (WHERE login))::int,
+    INSERT INTO "ProductUserDay" AS p ("accountId","day","userKey","logins","features")
+    SELECT "accountId", "day", "userKey", (count(*) FILTER (WHERE login))::int,
            COALESCE(array_agg(DISTINCT feature) FILTER (WHERE feature IS NOT NULL), '{}')
     FROM act GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
     ON CONFLICT ("accountId","day","userKey") DO UPDATE SET
-      "events" = p."events" + EXCLUDED."events",
       "logins" = p."logins" + EXCLUDED."logins",
       "features" = CASE WHEN EXCLUDED."features" <@ p."features" THEN p."features"
                    ELSE ARRAY(SELECT DISTINCT f FROM unnest(p."features" || EXCLUDED."features") f) END
+    -- A user's day is rewritten only when it learns something (a login, a feature not seen that
+    -- day): most events of an active user change nothing, and every rewrite leaves a dead row.
+    WHERE EXCLUDED."logins" > 0 OR NOT (EXCLUDED."features" <@ p."features")
     RETURNING 1),
   au AS (
     INSERT INTO "ProductAccountUser" AS x ("accountId","userKey","firstDay")

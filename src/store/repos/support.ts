@@ -121,3 +121,32 @@ export async function accountTickets(db: Db, accountId: string, since: Date, lim
   );
   return rows;
 }
+
+/** An urgent ticket still open, with what deciding on a nudge about it needs to know of its account. */
+export interface OpenUrgentTicket {
+  source: string;
+  externalId: string;
+  subject: string;
+  openedAt: Date;
+  accountId: string;
+  accountName: string;
+  tier: string;
+  industry: string | null;
+  ownerId: string;
+}
+
+/** Open urgent tickets of live accounts in these tiers that have an owner (the overdue-ticket nudge). */
+export async function openUrgentTickets(db: Db, tiers: readonly string[]): Promise<OpenUrgentTicket[]> {
+  if (!tiers.length) return [];
+  const { rows } = await db.pool.query<OpenUrgentTicket>(
+    `SELECT t."source", t."externalId", t."subject", t."openedAt" AT TIME ZONE 'UTC' AS "openedAt",
+            a.id AS "accountId", a.name AS "accountName", a.tier::text AS tier, a.industry, a."ownerId"
+     FROM "SupportTicket" t JOIN "Account" a ON a.id = t."accountId"
+     WHERE t."status" IN ('new','open','pending','hold') AND t."priority" = 'urgent'
+       AND a.tier::text = ANY($1::text[]) AND a."ownerId" IS NOT NULL
+       AND a.stage <> 'churned' AND a."archivedAt" IS NULL
+     ORDER BY t."openedAt", t."source", t."externalId"`,
+    [tiers],
+  );
+  return rows;
+}

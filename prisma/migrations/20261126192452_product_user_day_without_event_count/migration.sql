@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ProductUserDay" DROP COLUMN "events";
