@@ -1,4 +1,4 @@
-import { SLACK_TIMING } from "../src/slack/deps.js";
+import { SLACK_TIMING } from "../src/slack/services.js";
 // Shared bench plumbing: every figure is printed with its ratio to a baseline measured in the same run.
 
 export interface BenchRow {

@@ -1,19 +1,20 @@
+import type { ChatPlatform } from "./chat/contract.js";
 import type { AppContext } from "./context.js";
 import type { ChatSender } from "./delivery/types.js";
-import { createChatSender as feishuSender } from "./feishu/sender.js";
-import { createChatSender as slackSender } from "./slack/sender.js";
+import { feishuPlatform } from "./feishu/platform.js";
+import { slackPlatform } from "./slack/platform.js";
 
 // Which ChatSenders this process delivers through: one per configured platform. Composed here, at
 // the top, so the outbox and the proactive engine know only the ChatSender contract, never a platform.
 
-const SENDERS = { slack: slackSender, feishu: feishuSender } as const;
+const PLATFORMS: ChatPlatform<never>[] = [slackPlatform, feishuPlatform];
 
 export async function loadChatSenders(ctx: AppContext): Promise<ChatSender[]> {
   const out: ChatSender[] = [];
-  for (const platform of ["slack", "feishu"] as const) {
+  for (const { platform, sender } of PLATFORMS) {
     if (!ctx.config[platform]) continue;
     try {
-      out.push(SENDERS[platform](ctx));
+      out.push(sender(ctx));
     } catch (err) {
       ctx.log.error({ err, platform }, "delivery: cannot set up the platform's sender; its messages stay queued");
     }

@@ -24,8 +24,9 @@ export type Identified =
   | { ok: true; asker: Asker }
   | { ok: false; reason: "unknown_user" | "inactive"; locale: Locale };
 
-export async function identify(ctx: AppContext, identity: Identity): Promise<Identified> {
-  const member = await findMemberByIdentity(ctx.db, identity);
+/** The member behind `identity`; `known` (when the surface already looked them up) spares the lookup. */
+export async function identify(ctx: AppContext, identity: Identity, known?: MemberRow | null): Promise<Identified> {
+  const member = known !== undefined ? known : await findMemberByIdentity(ctx.db, identity);
   if (!member) return { ok: false, reason: "unknown_user", locale: ctx.config.locale };
   const asker = askerFor(ctx, member, identity.surface);
   if (!member.active) return { ok: false, reason: "inactive", locale: asker.locale };

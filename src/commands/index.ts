@@ -17,6 +17,7 @@ import type { AppContext } from "../context.js";
 import type { Identity } from "../domain/identity.js";
 import { rescoreAccounts } from "../health/rescore.js";
 import { type MessageKey, t } from "../i18n/catalogue.js";
+import type { Locale } from "../i18n/locale.js";
 import { loadUnitEconomics } from "../renewals/unit-economics-file.js";
 import type { ActionOutcome, Form, FormOutcome, Reply } from "../reply/model.js";
 import { StoreUnavailable } from "../store/db.js";
@@ -44,13 +45,13 @@ import { raiseRiskCommand, resolveRiskCommand } from "./handlers/risks.js";
 import { visitBrief } from "./handlers/visit-brief.js";
 import { logInteraction, nudgeDone, planVisit, resolveDay, snooze, writeRefusal } from "./handlers/writes.js";
 import { auditableText, type Command, INTERACTION_KINDS, MAX_SNOOZE_DAYS, parseCommand } from "./parse.js";
-import type { ActionRequest, CommandRequest, FormRequest } from "./types.js";
+import type { ActionRequest, Asking, CommandRequest, FormRequest } from "./types.js";
 
 type Gate = { ok: true; d: Deps } | { ok: false; reply: Reply };
 
 /** Unknown or inactive people get a polite refusal and nothing else. */
-async function gate(ctx: AppContext, identity: Identity): Promise<Gate> {
-  const who = await identify(ctx, identity);
+async function gate(ctx: AppContext, { identity, member }: Asking): Promise<Gate> {
+  const who = await identify(ctx, identity, member);
   if (!who.ok) {
     const text = t(who.locale, who.reason === "inactive" ? "access.inactive" : "access.unknown");
     return {
@@ -253,11 +254,13 @@ export async function recordRefusal(
 
 export async function handleCommand(ctx: AppContext, req: CommandRequest): Promise<Reply> {
   return guarded(ctx, "command", internal, async () => {
-    const g = await gate(ctx, req.identity);
+    const g = await gate(ctx, req);
     const memberId = g.ok ? g.d.asker.member.id : null;
+    let kind: Command["kind"] | undefined;
     const reply = await (async () => {
       if (!g.ok) return g.reply;
       const parsed = parseCommand(req.text);
+      if (parsed.ok) kind = parsed.command.kind;
       // Plain language ("who renews next quarter?") is read into a command; the grammar as before.
       const read = await answerPlainText(g.d, req.text, parsed, (c) => runCommand(g.d, c), { model: g.d.model });
       if (read) return read;
@@ -272,8 +275,26 @@ export async function handleCommand(ctx: AppContext, req: CommandRequest): Promi
     else if (reply.audit)
       await recordRefusal(ctx, req.identity, memberId, asked, reply.audit.reason, reply.audit.accountId);
     const { audit: _audit, ...shown } = reply;
-    return shown;
+    return req.offerShare && kind
+      ? withShareButton(shown, kind, req.text, g.ok ? g.d.asker.locale : ctx.config.locale)
+      : shown;
   });
+}
+
+/** Answers about many accounts (lists, metrics) that a private answer may offer to share. */
+const SHAREABLE = new Set<Command["kind"]>(["renewals", "risk", "metrics"]);
+
+function withShareButton(reply: Reply, kind: Command["kind"], text: string, locale: Locale): Reply {
+  if (reply.error || !SHAREABLE.has(kind)) return reply;
+  if (reply.blocks.some((b) => b.type === "buttons" && b.buttons.some((x) => x.actionId === "tend.share")))
+    return reply;
+  return {
+    ...reply,
+    blocks: [
+      ...reply.blocks,
+      { type: "buttons", buttons: [{ text: t(locale, "button.share"), actionId: "tend.share", value: text.trim() }] },
+    ],
+  };
 }
 
 const SnoozeValue = z.object({ accountId: z.string().min(1), days: z.number().int().min(1).max(MAX_SNOOZE_DAYS) });
@@ -338,7 +359,7 @@ export async function handleAction(ctx: AppContext, req: ActionRequest): Promise
     "action",
     (apology) => ({ toast: { text: apology.text, tone: "danger" } }),
     async () => {
-      const g = await gate(ctx, req.identity);
+      const g = await gate(ctx, req);
       const asked = `${req.actionId} ${req.value}`;
       const refuse = (reason: string, accountId?: string) =>
         recordRefusal(ctx, req.identity, g.ok ? g.d.asker.member.id : null, asked, reason, accountId);
@@ -465,7 +486,7 @@ export async function handleForm(ctx: AppContext, req: FormRequest): Promise<For
     "form",
     (apology) => ({ toast: { text: apology.text, tone: "danger" } }),
     async () => {
-      const g = await gate(ctx, req.identity);
+      const g = await gate(ctx, req);
       if (!g.ok) return { toast: { text: g.reply.summary, tone: "warning" } };
       const d = g.d;
       if (req.formId !== "tend.log_interaction") return { toast: { text: d.t("action.bad"), tone: "warning" } };
@@ -553,9 +574,9 @@ export async function handleForm(ctx: AppContext, req: FormRequest): Promise<For
 }
 
 /** The member's book for Slack App Home / the playground's start screen. */
-export async function homeView(ctx: AppContext, identity: Identity): Promise<Reply> {
+export async function homeView(ctx: AppContext, identity: Identity, member?: Asking["member"]): Promise<Reply> {
   return guarded(ctx, "home", internal, async () => {
-    const g = await gate(ctx, identity);
+    const g = await gate(ctx, { identity, member });
     if (!g.ok) return g.reply;
     return mine(g.d, true);
   });

@@ -1,12 +1,14 @@
 import * as lark from "@larksuiteoapi/node-sdk";
+import { DeliveryClaims } from "../chat/dedupe.js";
+import { InFlight } from "../chat/in-flight.js";
 import type { AppContext } from "../context.js";
 import { type LimiterClock, RateLimiter, realClock } from "../delivery/limits.js";
 import { registerCardActions } from "./actions/card-action.js";
 import { type FeishuConfig, larkClient, larkLogger } from "./client.js";
-import { FeishuDeduper } from "./dedupe.js";
-import { FEISHU_TIMING, type FeishuDeps } from "./deps.js";
 import { registerBotMenu } from "./events/bot-menu.js";
 import { registerMessages } from "./events/message.js";
+import { FEISHU_DELIVERY_PREFIX } from "./incoming.js";
+import { FEISHU_TIMING, type FeishuServices } from "./services.js";
 
 // The Feishu app: one Lark client and one EventDispatcher with our listeners, one register function
 // per kind. Both modes feed the same dispatcher: HTTP (door.ts verifies and decrypts first) and the
@@ -15,7 +17,7 @@ import { registerMessages } from "./events/message.js";
 export const FEISHU_EVENTS_PATH = "/feishu/events";
 
 export interface FeishuApp {
-  deps: FeishuDeps;
+  services: FeishuServices;
   dispatcher: lark.EventDispatcher;
   /** Resolves when no follow-up work is running (bounded by `maxMs`). */
   idle(maxMs?: number): Promise<void>;
@@ -35,20 +37,18 @@ export function createFeishuApp(ctx: AppContext, opts: FeishuAppOptions = {}): F
   const fctx: AppContext = { ...ctx, config: { ...ctx.config, locale: cfg.locale } };
   const client = larkClient(cfg, ctx.log);
 
-  const inflight = new Set<Promise<void>>();
+  const inflight = new InFlight();
   // Answers to people are paced by the same declared limits as the outbox's background sends.
   const limiter = new RateLimiter(opts.limiterClock ?? realClock);
   let bot: Promise<string | undefined> | undefined;
-  const deps: FeishuDeps = {
+  const services: FeishuServices = {
     ctx: fctx,
     cfg,
     client,
-    dedupe: new FeishuDeduper(ctx.db, ctx.now),
+    dedupe: new DeliveryClaims(ctx.db, ctx.now, FEISHU_DELIVERY_PREFIX),
     ackBudgetMs: opts.ackBudgetMs ?? FEISHU_TIMING.ackBudgetMs,
     later(what, work) {
-      const p = work().catch((err) => log.error({ err, what }, "feishu: follow-up failed"));
-      inflight.add(p);
-      void p.finally(() => inflight.delete(p));
+      void inflight.track(work().catch((err) => log.error({ err, what }, "feishu: follow-up failed")));
     },
     sleep: opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
     pace: (chat) => limiter.take("feishu", chat),
@@ -69,19 +69,9 @@ export function createFeishuApp(ctx: AppContext, opts: FeishuAppOptions = {}): F
   // No token or key here: HTTP requests are verified and decrypted before they reach the dispatcher,
   // and long-connection events arrive over an authenticated socket.
   const dispatcher = new lark.EventDispatcher({ logger: larkLogger(ctx.log), loggerLevel: lark.LoggerLevel.info });
-  registerMessages(dispatcher, deps);
-  registerBotMenu(dispatcher, deps);
-  registerCardActions(dispatcher, deps);
+  registerMessages(dispatcher, services);
+  registerBotMenu(dispatcher, services);
+  registerCardActions(dispatcher, services);
 
-  return {
-    deps,
-    dispatcher,
-    async idle(maxMs = 10_000) {
-      let late = false;
-      const deadline = new Promise<void>((r) => setTimeout(r, maxMs).unref()).then(() => {
-        late = true;
-      });
-      while (inflight.size > 0 && !late) await Promise.race([Promise.allSettled([...inflight]), deadline]);
-    },
-  };
+  return { services, dispatcher, idle: (maxMs) => inflight.idle(maxMs) };
 }

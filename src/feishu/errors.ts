@@ -1,3 +1,6 @@
+import type { ChatFailure, PlatformErrors } from "../chat/contract.js";
+import { tPlain } from "../i18n/catalogue.js";
+
 // How a Feishu open API failure should be treated, shared by the outbox sender and interactive
 // paths. Feishu answers business errors with a numeric `code` (often on an HTTP 400) and rate
 // limits with HTTP 429 / code 99991400 plus an `x-ogw-ratelimit-reset` header (seconds).
@@ -24,11 +27,6 @@ export const FEISHU_PERMANENT_CODES = [
   99991663, // tenant access token invalid (app secret changed)
   99991661, // missing access token
 ] as const;
-
-export type FeishuFailure =
-  | { kind: "rate_limited"; retryAfterMs: number; error: string }
-  | { kind: "transient"; error: string }
-  | { kind: "permanent"; error: string };
 
 const rateLimited = new Set<number>(FEISHU_RATE_LIMIT_CODES);
 const permanent = new Set<number>(FEISHU_PERMANENT_CODES);
@@ -63,7 +61,7 @@ export function feishuCode(err: unknown): number | undefined {
 }
 
 /** Classifies anything an SDK call threw (or a FeishuApiError we raised for a non-zero code). */
-export function classifyFeishuError(err: unknown): FeishuFailure {
+export function classifyFeishuError(err: unknown): ChatFailure {
   if (err instanceof FeishuApiError) return byCode(err.code, err.message, undefined);
   const e = err as AxiosLike;
   if (e?.response) {
@@ -82,7 +80,7 @@ export function classifyFeishuError(err: unknown): FeishuFailure {
   return { kind: "transient", error: e?.code ?? (err instanceof Error ? err.message : String(err)) };
 }
 
-function byCode(code: number, error: string, retryAfterMs: number | undefined): FeishuFailure {
+function byCode(code: number, error: string, retryAfterMs: number | undefined): ChatFailure {
   if (rateLimited.has(code)) return { kind: "rate_limited", retryAfterMs: retryAfterMs ?? 1000, error };
   if (permanent.has(code)) return { kind: "permanent", error };
   // Unknown codes are retried (bounded by the outbox's attempts) rather than dropped.
@@ -92,3 +90,15 @@ function byCode(code: number, error: string, retryAfterMs: number | undefined): 
 function label(code: number | undefined, msg: unknown, status: number): string {
   return code !== undefined ? `${code} ${typeof msg === "string" ? msg : ""}`.trim() : `http_${status}`;
 }
+
+/** Feishu's "the bot is not in this chat / may not post here" codes: the fix is adding the bot. */
+const NOT_IN_CHAT = new Set([230002, 230017]);
+
+/** Feishu's side of the chat contract's error handling (see src/chat/failure.ts). */
+export const feishuErrors: PlatformErrors = {
+  isPlatformError: isFeishuError,
+  classify: classifyFeishuError,
+  refusalText: (_f, err, locale) =>
+    NOT_IN_CHAT.has(feishuCode(err) ?? 0) ? tPlain(locale, "feishu.not_in_chat") : undefined,
+  texts: { rateLimited: "feishu.rate_limited", failed: "feishu.feishu_failed" },
+};

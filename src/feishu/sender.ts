@@ -1,13 +1,14 @@
 import { createHash } from "node:crypto";
 import type * as lark from "@larksuiteoapi/node-sdk";
+import { sendFailure } from "../chat/failure.js";
 import type { AppContext } from "../context.js";
 import type { ChatSender, SendProgress, SendResult } from "../delivery/types.js";
 import { type AttachmentFile, attachmentFiles } from "../reply/attachments.js";
 import type { Reply } from "../reply/model.js";
 import { type FeishuCardImage, renderFeishuCard } from "../reply/render-feishu.js";
 import { type FeishuConfig, larkClient } from "./client.js";
-import { receiveIdType, sendCard } from "./deps.js";
 import { classifyFeishuError, FeishuApiError } from "./errors.js";
+import { messageUuid, sendCard, sendMessage } from "./messages.js";
 
 // The outbox's way into Feishu: one card message per proactive message (an open_id for the member's
 // 1:1 chat with the bot, or a chat_id for a team group). A uuid derived from the outbox key goes with
@@ -38,10 +39,7 @@ export function createChatSender(ctx: AppContext): ChatSender {
         if (!id) return { ok: false, retryable: true, unknown: true, error: "unreadable answer" };
         return { ok: true, externalId: id };
       } catch (err) {
-        const f = classifyFeishuError(err);
-        if (f.kind === "rate_limited")
-          return { ok: false, retryable: true, retryAfterMs: f.retryAfterMs, error: f.error };
-        return { ok: false, retryable: f.kind === "transient", error: f.error };
+        return sendFailure(classifyFeishuError(err));
       }
     },
   };
@@ -93,21 +91,21 @@ export async function uploadReplyFiles(
   return { images, docs };
 }
 
-/** A file message: to a chat or person (`to`), or as an answer to a message (`replyTo`). */
-export async function sendFileMessage(
+/** A file message answering a message (a typed command's documents, after its card). */
+export async function replyFileMessage(
   client: lark.Client,
-  where: { to: string } | { replyTo: string },
+  replyTo: string,
   fileKey: string,
   uuid: string | undefined,
 ): Promise<string> {
-  const data = { msg_type: "file", content: JSON.stringify({ file_key: fileKey }), ...(uuid ? { uuid } : {}) };
-  const r =
-    "to" in where
-      ? await client.im.message.create({
-          params: { receive_id_type: receiveIdType(where.to) },
-          data: { receive_id: where.to, ...data },
-        })
-      : await client.im.message.reply({ path: { message_id: where.replyTo }, data });
+  const r = await client.im.message.reply({
+    path: { message_id: replyTo },
+    data: {
+      msg_type: "file",
+      content: JSON.stringify({ file_key: fileKey }),
+      ...(uuid ? { uuid: messageUuid(uuid) } : {}),
+    },
+  });
   if (typeof r.code === "number" && r.code !== 0) throw new FeishuApiError(r.code, r.msg ?? "");
   const id = r.data?.message_id;
   if (!id) throw new UploadFailed("unreadable answer");
@@ -142,14 +140,15 @@ async function sendWithFiles(
       return id;
     });
     for (const d of docs)
-      await step(`feishu.filemsg.${d.i}`, () =>
-        sendFileMessage(client, { to: recipient }, d.fileKey, key ? outboxUuid(`${key}#file${d.i}`) : undefined),
-      );
+      await step(`feishu.filemsg.${d.i}`, async () => {
+        const uuid = key ? outboxUuid(`${key}#file${d.i}`) : undefined;
+        const id = await sendMessage(client, recipient, "file", { file_key: d.fileKey }, uuid);
+        if (!id) throw new UploadFailed("unreadable answer");
+        return id;
+      });
     return { ok: true, externalId: cardId };
   } catch (err) {
     if (err instanceof UploadFailed) return { ok: false, retryable: true, unknown: true, error: err.message };
-    const f = classifyFeishuError(err);
-    if (f.kind === "rate_limited") return { ok: false, retryable: true, retryAfterMs: f.retryAfterMs, error: f.error };
-    return { ok: false, retryable: f.kind === "transient", error: f.error };
+    return sendFailure(classifyFeishuError(err));
   }
 }

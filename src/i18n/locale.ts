@@ -54,6 +54,19 @@ export function formatMoney(locale: Locale, amount: number, currency: string): s
   }
 }
 
+/**
+ * Amounts summed per currency (never across), largest first, in one line: "$1,200,000; CN¥800,000"
+ * (every ARR or at-risk total Tend shows). Empty for no amounts.
+ */
+export function formatMoneyTotals(locale: Locale, xs: { amount: number; currency: string }[]): string {
+  const sums = new Map<string, number>();
+  for (const x of xs) sums.set(x.currency, (sums.get(x.currency) ?? 0) + x.amount);
+  return [...sums]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([c, v]) => formatMoney(locale, v, c))
+    .join(locale === "zh-CN" ? "；" : "; ");
+}
+
 export function formatPercent(locale: Locale, ratio: number, digits = 0): string {
   return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: digits }).format(ratio);
 }

@@ -1,6 +1,6 @@
 import type { Grade } from "../domain/health/types.js";
 import { type MessageKey, tPlural as t } from "../i18n/catalogue.js";
-import { formatMoney, type Locale } from "../i18n/locale.js";
+import { formatMoneyTotals, type Locale } from "../i18n/locale.js";
 import type { RuleFacts } from "./rules/types.js";
 
 // Words and sums the proactive messages share.
@@ -15,10 +15,8 @@ export const scoreOn = (f: RuleFacts, day: string) => f.scores.find((s) => s.day
 
 /** ARR summed per currency (never across), largest first: "$1,200,000; CN¥800,000". */
 export function arrByCurrency(locale: Locale, xs: { arr: number; currency: string }[]): string {
-  const sums = new Map<string, number>();
-  for (const x of xs) sums.set(x.currency, (sums.get(x.currency) ?? 0) + x.arr);
-  return [...sums]
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([c, v]) => formatMoney(locale, v, c))
-    .join(locale === "zh-CN" ? "；" : "; ");
+  return formatMoneyTotals(
+    locale,
+    xs.map((x) => ({ amount: x.arr, currency: x.currency })),
+  );
 }

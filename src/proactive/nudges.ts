@@ -1,4 +1,4 @@
-import { callButtons } from "../commands/call-buttons.js";
+import { callButtons, logButton, runButton, snoozeButton } from "../commands/account-buttons.js";
 import { reasonText } from "../commands/reasons.js";
 import { dayToDate } from "../domain/dates.js";
 import { t as commandText, type MessageKey, tPlural as t } from "../i18n/catalogue.js";
@@ -63,21 +63,17 @@ function quadrantChange(locale: Locale, p: Nudge["params"]): string {
 function actionButton(locale: Locale, n: Nudge, a: NudgeAction): Button {
   switch (a.kind) {
     case "log":
-      return {
-        text: t(locale, a.interaction === "call" ? "action.call" : "action.visit"),
-        actionId: "tend.log_form",
-        value: JSON.stringify({ accountId: n.accountId, kind: a.interaction }),
-      };
+      return logButton(
+        t(locale, a.interaction === "call" ? "action.call" : "action.visit"),
+        n.accountId,
+        a.interaction,
+      );
     case "brief":
-      return { text: t(locale, "action.brief"), actionId: "tend.run", value: `brief ${n.accountName}` };
+      return runButton(t(locale, "action.brief"), `brief ${n.accountName}`);
     case "report":
-      return { text: t(locale, "action.report"), actionId: "tend.run", value: `report id:${n.accountId}` };
+      return runButton(t(locale, "action.report"), `report id:${n.accountId}`);
     case "snooze":
-      return {
-        text: t(locale, "action.snooze"),
-        actionId: "tend.snooze",
-        value: JSON.stringify({ accountId: n.accountId, days: a.days }),
-      };
+      return snoozeButton(t(locale, "action.snooze"), n.accountId, a.days);
     case "done":
       return {
         text: t(locale, "action.done"),
@@ -94,8 +90,8 @@ export function nudgeButtons(locale: Locale, n: Nudge): Button[] {
   return actions.map((a) => actionButton(locale, n, a));
 }
 
-/** Buttons for an account's nudges: their next actions, snooze 7 days, and one Done per nudge. */
-export function accountButtons(locale: Locale, nudges: Nudge[]): Button[] {
+/** Buttons for one account's nudges: their next actions, snooze 7 days, and one Done per nudge. */
+export function nudgeGroupButtons(locale: Locale, nudges: Nudge[]): Button[] {
   const first = nudges[0] as Nudge;
   const seen = new Set<string>();
   const actions: NudgeAction[] = [];
@@ -130,7 +126,7 @@ export function composeNudges(locale: Locale, memberName: string, shown: Nudge[]
         ? nudgeText(locale, group[0] as Nudge)
         : `**${data(name)}**\n${group.map((n) => `- ${nudgeSentence(locale, n)}`).join("\n")}`;
     blocks.push({ type: "text", text });
-    blocks.push({ type: "buttons", buttons: accountButtons(locale, group) });
+    blocks.push({ type: "buttons", buttons: nudgeGroupButtons(locale, group) });
     // A renewal reminder or a stale call: the four calls one press away (each runs `call`).
     if (group.some((n) => n.rule === "renewal_reminder" || n.rule === "call_stale"))
       blocks.push({

@@ -1,13 +1,15 @@
 import { App, HTTPReceiver, SocketModeReceiver, webApi } from "@slack/bolt";
+import { DeliveryClaims } from "../chat/dedupe.js";
+import { InFlight } from "../chat/in-flight.js";
 import type { AppContext } from "../context.js";
 import { tPlain } from "../i18n/catalogue.js";
 import { auditRefusal } from "../store/repos/audit.js";
 import { registerButtons } from "./actions/buttons.js";
 import { boltLogger, type SlackConfig, slackClientOptions } from "./client.js";
 import { registerTendCommand } from "./commands/tend.js";
-import { CLAIM, Deduper, deliveryId } from "./dedupe.js";
-import { AckGate, SLACK_TIMING, type SlackDeps } from "./deps.js";
+import { CLAIM, deliveryId, SLACK_DELIVERY_PREFIX } from "./dedupe.js";
 import { registerAppHome } from "./events/app-home.js";
+import { AckGate, SLACK_TIMING, type SlackServices } from "./services.js";
 import { registerLogInteractionView } from "./views/log-interaction.js";
 
 // The Bolt app: global middleware (in-flight tracking, workspace allow-list, retry dedupe) and the
@@ -102,15 +104,9 @@ export function createSlackApp(ctx: AppContext, opts: SlackAppOptions = {}): Sla
     convoStore: false,
   });
 
-  const inflight = new Set<Promise<void>>();
+  const inflight = new InFlight();
   app.use(async (args) => {
-    const p = (args as unknown as AnyArgs).next();
-    inflight.add(p);
-    try {
-      await p;
-    } finally {
-      inflight.delete(p);
-    }
+    await inflight.track((args as unknown as AnyArgs).next());
   });
 
   // Other workspaces: refused before anything is read or written.
@@ -129,7 +125,7 @@ export function createSlackApp(ctx: AppContext, opts: SlackAppOptions = {}): Sla
   // Deliveries Slack repeats (retries, a second replica) do their work once. Events (already acked)
   // wait for the claim here; commands, buttons and forms get it in their context and wait for it
   // within their ack budget (see firstDelivery).
-  const dedupe = new Deduper(ctx.db, ctx.now);
+  const dedupe = new DeliveryClaims(ctx.db, ctx.now, SLACK_DELIVERY_PREFIX);
   app.use(async (raw) => {
     const args = raw as unknown as AnyArgs & { context: Record<string, unknown> };
     const id = deliveryId(args.body);
@@ -152,16 +148,16 @@ export function createSlackApp(ctx: AppContext, opts: SlackAppOptions = {}): Sla
     if (await claim) await args.next();
   });
 
-  const deps: SlackDeps = {
+  const services: SlackServices = {
     ctx,
     dedupe,
     ackBudgetMs: opts.ackBudgetMs ?? SLACK_TIMING.ackBudgetMs,
     gate: new AckGate(),
   };
-  registerTendCommand(app, deps);
-  registerButtons(app, deps);
-  registerLogInteractionView(app, deps);
-  registerAppHome(app, deps);
+  registerTendCommand(app, services);
+  registerButtons(app, services);
+  registerLogInteractionView(app, services);
+  registerAppHome(app, services);
   app.error(async (err) => {
     log.error({ err }, "slack: listener failed");
   });
@@ -170,13 +166,7 @@ export function createSlackApp(ctx: AppContext, opts: SlackAppOptions = {}): Sla
     app,
     mode: socket ? "socket" : "http",
     receiver,
-    async idle(maxMs = 10_000) {
-      let late = false;
-      const deadline = new Promise<void>((r) => setTimeout(r, maxMs).unref()).then(() => {
-        late = true;
-      });
-      while (inflight.size > 0 && !late) await Promise.race([Promise.allSettled([...inflight]), deadline]);
-    },
+    idle: (maxMs) => inflight.idle(maxMs),
   };
 }
 

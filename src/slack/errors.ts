@@ -1,4 +1,6 @@
 import { webApi } from "@slack/bolt";
+import type { ChatFailure, PlatformErrors } from "../chat/contract.js";
+import { tPlain } from "../i18n/catalogue.js";
 
 // How a Slack Web API failure should be treated, shared by the outbox sender and interactive paths.
 
@@ -41,16 +43,13 @@ export const SLACK_TRANSIENT_ERRORS = [
   "request_timeout",
 ] as const;
 
-export type SlackFailure =
-  | { kind: "rate_limited"; retryAfterMs: number; error: string }
-  | { kind: "transient"; error: string }
-  | { kind: "permanent"; error: string };
-
 const permanent = new Set<string>(SLACK_PERMANENT_ERRORS);
 const transient = new Set<string>(SLACK_TRANSIENT_ERRORS);
 
 /** Classifies anything a WebClient call threw. */
-export function classifySlackError(err: unknown): SlackFailure {
+export function classifySlackError(err: unknown): ChatFailure {
+  if (err instanceof SlackBusyError)
+    return { kind: "rate_limited", retryAfterMs: err.retryAfterMs, error: "ratelimited" };
   const e = err as { code?: string; retryAfter?: number; data?: { error?: string }; statusCode?: number };
   if (e?.code === webApi.ErrorCode.RateLimitedError) {
     const sec = typeof e.retryAfter === "number" && e.retryAfter > 0 ? e.retryAfter : 1;
@@ -72,3 +71,25 @@ export function classifySlackError(err: unknown): SlackFailure {
   if (e?.code === webApi.ErrorCode.RequestError) return { kind: "transient", error: "request_error" };
   return { kind: "transient", error: err instanceof Error ? err.message : String(err) };
 }
+
+/** Thrown when Slack rate-limits a call we needed to answer (the listener tells the user). */
+export class SlackBusyError extends Error {
+  constructor(public readonly retryAfterMs: number) {
+    super("slack rate limited");
+  }
+}
+
+const SLACK_ERROR_CODES = new Set<unknown>(Object.values(webApi.ErrorCode));
+
+/** Slack's side of the chat contract's error handling (see src/chat/failure.ts). */
+export const slackErrors: PlatformErrors = {
+  isPlatformError: (err) =>
+    err instanceof SlackBusyError || SLACK_ERROR_CODES.has((err as { code?: unknown } | null)?.code),
+  classify: classifySlackError,
+  refusalText(f, _err, locale) {
+    if (f.error === "not_in_channel" || f.error === "channel_not_found") return tPlain(locale, "slack.not_in_channel");
+    if (f.error === "expired_trigger_id") return tPlain(locale, "slack.too_slow");
+    return undefined;
+  },
+  texts: { rateLimited: "slack.rate_limited", failed: "slack.slack_failed" },
+};

@@ -1,60 +1,43 @@
 import type { webApi } from "@slack/bolt";
+import type { ChatUser } from "../chat/contract.js";
+import { identifyChatUser } from "../chat/identify.js";
 import type { AppContext } from "../context.js";
-import type { Identity } from "../domain/identity.js";
-import { asLocale, type Locale, resolveLocale } from "../i18n/locale.js";
-import { findMemberByIdentity } from "../store/repos/members.js";
-import { classifySlackError } from "./errors.js";
-
-export interface SlackWho {
-  identity: Identity;
-  locale: Locale;
-}
-
-/** Thrown when Slack rate-limits a call we needed to answer (the listener tells the user). */
-export class SlackBusyError extends Error {
-  constructor(public readonly retryAfterMs: number) {
-    super("slack rate limited");
-  }
-}
+import { asLocale } from "../i18n/locale.js";
+import { isSlackUserLinked } from "../store/repos/members.js";
+import { classifySlackError, SlackBusyError } from "./errors.js";
 
 /**
- * The Identity the conversation core should see for a Slack user. A member already linked by Slack
- * user id costs one lookup; otherwise users.info gives the email the core links by (the core then
- * stores the Slack id, so this happens once per person). Unknown people pass through without an
- * email and get the core's polite refusal.
+ * Who is asking on Slack (see src/chat/identify.ts): users.info gives the email and language of
+ * someone not linked yet. A rate limit there is thrown (the listener tells the user); any other
+ * failure treats the user as unknown.
  */
-export async function slackWho(
+export async function identifySlackUser(
   ctx: AppContext,
   client: webApi.WebClient,
   userId: string,
   teamId: string | undefined,
-): Promise<SlackWho> {
-  const base: Identity = { surface: "slack", slackUserId: userId };
-  if (teamId) base.slackTeamId = teamId;
-  const linked = await findMemberByIdentity(ctx.db, base);
-  if (linked) return { identity: base, locale: resolveLocale(linked.locale, linked.team?.locale, ctx.config.locale) };
-  let info: webApi.UsersInfoResponse;
-  try {
-    info = await client.users.info({ user: userId, include_locale: true });
-  } catch (err) {
-    const f = classifySlackError(err);
-    if (f.kind === "rate_limited") throw new SlackBusyError(f.retryAfterMs);
-    ctx.log.warn({ err, userId }, "slack: users.info failed; treating the user as unknown");
-    return { identity: base, locale: ctx.config.locale };
-  }
-  const user = info.user;
-  const identity: Identity = { ...base };
-  const email = user?.profile?.email;
-  if (email) identity.email = email;
-  const name = user?.real_name ?? user?.profile?.display_name;
-  if (name) identity.displayName = name;
-  const member = email ? await findMemberByIdentity(ctx.db, identity) : undefined;
-  return {
-    identity,
-    locale: member
-      ? resolveLocale(member.locale, member.team?.locale, ctx.config.locale)
-      : (asLocale(user?.locale) ?? ctx.config.locale),
-  };
+): Promise<ChatUser> {
+  return identifyChatUser(
+    ctx,
+    { surface: "slack", slackUserId: userId, ...(teamId ? { slackTeamId: teamId } : {}) },
+    async () => {
+      let info: webApi.UsersInfoResponse;
+      try {
+        info = await client.users.info({ user: userId, include_locale: true });
+      } catch (err) {
+        const f = classifySlackError(err);
+        if (f.kind === "rate_limited") throw new SlackBusyError(f.retryAfterMs);
+        ctx.log.warn({ err, userId }, "slack: users.info failed; treating the user as unknown");
+        return undefined;
+      }
+      const user = info.user;
+      return {
+        email: user?.profile?.email,
+        displayName: user?.real_name ?? user?.profile?.display_name,
+        locale: asLocale(user?.locale),
+      };
+    },
+  );
 }
 
 /** Slack escapes &, < and > in what people type; the core wants the text as typed. */
@@ -70,7 +53,7 @@ export async function resolveMentions(ctx: AppContext, client: webApi.WebClient,
   const ids = [...text.matchAll(/<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g)].map((m) => m[1] as string);
   let out = text;
   for (const id of new Set(ids)) {
-    if (await ctx.db.prisma.member.findUnique({ where: { slackUserId: id }, select: { id: true } })) continue;
+    if (await isSlackUserLinked(ctx.db, id)) continue;
     try {
       const info = await client.users.info({ user: id });
       const email = info.user?.profile?.email;

@@ -1,5 +1,6 @@
 import type { webApi } from "@slack/bolt";
 import type { AppContext } from "../context.js";
+import { isSlackUserLinked, linkSlackUser, membersWithoutSlackId } from "../store/repos/members.js";
 import { classifySlackError } from "./errors.js";
 
 // Proactive messages go to a member's Slack user id, which is otherwise learnt the first time they
@@ -20,11 +21,7 @@ export async function linkSlackMembers(
 ): Promise<LinkResult> {
   const allowed = ctx.config.slack?.teamIds ?? [];
   const result: LinkResult = { linked: 0, notInSlack: 0, skipped: 0 };
-  const members = await ctx.db.prisma.member.findMany({
-    where: { active: true, slackUserId: null },
-    select: { id: true, email: true },
-    orderBy: { email: "asc" },
-  });
+  const members = await membersWithoutSlackId(ctx.db);
   for (const m of members) {
     for (;;) {
       if (signal.aborted) return result;
@@ -37,16 +34,11 @@ export async function linkSlackMembers(
           break;
         }
         // Never re-point an id another member already holds (unique); first come keeps it.
-        const taken = await ctx.db.prisma.member.findUnique({ where: { slackUserId: user.id }, select: { id: true } });
-        if (taken) {
+        if (await isSlackUserLinked(ctx.db, user.id)) {
           result.skipped++;
           break;
         }
-        const updated = await ctx.db.prisma.member.updateMany({
-          where: { id: m.id, slackUserId: null },
-          data: { slackUserId: user.id },
-        });
-        result.linked += updated.count;
+        result.linked += await linkSlackUser(ctx.db, m.id, user.id);
         break;
       } catch (err) {
         const f = classifySlackError(err);

@@ -2,7 +2,7 @@ import { enqueue, outboxKey } from "../delivery/outbox.js";
 import { t } from "../i18n/catalogue.js";
 import type { Locale } from "../i18n/locale.js";
 import type { Reply } from "../reply/model.js";
-import type { SlackDeps } from "./deps.js";
+import type { SlackServices } from "./services.js";
 
 // Answers to `/tend` and to buttons go back through response_url (or the ack), which carries no
 // files. A reply with pictures or documents is therefore also queued in the outbox for the asker's
@@ -12,17 +12,17 @@ import type { SlackDeps } from "./deps.js";
 
 /** The reply to answer privately: with a line saying where its files are, or without them when they could not be queued. */
 export async function queueReplyFiles(
-  deps: SlackDeps,
+  services: SlackServices,
   asker: { user: string; locale: Locale },
   trigger: string,
   reply: Reply,
 ): Promise<Reply> {
   if (reply.error || !reply.attachments?.length) return reply;
   const { attachments, ...text } = reply;
-  const now = deps.ctx.now();
+  const now = services.ctx.now();
   try {
     await enqueue(
-      deps.ctx.db.pool,
+      services.ctx.db.pool,
       [
         {
           kind: "reply",
@@ -42,7 +42,7 @@ export async function queueReplyFiles(
     );
   } catch (err) {
     // The text still answers; only the files are missing.
-    deps.ctx.log.warn({ err, user: asker.user }, "slack: the answer's files could not be queued");
+    services.ctx.log.warn({ err, user: asker.user }, "slack: the answer's files could not be queued");
     return text;
   }
   const note = { type: "context" as const, text: t(asker.locale, "slack.files_in_dm") };

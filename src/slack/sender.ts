@@ -1,4 +1,5 @@
 import { webApi } from "@slack/bolt";
+import { sendFailure } from "../chat/failure.js";
 import type { AppContext } from "../context.js";
 import type { ChatSender, SendOptions, SendProgress, SendResult } from "../delivery/types.js";
 import { type AttachmentFile, attachmentFiles } from "../reply/attachments.js";
@@ -163,10 +164,7 @@ export function createChatSender(ctx: AppContext): ChatSender {
         return { ok: true, externalId: ts };
       } catch (err) {
         if (err instanceof UploadFailed) return { ok: false, retryable: true, error: err.message };
-        const f = classifySlackError(err);
-        if (f.kind === "rate_limited")
-          return { ok: false, retryable: true, retryAfterMs: f.retryAfterMs, error: f.error };
-        return { ok: false, retryable: f.kind === "transient", error: f.error };
+        return sendFailure(classifySlackError(err));
       }
     },
   };
@@ -204,15 +202,8 @@ export function createChatSender(ctx: AppContext): ChatSender {
         });
         return res.ts ? { ok: true, externalId: res.ts, channel: res.channel ?? recipient } : { ok: true };
       } catch (err) {
-        const f = classifySlackError(err);
-        if (f.kind === "rate_limited")
-          return { ok: false, retryable: true, retryAfterMs: f.retryAfterMs, error: f.error };
-        return {
-          ok: false,
-          retryable: f.kind === "transient",
-          error: f.error,
-          ...(slackAnswered(err) ? {} : { unknown: true }),
-        };
+        const failed = sendFailure(classifySlackError(err));
+        return slackAnswered(err) ? failed : { ...failed, unknown: true };
       }
     }
   }

@@ -2,7 +2,7 @@ import * as lark from "@larksuiteoapi/node-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/env.js";
 import { type FeishuConfig, larkClient } from "../../src/feishu/client.js";
-import { sendCard } from "../../src/feishu/deps.js";
+import { sendCard } from "../../src/feishu/messages.js";
 import { silentLogger } from "../../src/log.js";
 import { type FeishuStandIn, startFeishuStandIn } from "../delivery/feishu-stand-in.js";
 

@@ -14,7 +14,7 @@ import { renderFeishuCard, renderFeishuForm } from "../../src/reply/render-feish
 import { renderHtml, renderHtmlForm } from "../../src/reply/render-html.js";
 import { renderSlack, renderSlackHome, renderSlackMessages, renderSlackModal } from "../../src/reply/render-slack.js";
 import { renderText, renderTextForm } from "../../src/reply/render-text.js";
-import { toastText } from "../../src/slack/deps.js";
+import { toastText } from "../../src/slack/services.js";
 import type { Db } from "../../src/store/db.js";
 import { data } from "../../src/text/user-data.js";
 import { PEOPLE, seedBook } from "../commands/book.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AckGate } from "../../src/slack/deps.js";
+import { AckGate } from "../../src/slack/services.js";
 
 // The ack budget under a burst: answers ready in time go in the ack; when too many are being worked
 // on at once, everyone acks now (answering later through response_url) instead of queueing towards

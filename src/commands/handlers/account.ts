@@ -8,7 +8,7 @@ import { accountForCard, scoreHistory } from "../../store/repos/accounts.js";
 import { openRisksOf, type RegisterRow } from "../../store/repos/risks.js";
 import { accountTrend } from "../../store/repos/trends.js";
 import { data } from "../../text/user-data.js";
-import { callButtons } from "../call-buttons.js";
+import { callButtons } from "../account-buttons.js";
 import {
   accountButtons,
   auditRead,

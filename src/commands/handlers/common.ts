@@ -13,6 +13,7 @@ import type { Db } from "../../store/db.js";
 import { accountRef, accountsNamedExactly, type NamedRow, namedAccounts } from "../../store/repos/accounts.js";
 import { audit } from "../../store/repos/audit.js";
 import { type Asker, canRead, readableFilter } from "../access.js";
+import { logButton, runButton, snoozeButton } from "../account-buttons.js";
 import type { ModelSettings } from "../ask/model.js";
 import { reasonText } from "../reasons.js";
 
@@ -88,33 +89,19 @@ export function refusal(d: Deps, key: MessageKey, params?: Record<string, string
   return simple(d.t(key, params), "forbidden", "warning");
 }
 
-/** Quick actions for an account card. `name` goes into command texts (quoted when needed). */
+/**
+ * Quick actions for an account card: brief and health, then (for people who may write) log a visit
+ * and snooze 7 or 30 days, and share when `share` (a command text) is given.
+ */
 export function accountButtons(d: Deps, account: { id: string; name: string }, share?: string): Button[] {
   const ref = `id:${account.id}`;
-  const buttons: Button[] = [
-    { text: d.t("button.brief"), actionId: "tend.run", value: `brief ${ref}` },
-    { text: d.t("button.health"), actionId: "tend.run", value: `health ${ref}` },
-  ];
-  if (d.asker.role !== "viewer") {
+  const buttons = [runButton(d.t("button.brief"), `brief ${ref}`), runButton(d.t("button.health"), `health ${ref}`)];
+  if (d.asker.role !== "viewer")
     buttons.push(
-      {
-        text: d.t("button.log_visit"),
-        actionId: "tend.log_form",
-        value: JSON.stringify({ accountId: account.id, kind: "visit" }),
-        style: "primary",
-      },
-      {
-        text: d.t("button.snooze7"),
-        actionId: "tend.snooze",
-        value: JSON.stringify({ accountId: account.id, days: 7 }),
-      },
-      {
-        text: d.t("button.snooze30"),
-        actionId: "tend.snooze",
-        value: JSON.stringify({ accountId: account.id, days: 30 }),
-      },
+      logButton(d.t("button.log_visit"), account.id, "visit", "primary"),
+      snoozeButton(d.t("button.snooze7"), account.id, 7),
+      snoozeButton(d.t("button.snooze30"), account.id, 30),
     );
-  }
   if (share) buttons.push({ text: d.t("button.share"), actionId: "tend.share", value: share });
   return buttons;
 }

@@ -11,7 +11,7 @@ import {
   UNIT_ECONOMICS_DEFAULTS,
   type UnitEconomics,
 } from "../../domain/unit-economics.js";
-import { formatNumber, formatPercent } from "../../i18n/locale.js";
+import { formatMoneyTotals, formatNumber, formatPercent } from "../../i18n/locale.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { filterSql } from "../../store/account-filter.js";
 import { loadMetricsInputs } from "../../store/repos/metrics.js";
@@ -76,7 +76,11 @@ export async function metrics(d: Deps, scope: Scope, period: Period): Promise<Re
     if (inGrade.length === 0) return [];
     const n = inGrade.reduce((sum, x) => sum + x.accounts, 0);
     const label = k === "none" ? d.t("label.no_score") : `${GRADE_DOT[k as Grade]} ${d.t(`grade.${k as Grade}`)}`;
-    return [{ text: `${label}: ${inGrade.map((x) => money(d, x.arr, x.currency)).join(" + ")} (${n})` }];
+    const arr = formatMoneyTotals(
+      d.locale,
+      inGrade.map((x) => ({ amount: x.arr, currency: x.currency })),
+    );
+    return [{ text: `${label}: ${arr} (${n})` }];
   });
   blocks.push({ type: "list", title: d.t("metrics.arr_by_grade"), items });
   blocks.push(...(await unitEconomicsBlocks(d, m.renewalRate, m.expectedLifetimeYears, filterSql(s.filter, 1))));

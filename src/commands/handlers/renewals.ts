@@ -1,17 +1,16 @@
 // `renewals`: renewals in a window, ranked by ARR at risk, with readiness gaps.
 import { addDays, daysBetween } from "../../domain/dates.js";
 import { arrAtRisk, quarterEnd, rankingValue, readinessGaps } from "../../domain/renewal.js";
+import { formatMoneyTotals } from "../../i18n/locale.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { type ListRow, listAccounts, type ReadinessRow, readinessOf } from "../../store/repos/accounts.js";
 import type { RenewalWindow, Scope } from "../parse.js";
 import { auditRead, type Deps, day, gradeLabel, money } from "./common.js";
 import { LIST_LIMIT, resolveScope } from "./scope.js";
 
+/** A total per currency (see formatMoneyTotals); $0 when there is nothing to add up. */
 export function sumByCurrency(d: Deps, rows: { amount: number; currency: string }[]): string {
-  const by = new Map<string, number>();
-  for (const r of rows) by.set(r.currency, (by.get(r.currency) ?? 0) + r.amount);
-  if (by.size === 0) return money(d, 0, "USD");
-  return [...by.entries()].map(([c, v]) => money(d, v, c)).join(" + ");
+  return rows.length ? formatMoneyTotals(d.locale, rows) : money(d, 0, "USD");
 }
 
 export interface RenewalLine {

@@ -1,24 +1,19 @@
 import type * as lark from "@larksuiteoapi/node-sdk";
 import { z } from "zod";
+import { withinBudget } from "../../chat/budget.js";
+import type { ChatUser } from "../../chat/contract.js";
+import { failureText } from "../../chat/failure.js";
 import { handleAction, handleForm } from "../../commands/index.js";
 import { tPlain } from "../../i18n/catalogue.js";
 import type { Locale } from "../../i18n/locale.js";
 import { ACTION_IDS, type ActionOutcome, FORM_IDS, type Tone } from "../../reply/model.js";
 import { type FeishuCard, renderFeishuCard, renderFeishuForm } from "../../reply/render-feishu.js";
-import { firstDelivery, otherTenant } from "../admit.js";
-import {
-  FEISHU_TIMING,
-  type FeishuDeps,
-  failureText,
-  feishuToast,
-  replyCard,
-  sendCard,
-  updateCard,
-  withinBudget,
-  withRetry,
-} from "../deps.js";
-import { feishuWho } from "../identity.js";
+import { feishuErrors } from "../errors.js";
+import { identifyFeishuUser } from "../identity.js";
+import { firstDelivery, otherTenant } from "../incoming.js";
+import { replyCard, sendCard, updateCard, withRetry } from "../messages.js";
 import { CardActionEvent } from "../schemas.js";
+import { FEISHU_TIMING, type FeishuServices, feishuToast } from "../services.js";
 
 // Card buttons and form submissions (card.action.trigger). Feishu waits at most 3 s for the answer,
 // which can carry a toast and a replacement card. The core decides within the budget (else the answer
@@ -42,7 +37,7 @@ interface Decision {
   after?: () => Promise<void>;
 }
 
-export function registerCardActions(dispatcher: lark.EventDispatcher, deps: FeishuDeps) {
+export function registerCardActions(dispatcher: lark.EventDispatcher, services: FeishuServices) {
   // At most busyActions clicks are worked on at once; in a burst the rest wait their turn here
   // rather than crowd the store and the event loop, so every answer still goes out in time.
   const gate = new Gate(FEISHU_TIMING.busyActions);
@@ -58,57 +53,59 @@ export function registerCardActions(dispatcher: lark.EventDispatcher, deps: Feis
     "card.action.trigger": async (data: unknown): Promise<CallbackAnswer> => {
       // Feishu's 3 s run from delivery: the budget covers everything from here (the dedupe claim and
       // the user lookup included). In a burst, answer at once rather than queue behind the store.
-      const budget = gate.full() ? 0 : deps.ackBudgetMs;
+      const budget = gate.full() ? 0 : services.ackBudgetMs;
       const deadline = performance.now() + budget;
       const parsed = CardActionEvent.safeParse(data);
       if (!parsed.success) return {};
       const event = parsed.data;
       const openId = event.operator?.open_id;
       const tenant = event.tenant_key ?? event.operator?.tenant_key;
-      if (otherTenant(deps, { ...event, tenant_key: tenant }))
+      if (otherTenant(services, { ...event, tenant_key: tenant }))
         return {
-          toast: feishuToast({ text: tPlain(deps.ctx.config.locale, "feishu.tenant_refused"), tone: "warning" }),
+          toast: feishuToast({ text: tPlain(services.ctx.config.locale, "feishu.tenant_refused"), tone: "warning" }),
         };
       if (!openId) return {};
       // The asker's language once known (a linked member costs one lookup; others a contact API call).
-      let locale: Locale = lastLocale.get(openId) ?? deps.ctx.config.locale;
+      let locale: Locale = lastLocale.get(openId) ?? services.ctx.config.locale;
       // Never rejects: a failure (the dedupe claim's included) becomes a toast, and clicking again is a
       // new event id, so nothing is lost.
       const work = gate.run(async (): Promise<Decision | "repeat"> => {
         try {
-          if (!(await firstDelivery(deps, event))) return "repeat";
-          const who = await feishuWho(deps.ctx, deps.client, openId, tenant);
+          if (!(await firstDelivery(services, event))) return "repeat";
+          const who = await identifyFeishuUser(services.ctx, services.client, openId, tenant);
           locale = who.locale;
           remember(openId, locale);
-          return await decide(deps, event, who.identity, who.locale);
+          return await decide(services, event, who);
         } catch (err) {
-          const text = failureText(err, locale, deps.ctx.log, "feishu: card action");
+          const text = failureText(feishuErrors, err, locale, services.ctx.log, "feishu: card action");
           return { answer: { toast: feishuToast({ text, tone: "warning" }) } };
         }
       });
       const ready = await withinBudget(work, deadline - performance.now());
       if (ready.done) {
         if (ready.value === "repeat") return {};
-        if (ready.value.after) deps.later("card action", ready.value.after);
+        if (ready.value.after) services.later("card action", ready.value.after);
         return ready.value.answer;
       }
       // Too slow for the 3 s answer: say so, and deliver the outcome into the chat when it is ready.
-      deps.later("late card action", async () => {
+      services.later("late card action", async () => {
         const late = await work;
         if (late === "repeat") return;
         const where = event.context;
         const messageId = where?.open_message_id;
         if (late.answer.card && messageId) {
           const card = late.answer.card.data;
-          await withRetry(deps, () => updateCard(deps.client, messageId, card));
+          await withRetry(services, () => updateCard(services.client, messageId, card));
         } else if (late.answer.toast) {
           const tone: Tone = late.answer.toast.type === "success" ? "good" : "warning";
           const card = renderFeishuCard({ summary: late.answer.toast.content, blocks: [], tone });
           const uuid = event.event_id ? `late:${event.event_id}` : undefined;
           await withRetry(
-            deps,
+            services,
             () =>
-              messageId ? replyCard(deps.client, messageId, card, uuid) : sendCard(deps.client, openId, card, uuid),
+              messageId
+                ? replyCard(services.client, messageId, card, uuid)
+                : sendCard(services.client, openId, card, uuid),
             where?.open_chat_id ?? openId,
           );
         }
@@ -119,18 +116,15 @@ export function registerCardActions(dispatcher: lark.EventDispatcher, deps: Feis
   });
 }
 
-async function decide(
-  deps: FeishuDeps,
-  event: CardActionEvent,
-  identity: Parameters<typeof handleAction>[1]["identity"],
-  locale: Locale,
-): Promise<Decision> {
+async function decide(services: FeishuServices, event: CardActionEvent, who: ChatUser): Promise<Decision> {
+  const { identity, member, locale } = who;
   const value = event.action?.value;
   const where = event.context ?? {};
   const form = FormValue.safeParse(value);
   if (form.success) {
-    const outcome = await handleForm(deps.ctx, {
+    const outcome = await handleForm(services.ctx, {
       identity,
+      member,
       formId: form.data.form,
       privateValue: form.data.privateValue,
       values: formValues(event.action?.form_value),
@@ -163,25 +157,30 @@ async function decide(
   const button = ButtonValue.safeParse(value);
   if (!button.success)
     return { answer: { toast: feishuToast({ text: tPlain(locale, "feishu.stale_card"), tone: "warning" }) } };
-  const outcome = await handleAction(deps.ctx, { identity, actionId: button.data.action, value: button.data.value });
+  const outcome = await handleAction(services.ctx, {
+    identity,
+    member,
+    actionId: button.data.action,
+    value: button.data.value,
+  });
   if (outcome.share && outcome.reply) {
     // Posted before the toast is decided, so "shared" is only said once it is true.
     const card = renderFeishuCard(outcome.reply);
     const to = where.open_chat_id ?? (identity.feishuOpenId as string);
     const uuid = event.event_id ? `share:${event.event_id}` : undefined;
     try {
-      await withRetry(deps, () => sendCard(deps.client, to, card, uuid), to);
+      await withRetry(services, () => sendCard(services.client, to, card, uuid), to);
       return { answer: { toast: feishuToast({ text: tPlain(locale, "feishu.shared"), tone: "good" }) } };
     } catch (err) {
-      const text = failureText(err, locale, deps.ctx.log, "feishu: share", { chat: to });
+      const text = failureText(feishuErrors, err, locale, services.ctx.log, "feishu: share", { chat: to });
       return { answer: { toast: feishuToast({ text, tone: "warning" }) } };
     }
   }
-  return fromOutcome(deps, outcome, where, identity.feishuOpenId as string, locale, event.event_id);
+  return fromOutcome(services, outcome, where, identity.feishuOpenId as string, locale, event.event_id);
 }
 
 function fromOutcome(
-  deps: FeishuDeps,
+  services: FeishuServices,
   outcome: ActionOutcome,
   where: { open_message_id?: string; open_chat_id?: string },
   openId: string,
@@ -194,9 +193,11 @@ function fromOutcome(
     const messageId = where.open_message_id;
     const chat = where.open_chat_id ?? openId;
     await withRetry(
-      deps,
+      services,
       () =>
-        messageId ? replyCard(deps.client, messageId, card, uuid(kind)) : sendCard(deps.client, chat, card, uuid(kind)),
+        messageId
+          ? replyCard(services.client, messageId, card, uuid(kind))
+          : sendCard(services.client, chat, card, uuid(kind)),
       chat,
     );
   };

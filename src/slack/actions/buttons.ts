@@ -1,4 +1,6 @@
 import type { App, BlockAction, ButtonAction, webApi } from "@slack/bolt";
+import type { ChatUser } from "../../chat/contract.js";
+import { failureText } from "../../chat/failure.js";
 import { handleAction } from "../../commands/index.js";
 import { tPlain } from "../../i18n/catalogue.js";
 import type { Locale } from "../../i18n/locale.js";
@@ -10,11 +12,11 @@ import {
   SLACK_ACTION_ID_PATTERN,
 } from "../../reply/render-slack.js";
 import { firstDelivery } from "../dedupe.js";
-import { failureText, privateMessage, type SlackDeps, tellPrivately, toastText } from "../deps.js";
-import { classifySlackError } from "../errors.js";
+import { classifySlackError, slackErrors } from "../errors.js";
 import { publishHome } from "../events/app-home.js";
-import { slackWho } from "../identity.js";
+import { identifySlackUser } from "../identity.js";
 import { queueReplyFiles } from "../reply-files.js";
+import { privateMessage, type SlackServices, tellPrivately, toastText } from "../services.js";
 import { openForm } from "../views/log-interaction.js";
 
 // Every button on our messages and on App Home (run a command, snooze, open the log form, mark a
@@ -24,7 +26,7 @@ import { openForm } from "../views/log-interaction.js";
 
 type Respond = (msg: Record<string, unknown>) => Promise<unknown>;
 
-export function registerButtons(app: App, deps: SlackDeps) {
+export function registerButtons(app: App, services: SlackServices) {
   app.action<BlockAction<ButtonAction>>(
     SLACK_ACTION_ID_PATTERN,
     async ({ ack, body, action, client, respond, context }) => {
@@ -36,11 +38,16 @@ export function registerButtons(app: App, deps: SlackDeps) {
       const fromHome = body.view?.type === "home";
       const ephemeral = (body.container as { is_ephemeral?: boolean } | undefined)?.is_ephemeral === true;
       const answer: Respond | undefined = body.response_url && respond ? (m) => respond(m as never) : undefined;
-      let locale: Locale = deps.ctx.config.locale;
+      let locale: Locale = services.ctx.config.locale;
       try {
-        const who = await slackWho(deps.ctx, client, user, body.team?.id ?? body.user.team_id);
+        const who = await identifySlackUser(services.ctx, client, user, body.team?.id ?? body.user.team_id);
         locale = who.locale;
-        const outcome = await handleAction(deps.ctx, { identity: who.identity, actionId, value: action.value ?? "" });
+        const outcome = await handleAction(services.ctx, {
+          identity: who.identity,
+          member: who.member,
+          actionId,
+          value: action.value ?? "",
+        });
         // The trigger id expires 3 s after the click: open the form before anything else.
         if (outcome.form)
           await openForm(client, body.trigger_id, outcome.form, { channel, responseUrl: body.response_url });
@@ -50,17 +57,17 @@ export function registerButtons(app: App, deps: SlackDeps) {
             await answer({ replace_original: true, text: `✅ ${tPlain(locale, "slack.shared")}` });
         } else if (outcome.reply) {
           await show(
-            deps,
+            services,
             client,
             { user, channel, fromHome, ephemeral, answer, trigger: body.trigger_id },
             outcome.reply,
             locale,
           );
         }
-        if (outcome.toast) await toast(deps, client, { user, channel, fromHome, answer }, outcome.toast);
-        else if (fromHome && !outcome.form && !outcome.reply) await publishHome(deps, client, user, body.team?.id);
+        if (outcome.toast) await toast(services, client, who, { user, channel, fromHome, answer }, outcome.toast);
+        else if (fromHome && !outcome.form && !outcome.reply) await publishHome(services, client, who);
       } catch (err) {
-        const text = `⚠️ ${failureText(err, locale, deps.ctx.log, "slack: button", { actionId })}`;
+        const text = `⚠️ ${failureText(slackErrors, err, locale, services.ctx.log, "slack: button", { actionId })}`;
         // response_url is not a Web API call, so it still works when the Web API is rate-limiting us.
         const told = answer
           ? await answer({ response_type: "ephemeral", replace_original: false, text }).then(
@@ -68,7 +75,7 @@ export function registerButtons(app: App, deps: SlackDeps) {
               () => false,
             )
           : false;
-        if (!told) await tellPrivately(deps, client, { user, channel }, text);
+        if (!told) await tellPrivately(services, client, { user, channel }, text);
       }
     },
   );
@@ -97,11 +104,11 @@ interface Where {
   trigger?: string;
 }
 
-async function show(deps: SlackDeps, client: webApi.WebClient, where: Where, answer: Reply, locale: Locale) {
+async function show(services: SlackServices, client: webApi.WebClient, where: Where, answer: Reply, locale: Locale) {
   if (where.answer) {
     // Pictures and documents go to our direct messages through the outbox (response_url carries none).
     const reply = where.trigger
-      ? await queueReplyFiles(deps, { user: where.user, locale }, where.trigger, answer)
+      ? await queueReplyFiles(services, { user: where.user, locale }, where.trigger, answer)
       : answer;
     const msg = privateMessage(reply, locale);
     // Replacing is only right for our own private card; a shared message stays as everyone saw it.
@@ -115,19 +122,25 @@ async function show(deps: SlackDeps, client: webApi.WebClient, where: Where, ans
     await client.chat.postMessage({ channel: where.user, text: dm.text, blocks: dm.blocks as never });
   } catch (err) {
     if (classifySlackError(err).kind === "rate_limited") throw err;
-    deps.ctx.log.warn({ err }, "slack: could not answer a Home button in DM");
+    services.ctx.log.warn({ err }, "slack: could not answer a Home button in DM");
   }
 }
 
-async function toast(deps: SlackDeps, client: webApi.WebClient, where: Where, toast: { text: string; tone?: Tone }) {
+async function toast(
+  services: SlackServices,
+  client: webApi.WebClient,
+  who: ChatUser,
+  where: Where,
+  toast: { text: string; tone?: Tone },
+) {
   const text = toastText(toast);
   if (where.fromHome) {
-    await publishHome(deps, client, where.user, undefined, text);
+    await publishHome(services, client, who, text);
     return;
   }
   if (where.answer) {
     await where.answer({ response_type: "ephemeral", replace_original: false, text });
     return;
   }
-  await tellPrivately(deps, client, { user: where.user, channel: where.channel }, text);
+  await tellPrivately(services, client, { user: where.user, channel: where.channel }, text);
 }

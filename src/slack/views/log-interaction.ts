@@ -1,13 +1,16 @@
 import type { App, webApi } from "@slack/bolt";
 import { z } from "zod";
+import type { ChatUser } from "../../chat/contract.js";
+import { failureText } from "../../chat/failure.js";
 import { handleForm } from "../../commands/index.js";
 import { tPlain } from "../../i18n/catalogue.js";
 import type { Form, FormOutcome } from "../../reply/model.js";
 import { BLOCK_KIT_LIMITS, renderSlackModal, slackModalValues } from "../../reply/render-slack.js";
 import { firstDelivery } from "../dedupe.js";
-import { budgetLeft, failureText, type SlackDeps, tellPrivately, toastText } from "../deps.js";
+import { slackErrors } from "../errors.js";
 import { publishHome } from "../events/app-home.js";
-import { slackWho } from "../identity.js";
+import { identifySlackUser } from "../identity.js";
+import { budgetLeft, type SlackServices, tellPrivately, toastText } from "../services.js";
 
 // The log-a-visit/call modal: opened from a button (views.open), submitted here. Field errors go back
 // in the ack (response_action "errors") so the modal stays open with the message under the field;
@@ -55,35 +58,44 @@ async function viaResponseUrl(url: string, text: string): Promise<boolean> {
 /** A submission Slack repeated: acknowledged, nothing else. */
 const REPEAT = "repeat" as const;
 
-export function registerLogInteractionView(app: App, deps: SlackDeps) {
+export function registerLogInteractionView(app: App, services: SlackServices) {
   app.view("tend.log_interaction", async ({ ack, body, view, client, context }) => {
     const user = body.user.id;
     const meta = Meta.safeParse(safeJson(view.private_metadata));
     if (!meta.success) {
       await ack({
         response_action: "errors",
-        errors: { [view.blocks[0]?.block_id ?? "date"]: tPlain(deps.ctx.config.locale, "slack.stale_form") },
+        errors: { [view.blocks[0]?.block_id ?? "date"]: tPlain(services.ctx.config.locale, "slack.stale_form") },
       });
       return;
     }
     const channel = meta.data.c;
-    let locale = deps.ctx.config.locale;
+    const teamId = body.team?.id ?? body.user.team_id;
+    let locale = services.ctx.config.locale;
+    let asker: ChatUser | undefined;
     const work = (async (): Promise<FormOutcome | typeof REPEAT> => {
       try {
         if (!(await firstDelivery(context))) return REPEAT;
-        const who = await slackWho(deps.ctx, client, user, body.team?.id ?? body.user.team_id);
+        const who = await identifySlackUser(services.ctx, client, user, teamId);
+        asker = who;
         locale = who.locale;
-        return await handleForm(deps.ctx, {
+        return await handleForm(services.ctx, {
           identity: who.identity,
+          member: who.member,
           formId: "tend.log_interaction",
           privateValue: meta.data.p,
           values: slackModalValues(view.state.values as never),
         });
       } catch (err) {
-        return { toast: { text: failureText(err, locale, deps.ctx.log, "slack: modal submission"), tone: "warning" } };
+        return {
+          toast: {
+            text: failureText(slackErrors, err, locale, services.ctx.log, "slack: modal submission"),
+            tone: "warning",
+          },
+        };
       }
     })();
-    const ready = await deps.gate.race(work, budgetLeft(deps, context));
+    const ready = await services.gate.race(work, budgetLeft(services, context));
     if (ready && ready !== REPEAT && ready.errors) {
       await ack({ response_action: "errors", errors: ready.errors });
       return;
@@ -93,8 +105,8 @@ export function registerLogInteractionView(app: App, deps: SlackDeps) {
     if (outcome === REPEAT) return;
     const tell = async (text: string) => {
       if (meta.data.r && (await viaResponseUrl(meta.data.r, text))) return;
-      if (channel) await tellPrivately(deps, client, { user, channel }, text);
-      else await publishHome(deps, client, user, body.team?.id, text);
+      if (channel) await tellPrivately(services, client, { user, channel }, text);
+      else await publishHome(services, client, asker ?? { userId: user, teamId: body.team?.id }, text);
     };
     if (outcome.errors) {
       // Too slow to keep the modal open: say what was wrong instead (nothing was saved).

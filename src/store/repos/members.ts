@@ -84,6 +84,29 @@ export async function findTeamByName(db: Db, name: string) {
   return id ? ((await db.prisma.team.findUnique({ where: { id } })) ?? undefined) : undefined;
 }
 
+/** Whether some member is already linked to this Slack user id. */
+export async function isSlackUserLinked(db: Db, slackUserId: string): Promise<boolean> {
+  return (await db.prisma.member.findUnique({ where: { slackUserId }, select: { id: true } })) !== null;
+}
+
+/** Active members not linked to a Slack user yet, by email (the start-up linking's work list). */
+export async function membersWithoutSlackId(db: Db): Promise<{ id: string; email: string }[]> {
+  return db.prisma.member.findMany({
+    where: { active: true, slackUserId: null },
+    select: { id: true, email: true },
+    orderBy: { email: "asc" },
+  });
+}
+
+/** Links a member to a Slack user id unless they got one meanwhile; how many were linked (0 or 1). */
+export async function linkSlackUser(db: Db, memberId: string, slackUserId: string): Promise<number> {
+  const updated = await db.prisma.member.updateMany({
+    where: { id: memberId, slackUserId: null },
+    data: { slackUserId },
+  });
+  return updated.count;
+}
+
 /** The active member who owns most of these accounts, else any active member (by email). */
 export async function busiestOwnerEmail(db: Db, accountIds: string[]): Promise<string | undefined> {
   const { rows } = await db.pool.query<{ email: string }>(
