@@ -17,11 +17,12 @@ import { benchStores } from "./stores.js";
 // demo book. Only with BENCH_SCALE=large (BENCH_SCALE=small runs the same steps on 3k x 120 days to
 // try the bench itself); `npm run bench` without it skips this file so CI stays short.
 //  1. usage bulk load through the import's COPY path (20k-row batches, savepoint each) vs one raw
-//     COPY stream of the same rows into the same table (first 90 days; then the rest of the year);
-//  2. nightly recompute with 90 days of history, then again with 365 (the read must stay flat) vs a
-//     raw scan (cursor fetch) of the rows it reads;
+//     COPY stream of the same rows into the same table (first 30 days), then on to 90 days;
+//  2. nightly recompute with 90 days of history vs a raw scan (cursor fetch) of the rows it reads;
 //  3. the nudges, digest and weekly jobs for every member and team;
-//  4. command p99 of every role's mix (bench/commands.bench.ts) over the big book.
+//  4. command p99 of every role's mix (bench/commands.bench.ts) over the big book;
+//  5. the rest of the year through the COPY path, and the recompute again with 365 days stored (the
+//     read must stay flat).
 
 const SCALE = process.env.BENCH_SCALE;
 const ACCOUNTS = Number(process.env.BENCH_SCALE_ACCOUNTS ?? (SCALE === "large" ? 100_000 : 3_000));
@@ -205,14 +206,17 @@ export async function run(): Promise<BenchRow[]> {
     const seeded = await time(() => seedAccounts(db));
     log(`${ACCOUNTS} accounts with contacts, touches, renewals in ${(seeded.ms / 1000).toFixed(0)} s`);
 
-    // The load is compared on the first 90 days (9.1M rows at full size): the raw COPY, emptied,
-    // then the import's path over the same rows, which then goes on with the rest of the year.
-    const raw = await time(() => loadRaw(db, 0, FIRST));
+    // The load is compared on the first 30 days (3M rows at full size): the raw COPY, emptied, then
+    // the import's path over the same rows, which then goes on to 90 days and later the whole year.
+    const CMP = Math.min(30, FIRST);
+    const raw = await time(() => loadRaw(db, 0, CMP));
     await db.pool.query(`TRUNCATE "UsageSnapshot"`);
     log(`raw COPY of ${raw.result} rows in ${(raw.ms / 1000).toFixed(0)} s`);
-    const first = await time(() => loadOurs(db, 0, FIRST));
+    const cmp = await time(() => loadOurs(db, 0, CMP));
+    log(`COPY path, first ${CMP} days (${cmp.result} rows) in ${(cmp.ms / 1000).toFixed(0)} s`);
+    const upTo90 = await time(() => loadOurs(db, CMP, FIRST));
     await db.pool.query("ANALYZE");
-    log(`COPY path, first ${FIRST} days (${first.result} rows) in ${(first.ms / 1000).toFixed(0)} s`);
+    log(`COPY path, days ${CMP}-${FIRST} (${upTo90.result} rows) in ${(upTo90.ms / 1000).toFixed(0)} s`);
     const bench = `scale ${book}`;
     const recomputeAt = async (days: number) => {
       const day = dayAt(days - 1);
@@ -245,8 +249,8 @@ export async function run(): Promise<BenchRow[]> {
     out.push({
       bench,
       store: store.name,
-      figure: `usage bulk load, first ${FIRST} days (import's COPY path, ${first.result.toLocaleString("en")} rows)`,
-      value: first.result / (first.ms / 1000),
+      figure: `usage bulk load, first ${CMP} days (import's COPY path, ${cmp.result.toLocaleString("en")} rows)`,
+      value: cmp.result / (cmp.ms / 1000),
       unit: "rows/s",
       baseline: { label: "raw COPY of the same rows", value: raw.result / (raw.ms / 1000) },
       better: "higher",
@@ -254,19 +258,8 @@ export async function run(): Promise<BenchRow[]> {
     });
     await recomputeAt(FIRST);
 
-    const rest = await time(() => loadOurs(db, FIRST, DAYS));
-    await db.pool.query("ANALYZE");
-    log(`COPY path, remaining ${DAYS - FIRST} days (${rest.result} rows) in ${(rest.ms / 1000).toFixed(0)} s`);
-    out.push({
-      bench,
-      store: store.name,
-      figure: `usage bulk load, all ${DAYS} days (${(first.result + rest.result).toLocaleString("en")} rows, import's COPY path)`,
-      value: (first.ms + rest.ms) / 1000,
-      unit: "s",
-      better: "lower",
-    });
-    await recomputeAt(DAYS);
-
+    // The jobs and commands read at most the last 56 days (day-indexed), so they are measured here,
+    // before the rest of the year goes in: a run cut short by time still has their figures.
     const p = { ctx, config: PROACTIVE_DEFAULTS, platforms: ["slack" as const], audience: everyone(DAY) };
     for (const job of ["nudges", "digest", "weekly"] as const) {
       const t = await time(() => planJob(p, job));
@@ -286,13 +279,29 @@ export async function run(): Promise<BenchRow[]> {
     const cmdCtx = { ...ctx, now: () => new Date(`${DAY}T09:00:00Z`) };
     await measure(cmdCtx); // warm-up
     const times = await measure(cmdCtx);
-    out.push(
-      ...commandRows(store.name, `demo book + ${book}`, times).map((r) => ({
-        ...r,
-        bench,
-        target: r.figure.startsWith("p99") ? "< 150 ms" : r.target,
-      })),
-    );
+    const cmdRows = commandRows(store.name, `demo book + ${book}`, times).map((r) => ({
+      ...r,
+      bench,
+      target: r.figure.startsWith("p99") ? "< 150 ms" : r.target,
+    }));
+    for (const r of cmdRows) log(`${r.figure}: ${r.value.toFixed(0)} ms`);
+    out.push(...cmdRows);
+
+    const rest = await time(() => loadOurs(db, FIRST, DAYS));
+    await db.pool.query("ANALYZE");
+    const loaded = cmp.result + upTo90.result + rest.result;
+    const loadS = (cmp.ms + upTo90.ms + rest.ms) / 1000;
+    log(`COPY path, remaining ${DAYS - FIRST} days (${rest.result} rows) in ${(rest.ms / 1000).toFixed(0)} s`);
+    out.push({
+      bench,
+      store: store.name,
+      figure: `usage bulk load, all ${DAYS} days (${loaded.toLocaleString("en")} rows, import's COPY path)`,
+      value: loadS,
+      unit: "s",
+      baseline: { label: "raw COPY's rate", value: loaded / (raw.result / (raw.ms / 1000)) },
+      better: "lower",
+    });
+    await recomputeAt(DAYS);
   } finally {
     await db.close();
     await store.drop();

@@ -4,7 +4,6 @@ import type { Config } from "./config/env.js";
 import type { AppContext } from "./context.js";
 import { autoLoadDemo } from "./demo/auto.js";
 import type { Door, MountDoor } from "./door.js";
-import { mountFeishu } from "./feishu/door.js";
 import { HttpApp, sendJson } from "./http/server.js";
 import { mountIngest } from "./import/door.js";
 import { errorLine, type Logger } from "./log.js";
@@ -41,7 +40,11 @@ export async function openStore(
     try {
       // Reach the store first: the schema engine reports a connection failure as an opaque error.
       await reachStore(db);
-      const applied = await db.migrate((line) => log.debug({ engine: line }, "schema engine"));
+      // The schema engine (WebAssembly) is loaded only when a migration is pending: on an up-to-date
+      // store it would add ~25 MB to the service's memory for nothing.
+      const applied = (await db.pending()).length
+        ? await db.migrate((line) => log.debug({ engine: line }, "schema engine"))
+        : [];
       if (applied.length) log.info({ applied }, "migrations applied");
       if (attempt > 1) log.info({ store: describeStore(opts) }, "store reachable: starting");
       return { db, applied };
@@ -158,7 +161,8 @@ function serviceDoors(): MountDoor[] {
     // Always mounted: with no TEND_INGEST_TOKEN it answers 403 and says how to turn it on.
     mountIngest,
     async (ctx, http) => (ctx.config.slack ? mountSlack(ctx, http) : undefined),
-    async (ctx, http) => (ctx.config.feishu ? mountFeishu(ctx, http) : undefined),
+    // Loaded only when configured: the Feishu SDK alone adds ~55 MB to the service's memory.
+    async (ctx, http) => (ctx.config.feishu ? (await import("./feishu/door.js")).mountFeishu(ctx, http) : undefined),
     mountPlayground,
     mountSync,
     // Always mounted: with no TEND_SEGMENT_WRITE_KEY it answers 404 and says how to turn it on.

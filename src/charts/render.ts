@@ -1,15 +1,7 @@
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { Resvg } from "@resvg/resvg-js";
-import { BarChart, LineChart } from "echarts/charts";
-import {
-  GridComponent,
-  LegendComponent,
-  MarkAreaComponent,
-  MarkLineComponent,
-  TitleComponent,
-} from "echarts/components";
-import * as echarts from "echarts/core";
-import { SVGRenderer } from "echarts/renderers";
+import type * as ResvgNs from "@resvg/resvg-js";
+import type * as EChartsNs from "echarts";
 import { CHART_FONT_FAMILY, CHART_SIZE, chartOption } from "./options.js";
 import type { ChartSpec } from "./spec.js";
 
@@ -17,16 +9,19 @@ import type { ChartSpec } from "./spec.js";
 // into a PNG. Text is drawn with the bundled subset of Noto Sans CJK SC only (system fonts are not
 // scanned: it is slow, and a picture must not depend on the host), see docs/report.md#charts.
 
-echarts.use([
-  LineChart,
-  BarChart,
-  GridComponent,
-  LegendComponent,
-  TitleComponent,
-  MarkAreaComponent,
-  MarkLineComponent,
-  SVGRenderer,
-]);
+// Required at the first chart, not at start-up: ECharts and resvg add ~50 MB to the service's memory
+// and most processes never draw (CommonJS builds, so the first chart needs no await).
+let libs: { echarts: typeof EChartsNs; Resvg: typeof ResvgNs.Resvg } | undefined;
+function chartLibs() {
+  if (!libs) {
+    const require = createRequire(import.meta.url);
+    libs = {
+      echarts: require("echarts") as typeof EChartsNs,
+      Resvg: (require("@resvg/resvg-js") as typeof ResvgNs).Resvg,
+    };
+  }
+  return libs;
+}
 
 export const CHART_FONT_FILE = fileURLToPath(new URL("../../assets/fonts/tend-chart-sans.otf", import.meta.url));
 
@@ -34,7 +29,7 @@ export const CHART_FONT_FILE = fileURLToPath(new URL("../../assets/fonts/tend-ch
 const SCALE = 2;
 
 export function chartSvg(spec: ChartSpec): string {
-  const chart = echarts.init(null, null, { renderer: "svg", ssr: true, ...CHART_SIZE });
+  const chart = chartLibs().echarts.init(null, null, { renderer: "svg", ssr: true, ...CHART_SIZE });
   try {
     chart.setOption(chartOption(spec));
     return chart.renderToSVGString();
@@ -44,7 +39,7 @@ export function chartSvg(spec: ChartSpec): string {
 }
 
 export function svgToPng(svg: string): Buffer {
-  const resvg = new Resvg(svg, {
+  const resvg = new (chartLibs().Resvg)(svg, {
     fitTo: { mode: "zoom", value: SCALE },
     background: "#ffffff",
     font: { loadSystemFonts: false, fontFiles: [CHART_FONT_FILE], defaultFontFamily: CHART_FONT_FAMILY },

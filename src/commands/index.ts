@@ -10,6 +10,7 @@
 //   in form_value by field id); pass them to handleForm; `errors` are keyed by field id.
 // - ActionOutcome.share: post outcome.reply to the channel (visibility "channel").
 // - Nothing here throws: failures come back as a Reply with error "internal" (and are logged).
+
 import { z } from "zod";
 import { ct } from "../calendar/messages.js";
 import { loadProactiveConfig } from "../config/proactive.js";
@@ -45,6 +46,7 @@ import { raiseRiskCommand, resolveRiskCommand } from "./handlers/risks.js";
 import { visitBrief } from "./handlers/visit-brief.js";
 import { logInteraction, nudgeDone, planVisit, resolveDay, snooze, writeRefusal } from "./handlers/writes.js";
 import { auditableText, type Command, INTERACTION_KINDS, MAX_SNOOZE_DAYS, parseCommand } from "./parse.js";
+import { commandSlots } from "./slots.js";
 import type { ActionRequest, Asking, CommandRequest, FormRequest } from "./types.js";
 
 type Gate = { ok: true; d: Deps } | { ok: false; reply: Reply };
@@ -253,32 +255,34 @@ export async function recordRefusal(
 }
 
 export async function handleCommand(ctx: AppContext, req: CommandRequest): Promise<Reply> {
-  return guarded(ctx, "command", internal, async () => {
-    const g = await gate(ctx, req);
-    const memberId = g.ok ? g.d.asker.member.id : null;
-    let kind: Command["kind"] | undefined;
-    const reply = await (async () => {
-      if (!g.ok) return g.reply;
-      const parsed = parseCommand(req.text);
-      if (parsed.ok) kind = parsed.command.kind;
-      // Plain language ("who renews next quarter?") is read into a command; the grammar as before.
-      const read = await answerPlainText(g.d, req.text, parsed, (c) => runCommand(g.d, c), { model: g.d.model });
-      if (read) return read;
-      if (!parsed.ok) return usageReply(g.d, parsed.topic, parsed.problem, parsed.detail);
-      if (parsed.command.kind === "calendar")
-        return calendarCommand(ctx, g.d, parsed.command.action, req.conversation ?? "direct");
-      return runCommand(g.d, parsed.command);
-    })();
-    // A calendar's secret address never reaches the audit log.
-    const asked = auditableText(req.text);
-    if (REFUSALS.has(reply.error)) await recordRefusal(ctx, req.identity, memberId, asked, reply.error as string);
-    else if (reply.audit)
-      await recordRefusal(ctx, req.identity, memberId, asked, reply.audit.reason, reply.audit.accountId);
-    const { audit: _audit, ...shown } = reply;
-    return req.offerShare && kind
-      ? withShareButton(shown, kind, req.text, g.ok ? g.d.asker.locale : ctx.config.locale)
-      : shown;
-  });
+  return guarded(ctx, "command", internal, () => commandSlots(ctx.db).run(() => command(ctx, req)));
+}
+
+async function command(ctx: AppContext, req: CommandRequest): Promise<Reply> {
+  const g = await gate(ctx, req);
+  const memberId = g.ok ? g.d.asker.member.id : null;
+  let kind: Command["kind"] | undefined;
+  const reply = await (async () => {
+    if (!g.ok) return g.reply;
+    const parsed = parseCommand(req.text);
+    if (parsed.ok) kind = parsed.command.kind;
+    // Plain language ("who renews next quarter?") is read into a command; the grammar as before.
+    const read = await answerPlainText(g.d, req.text, parsed, (c) => runCommand(g.d, c), { model: g.d.model });
+    if (read) return read;
+    if (!parsed.ok) return usageReply(g.d, parsed.topic, parsed.problem, parsed.detail);
+    if (parsed.command.kind === "calendar")
+      return calendarCommand(ctx, g.d, parsed.command.action, req.conversation ?? "direct");
+    return runCommand(g.d, parsed.command);
+  })();
+  // A calendar's secret address never reaches the audit log.
+  const asked = auditableText(req.text);
+  if (REFUSALS.has(reply.error)) await recordRefusal(ctx, req.identity, memberId, asked, reply.error as string);
+  else if (reply.audit)
+    await recordRefusal(ctx, req.identity, memberId, asked, reply.audit.reason, reply.audit.accountId);
+  const { audit: _audit, ...shown } = reply;
+  return req.offerShare && kind
+    ? withShareButton(shown, kind, req.text, g.ok ? g.d.asker.locale : ctx.config.locale)
+    : shown;
 }
 
 /** Answers about many accounts (lists, metrics) that a private answer may offer to share. */

@@ -6,6 +6,7 @@ import type { AppContext } from "../context.js";
 import { insertRows } from "../store/repos/book.js";
 import { saveFeedWith, sealedFeeds } from "../store/repos/calendar.js";
 import { copyUsage, type UsageRow, writeUsage } from "../store/repos/usage.js";
+import { DayLines } from "./day-lines.js";
 import { fastUsage } from "./fast.js";
 import { type DateOrder, withDateOrder } from "./fields.js";
 import { ACCOUNT_CHILDREN, columnsOf, type ImportKind, ROW_SCHEMAS, type RowOf, requiredColumns } from "./kinds.js";
@@ -362,7 +363,8 @@ async function loadRefs(q: pg.ClientBase, kind: ImportKind): Promise<Refs> {
 /** Usage rows go to the bulk path in batches while the file is still being read. */
 class UsageSink {
   private batch: UsageRow[] = [];
-  private seen = new Map<string, number>();
+  /** The first line of every (account, day) in the file, to refuse a second one with both lines. */
+  private seen = new DayLines();
   private counts = { created: 0, updated: 0, unchanged: 0 };
   /** Every account a valid row named. */
   readonly accounts = new Set<string>();
@@ -383,10 +385,8 @@ class UsageSink {
     const acc = resolveAccount(r, refs);
     if (!("id" in acc)) return acc;
     const d = day(r.day) as string;
-    const key = `${acc.id}|${d}`;
-    const first = this.seen.get(key);
+    const first = this.seen.claim(acc.id, d, at.line);
     if (first !== undefined) return { column: "day", reason: `the same account and day as line ${first}` };
-    this.seen.set(key, at.line);
     this.accounts.add(acc.id);
     if (this.since === undefined || d < this.since) this.since = d;
     this.batch.push({

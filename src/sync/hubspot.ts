@@ -1,4 +1,5 @@
-import { Client } from "@hubspot/api-client";
+import { createRequire } from "node:module";
+import type { Client } from "@hubspot/api-client";
 import type { AppContext } from "../context.js";
 import {
   type AccountInput,
@@ -91,7 +92,11 @@ export class HubSpotSync {
     const hs = ctx.config.sync.hubspot;
     if (!hs) throw new Error("HubSpot is not configured (HUBSPOT_ACCESS_TOKEN)");
     // The client's own retry ignores Retry-After: ours does the retrying (src/sync/retry.ts).
-    this.client = new Client({ accessToken: hs.accessToken, basePath: hs.apiUrl, numberOfApiCallRetries: 0 });
+    // Required here, not at the top: the SDK (~15 MB) is loaded only when HubSpot is configured.
+    const { Client: HubSpot } = createRequire(import.meta.url)(
+      "@hubspot/api-client",
+    ) as typeof import("@hubspot/api-client");
+    this.client = new HubSpot({ accessToken: hs.accessToken, basePath: hs.apiUrl, numberOfApiCallRetries: 0 });
     this.calls = caller({
       budget: settings.requestsPer10s,
       windowMs: 10_000,

@@ -1,4 +1,5 @@
-import jsforce from "jsforce";
+import { createRequire } from "node:module";
+import type jsforce from "jsforce";
 import type { AppContext } from "../context.js";
 import {
   type AccountInput,
@@ -54,6 +55,9 @@ function describe(err: unknown): CallFailure {
 const soqlTime = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
 const soqlString = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 
+/** jsforce (~40 MB of memory), required only when Salesforce is configured. */
+const sdk = () => createRequire(import.meta.url)("jsforce") as typeof jsforce;
+
 export class SalesforceSync {
   readonly conn: jsforce.Connection;
   readonly calls: ReturnType<typeof caller>;
@@ -69,12 +73,12 @@ export class SalesforceSync {
     const sf = ctx.config.sync.salesforce;
     if (!sf) throw new Error("Salesforce is not configured");
     this.conn = sf.clientId
-      ? new jsforce.Connection({
+      ? new (sdk().Connection)({
           version: sf.version,
           oauth2: { loginUrl: sf.loginUrl, clientId: sf.clientId, clientSecret: sf.clientSecret },
           ...(sf.instanceUrl ? { instanceUrl: sf.instanceUrl } : {}),
         })
-      : new jsforce.Connection({ version: sf.version, instanceUrl: sf.instanceUrl, accessToken: sf.accessToken });
+      : new (sdk().Connection)({ version: sf.version, instanceUrl: sf.instanceUrl, accessToken: sf.accessToken });
     this.calls = caller({
       budget: settings.requestsPer10s,
       windowMs: 10_000,

@@ -96,7 +96,7 @@ export interface LoadResult {
  * in its ack or through its own response_url, or `giveUpMs` passes.
  */
 export async function fireSlashCommands(
-  target: LoadTarget,
+  target: Pick<LoadTarget, "url" | "api">,
   n: number,
   opts: { now: Date; giveUpMs?: number; clientProcess?: boolean },
 ): Promise<LoadResult> {
