@@ -9,6 +9,7 @@ import {
   EventsConfigSchema,
 } from "../domain/signals/segment.js";
 import { errorLine } from "../log.js";
+import { inTransaction } from "../store/db.js";
 import {
   countUnmapped,
   type IntakeOutcome,
@@ -191,36 +192,29 @@ export class EventIntake {
     const rows = jobs.flatMap((j) => j.rows);
     const unmapped = new Map<string, number>();
     for (const r of rows) if (r.unmapped && r.name) unmapped.set(r.name, (unmapped.get(r.name) ?? 0) + 1);
-    const client = await this.ctx.db.pool.connect();
-    try {
-      await client.query("BEGIN");
-      const w = await writeEvents(client, rows, this.ctx.config.timezone);
-      await countUnmapped(client, unmapped);
-      await client.query("COMMIT");
-      // Per request: a whole request is a duplicate only when nothing new came with it. Exact per-request
-      // counts would need a statement per request; the flush's totals are shared out in order instead.
-      let dupLeft = w.duplicates;
-      const out = jobs.map((j) => {
-        const d = Math.min(dupLeft, j.rows.length);
-        dupLeft -= d;
-        return { inserted: j.rows.length - d, duplicates: d };
-      });
-      const accepted = this.tallies.get("accepted") ?? { requests: 0, events: 0 };
-      accepted.requests += jobs.length;
-      accepted.events += w.inserted;
-      this.tallies.set("accepted", accepted);
-      if (w.duplicates) {
-        const dup = this.tallies.get("duplicate") ?? { requests: 0, events: 0 };
-        dup.events += w.duplicates;
-        this.tallies.set("duplicate", dup);
-      }
-      return out;
-    } catch (err) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw err;
-    } finally {
-      client.release();
+    const w = await inTransaction(this.ctx.db, async (tx) => {
+      const written = await writeEvents(tx, rows, this.ctx.config.timezone);
+      await countUnmapped(tx, unmapped);
+      return written;
+    });
+    // Per request: a whole request is a duplicate only when nothing new came with it. Exact per-request
+    // counts would need a statement per request; the flush's totals are shared out in order instead.
+    let dupLeft = w.duplicates;
+    const out = jobs.map((j) => {
+      const d = Math.min(dupLeft, j.rows.length);
+      dupLeft -= d;
+      return { inserted: j.rows.length - d, duplicates: d };
+    });
+    const accepted = this.tallies.get("accepted") ?? { requests: 0, events: 0 };
+    accepted.requests += jobs.length;
+    accepted.events += w.inserted;
+    this.tallies.set("accepted", accepted);
+    if (w.duplicates) {
+      const dup = this.tallies.get("duplicate") ?? { requests: 0, events: 0 };
+      dup.events += w.duplicates;
+      this.tallies.set("duplicate", dup);
     }
+    return out;
   }
 
   /** Rolls every changed account day up into usage, writes the tallies, prunes old events now and then. */

@@ -9,11 +9,16 @@ import { describe, expect, it } from "vitest";
 
 const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../src");
 
-const STILL_ABOVE_THE_STORE = ["import/run.ts", "signals/intake.ts", "sync/salesforce.ts"];
+const STILL_ABOVE_THE_STORE = ["import/run.ts"];
+
+/** Files whose SELECTs are SOQL sent to another system (Salesforce), not SQL to Tend's store. */
+const FOREIGN_QUERY_LANGUAGE = ["sync/salesforce.ts"];
 
 /** A Prisma call, a pg pool or client call, an import of a driver, or a SQL statement. */
 const QUERY =
   /\.prisma\.|\.pool\.|client\.query\(|from "(pg|@prisma\/[^"]*|@electric-sql\/[^"]*)"|\b(SELECT|INSERT INTO|UPDATE "|DELETE FROM)\b/;
+/** The same without SQL keywords: a Prisma call, a pg call or a driver import. */
+const STORE_ACCESS = /\.prisma\.|\.pool\.|client\.query\(|from "(pg|@prisma\/[^"]*|@electric-sql\/[^"]*)"/;
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -28,7 +33,11 @@ describe("layers", () => {
     const above = sources(SRC)
       .map((f) => path.relative(SRC, f).split(path.sep).join("/"))
       .filter((f) => !f.startsWith("store/") && !f.startsWith("generated/"));
-    const querying = above.filter((f) => QUERY.test(readFileSync(path.join(SRC, f), "utf8"))).sort();
+    const querying = above
+      .filter((f) =>
+        (FOREIGN_QUERY_LANGUAGE.includes(f) ? STORE_ACCESS : QUERY).test(readFileSync(path.join(SRC, f), "utf8")),
+      )
+      .sort();
     expect(querying).toEqual([...STILL_ABOVE_THE_STORE].sort());
   });
 
