@@ -182,6 +182,7 @@ async function composeMeetingBrief(
     { type: "header", text: ct(locale, "calendar.brief.header", { account: row.accountName, time }) },
     { type: "context", text: line },
   ];
+  let attachments: Reply["attachments"];
   if (full) {
     // The brief as the member would get it by asking, for the account by id (no lookup by name).
     const who = await identify(ctx, { surface: "cli", email: p.m.email });
@@ -192,10 +193,19 @@ async function composeMeetingBrief(
         teamId: null,
         ownerId: null,
       });
-      if (!reply.error) blocks.push(...reply.blocks.filter((b) => b.type !== "header").slice(0, 45));
+      if (!reply.error) {
+        blocks.push(...reply.blocks.filter((b) => b.type !== "header").slice(0, 45));
+        // With its picture (the account's 90-day trend), as the visit-prep brief.
+        attachments = reply.attachments;
+      }
     }
   }
-  return { summary: ct(locale, "calendar.brief.summary", { account: row.accountName, time }), blocks, tone: "neutral" };
+  return {
+    summary: ct(locale, "calendar.brief.summary", { account: row.accountName, time }),
+    blocks,
+    tone: "neutral",
+    ...(attachments?.length ? { attachments } : {}),
+  };
 }
 
 function composeLogged(p: Person, row: MeetingRow & { accountName: string }, kind: string): Reply {

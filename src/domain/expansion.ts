@@ -1,10 +1,11 @@
 // Expansion signals: where a healthy account is ready to buy more (upsell, cross-sell, services).
 // Pure: the store loads one ExpansionInput per account (src/store/repos/expansion.ts). Thresholds
 // are the practice's, not fitted to a book: seats at 90% of those bought, usage up a tenth in four
-// weeks, users up 15% (and at least 5) in 90 days, any request for a higher plan's feature.
+// weeks, users up 15% (and at least 5) in 90 days, contacts from a department new to the account
+// in 90 days, any request for a higher plan's feature.
 import type { Grade } from "./health/types.js";
 
-export const SIGNALS = ["seat_limit", "higher_plan", "rising_usage", "new_users"] as const;
+export const SIGNALS = ["seat_limit", "higher_plan", "rising_usage", "new_users", "new_departments"] as const;
 export type SignalKind = (typeof SIGNALS)[number];
 
 /** Signals that alone make an account worth a nudge to its owner. */
@@ -30,12 +31,68 @@ export interface ExpansionInput {
   higherPlanRequests: number;
   /** Open upsell / cross-sell / services opportunities. */
   openOpportunities: number;
+  /** Titles of the contacts Tend has held for more than 90 days (active or not): the known departments. */
+  contactTitlesBefore?: (string | null)[];
+  /** Titles of the active contacts Tend first recorded in the last 90 days. */
+  contactTitlesNew?: (string | null)[];
 }
 
 export interface Signal {
   kind: SignalKind;
   /** Numbers for the sentence (percentages as whole numbers). */
   params: Record<string, number>;
+  /** new_departments: which ones, in DEPARTMENTS order (words for them are the catalogue's). */
+  departments?: Department[];
+}
+
+export const DEPARTMENTS = [
+  "executive",
+  "finance",
+  "hr",
+  "legal",
+  "it",
+  "engineering",
+  "product",
+  "marketing",
+  "sales",
+  "support",
+  "operations",
+] as const;
+export type Department = (typeof DEPARTMENTS)[number];
+
+// The words of a job title that name its department, English and Chinese. Checked in this order:
+// "Product Marketing Manager" is product, "Sales Operations" sales. A title matching none (a bare
+// "Manager") names no department.
+const DEPARTMENT_WORDS: Record<Department, RegExp> = {
+  executive: /\b(ceo|coo|founder|co-founder|president|managing director|general manager)\b|总经理|总裁|创始人|董事长/i,
+  finance:
+    /\b(cfo|finance|financial|accounting|accountant|controller|treasury|procurement|purchasing)\b|财务|会计|采购/i,
+  hr: /\b(hr|human resources|people|talent|recruit\w*)\b|人力|人事|招聘/i,
+  legal: /\b(legal|counsel|compliance)\b|法务|合规/i,
+  it: /\b(it|cio|information technology|sysadmin|system administrator)\b|信息/i,
+  engineering: /\b(cto|engineer\w*|developer|r&d|devops)\b|技术|研发|开发|工程/i,
+  product: /\b(product|cpo)\b|产品/i,
+  marketing: /\b(marketing|cmo|brand|growth)\b|市场|营销|品牌/i,
+  sales: /\b(sales|account executive|business development|cro)\b|销售|商务/i,
+  support: /\b(support|service desk|customer service|customer success)\b|客服|客户成功|售后/i,
+  operations: /\b(operations|ops|logistics|supply chain|warehouse)\b|运营|物流|供应链|仓储/i,
+};
+
+/** The department a job title names, if any. */
+export function departmentOf(title: string | null | undefined): Department | null {
+  if (!title) return null;
+  return DEPARTMENTS.find((d) => DEPARTMENT_WORDS[d].test(title)) ?? null;
+}
+
+/**
+ * Departments the new contacts bring that no earlier contact held. Without earlier contacts there
+ * is nothing to compare with (a first import makes every contact "new"): none.
+ */
+export function newDepartments(before: readonly (string | null)[], added: readonly (string | null)[]): Department[] {
+  if (before.length === 0) return [];
+  const known = new Set(before.map(departmentOf));
+  const fresh = new Set(added.map(departmentOf).filter((d): d is Department => d !== null && !known.has(d)));
+  return DEPARTMENTS.filter((d) => fresh.has(d));
 }
 
 export function expansionSignals(x: ExpansionInput): Signal[] {
@@ -64,10 +121,18 @@ export function expansionSignals(x: ExpansionInput): Signal[] {
         pct: Math.round(((x.seatsInUse - x.usersBefore) / x.usersBefore) * 100),
       },
     });
+  const departments = newDepartments(x.contactTitlesBefore ?? [], x.contactTitlesNew ?? []);
+  if (departments.length) out.push({ kind: "new_departments", params: { count: departments.length }, departments });
   return out;
 }
 
-const WEIGHT: Record<SignalKind, number> = { seat_limit: 3, higher_plan: 3, rising_usage: 2, new_users: 2 };
+const WEIGHT: Record<SignalKind, number> = {
+  seat_limit: 3,
+  higher_plan: 3,
+  rising_usage: 2,
+  new_users: 2,
+  new_departments: 2,
+};
 
 /** Ranking strength: strong signals count most; green health adds one. */
 export function signalStrength(signals: readonly Signal[], grade: Grade | null): number {

@@ -7,8 +7,8 @@ import { type AttachmentFile, attachmentFiles } from "../reply/attachments.js";
 import type { Reply } from "../reply/model.js";
 import { type FeishuCardImage, renderFeishuCard } from "../reply/render-feishu.js";
 import { type FeishuConfig, larkClient } from "./client.js";
-import { classifyFeishuError } from "./errors.js";
-import { sendCard, sendMessage } from "./messages.js";
+import { classifyFeishuError, FeishuApiError } from "./errors.js";
+import { messageUuid, sendCard, sendMessage } from "./messages.js";
 
 // The outbox's way into Feishu: one card message per proactive message (an open_id for the member's
 // 1:1 chat with the bot, or a chat_id for a team group). A uuid derived from the outbox key goes with
@@ -64,6 +64,54 @@ export async function uploadFile(client: lark.Client, f: AttachmentFile): Promis
   return key;
 }
 
+/** A step of a send: its value when done (recorded, or skipped with undefined), never twice. */
+export type UploadStep = (name: string, run: () => Promise<string>) => Promise<string | undefined>;
+
+/**
+ * Uploads a reply's files: charts to im/v1/images (shown in the card), documents to im/v1/files
+ * (sent as file messages after it). Each upload is one named step (`feishu.image.<i>`,
+ * `feishu.file.<i>`), so the outbox records it and a caller may skip a file that failed.
+ */
+export async function uploadReplyFiles(
+  client: lark.Client,
+  files: AttachmentFile[],
+  step: UploadStep,
+): Promise<{ images: FeishuCardImage[]; docs: { i: number; fileKey: string }[] }> {
+  const images: FeishuCardImage[] = [];
+  const docs: { i: number; fileKey: string }[] = [];
+  for (const [i, f] of files.entries()) {
+    if (f.image) {
+      const imgKey = await step(`feishu.image.${i}`, () => uploadImage(client, f));
+      if (imgKey) images.push({ imgKey, alt: f.alt ?? f.title, title: f.title });
+    } else {
+      const fileKey = await step(`feishu.file.${i}`, () => uploadFile(client, f));
+      if (fileKey) docs.push({ i, fileKey });
+    }
+  }
+  return { images, docs };
+}
+
+/** A file message answering a message (a typed command's documents, after its card). */
+export async function replyFileMessage(
+  client: lark.Client,
+  replyTo: string,
+  fileKey: string,
+  uuid: string | undefined,
+): Promise<string> {
+  const r = await client.im.message.reply({
+    path: { message_id: replyTo },
+    data: {
+      msg_type: "file",
+      content: JSON.stringify({ file_key: fileKey }),
+      ...(uuid ? { uuid: messageUuid(uuid) } : {}),
+    },
+  });
+  if (typeof r.code === "number" && r.code !== 0) throw new FeishuApiError(r.code, r.msg ?? "");
+  const id = r.data?.message_id;
+  if (!id) throw new UploadFailed("unreadable answer");
+  return id;
+}
+
 /**
  * A card with its charts, then each document as a file message. Every upload and message is a step
  * recorded in the outbox row; the messages carry uuids derived from the outbox key (Feishu drops a
@@ -85,17 +133,7 @@ async function sendWithFiles(
     return value;
   };
   try {
-    const images: FeishuCardImage[] = [];
-    const docs: { i: number; fileKey: string }[] = [];
-    for (const [i, f] of files.entries()) {
-      if (f.image)
-        images.push({
-          imgKey: await step(`feishu.image.${i}`, () => uploadImage(client, f)),
-          alt: f.alt ?? f.title,
-          title: f.title,
-        });
-      else docs.push({ i, fileKey: await step(`feishu.file.${i}`, () => uploadFile(client, f)) });
-    }
+    const { images, docs } = await uploadReplyFiles(client, files, step);
     const cardId = await step("feishu.card", async () => {
       const id = await sendCard(client, recipient, renderFeishuCard(reply, images), key ? outboxUuid(key) : undefined);
       if (!id) throw new UploadFailed("unreadable answer");

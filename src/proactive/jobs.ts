@@ -8,13 +8,15 @@ import { addDays, dayToDate, localDay, localHour } from "../domain/dates.js";
 import { buildForecast, periodRange } from "../domain/forecast.js";
 import { loadHealthConfig } from "../health/config-file.js";
 import { type Locale, resolveLocale } from "../i18n/locale.js";
-import type { Reply } from "../reply/model.js";
+import { accountTrendAttachment } from "../reply/charts.js";
+import type { Attachment, Reply } from "../reply/model.js";
 import { inTransaction } from "../store/db.js";
 import { audit } from "../store/repos/audit.js";
 import { forecastRenewals } from "../store/repos/forecast.js";
 import { findMemberById, loadPeople, type MemberInfo, type TeamInfo } from "../store/repos/members.js";
 import { loadClosedRenewals } from "../store/repos/metrics.js";
 import { openUrgentTickets } from "../store/repos/support.js";
+import { accountTrend, teamGradeMovement } from "../store/repos/trends.js";
 import { loadRuleFacts } from "./facts.js";
 import { composeDigest, digestContent } from "./morning-digest.js";
 import { composeNudges } from "./nudges.js";
@@ -212,6 +214,12 @@ export async function planMemberMessages(p: PlanContext, kind: "nudges" | "renew
         const asker = row?.active ? askerFor(ctx, row, target.platform) : undefined;
         for (const n of list) {
           const full = await fullBrief(ctx, asker, n.accountId);
+          // The brief's own picture; without a full brief, the account's trend all the same.
+          const pictures =
+            full?.attachments ??
+            [accountTrendAttachment(locale, await accountTrend(ctx.db, n.accountId, day))].filter(
+              (a): a is Attachment => a !== undefined,
+            );
           report.messages.push({
             kind: "brief",
             ...target,
@@ -223,6 +231,7 @@ export async function planMemberMessages(p: PlanContext, kind: "nudges" | "renew
               factsById.get(n.accountId),
               config.briefTiming === "morning" ? "today" : "tomorrow",
               full,
+              pictures,
             ),
             notBefore,
             nudges: [n],
@@ -312,6 +321,7 @@ export async function planWeekly(p: PlanContext): Promise<PlanReport> {
       end: quarter.to,
       forecast: buildForecast(await forecastRenewals(ctx.db, { kind: "team", teamId: team.id }, quarter, day), day),
     };
+    const movement = await teamGradeMovement(ctx.db, team.id, addDays(day, -7), day);
     for (const m of managers) {
       const found = memberTarget(m, p.platforms);
       const label = `${m.name} <${m.email}>`;
@@ -327,7 +337,7 @@ export async function planWeekly(p: PlanContext): Promise<PlanReport> {
         ...target,
         to: label,
         key: outboxKey({ kind: "weekly", subject: team.id, ...target, period: weekOf(day) }),
-        reply: composeWeekly(locale, { team: team.name, day, accounts, closed, forecast }),
+        reply: composeWeekly(locale, { team: team.name, day, accounts, closed, forecast, movement }),
         undeliverable: !found || undefined,
         notBefore: outsideQuietHours(
           ctx.now(),

@@ -1,7 +1,7 @@
 import { dayToDate } from "../domain/dates.js";
 import { tPlural as t } from "../i18n/catalogue.js";
 import { formatDate, formatMoney, type Locale } from "../i18n/locale.js";
-import type { Reply } from "../reply/model.js";
+import type { Attachment, Reply } from "../reply/model.js";
 import { gradeText } from "./format.js";
 import { nudgeButtons, nudgeText } from "./nudges.js";
 import type { Nudge, RuleFacts } from "./rules/types.js";
@@ -15,6 +15,8 @@ export function composeVisitPrep(
   f: RuleFacts | undefined,
   when: "today" | "tomorrow",
   full?: Reply,
+  /** The account's pictures (its 90-day health and usage trend), uploaded with the message. */
+  attachments?: Attachment[],
 ): Reply {
   const latest = f?.scores.at(-1);
   const renewal = f?.renewals[0];
@@ -48,5 +50,6 @@ export function composeVisitPrep(
           { type: "buttons", buttons: nudgeButtons(locale, n).filter((b) => b.actionId !== "tend.snooze") },
         ],
     tone: latest?.grade === "red" ? "danger" : "neutral",
+    ...(attachments?.length ? { attachments } : {}),
   };
 }

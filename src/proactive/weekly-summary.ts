@@ -1,3 +1,5 @@
+import type { GradeCounts } from "../charts/spec.js";
+import { signalsText } from "../commands/handlers/expansion.js";
 import { addDays, daysBetween, dayToDate } from "../domain/dates.js";
 import { rankCandidates } from "../domain/expansion.js";
 import type { Forecast } from "../domain/forecast.js";
@@ -5,6 +7,7 @@ import { type MetricsRenewal, teamMetrics } from "../domain/health/metrics.js";
 import { rankingValue } from "../domain/renewal.js";
 import { t as commandText, tPlural as t } from "../i18n/catalogue.js";
 import { formatDate, formatMoney, formatPercent, type Locale } from "../i18n/locale.js";
+import { healthDistributionAttachment } from "../reply/charts.js";
 import type { Block, Reply } from "../reply/model.js";
 import { arrByCurrency, gradeText, scoreOn } from "./format.js";
 import type { RuleFacts } from "./rules/types.js";
@@ -22,6 +25,8 @@ export interface WeeklyInput {
   closed: MetricsRenewal[];
   /** This quarter's renewal forecast for the team (absent: not shown). */
   forecast?: { end: string; forecast: Forecast };
+  /** The team's accounts by grade a week ago and now (absent: no picture). */
+  movement?: { before: GradeCounts; now: GradeCounts; up: number; down: number };
 }
 
 /** How many disagreements and expansion candidates the weekly summary names. */
@@ -84,9 +89,7 @@ function weeklyRenewalBlocks(locale: Locale, w: WeeklyInput): Block[] {
       items: top.map((c) => ({
         text: t(locale, "weekly.expansion_item", {
           account: c.row.name,
-          why: c.signals
-            .map((x) => commandText(locale, `expansion.sig_${x.kind}`, x.params))
-            .join(locale === "zh-CN" ? "；" : "; "),
+          why: signalsText((k, p) => commandText(locale, k, p), locale, c.signals),
         }),
         tone: "good" as const,
       })),
@@ -202,5 +205,11 @@ export function composeWeekly(locale: Locale, w: WeeklyInput): Reply {
     },
   ];
   blocks.push(...weeklyRenewalBlocks(locale, w));
-  return { summary: t(locale, "weekly.summary", { team: w.team, ...now }), blocks };
+  // The grade line above says the same in words; the picture shows the week's movement.
+  const picture = w.movement ? healthDistributionAttachment(locale, w.movement) : undefined;
+  return {
+    summary: t(locale, "weekly.summary", { team: w.team, ...now }),
+    blocks,
+    ...(picture ? { attachments: [picture] } : {}),
+  };
 }

@@ -2,27 +2,29 @@
 // what it shows in numbers, for screen readers and surfaces without pictures.
 import { chartLabel } from "../charts/labels.js";
 import type { ForecastSpec, GradeCounts } from "../charts/spec.js";
-import { type Catalogue, type Locale, translator } from "../i18n/locale.js";
+import { bilingual, type Locale, translator } from "../i18n/locale.js";
 import type { Attachment } from "./model.js";
 
-const en = {
-  "alt.trend": "Health score {first} to {last} over {days} days; active users {u1} to {u2}.",
-  "alt.trend_no_usage": "Health score {first} to {last} over {days} days; no usage data.",
-  "alt.trend_no_score": "No health score yet; active users {u1} to {u2} over {days} days.",
-  "alt.dist": "A week ago: {b}. Now: {n}. {up} accounts moved up a grade, {down} down.",
-  "alt.grades": "{green} green, {yellow} yellow, {red} red, {new} new",
-  "alt.forecast": "ARR due by month in {currency}: {months}.",
-} as const;
-type Key = keyof typeof en;
-const zh: Record<Key, string> = {
-  "alt.trend": "近 {days} 天健康分从 {first} 到 {last}；活跃用户从 {u1} 到 {u2}。",
-  "alt.trend_no_usage": "近 {days} 天健康分从 {first} 到 {last}；没有使用数据。",
-  "alt.trend_no_score": "还没有健康分；近 {days} 天活跃用户从 {u1} 到 {u2}。",
-  "alt.dist": "一周前：{b}。现在：{n}。{up} 个客户等级上升，{down} 个下降。",
-  "alt.grades": "绿 {green}、黄 {yellow}、红 {red}、新 {new}",
-  "alt.forecast": "按月到期的 ARR（{currency}）：{months}。",
-};
-const TEXT: Catalogue<Key> = { en, "zh-CN": zh };
+const TEXT = bilingual({
+  "alt.trend": [
+    "Health score {first} to {last} over {days} days; active users {u1} to {u2}.",
+    "近 {days} 天健康分从 {first} 到 {last}；活跃用户从 {u1} 到 {u2}。",
+  ],
+  "alt.trend_no_usage": [
+    "Health score {first} to {last} over {days} days; no usage data.",
+    "近 {days} 天健康分从 {first} 到 {last}；没有使用数据。",
+  ],
+  "alt.trend_no_score": [
+    "No health score yet; active users {u1} to {u2} over {days} days.",
+    "还没有健康分；近 {days} 天活跃用户从 {u1} 到 {u2}。",
+  ],
+  "alt.dist": [
+    "A week ago: {b}. Now: {n}. {up} accounts moved up a grade, {down} down.",
+    "一周前：{b}。现在：{n}。{up} 个客户等级上升，{down} 个下降。",
+  ],
+  "alt.grades": ["{green} green, {yellow} yellow, {red} red, {new} new", "绿 {green}、黄 {yellow}、红 {red}、新 {new}"],
+  "alt.forecast": ["ARR due by month in {currency}: {months}.", "按月到期的 ARR（{currency}）：{months}。"],
+});
 // Alt texts hold only Tend's numbers and words: plain text, no data markers.
 const t = translator(TEXT);
 

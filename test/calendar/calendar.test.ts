@@ -265,6 +265,10 @@ describe.each(STORE_KINDS)("calendar-aware briefs and logs on %s", (kind) => {
 
   it("sends the brief 30 minutes before, once per meeting, with conditional reads in between", async () => {
     await connect();
+    const acme = await db.prisma.account.findFirstOrThrow({ where: { name: "Acme" } });
+    await db.prisma.usageSnapshot.create({
+      data: { accountId: acme.id, day: at(`${DAY}T00:00:00Z`), activeUsers: 12, activatedUsers: 20, seats: 40 },
+    });
     // 09:00 New York: the 10:00 QBR's brief is not due by the next poll.
     await sync(`${DAY}T14:00:00Z`);
     expect(await outbox()).toEqual([]);
@@ -275,6 +279,11 @@ describe.each(STORE_KINDS)("calendar-aware briefs and logs on %s", (kind) => {
     expect(brief?.kind).toBe("brief");
     expect(brief?.next.toISOString()).toBe(`${DAY}T14:30:00.000Z`);
     expect(brief?.summary).toContain("Acme");
+    // With the account's 90-day health and usage picture, as the visit-prep brief.
+    const pic = await db.pool.query<{ name: string }>(
+      `SELECT payload->'attachments'->0->>'name' AS name FROM "Outbox"`,
+    );
+    expect(pic.rows[0]?.name).toBe("health-usage-90-days");
     // The next polls do not queue it again.
     await sync(`${DAY}T14:28:00Z`);
     await sync(`${DAY}T14:35:00Z`);

@@ -1,54 +1,11 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { chartFontChars } from "../../src/charts/font-chars.js";
-import { CHART_LABELS } from "../../src/charts/labels.js";
+import { CHART_LABELS, chartLabel } from "../../src/charts/labels.js";
 import { compactNumber } from "../../src/charts/options.js";
 import { chartSvg, renderChart } from "../../src/charts/render.js";
-import type { ChartSpec } from "../../src/charts/spec.js";
+import { days, sampleCharts as specs, trend } from "../support/charts.js";
 import { colourCount, inkIn, isPng, readPng } from "../support/png.js";
-
-const days = Array.from({ length: 90 }, (_, i) => new Date(Date.UTC(2026, 7, 28 + i)).toISOString().slice(0, 10));
-
-const trend = (locale: "en" | "zh-CN"): ChartSpec => ({
-  type: "account-trend",
-  locale,
-  days,
-  score: days.map((_, i) => (i < 5 ? null : 40 + Math.round(i / 3))),
-  activeUsers: days.map((_, i) => (i % 7 === 6 ? null : 30 + (i % 11))),
-  seats: 60,
-  bands: { yellow: 50, green: 70 },
-});
-
-const specs: [string, ChartSpec][] = [
-  ["account trend (en)", trend("en")],
-  ["account trend (zh-CN)", trend("zh-CN")],
-  [
-    "health distribution",
-    {
-      type: "health-distribution",
-      locale: "zh-CN",
-      before: { green: 12, yellow: 5, red: 2, new: 1 },
-      now: { green: 10, yellow: 6, red: 3, new: 1 },
-      moves: { up: 1, down: 3 },
-    },
-  ],
-  [
-    "forecast by month and call",
-    {
-      type: "forecast",
-      locale: "en",
-      currency: "USD",
-      source: "csm",
-      months: ["2026-12", "2027-01", "2027-02"],
-      byCall: {
-        commit: [120_000, 40_000, 0],
-        likely: [30_000, 0, 15_000],
-        "at-risk": [0, 60_000, 0],
-        lost: [0, 0, 9_000],
-      },
-    },
-  ],
-];
 
 describe("charts rendered server-side", () => {
   it.each(specs)("%s: a PNG of the expected size with drawn content and a title", (_name, spec) => {
@@ -73,6 +30,12 @@ describe("charts rendered server-side", () => {
     const title = { x: 0, y: 0, w: 420, h: 70 };
     expect(inkIn(zh, title)).toBeGreaterThan(300);
     expect(inkIn(zh, title)).not.toBe(inkIn(en, title));
+  });
+
+  it("chart words come from one bilingual catalogue, their numbers filled by the catalogues' one formatter", () => {
+    expect(chartLabel("en", "dist.moves", { up: 3, down: 1 })).toBe("3 up, 1 down");
+    expect(chartLabel("zh-CN", "dist.moves", { up: 3, down: 1 })).toBe("上升 3，下降 1");
+    expect(Object.keys(CHART_LABELS["zh-CN"])).toEqual(Object.keys(CHART_LABELS.en));
   });
 
   it("an empty series still renders (no data yet) instead of failing", () => {

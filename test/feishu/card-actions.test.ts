@@ -1,6 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STORE_KINDS } from "../support/store.js";
-import { cardButtons, cardText, type FeishuHarness, NOW, OPEN_IDS, startFeishuHarness } from "./harness.js";
+import {
+  cardButtons,
+  cardText,
+  type FeishuHarness,
+  harnessPerBlock,
+  NOW,
+  OPEN_IDS,
+  startFeishuHarness,
+} from "./harness.js";
 import { cardAction, envelope, eventId, feishuRequest, TEST_ENCRYPT_KEY, textMessage } from "./push.js";
 
 // Card buttons and the log form (card.action.trigger), signed and encrypted like Feishu's callbacks:
@@ -11,13 +19,8 @@ type Answer = { toast?: { type: string; content: string }; card?: { type: string
 
 describe.each(STORE_KINDS)("Feishu card actions (%s)", (kind) => {
   let h: FeishuHarness;
-  beforeAll(async () => {
-    h = await startFeishuHarness(kind);
-  });
-  afterAll(() => h.close());
-  beforeEach(() => {
-    h.api.accepted.length = 0;
-    h.api.updated.length = 0;
+  harnessPerBlock(kind, (x) => {
+    h = x;
   });
 
   /** Asks for an account card and returns its buttons. */

@@ -1,25 +1,26 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STORE_KINDS } from "../support/store.js";
-import { cardButtons, cardText, type FeishuHarness, NOW, OPEN_IDS, startFeishuHarness } from "./harness.js";
-import { envelope, eventId, TEST_TENANT, textMessage } from "./push.js";
+import {
+  cardButtons,
+  cardText,
+  type FeishuHarness,
+  harnessPerBlock,
+  NOW,
+  OPEN_IDS,
+  startFeishuHarness,
+} from "./harness.js";
+import { envelope, eventId, messagePush, TEST_TENANT, textMessage } from "./push.js";
 
 // The Feishu door over HTTP: pushes encrypted and signed as Feishu sends them reach Tend's own server,
 // are verified and decrypted, and the conversation core's answer goes back through the real Lark SDK
 // to a stand-in open API as a card (JSON 2.0) replying to the user's message.
 
-const message = (openId: string, text: string, opts: Parameters<typeof textMessage>[2] = {}, id?: string) =>
-  envelope("im.message.receive_v1", textMessage(openId, text, opts), id ? { id } : {});
+const message = messagePush;
 
 describe.each(STORE_KINDS)("Feishu events over HTTP (%s)", (kind) => {
   let h: FeishuHarness;
-  beforeAll(async () => {
-    h = await startFeishuHarness(kind);
-  });
-  afterAll(() => h.close());
-  beforeEach(() => {
-    h.api.accepted.length = 0;
-    h.api.calls.length = 0;
-    h.api.failNext.length = 0;
+  harnessPerBlock(kind, (x) => {
+    h = x;
   });
 
   it("answers Feishu's url_verification challenge (encrypted, and plain)", async () => {

@@ -1,4 +1,5 @@
 import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { parseConfig } from "../../src/config/env.js";
 import type { AppContext } from "../../src/context.js";
 import type { LimiterClock } from "../../src/delivery/limits.js";
@@ -142,6 +143,27 @@ export async function startFeishuHarness(
     },
   };
   return h;
+}
+
+/**
+ * Inside a describe block: one harness on `kind` for the block (handed to `use` once started), what
+ * the stand-in recorded (messages, calls, updates, uploads and scripted failures) emptied before
+ * each test. Returns its getter.
+ */
+export function harnessPerBlock(kind: StoreKind, use?: (h: FeishuHarness) => void): () => FeishuHarness {
+  let h: FeishuHarness | undefined;
+  beforeAll(async () => {
+    h = await startFeishuHarness(kind);
+    use?.(h);
+  });
+  afterAll(() => h?.close());
+  beforeEach(() => {
+    const api = (h as FeishuHarness).api;
+    for (const list of [api.accepted, api.calls, api.updated, api.failNext, api.failUploads]) list.length = 0;
+    api.images.clear();
+    api.files.clear();
+  });
+  return () => h as FeishuHarness;
 }
 
 /** All plain texts in a Feishu card (for asserting what the user reads). */

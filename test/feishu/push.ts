@@ -67,6 +67,11 @@ export function textMessage(
   };
 }
 
+/** A message event to the bot (`im.message.receive_v1`), in its envelope (`id`: the event id). */
+export function messagePush(openId: string, text: string, opts: Parameters<typeof textMessage>[2] = {}, id?: string) {
+  return envelope("im.message.receive_v1", textMessage(openId, text, opts), id ? { id } : {});
+}
+
 export function cardAction(
   openId: string,
   value: unknown,

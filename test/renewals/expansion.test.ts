@@ -3,7 +3,7 @@ import { handleCommand } from "../../src/commands/index.js";
 import { resolveProactiveConfig } from "../../src/config/proactive.js";
 import type { AppContext } from "../../src/context.js";
 import { addDays, dayToDate } from "../../src/domain/dates.js";
-import { type ExpansionInput, expansionSignals, nudgeWorthy } from "../../src/domain/expansion.js";
+import { departmentOf, type ExpansionInput, expansionSignals, nudgeWorthy } from "../../src/domain/expansion.js";
 import { runJob } from "../../src/proactive/run.js";
 import { renderText } from "../../src/reply/render-text.js";
 import type { Db } from "../../src/store/db.js";
@@ -35,6 +35,28 @@ describe("expansion signals (pure)", () => {
     expect(kinds({ seatsInUse: 58, usersBefore: 50 })).toEqual(["new_users"]);
     // +4 users is 20% of 20 but too few to mean new teams.
     expect(kinds({ seatsInUse: 24, usersBefore: 20 })).toEqual([]);
+  });
+  it("names a job title's department, in English and Chinese; a bare title names none", () => {
+    expect(departmentOf("VP Marketing")).toBe("marketing");
+    expect(departmentOf("Head of IT")).toBe("it");
+    expect(departmentOf("Senior Software Engineer")).toBe("engineering");
+    expect(departmentOf("Product Marketing Manager")).toBe("product");
+    expect(departmentOf("销售总监")).toBe("sales");
+    expect(departmentOf("财务经理")).toBe("finance");
+    expect(departmentOf("Manager")).toBeNull();
+    expect(departmentOf(null)).toBeNull();
+  });
+  it("new departments: contacts from a department no earlier contact held, not a first import", () => {
+    const x = (before: (string | null)[], added: (string | null)[]) =>
+      expansionSignals({ ...healthy, contactTitlesBefore: before, contactTitlesNew: added });
+    expect(x(["IT Manager", "CFO"], ["VP Marketing", "IT admin", "Manager", "销售总监"])).toEqual([
+      { kind: "new_departments", params: { count: 2 }, departments: ["marketing", "sales"] },
+    ]);
+    // Nothing earlier to compare with: every contact of a first import is "new".
+    expect(x([], ["VP Marketing", "Head of Sales"])).toEqual([]);
+    // The same departments again, or titles that name none.
+    expect(x(["Marketing lead"], ["CMO", "Assistant"])).toEqual([]);
+    expect(kinds({ grade: "red", contactTitlesBefore: ["CTO"], contactTitlesNew: ["CFO"] })).toEqual([]);
   });
   it("a red account or a high risk is no candidate; an open opportunity means no nudge", () => {
     expect(kinds({ grade: "red", seatsInUse: 99, higherPlanRequests: 2 })).toEqual([]);
@@ -92,13 +114,22 @@ describe.each(STORE_KINDS)("expansion on a small book (%s)", (kind) => {
     await db.prisma.feedback.create({
       data: { accountId: plan.id, title: "SAML single sign-on", higherPlan: true, raisedAt: dayToDate("2026-11-01") },
     });
+    // Quietly: an IT admin known since spring; this autumn people from Finance and Marketing joined.
+    const contact = (name: string, title: string, since: string) =>
+      db.prisma.contact.create({
+        data: { accountId: quiet.id, name, title, createdAt: new Date(`${since}T10:00:00Z`) },
+      });
+    await contact("Ivan", "IT Administrator", "2026-04-02");
+    await contact("Fay", "Finance Director", "2026-10-12");
+    await contact("Mo", "市场经理", "2026-11-02");
+    await contact("Ian", "IT support engineer", "2026-11-05");
   });
   afterAll(() => db.close());
   beforeEach(async () => {
     await db.pool.query(`DELETE FROM "Outbox"; DELETE FROM "NudgeState"`);
   });
 
-  it("lists candidates with why, strongest first, and leaves out the red and the quiet", async () => {
+  it("lists candidates with why, strongest first, and leaves out the red", async () => {
     const out = await ask("max@tend.test", "expansion team");
     expect(out).toContain("Fullhouse - 🟢 green 80/100, ARR $50,000");
     expect(out).toContain("19 of 20 seats in use (95%)");
@@ -106,12 +137,14 @@ describe.each(STORE_KINDS)("expansion on a small book (%s)", (kind) => {
     expect(out).toContain("12 more users in 90 days (+40%)");
     expect(out).toContain("1 open requests for higher-plan features");
     expect(out).not.toContain("Redline");
-    expect(out).not.toContain("Quietly");
+    expect(out).toContain("Quietly");
+    expect(out).toContain("new contacts from Finance, Marketing in 90 days");
     expect(out.indexOf("Fullhouse")).toBeLessThan(out.indexOf("Growco"));
-    expect(out).toContain("3 expansion candidates, 0 open opportunities");
+    expect(out).toContain("4 expansion candidates, 0 open opportunities");
     const zh = await ask("li@tend.test", "扩展");
     expect(zh).toContain("已用 19/20 个席位（95%）");
     expect(zh).toContain("90 天内新增 12 个用户（+40%）");
+    expect(zh).toContain("90 天内新增来自财务、市场的联系人");
   });
 
   it("nudges the owner on a strong signal, at most weekly per account even when a new signal appears", async () => {

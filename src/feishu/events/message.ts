@@ -2,12 +2,14 @@ import type * as lark from "@larksuiteoapi/node-sdk";
 import { apologise } from "../../commands/apology.js";
 import { handleCommand } from "../../commands/index.js";
 import { tPlain } from "../../i18n/catalogue.js";
-import type { Tone } from "../../reply/model.js";
+import { attachmentFiles } from "../../reply/attachments.js";
+import type { Reply, Tone } from "../../reply/model.js";
 import { type FeishuCard, renderFeishuCard } from "../../reply/render-feishu.js";
 import { identifyFeishuUser } from "../identity.js";
 import { claimBeforeAnswer, otherTenant } from "../incoming.js";
 import { replyCard, withRetry } from "../messages.js";
 import { MessageEvent } from "../schemas.js";
+import { replyFileMessage, uploadReplyFiles } from "../sender.js";
 import { FEISHU_TIMING, type FeishuServices } from "../services.js";
 import { messageText, resolveMentions } from "./text.js";
 
@@ -53,6 +55,7 @@ export async function answerMessage(services: FeishuServices, event: MessageEven
   const { text, botMentioned } = resolveMentions(raw ?? "", message.mentions, bot);
   if (!p2p && !botMentioned) return;
   let card: FeishuCard;
+  let docs: { i: number; fileKey: string }[] = [];
   try {
     const who = await identifyFeishuUser(
       services.ctx,
@@ -60,17 +63,20 @@ export async function answerMessage(services: FeishuServices, event: MessageEven
       openId,
       event.tenant_key ?? event.sender.tenant_key,
     );
-    card =
-      raw === undefined
-        ? textCard(tPlain(who.locale, "feishu.not_text"))
-        : renderFeishuCard(
-            await handleCommand(services.ctx, {
-              identity: who.identity,
-              member: who.member,
-              text,
-              conversation: p2p ? "direct" : "group",
-            }),
-          );
+    if (raw === undefined) card = textCard(tPlain(who.locale, "feishu.not_text"));
+    else {
+      const reply = await handleCommand(services.ctx, {
+        identity: who.identity,
+        member: who.member,
+        text,
+        conversation: p2p ? "direct" : "group",
+      });
+      const files = reply.error
+        ? { images: [], docs: [] }
+        : await uploadAnswerFiles(services, reply, message.message_id);
+      card = renderFeishuCard(reply, files.images);
+      docs = files.docs;
+    }
   } catch (err) {
     // Feishu will not deliver this message again (it got its 200): say so rather than stay silent.
     const sorry = apologise(services.ctx.log, err, services.ctx.config.locale, "feishu: message", {
@@ -83,6 +89,27 @@ export async function answerMessage(services: FeishuServices, event: MessageEven
     services,
     () => replyCard(services.client, message.message_id, card, `re:${message.message_id}`),
     message.chat_id,
+  );
+  // Documents follow the card as file messages answering the same message (uuids: once each).
+  for (const d of docs)
+    await withRetry(
+      services,
+      () => replyFileMessage(services.client, message.message_id, d.fileKey, `re:${message.message_id}#f${d.i}`),
+      message.chat_id,
+    ).catch((err) => services.ctx.log.warn({ err, messageId: message.message_id }, "feishu: a document was not sent"));
+}
+
+/**
+ * The answer's pictures (shown in its card) and documents, uploaded with retries. A file that still
+ * cannot be uploaded is left out: the card's text says the same, and a repeat of the message (its
+ * card and file messages carry uuids) sends nothing twice.
+ */
+async function uploadAnswerFiles(services: FeishuServices, reply: Reply, messageId: string) {
+  return uploadReplyFiles(services.client, attachmentFiles(reply.attachments), (name, run) =>
+    withRetry(services, run).catch((err: unknown) => {
+      services.ctx.log.warn({ err, messageId, step: name }, "feishu: an answer's file could not be uploaded");
+      return undefined;
+    }),
   );
 }
 

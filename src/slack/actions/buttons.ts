@@ -15,6 +15,7 @@ import { firstDelivery } from "../dedupe.js";
 import { classifySlackError, slackErrors } from "../errors.js";
 import { publishHome } from "../events/app-home.js";
 import { identifySlackUser } from "../identity.js";
+import { queueReplyFiles } from "../reply-files.js";
 import { privateMessage, type SlackServices, tellPrivately, toastText } from "../services.js";
 import { openForm } from "../views/log-interaction.js";
 
@@ -55,7 +56,13 @@ export function registerButtons(app: App, services: SlackServices) {
           if (answer && ephemeral)
             await answer({ replace_original: true, text: `✅ ${tPlain(locale, "slack.shared")}` });
         } else if (outcome.reply) {
-          await show(services, client, { user, channel, fromHome, ephemeral, answer }, outcome.reply, locale);
+          await show(
+            services,
+            client,
+            { user, channel, fromHome, ephemeral, answer, trigger: body.trigger_id },
+            outcome.reply,
+            locale,
+          );
         }
         if (outcome.toast) await toast(services, client, who, { user, channel, fromHome, answer }, outcome.toast);
         else if (fromHome && !outcome.form && !outcome.reply) await publishHome(services, client, who);
@@ -93,17 +100,24 @@ interface Where {
   fromHome: boolean;
   ephemeral?: boolean;
   answer: Respond | undefined;
+  /** The click's trigger id: the key of the answer's files in the outbox. */
+  trigger?: string;
 }
 
-async function show(services: SlackServices, client: webApi.WebClient, where: Where, reply: Reply, locale: Locale) {
-  const msg = privateMessage(reply, locale);
+async function show(services: SlackServices, client: webApi.WebClient, where: Where, answer: Reply, locale: Locale) {
   if (where.answer) {
+    // Pictures and documents go to our direct messages through the outbox (response_url carries none).
+    const reply = where.trigger
+      ? await queueReplyFiles(services, { user: where.user, locale }, where.trigger, answer)
+      : answer;
+    const msg = privateMessage(reply, locale);
     // Replacing is only right for our own private card; a shared message stays as everyone saw it.
     await where.answer({ ...msg, response_type: "ephemeral", replace_original: where.ephemeral === true });
     return;
   }
-  // App Home has no response_url: the answer goes to our direct messages with the user.
-  const dm = renderSlack(reply, locale);
+  // App Home has no response_url: the answer goes to our direct messages with the user, at once and
+  // as text (its pictures are on the card and brief typed in chat).
+  const dm = renderSlack(answer, locale);
   try {
     await client.chat.postMessage({ channel: where.user, text: dm.text, blocks: dm.blocks as never });
   } catch (err) {

@@ -4,6 +4,7 @@ import { handleCommand, withinReach } from "../../commands/index.js";
 import { firstDelivery } from "../dedupe.js";
 import { slackErrors } from "../errors.js";
 import { identifySlackUser, resolveMentions, unescapeSlackText } from "../identity.js";
+import { queueReplyFiles } from "../reply-files.js";
 import { budgetLeft, privateMessage, type SlackServices } from "../services.js";
 
 // /tend <text>: the conversation core's answer, privately. Answered inside the ack when ready within
@@ -27,7 +28,14 @@ export function registerTendCommand(app: App, services: SlackServices) {
         const text = await resolveMentions(ctx, client, unescapeSlackText(command.text ?? ""));
         // The member found here is the core's asker: one lookup and one parse per command.
         const reply = await handleCommand(ctx, { identity: who.identity, member: who.member, text, offerShare: true });
-        return privateMessage(reply, who.locale);
+        // Files and pictures go to the asker's DM with Tend through the outbox (the ack carries none).
+        const withNote = await queueReplyFiles(
+          services,
+          { user: command.user_id, locale: who.locale },
+          command.trigger_id,
+          reply,
+        );
+        return privateMessage(withNote, who.locale);
       } catch (err) {
         return {
           response_type: "ephemeral" as const,

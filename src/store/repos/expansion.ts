@@ -28,7 +28,11 @@ export async function expansionInputs(db: Db, filter: AccountFilter, today: stri
               WHERE c->>'dimension' = 'trend' AND jsonb_typeof(c->'inputs'->'change') = 'number' LIMIT 1) AS "usageChange",
             (SELECT count(*)::int FROM "Feedback" fb WHERE fb."accountId" = a.id AND fb."higherPlan"
                AND fb.status IN ('open', 'in_progress')) AS "higherPlanRequests",
-            (SELECT count(*)::int FROM "Opportunity" o WHERE o."accountId" = a.id AND o.status = 'open') AS "openOpportunities"
+            (SELECT count(*)::int FROM "Opportunity" o WHERE o."accountId" = a.id AND o.status = 'open') AS "openOpportunities",
+            (SELECT coalesce(array_agg(c.title), '{}'::text[]) FROM "Contact" c WHERE c."accountId" = a.id
+               AND c."createdAt" < $1::date - 90) AS "contactTitlesBefore",
+            (SELECT coalesce(array_agg(c.title), '{}'::text[]) FROM "Contact" c WHERE c."accountId" = a.id AND c.active
+               AND c."createdAt" >= $1::date - 90 AND c."createdAt" < $1::date + 1) AS "contactTitlesNew"
        FROM "Account" a
        LEFT JOIN LATERAL (SELECT h.score, h.grade, h.components FROM "HealthScore" h WHERE h."accountId" = a.id
                            AND h.day <= $1::date ORDER BY h.day DESC LIMIT 1) hs ON TRUE

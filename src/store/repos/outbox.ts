@@ -7,7 +7,8 @@ import type { Reply } from "../../reply/model.js";
 import { plain } from "../../text/user-data.js";
 import type { Db, Queryable } from "../db.js";
 
-export const OUTBOX_KINDS = ["digest", "nudges", "brief", "renewal", "weekly", "calendar", "ticket"] as const;
+// `reply`: the files of an answer to a typed command or a button, which response_url cannot carry.
+export const OUTBOX_KINDS = ["digest", "nudges", "brief", "renewal", "weekly", "calendar", "ticket", "reply"] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
 export interface OutboxMessage {
