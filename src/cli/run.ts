@@ -2,8 +2,8 @@ import { syncCalendars } from "../calendar/sync.js";
 import { loadChatSenders } from "../chat-senders.js";
 import { loadProactiveConfig, type ProactiveConfig } from "../config/proactive.js";
 import type { Platform } from "../delivery/types.js";
-import { JOBS, type JobName } from "../proactive/jobs.js";
-import { runJob } from "../proactive/run.js";
+import { JOBS, type JobName } from "../jobs/jobs.js";
+import { runJob } from "../jobs/run.js";
 import { renderText } from "../reply/render-text.js";
 import type { CliCommand } from "./types.js";
 

@@ -1,9 +1,9 @@
-import { reasonText } from "../commands/reasons.js";
 import type { ProactiveConfig } from "../config/proactive.js";
 import { addDays, daysBetween, dayToDate } from "../domain/dates.js";
 import { tPlural as t } from "../i18n/catalogue.js";
 import { formatDate, formatMoney, type Locale } from "../i18n/locale.js";
 import type { Block, Reply, Tone } from "../reply/model.js";
+import { reasonText } from "../reply/reasons.js";
 import { arrByCurrency, gradeText, scoreOn } from "./format.js";
 import { movedDown } from "./rules/health.js";
 import type { RuleFacts } from "./rules/types.js";

@@ -1,9 +1,9 @@
-import { callButtons, logButton, runButton, snoozeButton } from "../commands/account-buttons.js";
-import { reasonText } from "../commands/reasons.js";
 import { dayToDate } from "../domain/dates.js";
 import { t as commandText, type MessageKey, tPlural as t } from "../i18n/catalogue.js";
 import { formatDate, type Locale } from "../i18n/locale.js";
+import { callButtons, logButton, runButton, snoozeButton } from "../reply/account-buttons.js";
 import type { Block, Button, Reply } from "../reply/model.js";
+import { reasonText } from "../reply/reasons.js";
 import { data } from "../text/user-data.js";
 import type { Nudge, NudgeAction } from "./rules/types.js";
 import { nudgeKey } from "./state.js";

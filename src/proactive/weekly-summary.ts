@@ -1,5 +1,4 @@
 import type { GradeCounts } from "../charts/spec.js";
-import { signalsText } from "../commands/handlers/expansion.js";
 import { addDays, daysBetween, dayToDate } from "../domain/dates.js";
 import { rankCandidates } from "../domain/expansion.js";
 import type { Forecast } from "../domain/forecast.js";
@@ -8,6 +7,7 @@ import { rankingValue } from "../domain/renewal.js";
 import { t as commandText, tPlural as t } from "../i18n/catalogue.js";
 import { formatDate, formatMoney, formatPercent, type Locale } from "../i18n/locale.js";
 import { healthDistributionAttachment } from "../reply/charts.js";
+import { signalsText } from "../reply/expansion-signals.js";
 import type { Block, Reply } from "../reply/model.js";
 import { arrByCurrency, gradeText, scoreOn } from "./format.js";
 import type { RuleFacts } from "./rules/types.js";

@@ -1,6 +1,6 @@
 import cron, { type ScheduledTask } from "node-cron";
 import type { MountDoor } from "../door.js";
-import { pgRunCoordinator } from "../proactive/coordinator.js";
+import { pgRunCoordinator } from "../jobs/coordinator.js";
 import { configuredSources } from "./registry.js";
 import { runConfiguredSyncs } from "./run.js";
 

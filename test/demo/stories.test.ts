@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROACTIVE_DEFAULTS } from "../../src/config/proactive.js";
 import { addDays } from "../../src/domain/dates.js";
+import { runJob } from "../../src/jobs/run.js";
 import { loadRuleFacts } from "../../src/proactive/facts.js";
 import { evaluateRules } from "../../src/proactive/rules/index.js";
-import { runJob } from "../../src/proactive/run.js";
 import { renderText } from "../../src/reply/render-text.js";
 import type { Db } from "../../src/store/db.js";
 import { DEMO_STORIES, DEMO_TODAY, demoContext, demoDb, demoEmail } from "../support/demo.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { reasonText } from "../../src/commands/reasons.js";
 import { REASON_KEYS, REASON_SENTENCES, renderReason } from "../../src/domain/health/reasons.js";
 import type { Reason } from "../../src/domain/health/types.js";
+import { reasonText } from "../../src/reply/reasons.js";
 
 // One example per reason key: the sentence a CSM reads, with its numbers, in both languages.
 const EXAMPLES: [string, Record<string, string | number>, string, string][] = [

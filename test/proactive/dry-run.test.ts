@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveProactiveConfig } from "../../src/config/proactive.js";
 import type { AppContext } from "../../src/context.js";
+import { JOBS } from "../../src/jobs/jobs.js";
+import { runJob } from "../../src/jobs/run.js";
 import { morning } from "../../src/playground/api.js";
-import { JOBS } from "../../src/proactive/jobs.js";
-import { runJob } from "../../src/proactive/run.js";
 import type { Db } from "../../src/store/db.js";
 import { stripData } from "../../src/text/user-data.js";
 import { webApiSender } from "../delivery/chat-stand-in.js";

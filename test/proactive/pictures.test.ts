@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resolveProactiveConfig } from "../../src/config/proactive.js";
 import type { AppContext } from "../../src/context.js";
 import { listOutbox } from "../../src/delivery/outbox.js";
-import { runJob } from "../../src/proactive/run.js";
+import { runJob } from "../../src/jobs/run.js";
 import { createChatSender } from "../../src/slack/sender.js";
 import type { Db } from "../../src/store/db.js";
 import { type SlackApiStandIn, startSlackApiStandIn } from "../slack/api-stand-in.js";

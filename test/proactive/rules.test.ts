@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { PROACTIVE_DEFAULTS, resolveProactiveConfig } from "../../src/config/proactive.js";
 import { addDays } from "../../src/domain/dates.js";
 import type { MetricsRenewal } from "../../src/domain/health/metrics.js";
+import { outsideQuietHours } from "../../src/jobs/jobs.js";
 import { healthTrend } from "../../src/proactive/facts.js";
-import { outsideQuietHours } from "../../src/proactive/jobs.js";
 import { composeDigest as composeDigestMarked, digestContent } from "../../src/proactive/morning-digest.js";
 import {
   composeNudges as composeNudgesMarked,

@@ -4,7 +4,7 @@ import { resolveProactiveConfig } from "../../src/config/proactive.js";
 import type { AppContext } from "../../src/context.js";
 import { addDays, dayToDate } from "../../src/domain/dates.js";
 import { departmentOf, type ExpansionInput, expansionSignals, nudgeWorthy } from "../../src/domain/expansion.js";
-import { runJob } from "../../src/proactive/run.js";
+import { runJob } from "../../src/jobs/run.js";
 import { renderText } from "../../src/reply/render-text.js";
 import type { Db } from "../../src/store/db.js";
 import { stripData } from "../../src/text/user-data.js";

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handleAction, handleCommand, homeView } from "../../src/commands/index.js";
 import { resolveProactiveConfig } from "../../src/config/proactive.js";
 import type { Identity } from "../../src/domain/identity.js";
-import { runJob } from "../../src/proactive/run.js";
+import { runJob } from "../../src/jobs/run.js";
 import type { Form, Reply } from "../../src/reply/model.js";
 import { renderFeishuCard, renderFeishuForm } from "../../src/reply/render-feishu.js";
 import { renderHtml, renderHtmlForm } from "../../src/reply/render-html.js";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveProactiveConfig } from "../../src/config/proactive.js";
 import { addDays, dayToDate } from "../../src/domain/dates.js";
-import { runJob } from "../../src/proactive/run.js";
+import { runJob } from "../../src/jobs/run.js";
 import type { Db } from "../../src/store/db.js";
 import { stripData } from "../../src/text/user-data.js";
 import { STORE_KINDS, testContext, testDb } from "../support/store.js";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handleCommand } from "../../src/commands/index.js";
 import { resolveProactiveConfig } from "../../src/config/proactive.js";
 import { addDays, dayToDate } from "../../src/domain/dates.js";
-import { runJob } from "../../src/proactive/run.js";
+import { runJob } from "../../src/jobs/run.js";
 import { renderText } from "../../src/reply/render-text.js";
 import type { Db } from "../../src/store/db.js";
 import { stripData } from "../../src/text/user-data.js";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { addDays } from "../../src/domain/dates.js";
 import { recompute } from "../../src/health/recompute.js";
-import { runJob } from "../../src/proactive/run.js";
+import { runJob } from "../../src/jobs/run.js";
 import type { Db } from "../../src/store/db.js";
 import { type UsageRow, upsertUsage } from "../../src/store/repos/usage.js";
 import { mondayOf, rollupCutoff, usageWeeksOf } from "../../src/store/repos/usage-rollup.js";

@@ -2,13 +2,13 @@ import { addDays } from "../../domain/dates.js";
 import type { Reason } from "../../domain/health/types.js";
 import { NEXT_STEP, renderEvidence } from "../../domain/risk/evidence.js";
 import { sparkline } from "../../domain/sparkline.js";
+import { callButtons } from "../../reply/account-buttons.js";
 import { accountTrendAttachment } from "../../reply/charts.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { accountForCard, scoreHistory } from "../../store/repos/accounts.js";
 import { openRisksOf, type RegisterRow } from "../../store/repos/risks.js";
 import { accountTrend } from "../../store/repos/trends.js";
 import { data } from "../../text/user-data.js";
-import { callButtons } from "../account-buttons.js";
 import {
   accountButtons,
   auditRead,

@@ -8,14 +8,14 @@ import { nameKey, resolveAccount } from "../../domain/resolve.js";
 import type { UnitEconomics } from "../../domain/unit-economics.js";
 import { type MessageKey, type T, tFor } from "../../i18n/catalogue.js";
 import { formatDate, formatMoney, type Locale } from "../../i18n/locale.js";
+import { logButton, runButton, snoozeButton } from "../../reply/account-buttons.js";
 import type { Block, Button, Reply } from "../../reply/model.js";
+import { reasonText } from "../../reply/reasons.js";
 import type { Db } from "../../store/db.js";
 import { accountRef, accountsNamedExactly, type NamedRow, namedAccounts } from "../../store/repos/accounts.js";
 import { audit } from "../../store/repos/audit.js";
 import { type Asker, canRead, readableFilter } from "../access.js";
-import { logButton, runButton, snoozeButton } from "../account-buttons.js";
 import type { ModelSettings } from "../ask/model.js";
-import { reasonText } from "../reasons.js";
 
 /** What every handler receives. */
 export interface Deps {

@@ -1,24 +1,13 @@
 // `expansion`: accounts ready to grow, each with why (the signals of src/domain/expansion.ts), and
 // the open opportunities of the same book.
-import { rankCandidates, type Signal } from "../../domain/expansion.js";
+import { rankCandidates } from "../../domain/expansion.js";
 import { rankingValue } from "../../domain/renewal.js";
-import type { Locale } from "../../i18n/locale.js";
+import { signalsText } from "../../reply/expansion-signals.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { expansionInputs, openOpportunities } from "../../store/repos/expansion.js";
 import type { Scope } from "../parse.js";
 import { auditRead, type Deps, day, gradeLabel, money } from "./common.js";
 import { LIST_LIMIT, resolveScope } from "./scope.js";
-
-/** One signal as a sentence ("19 of 20 seats in use (95%)", "new contacts from Marketing in 90 days"). */
-export function signalText(t: Deps["t"], locale: Locale, s: Signal): string {
-  if (!s.departments) return t(`expansion.sig_${s.kind}`, s.params);
-  const departments = s.departments.map((x) => t(`dept.${x}`)).join(locale === "zh-CN" ? "、" : ", ");
-  return t(`expansion.sig_${s.kind}`, { ...s.params, departments });
-}
-
-export function signalsText(t: Deps["t"], locale: Locale, signals: readonly Signal[]): string {
-  return signals.map((s) => signalText(t, locale, s)).join(locale === "zh-CN" ? "；" : "; ");
-}
 
 export async function expansion(d: Deps, scope: Scope): Promise<Reply> {
   const s = await resolveScope(d, scope);

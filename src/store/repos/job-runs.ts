@@ -1,5 +1,5 @@
 // JobRun: one row per cron fire. The unique index on fireKey is the arbiter between replicas: the
-// first to insert a fire's row runs it (src/proactive/coordinator.ts).
+// first to insert a fire's row runs it (src/jobs/coordinator.ts).
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db.js";
 

@@ -1,6 +1,6 @@
 import { CALLS } from "../domain/forecast.js";
 import type { T } from "../i18n/catalogue.js";
-import type { Button } from "../reply/model.js";
+import type { Button } from "./model.js";
 
 // The buttons that act on one account, built in one place for every message that carries them (the
 // account card's accountButtons in handlers/common.ts, the morning nudges, renewal calls): the

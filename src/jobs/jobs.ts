@@ -8,6 +8,16 @@ import { addDays, dayToDate, localDay, localHour } from "../domain/dates.js";
 import { buildForecast, periodRange } from "../domain/forecast.js";
 import { loadHealthConfig } from "../health/config-file.js";
 import { type Locale, resolveLocale } from "../i18n/locale.js";
+import { loadRuleFacts } from "../proactive/facts.js";
+import { composeDigest, digestContent } from "../proactive/morning-digest.js";
+import { composeNudges } from "../proactive/nudges.js";
+import { planToday, TODAY_RULES } from "../proactive/planner.js";
+import { evaluateRules } from "../proactive/rules/index.js";
+import type { Nudge, RuleFacts, RuleId } from "../proactive/rules/types.js";
+import { capNudges, filterNudges, loadNudgeStates, loadSnoozes, recordSent } from "../proactive/state.js";
+import { overdueTickets, ticketAlertReply, ticketSubject } from "../proactive/ticket-alerts.js";
+import { composeVisitPrep } from "../proactive/visit-prep.js";
+import { composeWeekly } from "../proactive/weekly-summary.js";
 import { accountTrendAttachment } from "../reply/charts.js";
 import type { Attachment, Reply } from "../reply/model.js";
 import { inTransaction } from "../store/db.js";
@@ -17,16 +27,6 @@ import { findMemberById, loadPeople, type MemberInfo, type TeamInfo } from "../s
 import { loadClosedRenewals } from "../store/repos/metrics.js";
 import { openUrgentTickets } from "../store/repos/support.js";
 import { accountTrend, teamGradeMovement } from "../store/repos/trends.js";
-import { loadRuleFacts } from "./facts.js";
-import { composeDigest, digestContent } from "./morning-digest.js";
-import { composeNudges } from "./nudges.js";
-import { planToday, TODAY_RULES } from "./planner.js";
-import { evaluateRules } from "./rules/index.js";
-import type { Nudge, RuleFacts, RuleId } from "./rules/types.js";
-import { capNudges, filterNudges, loadNudgeStates, loadSnoozes, recordSent } from "./state.js";
-import { overdueTickets, ticketAlertReply, ticketSubject } from "./ticket-alerts.js";
-import { composeVisitPrep } from "./visit-prep.js";
-import { composeWeekly } from "./weekly-summary.js";
 
 // The proactive jobs: plan messages (pure rules + composition over set-based facts), then write
 // them to the outbox in one transaction together with the nudge state. The drainer sends them.
