@@ -8,9 +8,6 @@
 //  4. after: a meeting that ended is logged as an interaction, its attendees' last contact dates move,
 //     the account is scored again, and the member gets a note with "add notes" / "it did not happen";
 //  5. a feed that keeps failing is reported to its owner once per run of failures.
-import { identify } from "../commands/access.js";
-import { depsFor } from "../commands/handlers/common.js";
-import { visitBrief } from "../commands/handlers/visit-brief.js";
 import type { ProactiveConfig } from "../config/proactive.js";
 import type { AppContext } from "../context.js";
 import { enqueue, type OutboxMessage, outboxKey } from "../delivery/outbox.js";
@@ -85,7 +82,15 @@ export interface SyncOptions {
   dryRun?: boolean;
   /** Only this member's calendar (right after they connected it). */
   memberId?: string;
+  /**
+   * The visit brief of an account as this member would get it by asking: the meeting brief carries it.
+   * Given by the caller (the conversation core composes it), so the calendar knows no command.
+   */
+  visitBrief?: VisitBriefOf;
 }
+
+/** The member's visit brief of an account (undefined when they cannot have it). */
+export type VisitBriefOf = (memberEmail: string, account: { id: string; name: string }) => Promise<Reply | undefined>;
 
 interface Person {
   m: MemberInfo;
@@ -170,7 +175,8 @@ async function composeMeetingBrief(
   ctx: AppContext,
   p: Person,
   row: MeetingRow & { accountName: string },
-  full: boolean,
+  /** Absent on a dry run: the meeting line only. */
+  visitBrief: VisitBriefOf | undefined,
 ): Promise<Reply> {
   const { locale, tz } = p;
   const time = timeText(locale, row.startsAt, tz);
@@ -183,21 +189,13 @@ async function composeMeetingBrief(
     { type: "context", text: line },
   ];
   let attachments: Reply["attachments"];
-  if (full) {
+  if (visitBrief && row.accountId) {
     // The brief as the member would get it by asking, for the account by id (no lookup by name).
-    const who = await identify(ctx, { surface: "cli", email: p.m.email });
-    if (who.ok && row.accountId) {
-      const reply = await visitBrief(depsFor(ctx.db, who.asker), {
-        id: row.accountId,
-        name: row.accountName,
-        teamId: null,
-        ownerId: null,
-      });
-      if (!reply.error) {
-        blocks.push(...reply.blocks.filter((b) => b.type !== "header").slice(0, 45));
-        // With its picture (the account's 90-day trend), as the visit-prep brief.
-        attachments = reply.attachments;
-      }
+    const reply = await visitBrief(p.m.email, { id: row.accountId, name: row.accountName });
+    if (reply && !reply.error) {
+      blocks.push(...reply.blocks.filter((b) => b.type !== "header").slice(0, 45));
+      // With its picture (the account's 90-day trend), as the visit-prep brief.
+      attachments = reply.attachments;
     }
   }
   return {
@@ -479,7 +477,7 @@ async function syncFeed(
         ...p.target,
         period: day,
       }),
-      reply: await composeMeetingBrief(ctx, p, { ...r, accountName: name }, !dry),
+      reply: await composeMeetingBrief(ctx, p, { ...r, accountName: name }, dry ? undefined : opts.visitBrief),
       notBefore: new Date(Math.max(due.getTime(), now.getTime())),
     };
     report.messages.push(msg);

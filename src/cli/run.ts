@@ -1,5 +1,6 @@
 import { syncCalendars } from "../calendar/sync.js";
 import { loadChatSenders } from "../chat-senders.js";
+import { meetingVisitBrief } from "../commands/handlers/visit-brief.js";
 import { loadProactiveConfig, type ProactiveConfig } from "../config/proactive.js";
 import type { Platform } from "../delivery/types.js";
 import { JOBS, type JobName } from "../jobs/jobs.js";
@@ -90,7 +91,12 @@ async function runCalendar(
   // A dry run with no platform configured still shows what each member would get.
   const platforms: Platform[] =
     senders.length || !dryRun ? senders.map((s) => s.platform) : (["slack", "feishu"] as Platform[]);
-  const report = await syncCalendars(ctx, { config, platforms, dryRun });
+  const report = await syncCalendars(ctx, {
+    config,
+    platforms,
+    dryRun,
+    visitBrief: (email, a) => meetingVisitBrief(ctx, email, a),
+  });
   if (report.note) io.out(report.note);
   for (const f of report.feeds) {
     const read = f.read === "error" ? `read failed (${f.error})` : f.read === "not_modified" ? "not modified" : "read";

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import cron, { type ScheduledTask } from "node-cron";
 import { syncCalendars } from "../calendar/sync.js";
+import { meetingVisitBrief } from "../commands/handlers/visit-brief.js";
 import { loadProactiveConfig, PROACTIVE_DEFAULTS, type ProactiveConfig } from "../config/proactive.js";
 import type { AppContext } from "../context.js";
 import { DELIVERY_DEFAULTS, startDrainer } from "../delivery/outbox.js";
@@ -90,7 +91,11 @@ export function startScheduler(
     cron.schedule(
       `*/${config.calendarPollMinutes} * * * *`,
       logged("calendar", async () => {
-        const r = await syncCalendars(ctx, { config, platforms: senders.map((s) => s.platform) });
+        const r = await syncCalendars(ctx, {
+          config,
+          platforms: senders.map((s) => s.platform),
+          visitBrief: (email, a) => meetingVisitBrief(ctx, email, a),
+        });
         if (r.enqueued) drainer?.kick();
       }),
       { ...common, name: "tend-calendar", timezone: "UTC" },

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { parseFeed } from "../../src/calendar/parse.js";
 import { syncCalendars } from "../../src/calendar/sync.js";
 import { runCli } from "../../src/cli/main.js";
+import { meetingVisitBrief } from "../../src/commands/handlers/visit-brief.js";
 import { handleAction, handleCommand, handleForm } from "../../src/commands/index.js";
 import { resolveProactiveConfig } from "../../src/config/proactive.js";
 import type { AppContext } from "../../src/context.js";
@@ -157,8 +158,15 @@ describe.each(STORE_KINDS)("calendar-aware briefs and logs on %s", (kind) => {
   let feeds: FeedServer;
   let chat: ChatStandIn;
   const ctxAt = (iso: string, env: Record<string, string> = ENV): AppContext => testContext(db, { now: at(iso), env });
-  const sync = (iso: string, opts: { dryRun?: boolean } = {}) =>
-    syncCalendars(ctxAt(iso), { config, platforms: ["slack", "feishu"], ...opts });
+  const sync = (iso: string, opts: { dryRun?: boolean } = {}) => {
+    const ctx = ctxAt(iso);
+    return syncCalendars(ctx, {
+      config,
+      platforms: ["slack", "feishu"],
+      visitBrief: (email, a) => meetingVisitBrief(ctx, email, a),
+      ...opts,
+    });
+  };
   const count = async (sql: string, params: unknown[] = []) =>
     (await db.pool.query<{ n: number }>(sql, params)).rows[0]?.n ?? 0;
   const outbox = async () =>

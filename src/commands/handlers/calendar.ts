@@ -1,6 +1,7 @@
 // `calendar`: connect a calendar by its secret iCalendar address, see how it goes, set when briefs
 // come, disconnect it. The address is a secret: accepted only in a direct conversation, sealed with
 // TEND_SECRET_KEY before it is stored, never echoed, logged or audited.
+
 import { feedUrl } from "../../calendar/fetch.js";
 import { ct } from "../../calendar/messages.js";
 import { seal } from "../../calendar/secret.js";
@@ -14,6 +15,7 @@ import { deleteFeed, feedOf, saveFeed, setLeadMinutes, upcomingMeetings } from "
 import type { CalendarAction } from "../parse.js";
 import type { Conversation } from "../types.js";
 import { type Deps, simple } from "./common.js";
+import { meetingVisitBrief } from "./visit-brief.js";
 
 /** Errors that mean the address itself is wrong: it is not kept. */
 const FATAL = new Set(["gone", "unauthorized", "unparsable", "too_large"]);
@@ -70,7 +72,12 @@ export async function calendarCommand(
       if (!url) return simple(ct(d.locale, "calendar.bad_url"), "invalid", "warning");
       await saveFeed(d.db, me.id, seal(key, url, me.id), now);
       // Read it at once: a wrong address is answered now, not in ten minutes.
-      const report = await syncCalendars(ctx, { config, platforms: platformsOf(ctx), memberId: me.id });
+      const report = await syncCalendars(ctx, {
+        config,
+        platforms: platformsOf(ctx),
+        memberId: me.id,
+        visitBrief: (email, a) => meetingVisitBrief(ctx, email, a),
+      });
       const error = report.feeds[0]?.error;
       if (error && FATAL.has(error)) {
         await deleteFeed(d.db, me.id, now);

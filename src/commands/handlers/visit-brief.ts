@@ -1,3 +1,4 @@
+import type { AppContext } from "../../context.js";
 import { type BriefFacts, buildBrief } from "../../domain/brief.js";
 import { addDays, isoDay, localDay } from "../../domain/dates.js";
 import { settingsFor } from "../../domain/health/config.js";
@@ -12,7 +13,7 @@ import { accountForBrief, healthyPeerOf, latestGrade } from "../../store/repos/b
 import { accountTickets } from "../../store/repos/support.js";
 import { accountTrend } from "../../store/repos/trends.js";
 import { data } from "../../text/user-data.js";
-import { type Asker, canRead, readableFilter } from "../access.js";
+import { type Asker, canRead, identify, readableFilter } from "../access.js";
 import { accountButtons, type Deps, day, depsFor, type FoundAccount, money, reason, renewalText } from "./common.js";
 
 const iso = (d: Date | null) => (d ? isoDay(d) : null);
@@ -305,4 +306,18 @@ export async function briefFor(db: Db, asker: Asker, accountId: string): Promise
   const a = await accountRef(db, accountId);
   if (!a || !canRead(asker, a)) return undefined;
   return visitBrief(depsFor(db, asker), a);
+}
+
+/**
+ * The visit brief a member's meeting brief carries (src/calendar/sync.ts): the account as the
+ * calendar matched it in their book, by id. Undefined when the member is not known or not active.
+ */
+export async function meetingVisitBrief(
+  ctx: AppContext,
+  memberEmail: string,
+  account: { id: string; name: string },
+): Promise<Reply | undefined> {
+  const who = await identify(ctx, { surface: "cli", email: memberEmail });
+  if (!who.ok) return undefined;
+  return visitBrief(depsFor(ctx.db, who.asker), { ...account, teamId: null, ownerId: null });
 }
