@@ -571,6 +571,10 @@ export const en = {
   "digest.risk_item": "{account} ({grade}, {score}): {reason}",
   "digest.more": "...and {count} more.",
   "digest.more_cmd": "...and {count} more (see `{command}`).",
+  // The commands a "more" line names, in the reader's language (filled in without data marks).
+  "cmd.renewals_team_days": "renewals {days} team {team}",
+  "cmd.renewals_team": "renewals team {team}",
+  "cmd.risk_team": "risk team {team}",
   "digest.reason_red": "grade turned red",
   "digest.reason_quadrant": "moved down a quadrant",
   "grade.full.green": "green",

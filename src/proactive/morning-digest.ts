@@ -1,6 +1,6 @@
 import type { ProactiveConfig } from "../config/proactive.js";
 import { addDays, daysBetween, dayToDate } from "../domain/dates.js";
-import { tPlural as t } from "../i18n/catalogue.js";
+import { tPlural as t, tPlain } from "../i18n/catalogue.js";
 import { formatDate, formatMoney, type Locale } from "../i18n/locale.js";
 import type { Block, Reply, Tone } from "../reply/model.js";
 import { reasonText } from "../reply/reasons.js";
@@ -97,7 +97,6 @@ export function composeDigest(
     n > MAX
       ? [{ text: t(locale, command ? "digest.more_cmd" : "digest.more", { count: n - MAX, command: command ?? "" }) }]
       : [];
-  const zh = locale === "zh-CN";
   if (count === 0) blocks.push({ type: "text", text: t(locale, "digest.still_red", { count: c.red.length }) });
   if (c.lapsed.length)
     blocks.push({
@@ -109,7 +108,7 @@ export function composeDigest(
           text: t(locale, "digest.lapsed_item", { account: f.name, days, arr: formatMoney(locale, arr, f.currency) }),
           tone: "danger" as const,
         }))
-        .concat(more(c.lapsed.length, zh ? `续约 30 团队 ${team}` : `renewals 30 team ${team}`)),
+        .concat(more(c.lapsed.length, tPlain(locale, "cmd.renewals_team_days", { days: 30, team }))),
     });
   if (c.newRisk.length)
     blocks.push({
@@ -128,7 +127,7 @@ export function composeDigest(
           }),
           tone: "danger" as const,
         }))
-        .concat(more(c.newRisk.length, zh ? `风险 团队 ${team}` : `risk team ${team}`)),
+        .concat(more(c.newRisk.length, tPlain(locale, "cmd.risk_team", { team }))),
     });
   if (c.fell.length)
     blocks.push({
@@ -157,7 +156,7 @@ export function composeDigest(
           }),
           tone: f.scores.at(-1)?.grade === "red" ? ("danger" as const) : ("warning" as const),
         }))
-        .concat(more(c.renewals.length, zh ? `续约 30 团队 ${team}` : `renewals 30 team ${team}`)),
+        .concat(more(c.renewals.length, tPlain(locale, "cmd.renewals_team_days", { days: 30, team }))),
     });
   blocks.push({
     type: "fields",

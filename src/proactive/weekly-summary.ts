@@ -4,7 +4,7 @@ import { rankCandidates } from "../domain/expansion.js";
 import type { Forecast } from "../domain/forecast.js";
 import { type MetricsRenewal, teamMetrics } from "../domain/health/metrics.js";
 import { rankingValue } from "../domain/renewal.js";
-import { t as commandText, tPlural as t } from "../i18n/catalogue.js";
+import { t as commandText, tPlural as t, tPlain } from "../i18n/catalogue.js";
 import { formatDate, formatMoney, formatPercent, type Locale } from "../i18n/locale.js";
 import { healthDistributionAttachment } from "../reply/charts.js";
 import { signalsText } from "../reply/expansion-signals.js";
@@ -185,7 +185,7 @@ export function composeWeekly(locale: Locale, w: WeeklyInput): Reply {
                         locale,
                         renewals.map(({ f, r }) => ({ arr: r.arr, currency: f.currency })),
                       ),
-                      command: locale === "zh-CN" ? `续约 团队 ${w.team}` : `renewals team ${w.team}`,
+                      command: tPlain(locale, "cmd.renewals_team", { team: w.team }),
                     }),
                   },
                 ]
