@@ -668,6 +668,20 @@ export const en = {
   "calendar.agenda.meeting": "{when} - {account}: {title}",
   "calendar.agenda.visit": "{when} - {account}: planned visit",
   "calendar.agenda.all_day": "{day}, all day",
+  // ── plain-language questions and the brief's "since the last visit" ──
+  "ask.read_as": "Read as `{command}`",
+  "ask.read_as_model": "Read as `{command}` (by the language model)",
+  "ask.confirm": "Read as `{command}`. Nothing is saved until you confirm.",
+  "ask.confirm_button": "Confirm",
+  "ask.unsure": "I'm not sure what you mean. One of these?",
+  "ask.since_title": "Since the last visit ({date})",
+  "ask.since_title_none": "In the last 90 days",
+  "ask.since_used": "From these records:",
+  "ask.since_note": "Written by the language model from the records listed, and nothing else.",
+  "ask.rec_interaction": "{kind}",
+  "ask.rec_feedback": "feedback ({status})",
+  "ask.rec_survey": "survey {score}",
+  "ask.rec_risk": "risk raised: {cause}",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -633,4 +633,18 @@ export const zhCN: Record<MessageKey, string> = {
   "calendar.agenda.meeting": "{when} - {account}：{title}",
   "calendar.agenda.visit": "{when} - {account}：计划拜访",
   "calendar.agenda.all_day": "{day} 全天",
+  // ── 自然语言提问与简报的“上次拜访以来” ──
+  "ask.read_as": "理解为 `{command}`",
+  "ask.read_as_model": "理解为 `{command}`（由语言模型判断）",
+  "ask.confirm": "理解为 `{command}`。确认之前不会保存任何内容。",
+  "ask.confirm_button": "确认",
+  "ask.unsure": "我不太确定你的意思。是下面哪一个？",
+  "ask.since_title": "上次拜访（{date}）以来",
+  "ask.since_title_none": "最近 90 天",
+  "ask.since_used": "依据以下记录：",
+  "ask.since_note": "由语言模型仅根据所列记录撰写。",
+  "ask.rec_interaction": "{kind}",
+  "ask.rec_feedback": "反馈（{status}）",
+  "ask.rec_survey": "调研 {score}",
+  "ask.rec_risk": "上报风险：{cause}",
 };

@@ -2,7 +2,9 @@
 // handleCommand: a command typed as the grammar has it runs as before; anything else is read by the
 // reader (src/commands/ask/read.ts) and, for what it cannot place, by the optional model. Reads run
 // headed by what was understood; writes only ever ask for a one-click confirmation.
+
 import { nameKey, resolveAccount } from "../../domain/resolve.js";
+import { t as askT } from "../../i18n/catalogue.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { accountsNamedExactly } from "../../store/repos/accounts.js";
 import { type AskLexicon, askLexicon, teamNames } from "../../store/repos/ask.js";
@@ -10,7 +12,6 @@ import { audit } from "../../store/repos/audit.js";
 import { canWrite, readableFilter } from "../access.js";
 import type { Deps } from "../handlers/common.js";
 import { type Command, type ParseResult, startsWithVerb } from "../parse.js";
-import { askText } from "./messages.js";
 import { type ModelSettings, translate } from "./model.js";
 import { commandLine, isWrite, readQuestion } from "./read.js";
 
@@ -53,7 +54,7 @@ function byRef(command: Command, lex: AskLexicon, accountId?: string): Command {
 async function answer(d: Deps, command: Command, ref: Command, run: Run, byModel: boolean): Promise<Reply> {
   const line = commandLine(command);
   if (isWrite(command) && canWrite(d.asker)) {
-    const text = askText(d.locale, "ask.confirm", { command: line });
+    const text = askT(d.locale, "ask.confirm", { command: line });
     return {
       summary: text,
       blocks: [
@@ -62,7 +63,7 @@ async function answer(d: Deps, command: Command, ref: Command, run: Run, byModel
           type: "buttons",
           buttons: [
             {
-              text: askText(d.locale, "ask.confirm_button"),
+              text: askT(d.locale, "ask.confirm_button"),
               actionId: "tend.run",
               value: commandLine(ref),
               style: "primary",
@@ -76,7 +77,7 @@ async function answer(d: Deps, command: Command, ref: Command, run: Run, byModel
   const reply = await run(ref);
   const head: Block = {
     type: "context",
-    text: askText(d.locale, byModel ? "ask.read_as_model" : "ask.read_as", { command: line }),
+    text: askT(d.locale, byModel ? "ask.read_as_model" : "ask.read_as", { command: line }),
   };
   return { ...reply, blocks: [head, ...reply.blocks] };
 }
@@ -124,7 +125,7 @@ export async function answerPlainText(
   if (reading.kind === "command")
     return answer(d, reading.command, byRef(reading.command, book, reading.accountId), run, false);
   if (reading.kind === "unsure") {
-    const prompt = askText(d.locale, "ask.unsure");
+    const prompt = askT(d.locale, "ask.unsure");
     const choices = reading.candidates
       .slice(0, 3)
       .map((c) => ({ label: commandLine(c), command: commandLine(byRef(c, book)) }));

@@ -2,13 +2,14 @@
 // interactions, feedback, survey answers and risks since the last visit (or the last 90 days), built
 // only from those records - which are listed under it, numbered as the summary cites them. Without
 // a model, or when it fails, the brief stays as it is.
+
 import { addDays } from "../../domain/dates.js";
+import { t as askT } from "../../i18n/catalogue.js";
 import type { Block } from "../../reply/model.js";
 import { type AccountRecord, lastVisitDay, recordsSince } from "../../store/repos/ask.js";
 import { audit } from "../../store/repos/audit.js";
 import { data } from "../../text/user-data.js";
 import { type Deps, day } from "../handlers/common.js";
-import { askText } from "./messages.js";
 import { type ModelSettings, summarise } from "./model.js";
 
 function what(d: Deps, r: AccountRecord): string {
@@ -16,11 +17,11 @@ function what(d: Deps, r: AccountRecord): string {
     case "interaction":
       return d.t(`kind.${r.label as "visit"}`);
     case "feedback":
-      return askText(d.locale, "ask.rec_feedback", { status: d.t(`fb.${r.label as "open"}`) });
+      return askT(d.locale, "ask.rec_feedback", { status: d.t(`fb.${r.label as "open"}`) });
     case "survey":
-      return askText(d.locale, "ask.rec_survey", { score: r.label.toUpperCase() });
+      return askT(d.locale, "ask.rec_survey", { score: r.label.toUpperCase() });
     case "risk":
-      return askText(d.locale, "ask.rec_risk", { cause: d.t(`risk.${r.label as "other"}`) });
+      return askT(d.locale, "ask.rec_risk", { cause: d.t(`risk.${r.label as "other"}`) });
   }
 }
 
@@ -51,19 +52,19 @@ export async function sinceLastVisit(d: Deps, accountId: string, model: ModelSet
   if (!out.ok) return [];
   const used = out.value.cited.length > 0 ? out.value.cited : labelled.map((_, i) => i + 1);
   const title = last
-    ? askText(d.locale, "ask.since_title", { date: day(d, last) })
-    : askText(d.locale, "ask.since_title_none");
+    ? askT(d.locale, "ask.since_title", { date: day(d, last) })
+    : askT(d.locale, "ask.since_title_none");
   return [
     // The model's words are shown literally, like anything a person typed.
     { type: "text", text: `**${title}**\n${data(out.value.text)}` },
     {
       type: "list",
-      title: askText(d.locale, "ask.since_used"),
+      title: askT(d.locale, "ask.since_used"),
       items: used.map((n) => {
         const r = labelled[n - 1] as (typeof labelled)[number];
         return { text: `[${n}] ${day(d, r.day)} · ${r.what}${r.text ? `: ${data(r.text)}` : ""}` };
       }),
     },
-    { type: "context", text: askText(d.locale, "ask.since_note") },
+    { type: "context", text: askT(d.locale, "ask.since_note") },
   ];
 }
