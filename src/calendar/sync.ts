@@ -172,7 +172,6 @@ export { errorText as calendarErrorText };
 
 /** The brief for one meeting: what the meeting is, then the full visit brief of the account. */
 async function composeMeetingBrief(
-  ctx: AppContext,
   p: Person,
   row: MeetingRow & { accountName: string },
   /** Absent on a dry run: the meeting line only. */
@@ -477,7 +476,7 @@ async function syncFeed(
         ...p.target,
         period: day,
       }),
-      reply: await composeMeetingBrief(ctx, p, { ...r, accountName: name }, dry ? undefined : opts.visitBrief),
+      reply: await composeMeetingBrief(p, { ...r, accountName: name }, dry ? undefined : opts.visitBrief),
       notBefore: new Date(Math.max(due.getTime(), now.getTime())),
     };
     report.messages.push(msg);

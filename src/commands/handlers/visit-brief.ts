@@ -71,6 +71,10 @@ async function renewalGaps(
  * The visit brief of one account the asker may read. It records nothing: whoever shows it to a
  * person records the read (`brief <name>` at once; the proactive engine when it sends the brief).
  */
+type Brief = ReturnType<typeof buildBrief>;
+type BriefAccount = Awaited<ReturnType<typeof accountForBrief>>;
+type Ticket = Awaited<ReturnType<typeof accountTickets>>[number];
+
 export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
   const today = d.asker.today;
   const a = await accountForBrief(d.db, found.id, addDays(today, -56));
@@ -119,15 +123,34 @@ export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
   };
   const b = buildBrief(facts);
   const tickets = await accountTickets(d.db, a.id, new Date(`${addDays(today, -30)}T00:00:00Z`));
+  const blocks: Block[] = [
+    { type: "header", text: d.t("brief.title", { name: a.name }) },
+    ...usageSection(d, b),
+    ...raisedSection(d, b, tickets),
+    ...recordSection(d, a, b, facts.renewalDate),
+    ...practiceSection(d, b),
+    ...changesSection(d, b),
+    ...promisesSection(d, b),
+  ];
+  blocks.push({ type: "buttons", buttons: accountButtons(d, a, `brief id:${a.id}`) });
+  const trend = accountTrendAttachment(d.locale, await accountTrend(d.db, a.id, today));
+  return {
+    summary: d.t("brief.summary", { name: a.name }),
+    blocks,
+    tone: "neutral",
+    ...(trend ? { attachments: [trend] } : {}),
+  };
+}
+
+/** 1. Usage: active users, activation, core features, the trend and what to push. */
+function usageSection(d: Deps, b: Brief): Block[] {
   const t = d.t;
   const pct = (r: number) => formatPercent(d.locale, r);
   const signed = (r: number) => {
     const whole = Math.round(r * 100) / 100 || 0; // "-0%" reads as a fall that is not there
     return `${whole > 0 ? "+" : ""}${pct(whole)}`;
   };
-
-  const blocks: Block[] = [{ type: "header", text: t("brief.title", { name: a.name }) }];
-  // 1. usage
+  const out: Block[] = [];
   const usageLines: string[] = [];
   if (b.usage) {
     usageLines.push(
@@ -146,8 +169,14 @@ export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
     if (b.usage.advice.includes("depth"))
       usageLines.push(t("brief.advice_depth", { core: b.usage.core, coreTotal: b.usage.coreTotal }));
   } else usageLines.push(t("brief.usage_none"));
-  blocks.push({ type: "text", text: `**${t("brief.usage")}**\n${usageLines.join("\n")}` });
-  // 2. what they raised
+  out.push({ type: "text", text: `**${t("brief.usage")}**\n${usageLines.join("\n")}` });
+  return out;
+}
+
+/** 2. What they raised: feedback, support tickets, and the last contact. */
+function raisedSection(d: Deps, b: Brief, tickets: Ticket[]): Block[] {
+  const t = d.t;
+  const out: Block[] = [];
   const raisedItems = b.raised.map((r) => ({
     text: t("brief.raised_item", { title: r.title, status: t(`fb.${r.status as "open"}`), date: day(d, r.raisedAt) }),
     tone:
@@ -175,24 +204,30 @@ export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
       }),
       tone: "neutral",
     });
-  blocks.push({
+  out.push({
     type: "list",
     title: t("brief.raised"),
     items: raisedItems.length ? raisedItems : [{ text: t("brief.raised_none") }],
   });
-  // 3. the account record, decision chain and questions
-  blocks.push({ type: "text", text: `**${t("brief.chain")}**` });
-  blocks.push({
+  return out;
+}
+
+/** 3. The account record, the decision chain and the questions to ask. */
+function recordSection(d: Deps, a: BriefAccount, b: Brief, renewalDate: string | null): Block[] {
+  const t = d.t;
+  const out: Block[] = [];
+  out.push({ type: "text", text: `**${t("brief.chain")}**` });
+  out.push({
     type: "fields",
     fields: [
       { label: t("label.arr"), value: money(d, Number(a.arr), a.currency) },
-      { label: t("label.renewal"), value: renewalText(d, facts.renewalDate) },
+      { label: t("label.renewal"), value: renewalText(d, renewalDate) },
       { label: t("label.stage"), value: t(`stage.${a.stage}`) },
       { label: t("label.tier"), value: t(`tier.${a.tier}`) },
       { label: t("label.owner"), value: a.owner ? data(a.owner.name) : t("label.unassigned") },
     ],
   });
-  blocks.push({
+  out.push({
     type: "list",
     items: b.contacts.slice(0, 8).map((c) => ({
       text: t("brief.contact", {
@@ -210,7 +245,7 @@ export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
             : ("neutral" as const),
     })),
   });
-  blocks.push({
+  out.push({
     type: "list",
     title: t("brief.questions"),
     items: b.questions.map((q) => {
@@ -222,7 +257,13 @@ export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
       return { text: t(`brief.q_${q.key}`, params) };
     }),
   });
-  // 4. good practice
+  return out;
+}
+
+/** 4. Good practice: what a healthy comparable account does. */
+function practiceSection(d: Deps, b: Brief): Block[] {
+  const t = d.t;
+  const out: Block[] = [];
   const p = b.practice;
   const practices = !p
     ? []
@@ -235,7 +276,7 @@ export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
         ...(p.cadenceDays !== null ? [t("brief.practice_cadence", { days: p.cadenceDays })] : []),
       ];
   const what = practices.length ? practices.join(d.locale === "zh-CN" ? "；" : "; ") : t("brief.practice_generic");
-  blocks.push({
+  out.push({
     type: "text",
     text: `**${t("brief.practice")}**\n${
       p
@@ -248,7 +289,13 @@ export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
         : t("brief.practice_none")
     }`,
   });
-  // 5. recent changes
+  return out;
+}
+
+/** 5. Recent changes. */
+function changesSection(d: Deps, b: Brief): Block[] {
+  const t = d.t;
+  const out: Block[] = [];
   const changeText = b.changes.map((c) => {
     switch (c.key) {
       case "left":
@@ -268,13 +315,19 @@ export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
         return "";
     }
   });
-  blocks.push({
+  out.push({
     type: "list",
     title: t("brief.changes"),
     items: (changeText.length ? changeText : [t("brief.changes_none")]).map((text) => ({ text })),
   });
-  // promises
-  blocks.push({
+  return out;
+}
+
+/** Open promises, overdue first in tone. */
+function promisesSection(d: Deps, b: Brief): Block[] {
+  const t = d.t;
+  const out: Block[] = [];
+  out.push({
     type: "list",
     title: t("brief.promises"),
     items: b.openPromises.length
@@ -287,14 +340,7 @@ export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
         }))
       : [{ text: t("brief.promises_none") }],
   });
-  blocks.push({ type: "buttons", buttons: accountButtons(d, a, `brief id:${a.id}`) });
-  const trend = accountTrendAttachment(d.locale, await accountTrend(d.db, a.id, today));
-  return {
-    summary: t("brief.summary", { name: a.name }),
-    blocks,
-    tone: "neutral",
-    ...(trend ? { attachments: [trend] } : {}),
-  };
+  return out;
 }
 
 /**
