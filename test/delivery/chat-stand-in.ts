@@ -79,6 +79,7 @@ export async function startChatStandIn(): Promise<ChatStandIn> {
     standIn.posted.push(p);
     return p;
   };
+  const fileShares = new Map<string, { channel: string; ts: string }[]>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -121,8 +122,22 @@ export async function startChatStandIn(): Promise<ChatStandIn> {
           response_metadata: { next_cursor: more ? String(start + limit) : "" },
         });
       }
+      // Slack's external file upload flow (briefs and summaries carry pictures): the bytes POSTed to
+      // the upload URL are taken as they come; files.info tells where a file was shared.
+      if (/^\/upload\/F\w+$/.test(new URL(req.url ?? "/", "http://x").pathname)) {
+        res.writeHead(200, { "content-type": "text/plain" });
+        res.end("OK");
+        return;
+      }
+      if (method === "files.info") {
+        const shares = fileShares.get(String(body.file)) ?? [];
+        const byChannel: Record<string, { ts: string }[]> = {};
+        for (const sh of shares) byChannel[sh.channel] = [...(byChannel[sh.channel] ?? []), { ts: sh.ts }];
+        return json({ ok: true, file: { id: body.file, shares: { private: byChannel } } });
+      }
+      const filesApi = method.startsWith("files.");
       standIn.onRequest?.(++calls);
-      const early = standIn.postFirst ? post(body) : undefined;
+      const early = standIn.postFirst && !filesApi ? post(body) : undefined;
       if (standIn.delayMs) await new Promise((r) => setTimeout(r, standIn.delayMs));
       // The caller died while we were working on it: like a request cut off before the platform
       // committed it, it is not accepted (unless postFirst: then it was, and the answer is lost).
@@ -143,6 +158,17 @@ export async function startChatStandIn(): Promise<ChatStandIn> {
         return;
       }
       if (next && "error" in next) return json({ ok: false, error: next.error });
+      if (method === "files.getUploadURLExternal") {
+        const id = `F${fileShares.size + 1}`;
+        fileShares.set(id, []);
+        return json({ ok: true, file_id: id, upload_url: new URL(`/upload/${id}`, standIn.url).toString() });
+      }
+      if (method === "files.completeUploadExternal") {
+        const files = (typeof body.files === "string" ? JSON.parse(body.files) : body.files) as { id: string }[];
+        for (const f of files)
+          fileShares.get(f.id)?.push({ channel: String(body.channel_id), ts: String(body.thread_ts) });
+        return json({ ok: true, files: files.map((f) => ({ id: f.id })) });
+      }
       const p = early ?? post(body);
       if (next && "postThenHangMs" in next) {
         await new Promise((r) => setTimeout(r, next.postThenHangMs));
