@@ -4,22 +4,7 @@
 // empty keeps what Tend has. Interactions, risks, promises and calls stay Tend's.
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import type { Db } from "../db.js";
-
-async function inTransaction<T>(db: Db, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await db.pool.connect();
-  try {
-    await client.query("BEGIN");
-    const out = await fn(client);
-    await client.query("COMMIT");
-    return out;
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
-}
+import { type Db, inTransaction } from "../db.js";
 
 export interface AccountInput {
   externalId: string;
