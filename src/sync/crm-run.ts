@@ -1,5 +1,7 @@
 import type { AppContext } from "../context.js";
 import {
+  type AccountInput,
+  applyAccounts,
   archiveAccounts,
   type InteractionToWrite,
   interactionsToWrite,
@@ -80,6 +82,29 @@ export class CrmRun {
     if (!this.opts.dryRun) return;
     if (this.report.preview.filter((l) => l.startsWith(`${object} `)).length < PREVIEW_ROWS)
       this.report.preview.push(`${object} ${line}`);
+  }
+
+  /**
+   * A page of accounts as mapped: on a dry run one preview line each (new, linked, or matching an
+   * account that came from CSV), else written and counted. False on a dry run (nothing written).
+   */
+  async accounts(
+    object: string,
+    rows: AccountInput[],
+    matched: Map<string, string>,
+    crmNoun: string,
+  ): Promise<boolean> {
+    if (this.opts.dryRun) {
+      for (const r of rows)
+        this.preview(
+          object,
+          `${r.externalId}: ${describeValues(r.values)}${r.localId ? (matched.has(r.externalId) ? " (matches an existing account)" : " (linked)") : " (new account)"}`,
+        );
+      return false;
+    }
+    this.wrote(object, (await applyAccounts(this.ctx.db, this.source, rows)).counts);
+    if (matched.size) this.report.notes.push(`${matched.size} existing account(s) matched to ${crmNoun}`);
+    return true;
   }
 
   /** Validates a page: good records go on, bad ones are quarantined whole with their reason. */

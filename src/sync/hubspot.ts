@@ -3,7 +3,6 @@ import type { Client } from "@hubspot/api-client";
 import type { AppContext } from "../context.js";
 import {
   type AccountInput,
-  applyAccounts,
   applyContacts,
   applyRenewals,
   type ContactInput,
@@ -21,7 +20,7 @@ import {
   writebackCounts,
 } from "../store/repos/sync.js";
 import { type CrmSettings, fieldProperty, loadSyncConfig } from "./config.js";
-import { CrmRun, describeValues, type Orphan, WriteBatch, writebackLine } from "./crm-run.js";
+import { CrmRun, type Orphan, WriteBatch, writebackLine } from "./crm-run.js";
 import { accountProperties, mapAccount, mapContact, mapRenewal, type Props } from "./mapping.js";
 import { AuthFailed, type CallFailure, caller, parseRetryAfter } from "./retry.js";
 import type { SyncOptions, SyncReport, SyncSource } from "./types.js";
@@ -343,17 +342,7 @@ export class HubSpotSync {
         values,
       };
     });
-    if (this.opts.dryRun) {
-      for (const r of rows)
-        this.crm.preview(
-          "companies",
-          `${r.externalId}: ${describeValues(r.values)}${r.localId ? (matched.has(r.externalId) ? " (matches an existing account)" : " (linked)") : " (new account)"}`,
-        );
-      return;
-    }
-    const res = await applyAccounts(this.ctx.db, SOURCE, rows);
-    this.crm.wrote("companies", res.counts);
-    if (matched.size) this.report.notes.push(`${matched.size} existing account(s) matched to HubSpot companies`);
+    if (!(await this.crm.accounts("companies", rows, matched, "HubSpot companies"))) return;
     await this.crm.merge("companies", merged, "HubSpot company");
     const survivorsTook = [...takeOver.keys()].filter((s) => ids.includes(s));
     if (survivorsTook.length)

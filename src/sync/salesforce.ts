@@ -3,7 +3,6 @@ import type jsforce from "jsforce";
 import type { AppContext } from "../context.js";
 import {
   type AccountInput,
-  applyAccounts,
   applyContacts,
   applyRenewals,
   type ContactInput,
@@ -14,7 +13,7 @@ import {
 } from "../store/repos/crm.js";
 import { allLinks, findLinks, getCheckpoint, saveCheckpoint, writebackCounts } from "../store/repos/sync.js";
 import { type CrmSettings, fieldProperty, loadSyncConfig } from "./config.js";
-import { CrmRun, describeValues, type Orphan, writebackLine } from "./crm-run.js";
+import { CrmRun, type Orphan, writebackLine } from "./crm-run.js";
 import { accountProperties, mapAccount, mapContact, mapRenewal, type Props } from "./mapping.js";
 import { AuthFailed, type CallFailure, caller } from "./retry.js";
 import type { SyncOptions, SyncReport, SyncSource } from "./types.js";
@@ -270,17 +269,7 @@ export class SalesforceSync {
         values,
       };
     });
-    if (this.opts.dryRun) {
-      for (const r of rows)
-        this.crm.preview(
-          "Account",
-          `${r.externalId}: ${describeValues(r.values)}${r.localId ? (matched.has(r.externalId) ? " (matches an existing account)" : " (linked)") : " (new account)"}`,
-        );
-      return;
-    }
-    const res = await applyAccounts(this.ctx.db, SOURCE, rows);
-    this.crm.wrote("Account", res.counts);
-    if (matched.size) this.report.notes.push(`${matched.size} existing account(s) matched to Salesforce accounts`);
+    if (!(await this.crm.accounts("Account", rows, matched, "Salesforce accounts"))) return;
   }
 
   /** Incremental: accounts merged away since the checkpoint (deleted, naming their master). */
