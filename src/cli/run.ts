@@ -35,14 +35,8 @@ export const runCommand: CliCommand = {
       io.err(`--date needs YYYY-MM-DD, got "${day ?? ""}"`);
       return 2;
     }
-    const cfgAt = args.indexOf("--config");
-    let config: ProactiveConfig;
-    try {
-      config = await loadProactiveConfig(cfgAt >= 0 ? args[cfgAt + 1] : ctx.config.proactiveConfigFile);
-    } catch (err) {
-      io.err(err instanceof Error ? err.message : String(err));
-      return 2;
-    }
+    const config = await configArg(args, io, ctx);
+    if (!config) return 2;
     const report = await runJob(ctx, job, { day, dryRun, config, senders: await loadChatSenders(ctx) });
     if (report.note) io.out(report.note);
     if (report.drained)
@@ -79,14 +73,8 @@ async function runCalendar(
   ctx: Parameters<CliCommand["run"]>[2],
 ) {
   const dryRun = args.includes("--dry-run");
-  const cfgAt = args.indexOf("--config");
-  let config: ProactiveConfig;
-  try {
-    config = await loadProactiveConfig(cfgAt >= 0 ? args[cfgAt + 1] : ctx.config.proactiveConfigFile);
-  } catch (err) {
-    io.err(err instanceof Error ? err.message : String(err));
-    return 2;
-  }
+  const config = await configArg(args, io, ctx);
+  if (!config) return 2;
   const senders = await loadChatSenders(ctx);
   // A dry run with no platform configured still shows what each member would get.
   const platforms: Platform[] =
@@ -121,3 +109,18 @@ async function runCalendar(
 }
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
+/** The proactive settings of `--config FILE`, else the configured file; undefined (said on stderr) when unreadable. */
+async function configArg(
+  args: string[],
+  io: Parameters<CliCommand["run"]>[1],
+  ctx: Parameters<CliCommand["run"]>[2],
+): Promise<ProactiveConfig | undefined> {
+  const at = args.indexOf("--config");
+  try {
+    return await loadProactiveConfig(at >= 0 ? args[at + 1] : ctx.config.proactiveConfigFile);
+  } catch (err) {
+    io.err(err instanceof Error ? err.message : String(err));
+    return undefined;
+  }
+}
