@@ -8,7 +8,13 @@ import { nudgeText } from "../../proactive/nudges.js";
 import { planToday, urgencyOf, withRoutineSummed } from "../../proactive/planner.js";
 import type { Nudge } from "../../proactive/rules/types.js";
 import type { Block, Reply } from "../../reply/model.js";
-import { type ListRow, lastContacts, listAccounts, listDetails, readinessOf } from "../../store/repos/accounts.js";
+import {
+  type ListRow,
+  lastContacts,
+  listAccounts,
+  listDetails,
+  type ReadinessRow,
+} from "../../store/repos/accounts.js";
 import { openPromisesDueBy, plannedVisitsOn } from "../../store/repos/interactions.js";
 import { agendaBlock } from "./agenda.js";
 import { type StakeLine, stakeItem, stakeLines, stakeReadiness } from "./at-risk.js";
@@ -48,11 +54,14 @@ export async function mine(d: Deps, home = false): Promise<Reply> {
   }
   blocks.push({ type: "text", text: d.t("mine.grades", c) });
 
-  const { needs, routine, renewalSoon } = await todaysNeeds(d, rows);
+  // Readiness of every renewal within 90 days (or lapsed): the at-risk section's and the renewals'.
+  const readiness = await stakeReadiness(d, rows, today);
+  const renewalSoon = renewalsSoon(rows, readiness, today);
+  const { needs, routine } = await todaysNeeds(d, rows, renewalSoon);
   blocks.push(needsBlock(d, needs, routine));
 
   // The same accounts `risk` lists for this book, in the same order.
-  const atRisk = stakeLines(rows, await stakeReadiness(d, rows, today), today).slice(0, SECTION_LIMIT);
+  const atRisk = stakeLines(rows, readiness, today).slice(0, SECTION_LIMIT);
   const atRiskSection = await atRiskBlock(d, atRisk);
   // Planned visits and calendar meetings ahead, together.
   const agenda = await agendaBlock(d);
@@ -81,9 +90,9 @@ function gradeCounts(rows: ListRow[]): Record<Grade | "none", number> {
  * What needs the member today: the planner's list (the morning nudge is this list minus what they
  * silenced, capped), with routine reminders beyond a few summed up apart, plus what only `mine`
  * shows (today's visits, red accounts nobody talked to, promises and renewals coming due), most
- * urgent first. Also the renewals due within 90 days, which the renewals section lists.
+ * urgent first.
  */
-async function todaysNeeds(d: Deps, rows: ListRow[]) {
+async function todaysNeeds(d: Deps, rows: ListRow[], renewalSoon: RenewalLine[]) {
   const today = d.asker.today;
   // Same accounts as `rows`, by relation: a list of thousands of ids is slow to send and plan.
   const promises = await openPromisesDueBy(d.db, d.asker.member.id, addDays(today, 7));
@@ -102,10 +111,9 @@ async function todaysNeeds(d: Deps, rows: ListRow[]) {
     ...(await redUncontactedNeeds(d, rows)),
     ...promiseNeeds(d, promises),
   ];
-  const renewalSoon = await renewalsSoon(d, rows);
   needs.push(...renewalNeeds(d, renewalSoon, planned.reminded));
   needs.sort((a, b) => a.urgency - b.urgency);
-  return { needs, routine: planned.routine, renewalSoon };
+  return { needs, routine: planned.routine };
 }
 
 /** The planner's lines for the member, the routine reminders it sums up, and the renewals it reminds of. */
@@ -170,21 +178,12 @@ function promiseNeeds(d: Deps, promises: Awaited<ReturnType<typeof openPromisesD
   return needs;
 }
 
-/** Renewals due within 90 days (or lapsed), with their readiness. */
-async function renewalsSoon(d: Deps, rows: ListRow[]): Promise<RenewalLine[]> {
-  const today = d.asker.today;
+/** Renewals due within 90 days (or lapsed); `readiness` covers them (stakeReadiness reads a superset). */
+function renewalsSoon(rows: ListRow[], readiness: Map<string, ReadinessRow>, today: string): RenewalLine[] {
   const soon = rows.filter(
     (r) => r.renewalDate && r.renewalDate <= addDays(today, 90) && (r.renewalDate >= today || isLapsed(r, today)),
   );
-  return renewalLines(
-    soon,
-    await readinessOf(
-      d.db,
-      soon.map((r) => r.id),
-      today,
-    ),
-    today,
-  );
+  return renewalLines(soon, readiness, today);
 }
 
 /** Renewals within 30 days with readiness gaps, unless the planner already reminds of them. */
