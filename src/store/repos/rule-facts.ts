@@ -19,6 +19,13 @@ function group<T extends Row>(rows: T[]): Map<string, T[]> {
   return m;
 }
 
+/** Rows grouped by account, each account's sorted by day ("YYYY-MM-DD": text order is day order). */
+function byDay<T extends Row & { day: string }>(rows: T[]): Map<string, T[]> {
+  const m = group(rows);
+  for (const list of m.values()) list.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  return m;
+}
+
 /** The rows behind the rules' facts; `owner` narrows them to one member's accounts (`mine`). */
 export async function ruleFactRows(db: Db, day: string, owner?: string) {
   const own = (n: number) => (owner ? ` AND "accountId" IN (SELECT id FROM "Account" WHERE "ownerId" = $${n})` : "");
@@ -42,7 +49,9 @@ export async function ruleFactRows(db: Db, day: string, owner?: string) {
        FROM "Account" WHERE stage <> 'churned' AND "archivedAt" IS NULL ${owner ? `AND "ownerId" = $1` : ""} ORDER BY name, id`,
     owner ? [owner] : [],
   );
-  const scores = group(
+  // Each account's 8 days, oldest first: sorted per account here, not by the query (its ORDER BY
+  // over 8 rows per account, today's with reasons and components, spilled to disk on a big book).
+  const scores = byDay(
     await q<
       Row & {
         day: string;
@@ -57,7 +66,7 @@ export async function ruleFactRows(db: Db, day: string, owner?: string) {
       `SELECT "accountId", day::text AS day, score, grade::text AS grade, "usageLevel", "valueLevel",
               CASE WHEN day = $1::date THEN reasons END AS reasons,
               CASE WHEN day = $1::date THEN components END AS components
-         FROM "HealthScore" WHERE day BETWEEN $1::date - 7 AND $1::date${own(2)} ORDER BY day`,
+         FROM "HealthScore" WHERE day BETWEEN $1::date - 7 AND $1::date${own(2)}`,
     ),
   );
   const usage = new Map(
