@@ -281,6 +281,27 @@ export async function syncCalendars(ctx: AppContext, opts: SyncOptions): Promise
   return report;
 }
 
+/** One feed's sync: what each step reads, and the report it adds to. */
+interface FeedRun {
+  ctx: AppContext;
+  opts: SyncOptions;
+  feed: FeedRow;
+  p: Person;
+  now: Date;
+  dry: boolean;
+  windowFrom: Date;
+  accountName: Map<string, string>;
+  report: CalendarReport;
+  fr: FeedReport;
+}
+
+/** What reading a feed gave: its occurrences (none when unchanged or failed) or the error. */
+interface FeedRead {
+  error?: FeedError | "key_changed";
+  occurrences?: Occurrence[];
+  validators?: { etag?: string | null; lastModified?: string | null };
+}
+
 async function syncFeed(
   ctx: AppContext,
   opts: SyncOptions,
@@ -292,109 +313,154 @@ async function syncFeed(
   report: CalendarReport,
 ): Promise<{ accounts: Set<string> }> {
   const now = ctx.now();
-  const dry = opts.dryRun === true;
-  const windowFrom = new Date(now.getTime() - CALENDAR_WINDOW.backMs);
-  const windowTo = new Date(now.getTime() + CALENDAR_WINDOW.aheadMs);
   const fr: FeedReport = { member: label(p.m), read: "ok", meetings: 0, cancelled: 0, moved: 0, logged: [] };
   report.feeds.push(fr);
-  const existing = await meetingsOf(ctx.db, p.m.id, windowFrom);
-  const byKey = new Map(existing.map((r) => [r.instanceKey, r]));
+  const run: FeedRun = {
+    ctx,
+    opts,
+    feed,
+    p,
+    now,
+    dry: opts.dryRun === true,
+    windowFrom: new Date(now.getTime() - CALENDAR_WINDOW.backMs),
+    accountName,
+    report,
+    fr,
+  };
+  const existing = await meetingsOf(ctx.db, p.m.id, run.windowFrom);
 
   // 1. Read.
-  const url = unseal(key, feed.urlEnc, feed.memberId);
-  let error: FeedError | "key_changed" | undefined;
-  let occurrences: Occurrence[] | undefined;
-  let validators: { etag?: string | null; lastModified?: string | null } | undefined;
-  if (!url) error = "key_changed";
-  else {
-    const full = !feed.lastParsedAt || now.getTime() - feed.lastParsedAt.getTime() >= FULL_READ_MS;
-    const res = await fetchFeed(url, full ? {} : { etag: feed.etag, lastModified: feed.lastModified });
-    if (res.kind === "error") error = res.error;
-    else if (res.kind === "not_modified") fr.read = "not_modified";
-    else {
-      try {
-        occurrences = parseFeed(res.body, { from: windowFrom, to: windowTo }, p.tz);
-        validators = { etag: res.etag ?? null, lastModified: res.lastModified ?? null };
-      } catch (err) {
-        if (!(err instanceof UnparsableFeed)) throw err;
-        error = "unparsable";
-      }
-    }
-  }
+  const read = await readFeed(run, key);
 
   // 2. Stored meetings follow the feed.
   const current = new Map(existing.map((r) => [r.instanceKey, { ...r }]));
-  if (occurrences) {
-    const seen = new Set<string>();
-    const writes: MeetingWrite[] = [];
-    const withdraw: MeetingRow[] = [];
-    for (const o of occurrences) {
-      const c = classifyMeeting(o, book);
-      if (c.kind !== "meeting") continue;
-      const before = byKey.get(o.instanceKey);
-      seen.add(o.instanceKey);
-      if (before?.outcome) continue; // held and logged: history
-      if (before?.briefKey && before.startsAt.getTime() !== o.start.getTime()) {
-        withdraw.push(before);
-        fr.moved++;
-      }
-      const w: MeetingWrite = {
-        instanceKey: o.instanceKey,
-        accountId: c.accountId,
-        title: o.title,
-        startsAt: o.start,
-        endsAt: o.end,
-        allDay: o.allDay,
-        attendees: c.attendees,
-      };
-      writes.push(w);
-      current.set(o.instanceKey, {
-        ...(before ?? {
-          id: `new:${o.instanceKey}`,
-          memberId: p.m.id,
-          briefKey: null,
-          interactionId: null,
-          outcome: null,
-          createdAt: now,
-        }),
-        ...w,
-        status: "confirmed",
-      } as MeetingRow);
-    }
-    const gone = existing.filter(
-      (r) => r.status === "confirmed" && !r.outcome && r.startsAt >= windowFrom && !seen.has(r.instanceKey),
-    );
-    fr.cancelled = gone.length;
-    for (const r of gone) current.set(r.instanceKey, { ...r, status: "cancelled" });
-    if (!dry) {
-      // A brief still queued is withdrawn; one already on its way stays (once per occurrence).
-      for (const r of [...withdraw, ...gone]) {
-        if (!r.briefKey) continue;
-        if (await cancelPendingOutbox(ctx.db.pool, [r.briefKey], now)) {
-          await setBriefKey(ctx.db, r.id, null);
-          const cur = current.get(r.instanceKey);
-          if (cur) cur.briefKey = null;
-        }
-      }
-      await upsertMeetings(ctx.db, p.m.id, writes, now);
-      await cancelMeetings(
-        ctx.db,
-        gone.map((r) => r.id),
-        now,
-      );
-    } else {
-      for (const r of withdraw) {
-        const cur = current.get(r.instanceKey);
-        if (cur) cur.briefKey = null;
-      }
-    }
-  }
-  if (error) {
+  if (read.occurrences) await followFeed(run, read.occurrences, book, existing, current);
+  if (read.error) {
     fr.read = "error";
-    fr.error = error;
+    fr.error = read.error;
   }
+  await recordFeedState(run, read);
 
-  // Feed state, and the failure report (once per run of failures).
+  const meetings = [...current.values()]
+    .filter((r) => r.status === "confirmed" && r.accountId)
+    .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+  fr.meetings = meetings.filter((r) => r.endsAt > now).length;
+  // Without a fresh read, the stored meetings still stand: a brief or a log is not held back by one
+  // failed read (the owner is told when failures go on).
+  const rows =
+    run.dry || !read.occurrences
+      ? meetings
+      : (await meetingsOf(ctx.db, p.m.id, run.windowFrom)).filter((r) => r.status === "confirmed" && r.accountId);
+
+  // 3. Before: briefs due by the next poll.
+  await queueBriefs(run, rows);
+
+  // 4. After: meetings that ended since the calendar was connected are logged.
+  if (p.m.role === "viewer") return { accounts: new Set() };
+  return { accounts: await logEnded(run, rows) };
+}
+
+/** The feed, read in full once a day and conditionally between, its occurrences in the window. */
+async function readFeed({ feed, p, now, windowFrom, fr }: FeedRun, key: Buffer): Promise<FeedRead> {
+  const url = unseal(key, feed.urlEnc, feed.memberId);
+  if (!url) return { error: "key_changed" };
+  const full = !feed.lastParsedAt || now.getTime() - feed.lastParsedAt.getTime() >= FULL_READ_MS;
+  const res = await fetchFeed(url, full ? {} : { etag: feed.etag, lastModified: feed.lastModified });
+  if (res.kind === "error") return { error: res.error };
+  if (res.kind === "not_modified") {
+    fr.read = "not_modified";
+    return {};
+  }
+  try {
+    const windowTo = new Date(now.getTime() + CALENDAR_WINDOW.aheadMs);
+    const occurrences = parseFeed(res.body, { from: windowFrom, to: windowTo }, p.tz);
+    return { occurrences, validators: { etag: res.etag ?? null, lastModified: res.lastModified ?? null } };
+  } catch (err) {
+    if (!(err instanceof UnparsableFeed)) throw err;
+    return { error: "unparsable" };
+  }
+}
+
+/**
+ * Stored meetings follow the feed's occurrences: new and changed ones written, moved ones' queued
+ * briefs withdrawn, the ones gone from the feed cancelled. `current` is updated to match.
+ */
+async function followFeed(
+  { ctx, p, now, dry, windowFrom, fr }: FeedRun,
+  occurrences: Occurrence[],
+  book: MatchBook,
+  existing: MeetingRow[],
+  current: Map<string, MeetingRow>,
+): Promise<void> {
+  const byKey = new Map(existing.map((r) => [r.instanceKey, r]));
+  const seen = new Set<string>();
+  const writes: MeetingWrite[] = [];
+  const withdraw: MeetingRow[] = [];
+  for (const o of occurrences) {
+    const c = classifyMeeting(o, book);
+    if (c.kind !== "meeting") continue;
+    const before = byKey.get(o.instanceKey);
+    seen.add(o.instanceKey);
+    if (before?.outcome) continue; // held and logged: history
+    if (before?.briefKey && before.startsAt.getTime() !== o.start.getTime()) {
+      withdraw.push(before);
+      fr.moved++;
+    }
+    const w: MeetingWrite = {
+      instanceKey: o.instanceKey,
+      accountId: c.accountId,
+      title: o.title,
+      startsAt: o.start,
+      endsAt: o.end,
+      allDay: o.allDay,
+      attendees: c.attendees,
+    };
+    writes.push(w);
+    current.set(o.instanceKey, {
+      ...(before ?? {
+        id: `new:${o.instanceKey}`,
+        memberId: p.m.id,
+        briefKey: null,
+        interactionId: null,
+        outcome: null,
+        createdAt: now,
+      }),
+      ...w,
+      status: "confirmed",
+    } as MeetingRow);
+  }
+  const gone = existing.filter(
+    (r) => r.status === "confirmed" && !r.outcome && r.startsAt >= windowFrom && !seen.has(r.instanceKey),
+  );
+  fr.cancelled = gone.length;
+  for (const r of gone) current.set(r.instanceKey, { ...r, status: "cancelled" });
+  if (dry) {
+    for (const r of withdraw) {
+      const cur = current.get(r.instanceKey);
+      if (cur) cur.briefKey = null;
+    }
+    return;
+  }
+  // A brief still queued is withdrawn; one already on its way stays (once per occurrence).
+  for (const r of [...withdraw, ...gone]) {
+    if (!r.briefKey) continue;
+    if (await cancelPendingOutbox(ctx.db.pool, [r.briefKey], now)) {
+      await setBriefKey(ctx.db, r.id, null);
+      const cur = current.get(r.instanceKey);
+      if (cur) cur.briefKey = null;
+    }
+  }
+  await upsertMeetings(ctx.db, p.m.id, writes, now);
+  await cancelMeetings(
+    ctx.db,
+    gone.map((r) => r.id),
+    now,
+  );
+}
+
+/** Feed state, and the failure report (once per run of failures). */
+async function recordFeedState({ ctx, opts, feed, p, now, dry, report }: FeedRun, read: FeedRead): Promise<void> {
+  const { error, occurrences, validators } = read;
   const failures = error ? feed.failures + 1 : 0;
   const failingSince = error ? (feed.failingSince ?? now) : null;
   const report1 =
@@ -415,32 +481,25 @@ async function syncFeed(
       notBefore: outsideQuiet(now, p),
     });
   }
-  if (!dry) {
-    await saveFeedState(ctx.db.pool, feed.id, {
-      ...(validators ?? {}),
-      lastFetchAt: now,
-      ...(error ? {} : { lastSyncAt: now }),
-      ...(occurrences ? { lastParsedAt: now } : {}),
-      lastError: error ?? null,
-      failures,
-      failingSince,
-      failureReported: error ? feed.failureReported || Boolean(report1) : false,
-    });
-    if (report1) report.enqueued += (await enqueue(ctx.db.pool, report.messages.slice(-1), now)).length;
-  }
+  if (dry) return;
+  await saveFeedState(ctx.db.pool, feed.id, {
+    ...(validators ?? {}),
+    lastFetchAt: now,
+    ...(error ? {} : { lastSyncAt: now }),
+    ...(occurrences ? { lastParsedAt: now } : {}),
+    lastError: error ?? null,
+    failures,
+    failingSince,
+    failureReported: error ? feed.failureReported || Boolean(report1) : false,
+  });
+  if (report1) report.enqueued += (await enqueue(ctx.db.pool, report.messages.slice(-1), now)).length;
+}
 
-  const meetings = [...current.values()]
-    .filter((r) => r.status === "confirmed" && r.accountId)
-    .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
-  fr.meetings = meetings.filter((r) => r.endsAt > now).length;
-  // Without a fresh read, the stored meetings still stand: a brief or a log is not held back by one
-  // failed read (the owner is told when failures go on).
-  const rows =
-    dry || !occurrences
-      ? meetings
-      : (await meetingsOf(ctx.db, p.m.id, windowFrom)).filter((r) => r.status === "confirmed" && r.accountId);
-
-  // 3. Before: briefs due by the next poll.
+/** Briefs due by the next poll go to the outbox, at most `dailyCap` a day. */
+async function queueBriefs(
+  { ctx, opts, feed, p, now, dry, accountName, report }: FeedRun,
+  rows: MeetingRow[],
+): Promise<void> {
   const horizon = now.getTime() + opts.config.calendarPollMinutes * 60_000;
   const perDay = new Map<string, MeetingRow[]>();
   for (const r of rows) {
@@ -485,10 +544,11 @@ async function syncFeed(
       await setBriefKey(ctx.db, r.id, msg.key);
     }
   }
+}
 
-  // 4. After: meetings that ended since the calendar was connected are logged.
+/** Meetings that ended since the calendar was connected, logged; the accounts whose contact moved. */
+async function logEnded({ ctx, feed, p, now, dry, accountName, report, fr }: FeedRun, rows: MeetingRow[]) {
   const accounts = new Set<string>();
-  if (p.m.role === "viewer") return { accounts };
   for (const r of rows) {
     const accountId = r.accountId;
     if (r.outcome || r.endsAt > now || r.endsAt < feed.createdAt || !accountId) continue;
@@ -537,7 +597,7 @@ async function syncFeed(
       }
     });
   }
-  return { accounts };
+  return accounts;
 }
 
 function nextDay(day: string): string {
