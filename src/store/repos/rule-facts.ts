@@ -28,11 +28,64 @@ function byDay<T extends Row & { day: string }>(rows: T[]): Map<string, T[]> {
 
 /** The rows behind the rules' facts; `owner` narrows them to one member's accounts (`mine`). */
 export async function ruleFactRows(db: Db, day: string, owner?: string) {
-  const own = (n: number) => (owner ? ` AND "accountId" IN (SELECT id FROM "Account" WHERE "ownerId" = $${n})` : "");
-  const q = <T extends Row>(sql: string, params: unknown[] = [day]) =>
-    db.pool.query<T>(sql, owner ? [...params, owner] : params).then((r) => r.rows);
+  const f = factQuery(db, day, owner);
   // Sequential on purpose: PGlite serves one query at a time anyway, and the pool stays free.
-  const accounts = await db.pool.query<{
+  const accounts = await accountRows(f);
+  // Each account's 8 days, oldest first: sorted per account here, not by the query (its ORDER BY
+  // over 8 rows per account, today's with reasons and components, spilled to disk on a big book).
+  const scores = byDay(await scoreRows(f));
+  const usage = new Map((await usageRows(f)).map((r) => [r.accountId, r]));
+  const lastContact = new Map((await lastContactRows(f)).map((r) => [r.accountId, r.last]));
+  const left = group(await leftRows(f));
+  const dms = new Map((await decisionMakerRows(f)).map((r) => [r.accountId, r]));
+  const feedback = group(await feedbackRows(f));
+  const promises = group(await promiseRows(f));
+  const milestones = group(await milestoneRows(f));
+  const detractors = group(await detractorRows(f));
+  const visits = group(await visitRows(f));
+  const renewals = group(await renewalRows(f));
+  const expansion = new Map(
+    (await expansionInputs(db, owner ? { kind: "owner", ownerId: owner } : { kind: "all" }, day)).map((x) => [x.id, x]),
+  );
+  return {
+    accounts,
+    scores,
+    usage,
+    lastContact,
+    left,
+    dms,
+    feedback,
+    promises,
+    milestones,
+    detractors,
+    visits,
+    renewals,
+    expansion,
+  };
+}
+
+/** One day's queries, narrowed to one owner's accounts or not. */
+interface FactQuery {
+  db: Db;
+  owner: string | undefined;
+  /** ` AND "accountId"` in the owner's accounts, the owner being parameter $n; nothing without one. */
+  own: (n: number) => string;
+  /** Runs `sql` with `params` (default: the day), the owner appended when there is one. */
+  q: <T extends Row>(sql: string, params?: unknown[]) => Promise<T[]>;
+}
+
+function factQuery(db: Db, day: string, owner: string | undefined): FactQuery {
+  return {
+    db,
+    owner,
+    own: (n: number) => (owner ? ` AND "accountId" IN (SELECT id FROM "Account" WHERE "ownerId" = $${n})` : ""),
+    q: <T extends Row>(sql: string, params: unknown[] = [day]) =>
+      db.pool.query<T>(sql, owner ? [...params, owner] : params).then((r) => r.rows),
+  };
+}
+
+async function accountRows({ db, owner }: FactQuery) {
+  const { rows } = await db.pool.query<{
     id: string;
     name: string;
     tier: Tier;
@@ -49,40 +102,43 @@ export async function ruleFactRows(db: Db, day: string, owner?: string) {
        FROM "Account" WHERE stage <> 'churned' AND "archivedAt" IS NULL ${owner ? `AND "ownerId" = $1` : ""} ORDER BY name, id`,
     owner ? [owner] : [],
   );
-  // Each account's 8 days, oldest first: sorted per account here, not by the query (its ORDER BY
-  // over 8 rows per account, today's with reasons and components, spilled to disk on a big book).
-  const scores = byDay(
-    await q<
-      Row & {
-        day: string;
-        score: number;
-        grade: Grade;
-        usageLevel: Level;
-        valueLevel: Level;
-        reasons: Reason[] | null;
-        components: DimensionScore[] | null;
-      }
-    >(
-      `SELECT "accountId", day::text AS day, score, grade::text AS grade, "usageLevel", "valueLevel",
+  return rows;
+}
+
+/** The last 8 days' scores; today's with its reasons and components. */
+function scoreRows({ q, own }: FactQuery) {
+  return q<
+    Row & {
+      day: string;
+      score: number;
+      grade: Grade;
+      usageLevel: Level;
+      valueLevel: Level;
+      reasons: Reason[] | null;
+      components: DimensionScore[] | null;
+    }
+  >(
+    `SELECT "accountId", day::text AS day, score, grade::text AS grade, "usageLevel", "valueLevel",
               CASE WHEN day = $1::date THEN reasons END AS reasons,
               CASE WHEN day = $1::date THEN components END AS components
          FROM "HealthScore" WHERE day BETWEEN $1::date - 7 AND $1::date${own(2)}`,
-    ),
   );
-  const usage = new Map(
-    (
-      await q<
-        Row & {
-          weekMax: number | null;
-          weekAvg: number | null;
-          weekDays: number;
-          activation: number | null;
-        }
-      >(
-        // Only this week's days: the 4-week windows and the change come from the health engine's
-        // own trend figures of the day (stored with the score), so a nudge and the account card
-        // can never quote two different drops.
-        `SELECT "accountId",
+}
+
+/** This week's usage and the latest day's activation. */
+function usageRows({ q, own }: FactQuery) {
+  return q<
+    Row & {
+      weekMax: number | null;
+      weekAvg: number | null;
+      weekDays: number;
+      activation: number | null;
+    }
+  >(
+    // Only this week's days: the 4-week windows and the change come from the health engine's
+    // own trend figures of the day (stored with the score), so a nudge and the account card
+    // can never quote two different drops.
+    `SELECT "accountId",
                 max("activeUsers") FILTER (WHERE day > $1::date - 7) AS "weekMax",
                 avg("activeUsers") FILTER (WHERE day > $1::date - 7)::float8 AS "weekAvg",
                 count(*) FILTER (WHERE day > $1::date - 7)::int AS "weekDays",
@@ -91,23 +147,26 @@ export async function ruleFactRows(db: Db, day: string, owner?: string) {
                 -- slower on a 5k-account book: EXPLAIN shows an external sort).
                 (max(ARRAY[(day - DATE '2000-01-01')::float8, CASE WHEN seats > 0 THEN "activatedUsers"::float8 / seats END]))[2] AS activation
            FROM "UsageSnapshot" WHERE day BETWEEN $1::date - 34 AND $1::date${own(2)} GROUP BY "accountId"`,
-      )
-    ).map((r) => [r.accountId, r]),
   );
-  const lastContact = new Map(
-    (
-      await q<Row & { last: string }>(
-        `SELECT "accountId", max("occurredAt")::date::text AS last FROM "Interaction"
+}
+
+/** The last answered meaningful contact. */
+function lastContactRows({ q, own }: FactQuery) {
+  return q<Row & { last: string }>(
+    `SELECT "accountId", max("occurredAt")::date::text AS last FROM "Interaction"
           WHERE NOT scheduled AND answered IS NOT FALSE AND kind IN ('visit','call','qbr','exec_visit','training')
             AND "occurredAt" < $1::date + 1${own(2)} GROUP BY "accountId"`,
-      )
-    ).map((r) => [r.accountId, r.last]),
   );
-  const left = group(
-    // successorMet: someone in the same role, still there, met since the departure (their own
-    // last-contact date, or an answered interaction with them) - the rebuild is under way.
-    await q<Row & { name: string; role: "champion" | "decision_maker"; leftAt: string; successorMet: boolean }>(
-      `SELECT c."accountId", c.name, c.role::text AS role, c."leftAt"::text AS "leftAt",
+}
+
+/**
+ * Champions and decision makers who left in the last 90 days. successorMet: someone in the same
+ * role, still there, met since the departure (their own last-contact date, or an answered
+ * interaction with them) - the rebuild is under way.
+ */
+function leftRows({ q, own }: FactQuery) {
+  return q<Row & { name: string; role: "champion" | "decision_maker"; leftAt: string; successorMet: boolean }>(
+    `SELECT c."accountId", c.name, c.role::text AS role, c."leftAt"::text AS "leftAt",
               EXISTS (SELECT 1 FROM "Contact" s
                        WHERE s."accountId" = c."accountId" AND s.role = c.role AND s.id <> c.id AND s.active
                          AND s."leftAt" IS NULL
@@ -119,86 +178,77 @@ export async function ruleFactRows(db: Db, day: string, owner?: string) {
          FROM "Contact" c
         WHERE c.role IN ('champion','decision_maker') AND c."leftAt" IS NOT NULL
           AND c."leftAt" BETWEEN $1::date - 90 AND $1::date${own(2)}`,
-    ),
   );
-  const dms = new Map(
-    (
-      await q<Row & { name: string; attitude: string; lastContact: string | null }>(
-        `SELECT DISTINCT ON ("accountId") "accountId", name, attitude::text AS attitude, "lastContact"::text AS "lastContact"
+}
+
+/** Each account's most influential active decision maker. */
+function decisionMakerRows({ q, own }: FactQuery) {
+  return q<Row & { name: string; attitude: string; lastContact: string | null }>(
+    `SELECT DISTINCT ON ("accountId") "accountId", name, attitude::text AS attitude, "lastContact"::text AS "lastContact"
            FROM "Contact" WHERE role = 'decision_maker' AND active${own(1)} ORDER BY "accountId", influence DESC, name`,
-        [],
-      )
-    ).map((r) => [r.accountId, r]),
+    [],
   );
-  const feedback = group(
-    await q<Row & { id: string; title: string; raisedAt: string }>(
-      `SELECT "accountId", id, title, "raisedAt"::text AS "raisedAt" FROM "Feedback"
+}
+
+/** Open feedback raised by the day. */
+function feedbackRows({ q, own }: FactQuery) {
+  return q<Row & { id: string; title: string; raisedAt: string }>(
+    `SELECT "accountId", id, title, "raisedAt"::text AS "raisedAt" FROM "Feedback"
         WHERE status IN ('open','in_progress') AND "raisedAt" <= $1::date${own(2)}`,
-    ),
   );
-  const promises = group(
-    await q<Row & { id: string; title: string; dueDate: string }>(
-      `SELECT "accountId", id, title, "dueDate"::text AS "dueDate" FROM "CustomerPromise" WHERE status = 'open'${own(1)}`,
-      [],
-    ),
+}
+
+/** Open promises. */
+function promiseRows({ q, own }: FactQuery) {
+  return q<Row & { id: string; title: string; dueDate: string }>(
+    `SELECT "accountId", id, title, "dueDate"::text AS "dueDate" FROM "CustomerPromise" WHERE status = 'open'${own(1)}`,
+    [],
   );
-  const milestones = group(
-    await q<Row & { id: string; title: string; dueDate: string }>(
-      `SELECT "accountId", id, title, "dueDate"::text AS "dueDate" FROM "Milestone"
+}
+
+/** Planned milestones past their due date. */
+function milestoneRows({ q, own }: FactQuery) {
+  return q<Row & { id: string; title: string; dueDate: string }>(
+    `SELECT "accountId", id, title, "dueDate"::text AS "dueDate" FROM "Milestone"
         WHERE status = 'planned' AND "dueDate" < $1::date${own(2)}`,
-    ),
   );
-  const detractors = group(
-    await q<
-      Row & { id: string; score: number; respondent: string | null; comment: string | null; respondedAt: string }
-    >(
-      `SELECT "accountId", id, score, respondent, comment, "respondedAt"::text AS "respondedAt" FROM "SurveyResponse"
+}
+
+/** NPS detractors of the last 60 days. */
+function detractorRows({ q, own }: FactQuery) {
+  return q<Row & { id: string; score: number; respondent: string | null; comment: string | null; respondedAt: string }>(
+    `SELECT "accountId", id, score, respondent, comment, "respondedAt"::text AS "respondedAt" FROM "SurveyResponse"
         WHERE kind = 'nps' AND score <= 6 AND "respondedAt" BETWEEN $1::date - 60 AND $1::date${own(2)}`,
-    ),
   );
-  const visits = group(
-    await q<Row & { id: string; kind: string; day: string; contactName: string | null }>(
-      `SELECT "accountId", id, kind::text AS kind, "occurredAt"::date::text AS day, "contactName" FROM "Interaction"
+}
+
+/** Visits planned today or tomorrow. */
+function visitRows({ q, own }: FactQuery) {
+  return q<Row & { id: string; kind: string; day: string; contactName: string | null }>(
+    `SELECT "accountId", id, kind::text AS kind, "occurredAt"::date::text AS day, "contactName" FROM "Interaction"
         WHERE scheduled AND kind IN ('visit','exec_visit','qbr') AND "occurredAt" >= $1::date AND "occurredAt" < $1::date + 2${own(2)}`,
-    ),
   );
-  const renewals = group(
-    await q<
-      Row & {
-        id: string;
-        dueDate: string;
-        status: string;
-        arr: string;
-        termsClear: boolean | null;
-        valueReportSent: boolean;
-        call: Call | null;
-        callOn: string | null;
-      }
-    >(
-      `SELECT "accountId", id, "dueDate"::text AS "dueDate", status::text AS status, arr::text AS arr, "termsClear", "valueReportSent",
+}
+
+/** Open renewals due within 120 days (or past), each with its latest forecast call. */
+function renewalRows({ q, own }: FactQuery) {
+  return q<
+    Row & {
+      id: string;
+      dueDate: string;
+      status: string;
+      arr: string;
+      termsClear: boolean | null;
+      valueReportSent: boolean;
+      call: Call | null;
+      callOn: string | null;
+    }
+  >(
+    `SELECT "accountId", id, "dueDate"::text AS "dueDate", status::text AS status, arr::text AS arr, "termsClear", "valueReportSent",
               c.call::text AS call, c."calledAt"::date::text AS "callOn"
          FROM "Renewal" r
          LEFT JOIN LATERAL (SELECT call, "calledAt" FROM "RenewalCall" c WHERE c."accountId" = r."accountId"
                              AND c."dueDate" = r."dueDate" ORDER BY c."calledAt" DESC, c.id DESC LIMIT 1) c ON TRUE
         WHERE status IN ('upcoming','in_progress') AND "dueDate" <= $1::date + 120${own(2)} ORDER BY "dueDate"`,
-    ),
   );
-  const expansion = new Map(
-    (await expansionInputs(db, owner ? { kind: "owner", ownerId: owner } : { kind: "all" }, day)).map((x) => [x.id, x]),
-  );
-  return {
-    accounts: accounts.rows,
-    scores,
-    usage,
-    lastContact,
-    left,
-    dms,
-    feedback,
-    promises,
-    milestones,
-    detractors,
-    visits,
-    renewals,
-    expansion,
-  };
 }
