@@ -367,7 +367,36 @@ export function readQuestion(question: string, lex: Lexicon, today: string): Rea
   const low = norm.toLowerCase();
   if (!low) return { kind: "none" };
 
-  // 1. Accounts named in it (longest first), blanked out so "Summit Health" does not ask for health.
+  const { named, byTypo, rest } = accountsIn(norm, low, lex);
+
+  // 3. People, teams and time.
+  const who = findWho(rest, lex);
+  const text = who.text;
+  const has: Has = (k) => P[k].test(text);
+  if (has("helpHow")) return read(helpFor(text));
+
+  // 4. Writes only when asked for in so many words, and only with an account.
+  const write = writeAsked(text, has);
+  if (write) return readWrite(write, text, named, lex, today);
+
+  // 5. About one account: its brief, its health, or its card.
+  if (named) return readAccount(named, byTypo, has, lex);
+
+  return readList(who, text, has, today);
+}
+
+type Has = (k: keyof typeof P) => boolean;
+type Write = "risk_resolve" | "risk_raise" | "snooze" | "plan" | "log";
+
+/**
+ * 1. Accounts named in the question (longest first), blanked out so "Summit Health" does not ask for
+ * health. 2. Misspelt known words read as the word; a left-over unknown word may be a misspelt account.
+ */
+function accountsIn(
+  norm: string,
+  low: string,
+  lex: Lexicon,
+): { named: Named | undefined; byTypo: boolean; rest: string } {
   const variants = variantsIn(lex.accounts);
   const mentions = findMentions(low, lex.accounts, variants);
   let named: Named | undefined;
@@ -378,7 +407,6 @@ export function readQuestion(question: string, lex: Lexicon, today: string): Rea
   if (first)
     named = { typed: (low.length === norm.length ? norm : low).slice(first.start, first.end), ids: [...first.ids] };
 
-  // 2. Misspelt known words read as the word; a left-over unknown word may be a misspelt account.
   rest = rest.replace(/\p{Script=Latin}{5,}/gu, (w) => {
     if (KEYWORDS.includes(w)) return w;
     const near = KEYWORDS.find((k) => Math.abs(k.length - w.length) <= 1 && osa(k, w) <= 1);
@@ -389,21 +417,16 @@ export function readQuestion(question: string, lex: Lexicon, today: string): Rea
     named = typoAccount(rest, lex.accounts, variants);
     byTypo = named !== undefined;
   }
+  return { named, byTypo, rest };
+}
 
-  // 3. People, teams and time.
-  const who = findWho(rest, lex);
-  const text = who.text;
-  const has = (k: keyof typeof P) => P[k].test(text);
+function helpFor(text: string): Command {
+  const topic = HELP_TOPICS.find(([re]) => re.test(text))?.[1];
+  return topic ? { kind: "help", topic } : { kind: "help" };
+}
 
-  const helpTopic = () => HELP_TOPICS.find(([re]) => re.test(text))?.[1];
-  const help = (): Command => {
-    const topic = helpTopic();
-    return topic ? { kind: "help", topic } : { kind: "help" };
-  };
-  if (has("helpHow")) return read(help());
-
-  // 4. Writes only when asked for in so many words, and only with an account.
-  const write = has("riskResolve")
+function writeAsked(text: string, has: Has): Write | undefined {
+  return has("riskResolve")
     ? "risk_resolve"
     : has("riskRaise") && (has("risk") || /上报|标记/.test(text))
       ? "risk_raise"
@@ -414,62 +437,64 @@ export function readQuestion(question: string, lex: Lexicon, today: string): Rea
           : has("log")
             ? "log"
             : undefined;
-  if (write) {
-    if (!named) return { kind: "unsure", candidates: [help()] };
-    const name = nameOf(named, lex);
-    const id = named.ids.length === 1 ? named.ids[0] : undefined;
-    const done = (command: Command): Reading =>
-      id ? { kind: "command", command, write: true, accountId: id } : { kind: "command", command, write: true };
-    if (write === "risk_raise" || write === "risk_resolve") {
-      const cause = causeIn(text);
-      if (!cause) return { kind: "unsure", candidates: [{ kind: "help", topic: "risk" }] };
-      return done({ kind: write, name, cause });
-    }
-    if (write === "snooze") return done({ kind: "snooze", name, days: readDays(text) ?? 7 });
-    if (write === "plan") {
-      const day = readDay(text, today);
-      if (!day || day < today) return { kind: "unsure", candidates: [{ kind: "help", topic: "plan" }] };
-      return done({ kind: "plan", name, date: { day } });
-    }
-    const interaction = KINDS.find(([re]) => re.test(text))?.[1];
-    if (!interaction)
-      return {
-        kind: "unsure",
-        candidates: (["visit", "call", "email"] as const).map((k) => ({ kind: "log", name, interaction: k })),
-      };
+}
+
+function readWrite(write: Write, text: string, named: Named | undefined, lex: Lexicon, today: string): Reading {
+  if (!named) return { kind: "unsure", candidates: [helpFor(text)] };
+  const name = nameOf(named, lex);
+  const id = named.ids.length === 1 ? named.ids[0] : undefined;
+  const done = (command: Command): Reading =>
+    id ? { kind: "command", command, write: true, accountId: id } : { kind: "command", command, write: true };
+  if (write === "risk_raise" || write === "risk_resolve") {
+    const cause = causeIn(text);
+    if (!cause) return { kind: "unsure", candidates: [{ kind: "help", topic: "risk" }] };
+    return done({ kind: write, name, cause });
+  }
+  if (write === "snooze") return done({ kind: "snooze", name, days: readDays(text) ?? 7 });
+  if (write === "plan") {
     const day = readDay(text, today);
-    const command: Command = { kind: "log", name, interaction };
-    if (day && day < today) command.date = { day };
-    return done(command);
+    if (!day || day < today) return { kind: "unsure", candidates: [{ kind: "help", topic: "plan" }] };
+    return done({ kind: "plan", name, date: { day } });
   }
+  const interaction = KINDS.find(([re]) => re.test(text))?.[1];
+  if (!interaction)
+    return {
+      kind: "unsure",
+      candidates: (["visit", "call", "email"] as const).map((k) => ({ kind: "log", name, interaction: k })),
+    };
+  const day = readDay(text, today);
+  const command: Command = { kind: "log", name, interaction };
+  if (day && day < today) command.date = { day };
+  return done(command);
+}
 
-  // 5. About one account: its brief, its health, or its card.
-  if (named) {
-    const name = nameOf(named, lex);
-    const id = named.ids.length === 1 ? named.ids[0] : undefined;
-    const brief = has("brief");
-    const health = has("health");
-    if (brief && health)
-      return {
-        kind: "unsure",
-        candidates: [
-          { kind: "brief", name },
-          { kind: "health", name },
-          { kind: "account", name },
-        ],
-      };
-    const command: Command = brief
-      ? { kind: "brief", name }
-      : health
-        ? { kind: "health", name }
-        : { kind: "account", name };
-    const reading: Reading = { kind: "command", command, write: false };
-    if (id) reading.accountId = id;
-    if (byTypo) reading.byTypo = true;
-    return reading;
-  }
+function readAccount(named: Named, byTypo: boolean, has: Has, lex: Lexicon): Reading {
+  const name = nameOf(named, lex);
+  const id = named.ids.length === 1 ? named.ids[0] : undefined;
+  const brief = has("brief");
+  const health = has("health");
+  if (brief && health)
+    return {
+      kind: "unsure",
+      candidates: [
+        { kind: "brief", name },
+        { kind: "health", name },
+        { kind: "account", name },
+      ],
+    };
+  const command: Command = brief
+    ? { kind: "brief", name }
+    : health
+      ? { kind: "health", name }
+      : { kind: "account", name };
+  const reading: Reading = { kind: "command", command, write: false };
+  if (id) reading.accountId = id;
+  if (byTypo) reading.byTypo = true;
+  return reading;
+}
 
-  // 6. Lists.
+/** 6. Lists; 7. an account asked about by a name not in the book (the command says so, with the closest names). */
+function readList(who: Who, text: string, has: Has, today: string): Reading {
   const scope = scopeOf(who);
   if (has("metrics")) return read({ kind: "metrics", scope, period: readPeriod(text) ?? "quarter" });
   const renewals = has("renewals");
@@ -486,9 +511,8 @@ export function readQuestion(question: string, lex: Lexicon, today: string): Rea
   if (window) return read({ kind: "renewals", window, scope });
   if (risk) return read({ kind: "risk", scope });
   if (has("mine")) return read({ kind: "mine" });
-  if (has("helpWord")) return read(help());
+  if (has("helpWord")) return read(helpFor(text));
 
-  // 7. An account asked about by a name not in the book: the command says so, with the closest names.
   const leftover = unknownName(text);
   if (leftover && (has("brief") || has("health") || has("account"))) {
     const kind = has("brief") ? "brief" : has("health") ? "health" : "account";
