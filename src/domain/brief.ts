@@ -116,39 +116,7 @@ export const MEANINGFUL_ACTIVATION = 0.6;
 const FEEDBACK_UNANSWERED_DAYS = 30;
 
 export function buildBrief(f: BriefFacts): Brief {
-  const recentFrom = addDays(f.today, -28);
-  const baseFrom = addDays(f.today, -56);
-  const recent = f.usage.filter((u) => u.day > recentFrom && u.day <= f.today);
-  const base = f.usage.filter((u) => u.day > baseFrom && u.day <= recentFrom);
-  let usage: Brief["usage"] = null;
-  if (recent.length > 0) {
-    const last = recent[recent.length - 1] as (typeof recent)[number];
-    const activeAvg = avg(recent.map((u) => u.activeUsers));
-    const baseAvg = avg(base.map((u) => u.activeUsers));
-    const change = base.length > 0 && baseAvg > 0 ? activeAvg / baseAvg - 1 : null;
-    const activation = last.seats > 0 ? last.activatedUsers / last.seats : 0;
-    const advice: ("activation" | "depth")[] = [];
-    if (last.seats > 0 && activation < MEANINGFUL_ACTIVATION) advice.push("activation");
-    if (last.coreFeaturesTotal > 0 && last.coreFeaturesUsed / last.coreFeaturesTotal < 0.5) advice.push("depth");
-    usage = {
-      activeAvg: Math.round(activeAvg),
-      seats: last.seats,
-      activation,
-      core: last.coreFeaturesUsed,
-      coreTotal: last.coreFeaturesTotal,
-      change,
-      trend:
-        change === null || Math.abs(change) < USAGE_CHANGE_THRESHOLD
-          ? "stable"
-          : change < 0
-            ? "falling"
-            : last.seats > 0 && activation < MEANINGFUL_ACTIVATION
-              ? "rising_low"
-              : "rising",
-      advice,
-    };
-  }
-
+  const usage = usageSummary(f);
   const recentCut = addDays(f.today, -RECENT_DAYS);
   const raised = f.feedback
     .filter(
@@ -167,6 +135,62 @@ export function buildBrief(f: BriefFacts): Brief {
     (a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || b.influence - a.influence,
   );
 
+  const openPromises = f.promises
+    .filter((p) => p.status === "open")
+    .sort((a, b) => a.dueDate.localeCompare(b.dueDate))
+    .map((p) => ({ title: p.title, dueDate: p.dueDate, overdue: p.dueDate < f.today }));
+
+  return {
+    usage,
+    raised,
+    lastInteraction,
+    contacts,
+    questions: questionsFor(f, usage, past, active),
+    practice: f.peer,
+    changes: changesFor(f, usage, recentCut),
+    openPromises,
+  };
+}
+
+/** The last 4 weeks' use against the 4 before, with what to advise; none without recent usage. */
+function usageSummary(f: BriefFacts): Brief["usage"] {
+  const recentFrom = addDays(f.today, -28);
+  const baseFrom = addDays(f.today, -56);
+  const recent = f.usage.filter((u) => u.day > recentFrom && u.day <= f.today);
+  const base = f.usage.filter((u) => u.day > baseFrom && u.day <= recentFrom);
+  if (recent.length === 0) return null;
+  const last = recent[recent.length - 1] as (typeof recent)[number];
+  const activeAvg = avg(recent.map((u) => u.activeUsers));
+  const baseAvg = avg(base.map((u) => u.activeUsers));
+  const change = base.length > 0 && baseAvg > 0 ? activeAvg / baseAvg - 1 : null;
+  const activation = last.seats > 0 ? last.activatedUsers / last.seats : 0;
+  const advice: ("activation" | "depth")[] = [];
+  if (last.seats > 0 && activation < MEANINGFUL_ACTIVATION) advice.push("activation");
+  if (last.coreFeaturesTotal > 0 && last.coreFeaturesUsed / last.coreFeaturesTotal < 0.5) advice.push("depth");
+  return {
+    activeAvg: Math.round(activeAvg),
+    seats: last.seats,
+    activation,
+    core: last.coreFeaturesUsed,
+    coreTotal: last.coreFeaturesTotal,
+    change,
+    trend:
+      change === null || Math.abs(change) < USAGE_CHANGE_THRESHOLD
+        ? "stable"
+        : change < 0
+          ? "falling"
+          : last.seats > 0 && activation < MEANINGFUL_ACTIVATION
+            ? "rising_low"
+            : "rising",
+    advice,
+  };
+}
+
+type Interaction = BriefFacts["interactions"][number];
+type Contact = BriefFacts["contacts"][number];
+
+/** What to ask at the meeting, in order; the default question when there is nothing else. */
+function questionsFor(f: BriefFacts, usage: Brief["usage"], past: Interaction[], active: Contact[]): Question[] {
   const questions: Question[] = [];
   if (!active.some((c) => c.role === "champion")) questions.push({ key: "no_champion" });
   const dms = active.filter((c) => c.role === "decision_maker");
@@ -191,24 +215,8 @@ export function buildBrief(f: BriefFacts): Brief {
   // the tier's cadence, open risks, feedback left unanswered, then the renewal's readiness gaps.
   for (const p of f.promises.filter((p) => p.status === "open" && p.dueDate < f.today).slice(0, 3))
     questions.push({ key: "promise_overdue", params: { title: p.title, days: daysBetween(p.dueDate, f.today) } });
-  const cadence = f.cadenceDays ?? 30;
-  let dmQuestion = false;
-  for (const dm of dms.filter((c) => c.attitude !== "opponent")) {
-    const metOn = [
-      c0(dm.lastContact),
-      ...past.filter((i) => i.contactName === dm.name && i.answered !== false).map((i) => i.occurredAt.slice(0, 10)),
-    ]
-      .filter((x): x is string => x !== null)
-      .sort()
-      .at(-1);
-    if (!metOn) {
-      questions.push({ key: "dm_never_met", params: { name: dm.name } });
-      dmQuestion = true;
-    } else if (daysBetween(metOn, f.today) > cadence) {
-      questions.push({ key: "dm_not_met", params: { name: dm.name, days: daysBetween(metOn, f.today) } });
-      dmQuestion = true;
-    }
-  }
+  const dmQuestions = decisionMakersNotMet(f, dms, past);
+  questions.push(...dmQuestions);
   for (const r of f.risks.filter((r) => r.resolvedAt === null && r.raisedAt <= f.today))
     questions.push({ key: "open_risk", params: { kind: r.kind } });
   for (const x of f.feedback
@@ -220,24 +228,51 @@ export function buildBrief(f: BriefFacts): Brief {
     .sort((a, b) => a.raisedAt.localeCompare(b.raisedAt))
     .slice(0, 2))
     questions.push({ key: "feedback_unanswered", params: { title: x.title, days: daysBetween(x.raisedAt, f.today) } });
-  if (f.renewalDate) {
-    const days = daysBetween(f.today, f.renewalDate);
-    if (days >= 0 && days <= 120) {
-      // Gaps already asked above (promises, the decision maker) are not asked twice.
-      const gaps = (f.readinessGaps ?? []).filter(
-        (g) =>
-          !(g === "promises" && questions.some((q) => q.key === "promise_overdue")) &&
-          !(g === "decision_maker" && dmQuestion),
-      );
-      for (const gap of gaps) questions.push({ key: "readiness", params: { gap, days } });
-      if (!f.readinessGaps) questions.push({ key: "renewal", params: { days } });
-    }
-  }
+  questions.push(...renewalQuestions(f, questions, dmQuestions.length > 0));
   if (questions.length === 0) questions.push({ key: "default" });
+  return questions;
+}
 
+/** Decision makers (not opponents) never met, or not met within the tier's cadence. */
+function decisionMakersNotMet(f: BriefFacts, dms: Contact[], past: Interaction[]): Question[] {
+  const cadence = f.cadenceDays ?? 30;
+  const questions: Question[] = [];
+  for (const dm of dms.filter((c) => c.attitude !== "opponent")) {
+    const metOn = [
+      c0(dm.lastContact),
+      ...past.filter((i) => i.contactName === dm.name && i.answered !== false).map((i) => i.occurredAt.slice(0, 10)),
+    ]
+      .filter((x): x is string => x !== null)
+      .sort()
+      .at(-1);
+    if (!metOn) questions.push({ key: "dm_never_met", params: { name: dm.name } });
+    else if (daysBetween(metOn, f.today) > cadence)
+      questions.push({ key: "dm_not_met", params: { name: dm.name, days: daysBetween(metOn, f.today) } });
+  }
+  return questions;
+}
+
+/** A renewal within 120 days: its readiness gaps not already asked (or the renewal itself, without readiness). */
+function renewalQuestions(f: BriefFacts, asked: Question[], dmAsked: boolean): Question[] {
+  if (!f.renewalDate) return [];
+  const days = daysBetween(f.today, f.renewalDate);
+  if (days < 0 || days > 120) return [];
+  // Gaps already asked above (promises, the decision maker) are not asked twice.
+  const gaps = (f.readinessGaps ?? []).filter(
+    (g) =>
+      !(g === "promises" && asked.some((q) => q.key === "promise_overdue")) && !(g === "decision_maker" && dmAsked),
+  );
+  const questions: Question[] = gaps.map((gap) => ({ key: "readiness", params: { gap, days } }));
+  if (!f.readinessGaps) questions.push({ key: "renewal", params: { days } });
+  return questions;
+}
+
+/** What changed in the last RECENT_DAYS: people who left, the NPS, new feedback and risks, usage. */
+function changesFor(f: BriefFacts, usage: Brief["usage"], recentCut: string): Change[] {
   const changes: Change[] = [];
   for (const c of f.contacts.filter((c) => c.leftAt !== null && c.leftAt >= recentCut))
     changes.push({ key: "left", name: c.name, role: c.role, date: c.leftAt as string });
+  const lastNps = f.nps[0];
   const prevNps = f.nps.find((n) => n !== lastNps && lastNps && n.respondedAt < lastNps.respondedAt);
   if (lastNps && prevNps && lastNps.respondedAt >= recentCut && lastNps.score !== prevNps.score)
     changes.push({ key: "nps", from: prevNps.score, to: lastNps.score });
@@ -247,11 +282,5 @@ export function buildBrief(f: BriefFacts): Brief {
     changes.push({ key: "risk", kind: r.kind, severity: r.severity });
   if (usage?.change !== null && usage?.change !== undefined && usage.trend !== "stable")
     changes.push({ key: "usage", changePct: Math.round(usage.change * 100) });
-
-  const openPromises = f.promises
-    .filter((p) => p.status === "open")
-    .sort((a, b) => a.dueDate.localeCompare(b.dueDate))
-    .map((p) => ({ title: p.title, dueDate: p.dueDate, overdue: p.dueDate < f.today }));
-
-  return { usage, raised, lastInteraction, contacts, questions, practice: f.peer, changes, openPromises };
+  return changes;
 }
