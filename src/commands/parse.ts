@@ -305,7 +305,6 @@ function withoutControlChars(text: string): string {
   return out;
 }
 
-/** Parses the text after `/tend` (a leading "/tend" or "tend" is accepted too). */
 /** True when the text starts with one of the grammar's verbs (not a bare account name or a question). */
 export function startsWithVerb(input: string): boolean {
   let tokens = tokenize(withoutControlChars(input).replace(/\u00a0|\u3000/g, " "));
@@ -313,6 +312,7 @@ export function startsWithVerb(input: string): boolean {
   return tokens[0] !== undefined && own(VERBS, tokens[0].toLowerCase()) !== undefined;
 }
 
+/** Parses the text after `/tend` (a leading "/tend" or "tend" is accepted too). */
 export function parseCommand(input: string): ParseResult {
   if (typeof input !== "string") return usage("help", "missing_name");
   if (input.length > MAX_COMMAND_LENGTH) return usage("help", "too_long");
@@ -330,115 +330,32 @@ export function parseCommand(input: string): ParseResult {
       const name = args.join(" ");
       return name ? ok({ kind: verb, name }) : usage(verb, "missing_name");
     }
-    case "renewals": {
-      let window: RenewalWindow = { days: 90 };
-      let rest = args;
-      const w = args[0]?.toLowerCase();
-      if (w !== undefined) {
-        if (/^\d+d?$/.test(w)) {
-          const days = Number.parseInt(w, 10);
-          if (days < 1 || days > 730) return usage("renewals", "bad_window", w);
-          window = { days };
-          rest = args.slice(1);
-        } else if (w === "quarter" || w === "q" || w === "本季度" || w === "季度") {
-          window = { quarter: true };
-          rest = args.slice(1);
-        }
-      }
-      return ok({ kind: "renewals", window, scope: parseScope(rest) });
-    }
+    case "renewals":
+      return parseRenewals(args);
     case "risk": {
       const write = args[0] === undefined ? undefined : own(RISK_WRITE_WORDS, args[0].toLowerCase());
       return write ? parseRiskWrite(write, args.slice(1)) : ok({ kind: "risk", scope: parseScope(args) });
     }
     case "mine":
       return ok({ kind: "mine" });
-    case "metrics": {
-      let period: Period = "quarter";
-      let rest = args;
-      const last = args[args.length - 1]?.toLowerCase();
-      const periods: Record<string, Period> = {
-        month: "month",
-        quarter: "quarter",
-        year: "year",
-        月: "month",
-        本月: "month",
-        季度: "quarter",
-        本季度: "quarter",
-        年: "year",
-        今年: "year",
-        ttm: "ttm",
-        "12m": "ttm",
-        近12个月: "ttm",
-        过去12个月: "ttm",
-      };
-      if (last !== undefined && own(periods, last)) {
-        period = own(periods, last) as Period;
-        rest = args.slice(0, -1);
-      }
-      return ok({ kind: "metrics", scope: parseScope(rest), period });
-    }
+    case "metrics":
+      return parseMetrics(args);
     case "log":
       return parseLog(args);
-    case "forecast": {
-      const first = args[0]?.toLowerCase();
-      let period: ForecastPeriod = { kind: "quarter" };
-      let rest = args;
-      if (first !== undefined) {
-        const named = own(FORECAST_PERIODS, first);
-        const month = /^(\d{4})-(\d{1,2})$/.exec(first);
-        if (named) {
-          period = named;
-          rest = args.slice(1);
-        } else if (month) {
-          const m = Number(month[2]);
-          if (m < 1 || m > 12) return usage("forecast", "bad_period", args[0]);
-          period = { kind: "month", month: `${month[1]}-${String(m).padStart(2, "0")}` };
-          rest = args.slice(1);
-        }
-      }
-      return ok({ kind: "forecast", period, scope: parseScope(rest) });
-    }
+    case "forecast":
+      return parseForecast(args);
     case "expansion":
       return ok({ kind: "expansion", scope: parseScope(args) });
-    case "call": {
-      if (args.length === 0) return usage("call", "missing_name");
-      const at = args.findIndex((t, i) => i > 0 && callOf(t) !== undefined);
-      if (at < 0) return usage("call", args.length === 1 ? "missing_call" : "bad_call", args.at(-1));
-      const command: Command = { kind: "call", name: args.slice(0, at).join(" "), call: callOf(args[at] as string)! };
-      const note = args.slice(at + 1).join(" ");
-      if (note) command.note = note;
-      return ok(command);
-    }
-    case "plan": {
-      const at = args.findIndex((t, i) => i > 0 && own(KIND_ALIASES, t.toLowerCase()) === "visit");
-      if (args.length === 0) return usage("plan", "missing_name");
-      if (at < 0) return usage("plan", "missing_kind");
-      const dateToken = args[at + 1];
-      if (!dateToken) return usage("plan", "missing_date");
-      const date = parseDay(dateToken);
-      if (!date) return usage("plan", "bad_date", dateToken);
-      return ok({ kind: "plan", name: args.slice(0, at).join(" "), date });
-    }
-    case "snooze": {
-      if (args.length === 0) return usage("snooze", "missing_name");
-      const last = args[args.length - 1] as string;
-      const m = /^(\d+)(d|days?|天)?$/i.exec(last);
-      if (!m) return usage("snooze", args.length === 1 ? "missing_days" : "bad_days", last);
-      const days = Number(m[1]);
-      if (args.length === 1) return usage("snooze", "missing_name");
-      if (days < 1 || days > MAX_SNOOZE_DAYS) return usage("snooze", "bad_days", last);
-      return ok({ kind: "snooze", name: args.slice(0, -1).join(" "), days });
-    }
+    case "call":
+      return parseCall(args);
+    case "plan":
+      return parsePlan(args);
+    case "snooze":
+      return parseSnooze(args);
     case "calendar":
       return parseCalendar(args);
-    case "report": {
-      // `report <name> sent` (`报告 <name> 已发送`): the CSM confirms the report went out.
-      const sent = args.length > 1 && REPORT_SENT_WORDS.has((args.at(-1) as string).toLowerCase());
-      const name = (sent ? args.slice(0, -1) : args).join(" ");
-      if (!name) return usage("report", "missing_name");
-      return ok(sent ? { kind: "report", name, sent: true } : { kind: "report", name });
-    }
+    case "report":
+      return parseReport(args);
     case "help": {
       const t = args[0]?.toLowerCase();
       if (t === undefined) return ok({ kind: "help" });
@@ -446,6 +363,111 @@ export function parseCommand(input: string): ParseResult {
       return topic ? ok({ kind: "help", topic }) : usage("help", "unknown_topic", args[0]);
     }
   }
+}
+
+function parseRenewals(args: string[]): ParseResult {
+  let window: RenewalWindow = { days: 90 };
+  let rest = args;
+  const w = args[0]?.toLowerCase();
+  if (w !== undefined) {
+    if (/^\d+d?$/.test(w)) {
+      const days = Number.parseInt(w, 10);
+      if (days < 1 || days > 730) return usage("renewals", "bad_window", w);
+      window = { days };
+      rest = args.slice(1);
+    } else if (w === "quarter" || w === "q" || w === "本季度" || w === "季度") {
+      window = { quarter: true };
+      rest = args.slice(1);
+    }
+  }
+  return ok({ kind: "renewals", window, scope: parseScope(rest) });
+}
+
+const METRIC_PERIODS: Record<string, Period> = {
+  month: "month",
+  quarter: "quarter",
+  year: "year",
+  月: "month",
+  本月: "month",
+  季度: "quarter",
+  本季度: "quarter",
+  年: "year",
+  今年: "year",
+  ttm: "ttm",
+  "12m": "ttm",
+  近12个月: "ttm",
+  过去12个月: "ttm",
+};
+
+function parseMetrics(args: string[]): ParseResult {
+  let period: Period = "quarter";
+  let rest = args;
+  const last = args[args.length - 1]?.toLowerCase();
+  if (last !== undefined && own(METRIC_PERIODS, last)) {
+    period = own(METRIC_PERIODS, last) as Period;
+    rest = args.slice(0, -1);
+  }
+  return ok({ kind: "metrics", scope: parseScope(rest), period });
+}
+
+function parseForecast(args: string[]): ParseResult {
+  const first = args[0]?.toLowerCase();
+  let period: ForecastPeriod = { kind: "quarter" };
+  let rest = args;
+  if (first !== undefined) {
+    const named = own(FORECAST_PERIODS, first);
+    const month = /^(\d{4})-(\d{1,2})$/.exec(first);
+    if (named) {
+      period = named;
+      rest = args.slice(1);
+    } else if (month) {
+      const m = Number(month[2]);
+      if (m < 1 || m > 12) return usage("forecast", "bad_period", args[0]);
+      period = { kind: "month", month: `${month[1]}-${String(m).padStart(2, "0")}` };
+      rest = args.slice(1);
+    }
+  }
+  return ok({ kind: "forecast", period, scope: parseScope(rest) });
+}
+
+function parseCall(args: string[]): ParseResult {
+  if (args.length === 0) return usage("call", "missing_name");
+  const at = args.findIndex((t, i) => i > 0 && callOf(t) !== undefined);
+  if (at < 0) return usage("call", args.length === 1 ? "missing_call" : "bad_call", args.at(-1));
+  const command: Command = { kind: "call", name: args.slice(0, at).join(" "), call: callOf(args[at] as string)! };
+  const note = args.slice(at + 1).join(" ");
+  if (note) command.note = note;
+  return ok(command);
+}
+
+function parsePlan(args: string[]): ParseResult {
+  const at = args.findIndex((t, i) => i > 0 && own(KIND_ALIASES, t.toLowerCase()) === "visit");
+  if (args.length === 0) return usage("plan", "missing_name");
+  if (at < 0) return usage("plan", "missing_kind");
+  const dateToken = args[at + 1];
+  if (!dateToken) return usage("plan", "missing_date");
+  const date = parseDay(dateToken);
+  if (!date) return usage("plan", "bad_date", dateToken);
+  return ok({ kind: "plan", name: args.slice(0, at).join(" "), date });
+}
+
+function parseSnooze(args: string[]): ParseResult {
+  if (args.length === 0) return usage("snooze", "missing_name");
+  const last = args[args.length - 1] as string;
+  const m = /^(\d+)(d|days?|天)?$/i.exec(last);
+  if (!m) return usage("snooze", args.length === 1 ? "missing_days" : "bad_days", last);
+  const days = Number(m[1]);
+  if (args.length === 1) return usage("snooze", "missing_name");
+  if (days < 1 || days > MAX_SNOOZE_DAYS) return usage("snooze", "bad_days", last);
+  return ok({ kind: "snooze", name: args.slice(0, -1).join(" "), days });
+}
+
+function parseReport(args: string[]): ParseResult {
+  // `report <name> sent` (`报告 <name> 已发送`): the CSM confirms the report went out.
+  const sent = args.length > 1 && REPORT_SENT_WORDS.has((args.at(-1) as string).toLowerCase());
+  const name = (sent ? args.slice(0, -1) : args).join(" ");
+  if (!name) return usage("report", "missing_name");
+  return ok(sent ? { kind: "report", name, sent: true } : { kind: "report", name });
 }
 
 const CALENDAR_OFF = new Set(["off", "disconnect", "remove", "关闭", "断开", "删除"]);
