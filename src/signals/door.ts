@@ -6,6 +6,7 @@ import {
   BatchSchema,
   MAX_BATCH_BYTES,
   MAX_EVENT_BYTES,
+  type Message,
   type MessageKind,
   parseMessages,
   toRow,
@@ -13,6 +14,7 @@ import {
 import type { Door } from "../door.js";
 import { type HttpApp, HttpError, readBody, sendJson } from "../http/server.js";
 import { isStoreUnavailable } from "../store/db.js";
+import type { IntakeOutcome } from "../store/repos/product-events.js";
 import { EventIntake, type IntakeOptions, loadEventsConfig, Overloaded } from "./intake.js";
 
 // POST /segment/v1/{batch,track,identify,group,page,screen}: the Segment tracking spec's HTTP API, so
@@ -71,99 +73,19 @@ export async function mountSegment(
   const intake = new EventIntake(ctx, await loadEventsConfig(ctx.config.eventsConfigFile), opts);
 
   const handle = (kind: MessageKind | "batch") => async (req: IncomingMessage, res: ServerResponse) => {
-    const limit = kind === "batch" ? MAX_BATCH_BYTES : MAX_EVENT_BYTES;
-    let text: string;
-    try {
-      text = decode(req, await readBody(req, limit), limit);
-      if (Buffer.byteLength(text) > limit) throw new HttpError(413, `body larger than ${limit} bytes`);
-    } catch (err) {
-      if (err instanceof HttpError && err.status === 413) {
-        intake.tally("too_large", 0, err.message);
-        sendJson(
-          res,
-          413,
-          { error: `${err.message}: Segment's limits are 500 KB a batch and 32 KB an event` },
-          { connection: "close" },
-        );
-        return;
-      }
-      throw err;
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      intake.tally("bad_request", 0, "body is not JSON");
-      return sendJson(res, 400, { error: "body is not JSON" });
-    }
-    let raw: unknown[];
-    let sentAt: string | number | undefined;
-    let bodyKey: string | undefined;
-    if (kind === "batch") {
-      const b = BatchSchema.safeParse(body);
-      if (!b.success) {
-        intake.tally("bad_request", 0, "not a batch");
-        return sendJson(res, 400, { error: 'a batch is {"batch": [messages...]}' });
-      }
-      raw = b.data.batch;
-      sentAt = b.data.sentAt;
-      bodyKey = b.data.writeKey;
-    } else {
-      if (!body || typeof body !== "object" || Array.isArray(body)) {
-        intake.tally("bad_request", 0, "not an object");
-        return sendJson(res, 400, { error: `a ${kind} call is one JSON object` });
-      }
-      raw = [body];
-      const o = body as { writeKey?: unknown; sentAt?: unknown };
-      bodyKey = typeof o.writeKey === "string" ? o.writeKey : undefined;
-    }
-    const given = basicUser(req) ?? bodyKey;
-    if (!given || !keyMatches(given, writeKey)) {
-      intake.tally("unauthorized", 0);
-      return sendJson(
-        res,
-        401,
-        { error: given ? "wrong write key" : "missing write key (HTTP Basic, the write key as user name)" },
-        { "www-authenticate": 'Basic realm="tend-segment"' },
-      );
-    }
-    // Each event within Segment's 32 KB, checked on what was sent.
-    const big = raw.findIndex((m) => Buffer.byteLength(JSON.stringify(m ?? null)) > MAX_EVENT_BYTES);
-    if (big >= 0) {
-      intake.tally("too_large", raw.length, `event ${big} larger than 32 KB`);
-      return sendJson(res, 413, {
-        error: `event ${big} is larger than ${MAX_EVENT_BYTES} bytes (32 KB): nothing taken`,
-      });
-    }
-    const parsed = parseMessages(raw, kind === "batch" ? undefined : kind);
-    if (!parsed.ok) {
-      const first = parsed.problems[0]!;
-      intake.tally("bad_request", raw.length, `${first.path}: ${first.message}`);
-      return sendJson(res, 400, {
-        error: `${parsed.problems.length} problem${parsed.problems.length === 1 ? "" : "s"} in the events: nothing taken`,
-        problems: parsed.problems,
-      });
+    const taken = await takeMessages(req, kind, writeKey);
+    if ("refused" in taken) {
+      const r = taken.refused;
+      intake.tally(r.outcome, r.events, r.note);
+      return sendJson(res, r.status, r.body, r.headers);
     }
     // The real time of receipt (not the injectable clock): it is set against the sender's own clock.
     const receivedAt = new Date();
-    const rows = parsed.messages
+    const rows = taken.messages
       .filter((m) => m.type !== "alias")
-      .map((m) => toRow(m, intake.mapping, intake.config, receivedAt, sentAt));
+      .map((m) => toRow(m, intake.mapping, intake.config, receivedAt, taken.sentAt));
     if (!rows.length) return sendJson(res, 200, { success: true, stored: 0, duplicates: 0 });
-    try {
-      const w = await intake.submit(rows);
-      sendJson(res, 200, { success: true, stored: w.inserted, duplicates: w.duplicates });
-    } catch (err) {
-      if (err instanceof Overloaded) {
-        intake.tally("overloaded", rows.length);
-        return sendJson(res, 429, { error: err.message }, { "retry-after": String(err.retryAfterSeconds) });
-      }
-      intake.tally("failed", rows.length, isStoreUnavailable(err) ? "store unreachable" : "store error");
-      // The clients retry a 5xx: nothing is lost, and the messageIds keep the retry from counting twice.
-      if (isStoreUnavailable(err))
-        return sendJson(res, 503, { error: "the store is not reachable: try again" }, { "retry-after": "5" });
-      throw err;
-    }
+    await store(intake, rows, res);
   };
 
   http.route("POST", `${SEGMENT_PREFIX}batch`, handle("batch"));
@@ -179,4 +101,123 @@ export async function mountSegment(
       await intake.stop();
     },
   };
+}
+
+/** A request turned away: the answer, and what the intake counts. */
+interface Refusal {
+  status: number;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
+  outcome: IntakeOutcome;
+  events: number;
+  note?: string;
+}
+
+const refuse = (
+  outcome: IntakeOutcome,
+  events: number,
+  note: string | undefined,
+  status: number,
+  body: Record<string, unknown>,
+  headers?: Record<string, string>,
+): { refused: Refusal } => ({ refused: { status, body, outcome, events, note, ...(headers ? { headers } : {}) } });
+
+/** The request's messages, read, authorized and checked, or why they are refused (nothing taken). */
+async function takeMessages(
+  req: IncomingMessage,
+  kind: MessageKind | "batch",
+  writeKey: string,
+): Promise<{ messages: Message[]; sentAt: string | number | undefined } | { refused: Refusal }> {
+  const text = await bodyText(req, kind);
+  if (typeof text !== "string") return text;
+  const envelope = unwrap(text, kind);
+  if ("refused" in envelope) return envelope;
+  const { raw, sentAt, bodyKey } = envelope;
+  const given = basicUser(req) ?? bodyKey;
+  if (!given || !keyMatches(given, writeKey))
+    return refuse(
+      "unauthorized",
+      0,
+      undefined,
+      401,
+      { error: given ? "wrong write key" : "missing write key (HTTP Basic, the write key as user name)" },
+      { "www-authenticate": 'Basic realm="tend-segment"' },
+    );
+  // Each event within Segment's 32 KB, checked on what was sent.
+  const big = raw.findIndex((m) => Buffer.byteLength(JSON.stringify(m ?? null)) > MAX_EVENT_BYTES);
+  if (big >= 0)
+    return refuse("too_large", raw.length, `event ${big} larger than 32 KB`, 413, {
+      error: `event ${big} is larger than ${MAX_EVENT_BYTES} bytes (32 KB): nothing taken`,
+    });
+  const parsed = parseMessages(raw, kind === "batch" ? undefined : kind);
+  if (!parsed.ok) {
+    const first = parsed.problems[0]!;
+    return refuse("bad_request", raw.length, `${first.path}: ${first.message}`, 400, {
+      error: `${parsed.problems.length} problem${parsed.problems.length === 1 ? "" : "s"} in the events: nothing taken`,
+      problems: parsed.problems,
+    });
+  }
+  return { messages: parsed.messages, sentAt };
+}
+
+/** The body as text, within the limit of its kind (unzipped when gzipped). */
+async function bodyText(req: IncomingMessage, kind: MessageKind | "batch"): Promise<string | { refused: Refusal }> {
+  const limit = kind === "batch" ? MAX_BATCH_BYTES : MAX_EVENT_BYTES;
+  try {
+    const text = decode(req, await readBody(req, limit), limit);
+    if (Buffer.byteLength(text) > limit) throw new HttpError(413, `body larger than ${limit} bytes`);
+    return text;
+  } catch (err) {
+    if (err instanceof HttpError && err.status === 413)
+      return refuse(
+        "too_large",
+        0,
+        err.message,
+        413,
+        { error: `${err.message}: Segment's limits are 500 KB a batch and 32 KB an event` },
+        { connection: "close" },
+      );
+    throw err;
+  }
+}
+
+/** A batch's messages, or one call's message, with the sent time and a write key given in the body. */
+function unwrap(
+  text: string,
+  kind: MessageKind | "batch",
+): { raw: unknown[]; sentAt?: string | number; bodyKey?: string } | { refused: Refusal } {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return refuse("bad_request", 0, "body is not JSON", 400, { error: "body is not JSON" });
+  }
+  if (kind === "batch") {
+    const b = BatchSchema.safeParse(body);
+    if (!b.success)
+      return refuse("bad_request", 0, "not a batch", 400, { error: 'a batch is {"batch": [messages...]}' });
+    return { raw: b.data.batch, sentAt: b.data.sentAt, bodyKey: b.data.writeKey };
+  }
+  if (!body || typeof body !== "object" || Array.isArray(body))
+    return refuse("bad_request", 0, "not an object", 400, { error: `a ${kind} call is one JSON object` });
+  const o = body as { writeKey?: unknown; sentAt?: unknown };
+  return { raw: [body], bodyKey: typeof o.writeKey === "string" ? o.writeKey : undefined };
+}
+
+/** Hands the rows to the intake: 200 once stored, 429 when it falls behind, 503 without a store. */
+async function store(intake: EventIntake, rows: ReturnType<typeof toRow>[], res: ServerResponse): Promise<void> {
+  try {
+    const w = await intake.submit(rows);
+    sendJson(res, 200, { success: true, stored: w.inserted, duplicates: w.duplicates });
+  } catch (err) {
+    if (err instanceof Overloaded) {
+      intake.tally("overloaded", rows.length);
+      return sendJson(res, 429, { error: err.message }, { "retry-after": String(err.retryAfterSeconds) });
+    }
+    intake.tally("failed", rows.length, isStoreUnavailable(err) ? "store unreachable" : "store error");
+    // The clients retry a 5xx: nothing is lost, and the messageIds keep the retry from counting twice.
+    if (isStoreUnavailable(err))
+      return sendJson(res, 503, { error: "the store is not reachable: try again" }, { "retry-after": "5" });
+    throw err;
+  }
 }
