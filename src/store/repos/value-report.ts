@@ -53,6 +53,25 @@ async function dayNear(db: Db, accountId: string, target: string, onOrAfter: boo
 /** Everything the report says about `accountId`, as of `today` (the year before it is "this year"). */
 export async function valueReportFacts(db: Db, accountId: string, today: string): Promise<ValueReportFacts> {
   const since = addDays(today, -365);
+  const a = await reportAccount(db, accountId);
+  const usage = await usageNowAndThen(db, accountId, a.goLive, since, today);
+  return {
+    account: {
+      id: a.id,
+      name: a.name,
+      seats: a.seats,
+      goLiveDate: a.goLive,
+      teamLocale: a.teamLocale,
+      ownerName: a.ownerName,
+    },
+    today,
+    since,
+    usage,
+    ...(await yearRecord(db, accountId, since, today)),
+  };
+}
+
+async function reportAccount(db: Db, accountId: string) {
   const acc = await db.pool.query<{
     id: string;
     name: string;
@@ -71,9 +90,20 @@ export async function valueReportFacts(db: Db, accountId: string, today: string)
   );
   const a = acc.rows[0];
   if (!a) throw new Error(`value report: no account ${accountId}`);
+  return a;
+}
 
-  // Now: the last week with usage. Then: the first week after go-live when that was within the year,
-  // else the week around a year ago.
+/**
+ * Now: the last week with usage. Then: the first week after go-live when that was within the year,
+ * else the week around a year ago.
+ */
+async function usageNowAndThen(
+  db: Db,
+  accountId: string,
+  goLive: string | null,
+  since: string,
+  today: string,
+): Promise<ValueReportFacts["usage"]> {
   const latest = await db.pool.query<{ day: string | null }>(
     `SELECT to_char(max(day), 'YYYY-MM-DD') AS day FROM "UsageSnapshot" WHERE "accountId" = $1 AND day <= $2::date`,
     [accountId, today],
@@ -82,8 +112,8 @@ export async function valueReportFacts(db: Db, accountId: string, today: string)
   const now = lastDay ? await usageWindow(db, accountId, addDays(lastDay, -(WINDOW_DAYS - 1)), lastDay) : null;
   let basis: "go_live" | "year_ago" | null = null;
   let then: UsageWindow | null = null;
-  if (a.goLive && a.goLive >= since && a.goLive <= today) {
-    const first = await dayNear(db, accountId, a.goLive, true);
+  if (goLive && goLive >= since && goLive <= today) {
+    const first = await dayNear(db, accountId, goLive, true);
     if (first) {
       then = await usageWindow(db, accountId, first, addDays(first, WINDOW_DAYS - 1));
       basis = "go_live";
@@ -101,7 +131,16 @@ export async function valueReportFacts(db: Db, accountId: string, today: string)
     then = null;
     basis = null;
   }
+  return { now, then, basis };
+}
 
+/** The year's milestones, contacts, feedback, promises, open opportunities and the next renewal. */
+async function yearRecord(
+  db: Db,
+  accountId: string,
+  since: string,
+  today: string,
+): Promise<Omit<ValueReportFacts, "account" | "today" | "since" | "usage">> {
   const [milestones, interactions, feedback, promises, opportunities, renewal] = await Promise.all([
     db.pool.query<{ title: string; status: string; due: string; done: string | null }>(
       `SELECT title, status::text AS status, to_char("dueDate", 'YYYY-MM-DD') AS due, to_char("doneAt", 'YYYY-MM-DD') AS done
@@ -144,17 +183,6 @@ export async function valueReportFacts(db: Db, accountId: string, today: string)
   ]);
 
   return {
-    account: {
-      id: a.id,
-      name: a.name,
-      seats: a.seats,
-      goLiveDate: a.goLive,
-      teamLocale: a.teamLocale,
-      ownerName: a.ownerName,
-    },
-    today,
-    since,
-    usage: { now, then, basis },
     milestonesDone: milestones.rows
       .filter((m) => m.status === "done")
       .map((m) => ({ title: m.title, day: m.done ?? m.due })),
