@@ -104,12 +104,37 @@ export function scoreHealth(facts: HealthFacts, settings: Settings): HealthResul
     return newAccountResult(facts, settings, onboardingDay);
   const ctx: Context = { facts, settings, onboardingDay };
   const weights = onboardingDay !== null ? settings.onboarding.weights : settings.weights;
-  const totalWeight = DIMENSIONS.reduce((s, d) => s + weights[d], 0) || 1;
   const drafts = DIMENSIONS.map((d) => SCORERS[d](ctx));
   const scores = drafts.map(partsScore);
   const present = DIMENSIONS.reduce((s, d, i) => s + (scores[i] !== null ? weights[d] : 0), 0);
+  const scored: Scored = { drafts, scores, weights, present };
+  const components = componentsOf(scored, onboardingDay);
+  const { raw, reasons } = weightedScore(scored, settings);
+  const { score, cappedBy } = withRisks(raw, reasons, facts, settings);
+  return {
+    score,
+    grade: cappedBy ? "red" : gradeOf(score, settings.bands),
+    components,
+    reasons: topReasons(reasons, settings),
+    usageLevel: levelOf(weightedMean(components, USAGE_DIMENSIONS), settings.quadrants),
+    valueLevel: levelOf(weightedMean(components, VALUE_DIMENSIONS), settings.quadrants),
+    ...(cappedBy ? { cappedBy } : {}),
+    onboardingDay,
+  };
+}
 
-  const components: DimensionScore[] = drafts.map((draft, i) => {
+/** Each dimension's draft and score (null: no data), the weights, and the weight of those with data. */
+interface Scored {
+  drafts: DimensionDraft[];
+  scores: (number | null)[];
+  weights: Record<(typeof DIMENSIONS)[number], number>;
+  present: number;
+}
+
+/** Each dimension's score with its nominal and effective (data-present) weight. */
+function componentsOf({ drafts, scores, weights, present }: Scored, onboardingDay: number | null): DimensionScore[] {
+  const totalWeight = DIMENSIONS.reduce((s, d) => s + weights[d], 0) || 1;
+  return drafts.map((draft, i) => {
     const w = weights[draft.dimension];
     const score = scores[i]!;
     const inputs = { ...draft.inputs };
@@ -122,40 +147,53 @@ export function scoreHealth(facts: HealthFacts, settings: Settings): HealthResul
       inputs,
     };
   });
+}
 
-  let raw: number;
+/** The weighted mean of the dimensions with data, and each part's reasons with the points they cost or add. */
+function weightedScore({ drafts, scores, weights, present }: Scored, settings: Settings) {
   const reasons: Reason[] = [];
   if (present === 0) {
     // Nothing to judge: neither good nor bad, the lowest yellow ("watch"), and said so.
-    raw = settings.bands.yellow;
     reasons.push({ kind: "drag", dimension: "activity", key: "health.no_data", params: {}, impact: 0 });
-  } else {
-    raw = drafts.reduce(
-      (s, _d, i) => s + (scores[i] === null ? 0 : (weights[DIMENSIONS[i]!] / present) * scores[i]!),
-      0,
-    );
-    drafts.forEach((draft, i) => {
-      if (scores[i] === null) return;
-      const eff = weights[draft.dimension] / present;
-      const sw = draft.parts.reduce((s, p) => s + (p.score !== null && p.weight > 0 ? p.weight : 0), 0);
-      for (const p of draft.parts) {
-        if (p.score === null || p.weight <= 0 || eff <= 0) continue;
-        const points = eff * (p.weight / sw);
-        for (const r of p.reasons) {
-          const impact = r.kind === "drag" ? points * (100 - p.score) : points * (p.score - 50);
-          if (impact <= 0) continue;
-          reasons.push({
-            kind: r.kind,
-            dimension: r.dimension ?? draft.dimension,
-            key: r.key,
-            params: r.params,
-            impact: round1(impact),
-          });
-        }
-      }
-    });
+    return { raw: settings.bands.yellow, reasons };
   }
+  const raw = drafts.reduce(
+    (s, _d, i) => s + (scores[i] === null ? 0 : (weights[DIMENSIONS[i]!] / present) * scores[i]!),
+    0,
+  );
+  drafts.forEach((draft, i) => {
+    if (scores[i] === null) return;
+    const eff = weights[draft.dimension] / present;
+    const sw = draft.parts.reduce((s, p) => s + (p.score !== null && p.weight > 0 ? p.weight : 0), 0);
+    for (const p of draft.parts) {
+      if (p.score === null || p.weight <= 0 || eff <= 0) continue;
+      const points = eff * (p.weight / sw);
+      for (const r of p.reasons) {
+        const impact = r.kind === "drag" ? points * (100 - p.score) : points * (p.score - 50);
+        if (impact <= 0) continue;
+        reasons.push({
+          kind: r.kind,
+          dimension: r.dimension ?? draft.dimension,
+          key: r.key,
+          params: r.params,
+          impact: round1(impact),
+        });
+      }
+    }
+  });
+  return { raw, reasons };
+}
 
+/**
+ * The score after the risk flags and caps: medium risks cost points, a detractor decision maker or a
+ * usage collapse keeps it below green, a high risk makes it red. Adds their reasons to `reasons`.
+ */
+function withRisks(
+  raw: number,
+  reasons: Reason[],
+  facts: HealthFacts,
+  settings: Settings,
+): { score: number; cappedBy?: string } {
   const active = facts.risks.filter((r) => r.raisedAt <= facts.day);
   const medium = active.filter((r) => r.severity === "medium");
   let score = raw - medium.length * settings.risk.mediumPenalty;
@@ -177,25 +215,26 @@ export function scoreHealth(facts: HealthFacts, settings: Settings): HealthResul
     for (const r of reasons) if (CAP_YELLOW.has(r.key)) r.impact = Math.max(r.impact, round1(lost));
   }
 
-  let cappedBy: string | undefined;
   const high = active.filter((r) => r.severity === "high").sort((a, b) => a.raisedAt.localeCompare(b.raisedAt));
-  if (high.length > 0) {
-    const cap = Math.max(0, Math.ceil(settings.bands.yellow) - 1);
-    const lost = Math.max(0, score - cap);
-    score = Math.min(score, cap);
-    cappedBy = high[0]!.kind;
-    // A capping flag explains the grade even when it costs no points: it leads the drags.
-    const lead = Math.max(lost, ...reasons.filter((r) => r.kind === "drag").map((r) => r.impact + 1));
-    for (const r of high)
-      reasons.push({
-        kind: "drag",
-        dimension: "risk",
-        key: "risk.high",
-        params: { kind: r.kind, days: daysBetween(r.raisedAt, facts.day) },
-        impact: round1(lead),
-      });
-  }
+  if (high.length === 0) return { score };
+  const cap = Math.max(0, Math.ceil(settings.bands.yellow) - 1);
+  const lost = Math.max(0, score - cap);
+  score = Math.min(score, cap);
+  // A capping flag explains the grade even when it costs no points: it leads the drags.
+  const lead = Math.max(lost, ...reasons.filter((r) => r.kind === "drag").map((r) => r.impact + 1));
+  for (const r of high)
+    reasons.push({
+      kind: "drag",
+      dimension: "risk",
+      key: "risk.high",
+      params: { kind: r.kind, days: daysBetween(r.raisedAt, facts.day) },
+      impact: round1(lead),
+    });
+  return { score, cappedBy: high[0]!.kind };
+}
 
+/** The strongest drags, then the strongest lifts. */
+function topReasons(reasons: Reason[], settings: Settings): Reason[] {
   const byImpact = (a: Reason, b: Reason) => b.impact - a.impact || a.key.localeCompare(b.key);
   const drags = reasons
     .filter((r) => r.kind === "drag")
@@ -205,15 +244,5 @@ export function scoreHealth(facts: HealthFacts, settings: Settings): HealthResul
     .filter((r) => r.kind === "lift")
     .sort(byImpact)
     .slice(0, settings.reasons.maxLifts);
-
-  return {
-    score,
-    grade: cappedBy ? "red" : gradeOf(score, settings.bands),
-    components,
-    reasons: [...drags, ...lifts],
-    usageLevel: levelOf(weightedMean(components, USAGE_DIMENSIONS), settings.quadrants),
-    valueLevel: levelOf(weightedMean(components, VALUE_DIMENSIONS), settings.quadrants),
-    ...(cappedBy ? { cappedBy } : {}),
-    onboardingDay,
-  };
+  return [...drags, ...lifts];
 }
