@@ -66,7 +66,8 @@ export function rhythmOf(u: UsageFacts, configured: "daily" | "weekly"): "daily"
   return "daily";
 }
 
-export function activity({ facts: f, settings: s, onboardingDay }: Context): DimensionDraft {
+export function activity(ctx: Context): DimensionDraft {
+  const { facts: f, settings: s } = ctx;
   const a = s.activity;
   const u = f.usage;
   const seats = seatsOf(f);
@@ -84,45 +85,14 @@ export function activity({ facts: f, settings: s, onboardingDay }: Context): Dim
   inputs.frequency = rhythm;
 
   const parts: Part[] = [];
-  // Activation: activated users over seats; during onboarding against the day's target.
-  if (seats !== null && u.activatedUsers !== null) {
-    const rate = Math.min(1, u.activatedUsers / seats);
-    inputs.activation = round2(rate);
-    if (onboardingDay !== null) {
-      const target = activationTarget(s, onboardingDay);
-      inputs.activation_target = round2(target);
-      const params = { day: onboardingDay, pct: pct(rate), target: pct(target) };
-      parts.push({
-        score: toTarget(rate, target),
-        weight: a.parts.activation,
-        reasons: [
-          rate < target
-            ? { kind: "drag", key: "onboarding.activation_behind", params, dimension: "onboarding" }
-            : { kind: "lift", key: "onboarding.activation_on_track", params, dimension: "onboarding" },
-        ],
-      });
-    } else {
-      const params = { pct: pct(rate), activated: u.activatedUsers, seats };
-      const score = toTarget(rate, a.activationTarget);
-      parts.push({
-        score,
-        weight: a.parts.activation,
-        reasons: [
-          score < 60
-            ? { kind: "drag", key: "activity.activation_low", params }
-            : { kind: "lift", key: "activity.activation_high", params },
-        ],
-      });
-    }
-  }
+  if (seats !== null && u.activatedUsers !== null) parts.push(activationPart(ctx, u.activatedUsers, seats, inputs));
   // Active users against seats, at the account's natural rhythm: per day, per week (mean of the
   // weekly peaks) or, for month-end users, the month-end peak.
-  const weekly = rhythm === "weekly";
   const weeks = u.weeklyPeaks.filter((w): w is number => w !== null);
   const active =
     rhythm === "monthly"
       ? (u.peak ?? u.recentPeak)
-      : weekly
+      : rhythm === "weekly"
         ? weeks.length
           ? weeks.reduce((x, y) => x + y, 0) / weeks.length
           : null
@@ -134,52 +104,111 @@ export function activity({ facts: f, settings: s, onboardingDay }: Context): Dim
       weight: a.parts.utilisation + a.parts.stickiness,
       reasons: [{ kind: "drag", key: "activity.no_usage", params: { days: 28 } }],
     });
-  } else {
-    if (seats !== null && active !== null) {
-      const rate = active / seats;
-      inputs.utilisation = round2(rate);
-      const score = toTarget(rate, a.utilisationTarget);
-      const params = { active: Math.round(active), seats, pct: pct(rate), per: rhythm };
-      parts.push({
-        score,
-        weight: a.parts.utilisation,
-        reasons: [
-          score < 60
-            ? { kind: "drag", key: "activity.active_users_low", params }
-            : { kind: "lift", key: "activity.active_users_high", params },
-        ],
-      });
-    }
-    if (rhythm === "monthly") {
-      // Use that follows the month end has no daily or weekly stickiness to judge.
-    } else if (weekly) {
-      if (weeks.length > 0) {
-        const used = u.weeklyPeaks.filter((w) => w !== null && w > 0).length;
-        const rate = used / u.weeklyPeaks.length;
-        inputs.stickiness = round2(rate);
-        inputs.weeks_used = used;
-        const score = toTarget(rate, a.stickinessTarget);
-        parts.push({
-          score,
-          weight: a.parts.stickiness,
-          reasons:
-            rate < a.stickinessTarget
-              ? [{ kind: "drag", key: "activity.weeks_used_low", params: { weeks: used, of: u.weeklyPeaks.length } }]
-              : [],
-        });
-      }
-    } else if (u.recentAvg !== null && u.recentPeak) {
-      const rate = u.recentAvg / u.recentPeak;
-      inputs.stickiness = round2(rate);
-      const score = toTarget(rate, a.stickinessTarget);
-      parts.push({
-        score,
-        weight: a.parts.stickiness,
-        reasons: score < 60 ? [{ kind: "drag", key: "activity.stickiness_low", params: { pct: pct(rate) } }] : [],
-      });
-    }
+    return { dimension: "activity", parts, inputs };
   }
+  if (seats !== null && active !== null) parts.push(utilisationPart(a, active, seats, rhythm, inputs));
+  const sticky = stickinessPart(a, u, rhythm, weeks.length > 0, inputs);
+  if (sticky) parts.push(sticky);
   return { dimension: "activity", parts, inputs };
+}
+
+type ActivitySettings = Context["settings"]["activity"];
+
+/** Activated users over seats; during onboarding against the day's target. */
+function activationPart(
+  { settings: s, onboardingDay }: Context,
+  activated: number,
+  seats: number,
+  inputs: Inputs,
+): Part {
+  const a = s.activity;
+  const rate = Math.min(1, activated / seats);
+  inputs.activation = round2(rate);
+  if (onboardingDay !== null) {
+    const target = activationTarget(s, onboardingDay);
+    inputs.activation_target = round2(target);
+    const params = { day: onboardingDay, pct: pct(rate), target: pct(target) };
+    return {
+      score: toTarget(rate, target),
+      weight: a.parts.activation,
+      reasons: [
+        rate < target
+          ? { kind: "drag", key: "onboarding.activation_behind", params, dimension: "onboarding" }
+          : { kind: "lift", key: "onboarding.activation_on_track", params, dimension: "onboarding" },
+      ],
+    };
+  }
+  const params = { pct: pct(rate), activated, seats };
+  const score = toTarget(rate, a.activationTarget);
+  return {
+    score,
+    weight: a.parts.activation,
+    reasons: [
+      score < 60
+        ? { kind: "drag", key: "activity.activation_low", params }
+        : { kind: "lift", key: "activity.activation_high", params },
+    ],
+  };
+}
+
+/** Active users (at the account's rhythm) over seats. */
+function utilisationPart(
+  a: ActivitySettings,
+  active: number,
+  seats: number,
+  rhythm: ReturnType<typeof rhythmOf>,
+  inputs: Inputs,
+): Part {
+  const rate = active / seats;
+  inputs.utilisation = round2(rate);
+  const score = toTarget(rate, a.utilisationTarget);
+  const params = { active: Math.round(active), seats, pct: pct(rate), per: rhythm };
+  return {
+    score,
+    weight: a.parts.utilisation,
+    reasons: [
+      score < 60
+        ? { kind: "drag", key: "activity.active_users_low", params }
+        : { kind: "lift", key: "activity.active_users_high", params },
+    ],
+  };
+}
+
+/** Weekly use: the share of weeks used; daily use: the average day against the peak; month-end use: none. */
+function stickinessPart(
+  a: ActivitySettings,
+  u: UsageFacts,
+  rhythm: ReturnType<typeof rhythmOf>,
+  anyWeek: boolean,
+  inputs: Inputs,
+): Part | undefined {
+  // Use that follows the month end has no daily or weekly stickiness to judge.
+  if (rhythm === "monthly") return undefined;
+  if (rhythm === "weekly") {
+    if (!anyWeek) return undefined;
+    const used = u.weeklyPeaks.filter((w) => w !== null && w > 0).length;
+    const rate = used / u.weeklyPeaks.length;
+    inputs.stickiness = round2(rate);
+    inputs.weeks_used = used;
+    const score = toTarget(rate, a.stickinessTarget);
+    return {
+      score,
+      weight: a.parts.stickiness,
+      reasons:
+        rate < a.stickinessTarget
+          ? [{ kind: "drag", key: "activity.weeks_used_low", params: { weeks: used, of: u.weeklyPeaks.length } }]
+          : [],
+    };
+  }
+  if (u.recentAvg === null || !u.recentPeak) return undefined;
+  const rate = u.recentAvg / u.recentPeak;
+  inputs.stickiness = round2(rate);
+  const score = toTarget(rate, a.stickinessTarget);
+  return {
+    score,
+    weight: a.parts.stickiness,
+    reasons: score < 60 ? [{ kind: "drag", key: "activity.stickiness_low", params: { pct: pct(rate) } }] : [],
+  };
 }
 
 export function depth({ facts: f, settings: s }: Context): DimensionDraft {
