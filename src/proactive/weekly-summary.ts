@@ -99,42 +99,8 @@ function weeklyRenewalBlocks(locale: Locale, w: WeeklyInput): Block[] {
 
 /** The manager's weekly summary: grades and their change, renewals in 90 days, GRR/NRR, top movers. */
 export function composeWeekly(locale: Locale, w: WeeklyInput): Reply {
-  const weekAgo = addDays(w.day, -7);
-  const count = (day: string) => {
-    const c = { green: 0, yellow: 0, red: 0 };
-    for (const f of w.accounts) {
-      const s = scoreOn(f, day);
-      if (s) c[s.grade]++;
-    }
-    return c;
-  };
-  const now = count(w.day);
-  const before = count(weekAgo);
-  const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
-  const renewals = w.accounts
-    .flatMap((f) => f.renewals.map((r) => ({ f, r, days: daysBetween(w.day, r.dueDate) })))
-    .filter((x) => x.days >= 0 && x.days <= 90)
-    .sort((a, b) => a.days - b.days);
-  const movers = w.accounts
-    .map((f) => ({ f, a: scoreOn(f, weekAgo)?.score, b: scoreOn(f, w.day)?.score }))
-    .filter((x): x is { f: RuleFacts; a: number; b: number } => x.a !== undefined && x.b !== undefined && x.a !== x.b)
-    .sort((x, y) => Math.abs(y.b - y.a) - Math.abs(x.b - x.a))
-    .slice(0, 5);
-  // The same GRR/NRR as `metrics` (src/domain/health/metrics.ts): per currency, never summed across.
-  const ret = teamMetrics(w.closed, [], { from: addDays(w.day, -90), to: w.day }).retention;
-  const retLine = Object.keys(ret)
-    .sort()
-    .flatMap((c, _, all) => {
-      const r = ret[c]!;
-      if (r.grr === null || r.nrr === null) return [];
-      const line = t(locale, "weekly.retention_line", {
-        grr: formatPercent(locale, r.grr, 1),
-        nrr: formatPercent(locale, r.nrr, 1),
-        count: w.closed.filter((x) => x.currency === c).length,
-      });
-      return [all.length > 1 ? `${c}: ${line}` : line];
-    })
-    .join(locale === "zh-CN" ? "；" : "; ");
+  const now = gradesOn(w, w.day);
+  const before = gradesOn(w, addDays(w.day, -7));
   const blocks: Block[] = [
     { type: "header", text: t(locale, "weekly.header", { team: w.team, day: formatDate(locale, dayToDate(w.day)) }) },
     {
@@ -151,58 +117,12 @@ export function composeWeekly(locale: Locale, w: WeeklyInput): Reply {
         },
         {
           label: t(locale, "weekly.retention"),
-          value: retLine || t(locale, "weekly.retention_none"),
+          value: retentionLine(locale, w) || t(locale, "weekly.retention_none"),
         },
       ],
     },
-    {
-      type: "list",
-      title: t(locale, "weekly.renewals"),
-      items: renewals.length
-        ? [
-            ...renewals.slice(0, WEEKLY_RENEWALS).map(({ f, r, days }) => ({
-              text: t(locale, "weekly.renewal_item", {
-                account: f.name,
-                due: formatDate(locale, dayToDate(r.dueDate)),
-                days,
-                arr: formatMoney(locale, r.arr, f.currency),
-                grade: gradeText(locale, f.scores.at(-1)?.grade),
-                status:
-                  r.status === "upcoming" || r.status === "in_progress"
-                    ? commandText(locale, `status.${r.status}`)
-                    : r.status,
-              }),
-              tone: f.scores.at(-1)?.grade === "red" ? ("danger" as const) : undefined,
-            })),
-            // Nothing disappears silently: the rest counted, and the whole window's ARR per currency.
-            ...(renewals.length > WEEKLY_RENEWALS
-              ? [
-                  {
-                    text: t(locale, "weekly.renewals_more", {
-                      count: renewals.length - WEEKLY_RENEWALS,
-                      total: renewals.length,
-                      arr: arrByCurrency(
-                        locale,
-                        renewals.map(({ f, r }) => ({ arr: r.arr, currency: f.currency })),
-                      ),
-                      command: tPlain(locale, "cmd.renewals_team", { team: w.team }),
-                    }),
-                  },
-                ]
-              : []),
-          ]
-        : [{ text: t(locale, "weekly.none") }],
-    },
-    {
-      type: "list",
-      title: t(locale, "weekly.movers"),
-      items: movers.length
-        ? movers.map(({ f, a, b }) => ({
-            text: t(locale, "weekly.mover_item", { account: f.name, from: a, to: b, delta: signed(b - a) }),
-            tone: b < a ? ("warning" as const) : ("good" as const),
-          }))
-        : [{ text: t(locale, "weekly.none") }],
-    },
+    renewalsBlock(locale, w),
+    moversBlock(locale, w),
   ];
   blocks.push(...weeklyRenewalBlocks(locale, w));
   // The grade line above says the same in words; the picture shows the week's movement.
@@ -211,5 +131,101 @@ export function composeWeekly(locale: Locale, w: WeeklyInput): Reply {
     summary: t(locale, "weekly.summary", { team: w.team, ...now }),
     blocks,
     ...(picture ? { attachments: [picture] } : {}),
+  };
+}
+
+const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
+
+/** How many accounts had each grade on `day`. */
+function gradesOn(w: WeeklyInput, day: string) {
+  const c = { green: 0, yellow: 0, red: 0 };
+  for (const f of w.accounts) {
+    const s = scoreOn(f, day);
+    if (s) c[s.grade]++;
+  }
+  return c;
+}
+
+/** The same GRR/NRR as `metrics` (src/domain/health/metrics.ts): per currency, never summed across. */
+function retentionLine(locale: Locale, w: WeeklyInput): string {
+  const ret = teamMetrics(w.closed, [], { from: addDays(w.day, -90), to: w.day }).retention;
+  return Object.keys(ret)
+    .sort()
+    .flatMap((c, _, all) => {
+      const r = ret[c]!;
+      if (r.grr === null || r.nrr === null) return [];
+      const line = t(locale, "weekly.retention_line", {
+        grr: formatPercent(locale, r.grr, 1),
+        nrr: formatPercent(locale, r.nrr, 1),
+        count: w.closed.filter((x) => x.currency === c).length,
+      });
+      return [all.length > 1 ? `${c}: ${line}` : line];
+    })
+    .join(locale === "zh-CN" ? "；" : "; ");
+}
+
+/** Renewals in the next 90 days, soonest first; past WEEKLY_RENEWALS, the rest counted. */
+function renewalsBlock(locale: Locale, w: WeeklyInput): Block {
+  const renewals = w.accounts
+    .flatMap((f) => f.renewals.map((r) => ({ f, r, days: daysBetween(w.day, r.dueDate) })))
+    .filter((x) => x.days >= 0 && x.days <= 90)
+    .sort((a, b) => a.days - b.days);
+  return {
+    type: "list",
+    title: t(locale, "weekly.renewals"),
+    items: renewals.length
+      ? [
+          ...renewals.slice(0, WEEKLY_RENEWALS).map(({ f, r, days }) => ({
+            text: t(locale, "weekly.renewal_item", {
+              account: f.name,
+              due: formatDate(locale, dayToDate(r.dueDate)),
+              days,
+              arr: formatMoney(locale, r.arr, f.currency),
+              grade: gradeText(locale, f.scores.at(-1)?.grade),
+              status:
+                r.status === "upcoming" || r.status === "in_progress"
+                  ? commandText(locale, `status.${r.status}`)
+                  : r.status,
+            }),
+            tone: f.scores.at(-1)?.grade === "red" ? ("danger" as const) : undefined,
+          })),
+          // Nothing disappears silently: the rest counted, and the whole window's ARR per currency.
+          ...(renewals.length > WEEKLY_RENEWALS
+            ? [
+                {
+                  text: t(locale, "weekly.renewals_more", {
+                    count: renewals.length - WEEKLY_RENEWALS,
+                    total: renewals.length,
+                    arr: arrByCurrency(
+                      locale,
+                      renewals.map(({ f, r }) => ({ arr: r.arr, currency: f.currency })),
+                    ),
+                    command: tPlain(locale, "cmd.renewals_team", { team: w.team }),
+                  }),
+                },
+              ]
+            : []),
+        ]
+      : [{ text: t(locale, "weekly.none") }],
+  };
+}
+
+/** The five accounts whose score moved most over the week. */
+function moversBlock(locale: Locale, w: WeeklyInput): Block {
+  const weekAgo = addDays(w.day, -7);
+  const movers = w.accounts
+    .map((f) => ({ f, a: scoreOn(f, weekAgo)?.score, b: scoreOn(f, w.day)?.score }))
+    .filter((x): x is { f: RuleFacts; a: number; b: number } => x.a !== undefined && x.b !== undefined && x.a !== x.b)
+    .sort((x, y) => Math.abs(y.b - y.a) - Math.abs(x.b - x.a))
+    .slice(0, 5);
+  return {
+    type: "list",
+    title: t(locale, "weekly.movers"),
+    items: movers.length
+      ? movers.map(({ f, a, b }) => ({
+          text: t(locale, "weekly.mover_item", { account: f.name, from: a, to: b, delta: signed(b - a) }),
+          tone: b < a ? ("warning" as const) : ("good" as const),
+        }))
+      : [{ text: t(locale, "weekly.none") }],
   };
 }
