@@ -92,72 +92,29 @@ export function composeDigest(
   const blocks: Block[] = [
     { type: "header", text: t(locale, "digest.header", { team, day: formatDate(locale, dayToDate(day)) }) },
   ];
-  const MAX = 15; // a digest is a glance, not a report: the rest is counted, one command away
-  const more = (n: number, command?: string): { text: string; tone?: Tone }[] =>
-    n > MAX
-      ? [{ text: t(locale, command ? "digest.more_cmd" : "digest.more", { count: n - MAX, command: command ?? "" }) }]
-      : [];
   if (count === 0) blocks.push({ type: "text", text: t(locale, "digest.still_red", { count: c.red.length }) });
+  const renewalsCommand = tPlain(locale, "cmd.renewals_team_days", { days: 30, team });
   if (c.lapsed.length)
-    blocks.push({
-      type: "list",
-      title: t(locale, "digest.lapsed"),
-      items: c.lapsed
-        .slice(0, MAX)
-        .map(({ f, days, arr }): { text: string; tone?: Tone } => ({
-          text: t(locale, "digest.lapsed_item", { account: f.name, days, arr: formatMoney(locale, arr, f.currency) }),
-          tone: "danger" as const,
-        }))
-        .concat(more(c.lapsed.length, tPlain(locale, "cmd.renewals_team_days", { days: 30, team }))),
-    });
+    blocks.push(cappedList(locale, t(locale, "digest.lapsed"), c.lapsed, lapsedItem(locale), renewalsCommand));
   if (c.newRisk.length)
-    blocks.push({
-      type: "list",
-      title: t(locale, "digest.new_risk"),
-      items: c.newRisk
-        .slice(0, MAX)
-        .map(({ f, why }): { text: string; tone?: Tone } => ({
-          text: t(locale, "digest.risk_item", {
-            account: f.name,
-            grade: gradeText(locale, f.scores.at(-1)?.grade),
-            score: f.scores.at(-1)?.score ?? "-",
-            reason:
-              t(locale, why === "red" ? "digest.reason_red" : "digest.reason_quadrant") +
-              (f.topDrag ? `${locale === "zh-CN" ? "——" : " - "}${reasonText(f.topDrag, locale)}` : ""),
-          }),
-          tone: "danger" as const,
-        }))
-        .concat(more(c.newRisk.length, tPlain(locale, "cmd.risk_team", { team }))),
-    });
+    blocks.push(
+      cappedList(
+        locale,
+        t(locale, "digest.new_risk"),
+        c.newRisk,
+        riskItem(locale),
+        tPlain(locale, "cmd.risk_team", { team }),
+      ),
+    );
   if (c.fell.length)
-    blocks.push({
-      type: "list",
-      title: t(locale, "digest.fell", { points: config.digestDropPoints }),
-      items: c.fell
-        .slice(0, MAX)
-        .map(({ f, from, to }): { text: string; tone?: Tone } => ({
-          text: t(locale, "digest.fell_item", { account: f.name, from, to }),
-          tone: "warning" as const,
-        }))
-        .concat(more(c.fell.length)),
-    });
+    blocks.push(
+      cappedList(locale, t(locale, "digest.fell", { points: config.digestDropPoints }), c.fell, ({ f, from, to }) => ({
+        text: t(locale, "digest.fell_item", { account: f.name, from, to }),
+        tone: "warning" as const,
+      })),
+    );
   if (c.renewals.length)
-    blocks.push({
-      type: "list",
-      title: t(locale, "digest.renewals"),
-      items: c.renewals
-        .slice(0, MAX)
-        .map(({ f, days }): { text: string; tone?: Tone } => ({
-          text: t(locale, "digest.renewal_item", {
-            account: f.name,
-            days,
-            grade: gradeText(locale, f.scores.at(-1)?.grade),
-            arr: formatMoney(locale, f.arr, f.currency),
-          }),
-          tone: f.scores.at(-1)?.grade === "red" ? ("danger" as const) : ("warning" as const),
-        }))
-        .concat(more(c.renewals.length, tPlain(locale, "cmd.renewals_team_days", { days: 30, team }))),
-    });
+    blocks.push(cappedList(locale, t(locale, "digest.renewals"), c.renewals, renewalItem(locale), renewalsCommand));
   blocks.push({
     type: "fields",
     // Per currency: a team may hold accounts in several.
@@ -171,3 +128,56 @@ export function composeDigest(
     visibility: "channel",
   };
 }
+
+/** A digest is a glance, not a report: past this many lines a list counts the rest, one command away. */
+const MAX_ITEMS = 15;
+
+type Item = { text: string; tone?: Tone };
+
+function cappedList<T>(locale: Locale, title: string, all: T[], item: (x: T) => Item, command?: string): Block {
+  const more: Item[] =
+    all.length > MAX_ITEMS
+      ? [
+          {
+            text: t(locale, command ? "digest.more_cmd" : "digest.more", {
+              count: all.length - MAX_ITEMS,
+              command: command ?? "",
+            }),
+          },
+        ]
+      : [];
+  return { type: "list", title, items: all.slice(0, MAX_ITEMS).map(item).concat(more) };
+}
+
+const lapsedItem =
+  (locale: Locale) =>
+  ({ f, days, arr }: DigestContent["lapsed"][number]): Item => ({
+    text: t(locale, "digest.lapsed_item", { account: f.name, days, arr: formatMoney(locale, arr, f.currency) }),
+    tone: "danger" as const,
+  });
+
+const riskItem =
+  (locale: Locale) =>
+  ({ f, why }: DigestContent["newRisk"][number]): Item => ({
+    text: t(locale, "digest.risk_item", {
+      account: f.name,
+      grade: gradeText(locale, f.scores.at(-1)?.grade),
+      score: f.scores.at(-1)?.score ?? "-",
+      reason:
+        t(locale, why === "red" ? "digest.reason_red" : "digest.reason_quadrant") +
+        (f.topDrag ? `${locale === "zh-CN" ? "——" : " - "}${reasonText(f.topDrag, locale)}` : ""),
+    }),
+    tone: "danger" as const,
+  });
+
+const renewalItem =
+  (locale: Locale) =>
+  ({ f, days }: DigestContent["renewals"][number]): Item => ({
+    text: t(locale, "digest.renewal_item", {
+      account: f.name,
+      days,
+      grade: gradeText(locale, f.scores.at(-1)?.grade),
+      arr: formatMoney(locale, f.arr, f.currency),
+    }),
+    tone: f.scores.at(-1)?.grade === "red" ? ("danger" as const) : ("warning" as const),
+  });
