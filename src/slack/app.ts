@@ -54,25 +54,46 @@ type AnyArgs = {
 export function createSlackApp(ctx: AppContext, opts: SlackAppOptions = {}): SlackApp {
   const cfg = ctx.config.slack as SlackConfig;
   const log = ctx.log.child({ door: "slack" });
+  const { app, receiver } = boltApp(ctx, cfg, opts);
+
+  const inflight = new InFlight();
+  app.use(async (args) => {
+    await inflight.track((args as unknown as AnyArgs).next());
+  });
+  app.use(otherWorkspacesRefused(ctx, cfg, log));
+  const dedupe = new DeliveryClaims(ctx.db, ctx.now, SLACK_DELIVERY_PREFIX);
+  app.use(oncePerDelivery(dedupe, log));
+
+  const services: SlackServices = {
+    ctx,
+    dedupe,
+    ackBudgetMs: opts.ackBudgetMs ?? SLACK_TIMING.ackBudgetMs,
+    gate: new AckGate(),
+  };
+  registerTendCommand(app, services);
+  registerButtons(app, services);
+  registerLogInteractionView(app, services);
+  registerAppHome(app, services);
+  app.error(async (err) => {
+    log.error({ err }, "slack: listener failed");
+  });
+
+  return {
+    app,
+    mode: receiver ? "http" : "socket",
+    receiver,
+    idle: (maxMs) => inflight.idle(maxMs),
+  };
+}
+
+/** The Bolt app on Bolt's HTTP receiver, or in Socket Mode when an app token is set. */
+function boltApp(
+  ctx: AppContext,
+  cfg: SlackConfig,
+  opts: SlackAppOptions,
+): { app: App; receiver: HTTPReceiver | undefined } {
   const clientOptions = slackClientOptions(cfg, ctx.log);
   const logger = boltLogger(ctx.log);
-
-  // Bot identity (auth.test) fetched once, on first use, and fetched again if that failed.
-  const authClient = new webApi.WebClient(cfg.botToken, clientOptions);
-  let bot: Promise<{ botUserId?: string; botId?: string }> | undefined;
-  const authorize = async () => {
-    bot ??= authClient.auth.test().then((r) => ({
-      ...(r.user_id ? { botUserId: r.user_id } : {}),
-      ...(r.bot_id ? { botId: r.bot_id } : {}),
-    }));
-    try {
-      return { botToken: cfg.botToken, ...(await bot) };
-    } catch (err) {
-      bot = undefined;
-      throw err;
-    }
-  };
-
   const socket = Boolean(cfg.appToken);
   const receiver = socket
     ? undefined
@@ -98,19 +119,37 @@ export function createSlackApp(ctx: AppContext, opts: SlackAppOptions = {}): Sla
           }),
         }
       : { receiver: receiver as HTTPReceiver }),
-    authorize,
+    authorize: botAuthorizer(cfg, clientOptions),
     logger,
     clientOptions,
     convoStore: false,
   });
+  return { app, receiver };
+}
 
-  const inflight = new InFlight();
-  app.use(async (args) => {
-    await inflight.track((args as unknown as AnyArgs).next());
-  });
+/** Bot identity (auth.test) fetched once, on first use, and fetched again if that failed. */
+function botAuthorizer(cfg: SlackConfig, clientOptions: ReturnType<typeof slackClientOptions>) {
+  const authClient = new webApi.WebClient(cfg.botToken, clientOptions);
+  let bot: Promise<{ botUserId?: string; botId?: string }> | undefined;
+  return async () => {
+    bot ??= authClient.auth.test().then((r) => ({
+      ...(r.user_id ? { botUserId: r.user_id } : {}),
+      ...(r.bot_id ? { botId: r.bot_id } : {}),
+    }));
+    try {
+      return { botToken: cfg.botToken, ...(await bot) };
+    } catch (err) {
+      bot = undefined;
+      throw err;
+    }
+  };
+}
 
-  // Other workspaces: refused before anything is read or written.
-  app.use(async (raw) => {
+type Middleware = Parameters<App["use"]>[0];
+
+/** Other workspaces: refused before anything is read or written. */
+function otherWorkspacesRefused(ctx: AppContext, cfg: SlackConfig, log: AppContext["log"]): Middleware {
+  return async (raw) => {
     const args = raw as unknown as AnyArgs;
     const team = args.context.teamId ?? teamOf(args.body);
     if (cfg.teamIds.length === 0 || (team && cfg.teamIds.includes(team))) return args.next();
@@ -120,13 +159,16 @@ export function createSlackApp(ctx: AppContext, opts: SlackAppOptions = {}): Sla
       await (args.body.command
         ? args.ack({ response_type: "ephemeral", text: tPlain(ctx.config.locale, "slack.workspace_refused") })
         : args.ack());
-  });
+  };
+}
 
-  // Deliveries Slack repeats (retries, a second replica) do their work once. Events (already acked)
-  // wait for the claim here; commands, buttons and forms get it in their context and wait for it
-  // within their ack budget (see firstDelivery).
-  const dedupe = new DeliveryClaims(ctx.db, ctx.now, SLACK_DELIVERY_PREFIX);
-  app.use(async (raw) => {
+/**
+ * Deliveries Slack repeats (retries, a second replica) do their work once. Events (already acked)
+ * wait for the claim here; commands, buttons and forms get it in their context and wait for it
+ * within their ack budget (see firstDelivery).
+ */
+function oncePerDelivery(dedupe: DeliveryClaims, log: AppContext["log"]): Middleware {
+  return async (raw) => {
     const args = raw as unknown as AnyArgs & { context: Record<string, unknown> };
     const id = deliveryId(args.body);
     if (!id) return args.next();
@@ -146,27 +188,6 @@ export function createSlackApp(ctx: AppContext, opts: SlackAppOptions = {}): Sla
       return args.next();
     }
     if (await claim) await args.next();
-  });
-
-  const services: SlackServices = {
-    ctx,
-    dedupe,
-    ackBudgetMs: opts.ackBudgetMs ?? SLACK_TIMING.ackBudgetMs,
-    gate: new AckGate(),
-  };
-  registerTendCommand(app, services);
-  registerButtons(app, services);
-  registerLogInteractionView(app, services);
-  registerAppHome(app, services);
-  app.error(async (err) => {
-    log.error({ err }, "slack: listener failed");
-  });
-
-  return {
-    app,
-    mode: socket ? "socket" : "http",
-    receiver,
-    idle: (maxMs) => inflight.idle(maxMs),
   };
 }
 
