@@ -7,10 +7,10 @@ import { type RescoreReport, rescoreAccounts } from "../health/rescore.js";
 import { DATE_ORDERS, type DateOrder } from "../import/dates.js";
 import { describeBook, describeReport, kindFromArg } from "../import/describe.js";
 import { IMPORT_KINDS, type ImportKind } from "../import/kinds.js";
-import { type BookPart, ImportConflict, importBook } from "../import/run.js";
+import { type BookPart, ImportConflict, type ImportOptions, importBook } from "../import/run.js";
 import { fileSource } from "../import/source.js";
 import { busiestOwnerEmail } from "../store/repos/members.js";
-import { progress } from "./progress.js";
+import { type Progress, progress } from "./progress.js";
 import type { CliCommand, CliIO } from "./types.js";
 
 const USAGE = `tend import <folder> [--dry-run] [--date-format DMY|MDY]
@@ -92,71 +92,21 @@ export const importCommand: CliCommand = {
       io.err(`${typeof a === "string" ? a : "need a folder, or a kind and a file"}\nusage: ${USAGE}`);
       return 2;
     }
-    let files: { kind: ImportKind; file: string }[];
-    let where: string;
-    if (a.positional.length === 1) {
-      where = a.positional[0] as string;
-      const st = await stat(where).catch(() => undefined);
-      if (!st) {
-        io.err(`no such folder: ${where}`);
-        return 2;
-      }
-      if (!st.isDirectory()) {
-        io.err(`${where} is a file: say its kind (tend import <kind> <file>), or give the folder it is in`);
-        return 2;
-      }
-      const found = await folderParts(where);
-      if (typeof found === "string") {
-        io.err(found);
-        return 2;
-      }
-      if (found.files.length === 0) {
-        io.err(`${where}: no file named after a kind (${IMPORT_KINDS.map((k) => `${k}.csv`).join(", ")}, or .json)`);
-        return 2;
-      }
-      if (found.skipped.length) io.out(`skipped (not named after a kind): ${found.skipped.join(", ")}`);
-      files = found.files;
-    } else {
-      const [kindArg, file] = a.positional as [string, string];
-      const kind = kindFromArg(kindArg);
-      if (!kind) {
-        io.err(`unknown kind "${kindArg}": use one of ${IMPORT_KINDS.join(", ")}`);
-        return 2;
-      }
-      files = [{ kind, file }];
-      where = file;
-    }
-
-    const parts: BookPart[] = [];
-    for (const f of files) {
-      try {
-        parts.push({ kind: f.kind, source: await fileSource(f.file), label: f.file });
-      } catch (err) {
-        const code = (err as { code?: string }).code;
-        io.err(code === "ENOENT" ? `no such file: ${f.file}` : err instanceof Error ? err.message : String(err));
-        return 2;
-      }
-    }
+    const chosen = await filesToImport(a.positional, io);
+    if (typeof chosen === "number") return chosen;
+    const { files, where } = chosen;
+    const parts = await openParts(files, io);
+    if (typeof parts === "number") return parts;
     const total = io.progress?.isTTY
       ? (await Promise.all(files.map((f) => countLines(f.file)))).reduce((x, y) => x + y, 0)
       : 0;
     const bar = progress(io.progress, a.dryRun ? "checking" : "importing", "rows");
-    const doneBefore = new Map<ImportKind, number>();
-    let finished = 0;
-    let current: ImportKind | undefined;
     try {
       const book = await importBook(ctx, parts, {
         dryRun: a.dryRun,
         surface: "cli",
         ...(a.dateOrder ? { dateOrder: a.dateOrder } : {}),
-        onProgress: (p) => {
-          if (p.kind !== current) {
-            if (current) finished += doneBefore.get(current) ?? 0;
-            current = p.kind;
-          }
-          doneBefore.set(p.kind, p.read);
-          bar.update(finished + p.read, total, `${p.kind}: ${p.read} read, ${p.validated} valid, ${p.written} written`);
-        },
+        onProgress: acrossKinds(bar, total),
       });
       const rows = book.parts.reduce((n, r) => n + r.rows, 0);
       bar.finish(
@@ -191,6 +141,75 @@ export const importCommand: CliCommand = {
     }
   },
 };
+
+type ImportFile = { kind: ImportKind; file: string };
+
+/** The files named (a folder's, or one kind's file) and what the report calls them; else the exit code. */
+async function filesToImport(
+  positional: string[],
+  io: CliIO,
+): Promise<{ files: ImportFile[]; where: string } | number> {
+  if (positional.length === 2) {
+    const [kindArg, file] = positional as [string, string];
+    const kind = kindFromArg(kindArg);
+    if (!kind) {
+      io.err(`unknown kind "${kindArg}": use one of ${IMPORT_KINDS.join(", ")}`);
+      return 2;
+    }
+    return { files: [{ kind, file }], where: file };
+  }
+  const where = positional[0] as string;
+  const st = await stat(where).catch(() => undefined);
+  if (!st) {
+    io.err(`no such folder: ${where}`);
+    return 2;
+  }
+  if (!st.isDirectory()) {
+    io.err(`${where} is a file: say its kind (tend import <kind> <file>), or give the folder it is in`);
+    return 2;
+  }
+  const found = await folderParts(where);
+  if (typeof found === "string") {
+    io.err(found);
+    return 2;
+  }
+  if (found.files.length === 0) {
+    io.err(`${where}: no file named after a kind (${IMPORT_KINDS.map((k) => `${k}.csv`).join(", ")}, or .json)`);
+    return 2;
+  }
+  if (found.skipped.length) io.out(`skipped (not named after a kind): ${found.skipped.join(", ")}`);
+  return { files: found.files, where };
+}
+
+/** Each file opened as a row source; else the exit code. */
+async function openParts(files: ImportFile[], io: CliIO): Promise<BookPart[] | number> {
+  const parts: BookPart[] = [];
+  for (const f of files) {
+    try {
+      parts.push({ kind: f.kind, source: await fileSource(f.file), label: f.file });
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      io.err(code === "ENOENT" ? `no such file: ${f.file}` : err instanceof Error ? err.message : String(err));
+      return 2;
+    }
+  }
+  return parts;
+}
+
+/** One progress bar over every kind of the book: the rows of the kinds done before, plus this one's. */
+function acrossKinds(bar: Progress, total: number): NonNullable<ImportOptions["onProgress"]> {
+  const doneBefore = new Map<ImportKind, number>();
+  let finished = 0;
+  let current: ImportKind | undefined;
+  return (p) => {
+    if (p.kind !== current) {
+      if (current) finished += doneBefore.get(current) ?? 0;
+      current = p.kind;
+    }
+    doneBefore.set(p.kind, p.read);
+    bar.update(finished + p.read, total, `${p.kind}: ${p.read} read, ${p.validated} valid, ${p.written} written`);
+  };
+}
 
 /** Scores what the import touched, says so, and ends with the next thing to try. */
 export async function scoreAndSuggest(
