@@ -182,14 +182,57 @@ async function importKind(
   copy = false,
   secretKey?: Buffer,
 ): Promise<ImportReport> {
-  const problems = new Problems(source.labels);
-  const warnings = new Problems(source.labels);
-  const known = new Set(columnsOf(kind));
-  const ignored = new Set<string>();
-  const touched = new Set<string>();
-  let since: string | undefined;
-  const report = (counts: { rows: number; created?: number; updated?: number; unchanged?: number }): ImportReport => ({
+  const run: KindRun = {
     kind,
+    problems: new Problems(source.labels),
+    warnings: new Problems(source.labels),
+    known: new Set(columnsOf(kind)),
+    ignored: new Set(),
+    touched: new Set(),
+  };
+  const report = (counts: Counts) => kindReport(run, opts, counts);
+  if (source.fatal) {
+    run.problems.addProblem(source.fatal);
+    return report({ rows: 0 });
+  }
+  if (source.header && !headerFits(run, source.header, source.delimiter)) return report({ rows: 0 });
+
+  const refs = await loadRefs(client, kind);
+  const usage = kind === "usage" ? new UsageSink(client, USAGE_BATCH, copy) : undefined;
+  const read = await readRows(run, source, opts, refs, usage, secretKey);
+  let counts = { created: 0, updated: 0, unchanged: 0 };
+  if (usage) {
+    if (!run.problems.any) counts = await usage.finish();
+    for (const id of usage.accounts) run.touched.add(id);
+    run.since = usage.since;
+  } else counts = await writePending(client, run, read, secretKey);
+  opts.onProgress?.({
+    kind,
+    read: read.rows,
+    validated: read.validated,
+    written: counts.created + counts.updated + counts.unchanged,
+  });
+  return report({ rows: read.rows, ...counts });
+}
+
+/** What importing one kind gathers as it goes: problems, warnings, columns, the accounts touched. */
+interface KindRun {
+  kind: ImportKind;
+  problems: Problems;
+  warnings: Problems;
+  known: Set<string>;
+  ignored: Set<string>;
+  touched: Set<string>;
+  /** Usage: the first day written (the rescore starts there). */
+  since?: string;
+}
+
+type Counts = { rows: number; created?: number; updated?: number; unchanged?: number };
+
+function kindReport(run: KindRun, opts: ImportOptions, counts: Counts): ImportReport {
+  const { problems, warnings } = run;
+  return {
+    kind: run.kind,
     ok: !problems.any,
     dryRun: Boolean(opts.dryRun),
     rows: counts.rows,
@@ -200,32 +243,47 @@ async function importKind(
     moreProblems: problems.more,
     warnings: warnings.shown,
     moreWarnings: warnings.more,
-    ignoredColumns: [...ignored].map((c) => problems.label(c)),
-    touched: problems.any ? [] : [...touched],
-    ...(since && !problems.any ? { since } : {}),
-  });
+    ignoredColumns: [...run.ignored].map((c) => problems.label(c)),
+    touched: problems.any ? [] : [...run.touched],
+    ...(run.since && !problems.any ? { since: run.since } : {}),
+  };
+}
 
-  if (source.fatal) {
-    problems.addProblem(source.fatal);
-    return report({ rows: 0 });
-  }
-  if (source.header) {
-    for (const h of source.header) if (!known.has(h)) ignored.add(h);
-    // The delimiter is detected from this very line: naming it shows at once when the guess was wrong.
-    const delimiter = source.delimiter ? ` (read with delimiter ${delimiterName(source.delimiter)})` : "";
-    for (const alts of requiredColumns(kind))
-      if (!alts.some((c) => source.header?.includes(c)))
-        problems.add({ line: 1 }, undefined, `the header has no ${alts.join(" or ")} column${delimiter}`);
-    if (problems.any) return report({ rows: 0 });
-  }
+/** Notes the header's unknown columns; false (with the problem) when a required column is missing. */
+function headerFits(run: KindRun, header: string[], delimiter: string | undefined): boolean {
+  for (const h of header) if (!run.known.has(h)) run.ignored.add(h);
+  // The delimiter is detected from this very line: naming it shows at once when the guess was wrong.
+  const named = delimiter ? ` (read with delimiter ${delimiterName(delimiter)})` : "";
+  for (const alts of requiredColumns(run.kind))
+    if (!alts.some((c) => header.includes(c)))
+      run.problems.add({ line: 1 }, undefined, `the header has no ${alts.join(" or ")} column${named}`);
+  return !run.problems.any;
+}
 
-  const refs = await loadRefs(client, kind);
+interface ReadRows {
+  rows: number;
+  validated: number;
+  /** Rows converted for the store (every kind but usage, which goes to its sink as it is read). */
+  pending: Pending[];
+  /** Members' calendar addresses, kept apart from the row values so nothing else ever sees them. */
+  calendars: { at: Pending["at"]; email: string; url: string }[];
+  checks: RowChecks;
+}
+
+/** Every row read and validated: usage rows into the sink, the others converted for the store. */
+async function readRows(
+  run: KindRun,
+  source: RowSource,
+  opts: ImportOptions,
+  refs: Refs,
+  usage: UsageSink | undefined,
+  secretKey: Buffer | undefined,
+): Promise<ReadRows> {
+  const { kind, problems, warnings, known, ignored } = run;
   const schema = ROW_SCHEMAS[kind];
-  const usage = kind === "usage" ? new UsageSink(client, USAGE_BATCH, copy) : undefined;
   const checks = new RowChecks(kind, refs);
   const pending: Pending[] = [];
-  // Members' calendar addresses, kept apart from the row values so nothing else ever sees them.
-  const calendars: { at: Pending["at"]; email: string; url: string }[] = [];
+  const calendars: ReadRows["calendars"] = [];
   let rows = 0;
   let validated = 0;
   for await (const batch of source.items) {
@@ -278,44 +336,48 @@ async function importKind(
     }
     opts.onProgress?.({ kind, read: rows, validated, written: 0 });
   }
+  return { rows, validated, pending, calendars, checks };
+}
+
+/** Writes the converted rows (and members' calendars) unless a problem was found; what changed. */
+async function writePending(
+  client: TxClient,
+  run: KindRun,
+  { pending, calendars, checks }: ReadRows,
+  secretKey: Buffer | undefined,
+): Promise<{ created: number; updated: number; unchanged: number }> {
+  const { kind, problems, warnings, touched } = run;
   let counts = { created: 0, updated: 0, unchanged: 0 };
-  if (usage) {
-    if (!problems.any) counts = await usage.finish();
-    for (const id of usage.accounts) touched.add(id);
-    since = usage.since;
-  } else {
-    const spec = SPECS[kind as Exclude<ImportKind, "usage">];
-    for (const w of checks.rows(pending)) warnings.add(w.at, w.column, w.reason);
-    // With problems already found, the store must not turn them into a conflict that hides the list.
-    const guarded = problems.any;
-    if (guarded) await savepoint(client);
-    const w = await writeRows(client, spec, pending, problems).catch(async (err) => {
-      if (!guarded) throw err;
-      await backToSavepoint(client);
-      return {
-        created: 0,
-        updated: 0,
-        unchanged: 0,
-        ids: [] as string[],
-        createdIds: new Set<string>(),
-        changedIds: new Set<string>(),
-      };
-    });
-    if (!problems.any) counts = { created: w.created, updated: w.updated, unchanged: w.unchanged };
-    if (!problems.any && secretKey && calendars.length) {
-      const feeds = await writeCalendars(client, secretKey, calendars);
-      // A member whose only change is the calendar is an updated row, so the import commits it.
-      for (const id of feeds)
-        if (!w.createdIds.has(id) && !w.changedIds.has(id)) {
-          counts.updated++;
-          counts.unchanged--;
-        }
-    }
-    if (kind === "accounts") for (const id of w.ids) touched.add(id);
-    else if (spec.scope === "account") for (const p of pending) touched.add(p.values.accountId as string);
+  const spec = SPECS[kind as Exclude<ImportKind, "usage">];
+  for (const w of checks.rows(pending)) warnings.add(w.at, w.column, w.reason);
+  // With problems already found, the store must not turn them into a conflict that hides the list.
+  const guarded = problems.any;
+  if (guarded) await savepoint(client);
+  const w = await writeRows(client, spec, pending, problems).catch(async (err) => {
+    if (!guarded) throw err;
+    await backToSavepoint(client);
+    return {
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      ids: [] as string[],
+      createdIds: new Set<string>(),
+      changedIds: new Set<string>(),
+    };
+  });
+  if (!problems.any) counts = { created: w.created, updated: w.updated, unchanged: w.unchanged };
+  if (!problems.any && secretKey && calendars.length) {
+    const feeds = await writeCalendars(client, secretKey, calendars);
+    // A member whose only change is the calendar is an updated row, so the import commits it.
+    for (const id of feeds)
+      if (!w.createdIds.has(id) && !w.changedIds.has(id)) {
+        counts.updated++;
+        counts.unchanged--;
+      }
   }
-  opts.onProgress?.({ kind, read: rows, validated, written: counts.created + counts.updated + counts.unchanged });
-  return report({ rows, ...counts });
+  if (kind === "accounts") for (const id of w.ids) touched.add(id);
+  else if (spec.scope === "account") for (const p of pending) touched.add(p.values.accountId as string);
+  return counts;
 }
 
 const DELIMITER_NAMES: Record<string, string> = { ",": "comma", ";": "semicolon", "\t": "tab" };
