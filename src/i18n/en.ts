@@ -730,6 +730,33 @@ export const en = {
   "report.doc.html": "Value report (printable page)",
   "report.attached": "Attached: {files}",
   "report.button": "Value report",
+  // ── words a chart draws (chart.*): only these, digits and dates, never a typed name; the bundled
+  // chart font covers exactly their characters (src/charts/font-chars.ts) ──
+  "chart.trend.title": "Last 90 days",
+  "chart.trend.score": "Health score",
+  "chart.trend.active": "Active users",
+  "chart.trend.seats": "Seats",
+  "chart.dist.title": "Accounts by health",
+  "chart.dist.before": "A week ago",
+  "chart.dist.now": "Now",
+  "chart.dist.moves": "{up} up, {down} down",
+  "chart.grade.green": "Green",
+  "chart.grade.yellow": "Yellow",
+  "chart.grade.red": "Red",
+  "chart.grade.new": "New",
+  "chart.forecast.title.csm": "Open renewals by month and call",
+  "chart.forecast.title.model": "Renewals by month, model call",
+  "chart.call.commit": "Commit",
+  "chart.call.likely": "Likely",
+  "chart.call.at-risk": "At risk",
+  "chart.call.lost": "Lost",
+  // ── what a chart shows, in words beside the picture (alt.*), for screen readers ──
+  "alt.trend": "Health score {first} to {last} over {days} days; active users {u1} to {u2}.",
+  "alt.trend_no_usage": "Health score {first} to {last} over {days} days; no usage data.",
+  "alt.trend_no_score": "No health score yet; active users {u1} to {u2} over {days} days.",
+  "alt.dist": "A week ago: {b}. Now: {n}. {up} accounts moved up a grade, {down} down.",
+  "alt.grades": "{green} green, {yellow} yellow, {red} red, {new} new",
+  "alt.forecast": "ARR due by month in {currency}: {months}.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -21,20 +21,7 @@ export function resolveLocale(
 /** A message catalogue: every key has an English and a Chinese text; `{name}` placeholders. */
 export type Catalogue<K extends string> = Record<Locale, Record<K, string>>;
 
-/**
- * A small catalogue written as pairs, each key's English and Chinese side by side (charts, alt texts,
- * the value report): `bilingual({ "trend.title": ["Last 90 days", "近 90 天"] })`.
- */
-export function bilingual<K extends string>(pairs: Record<K, readonly [en: string, zh: string]>): Catalogue<K> {
-  const en = {} as Record<K, string>;
-  const zh = {} as Record<K, string>;
-  for (const k of Object.keys(pairs) as K[]) [en[k], zh[k]] = pairs[k];
-  return { en, "zh-CN": zh };
-}
-
-export type CatalogueKey<C> = C extends Catalogue<infer K> ? K : never;
-
-/** `fill` turns a parameter into text (the reply catalogues mark string values as user data). */
+/** `fill` turns a parameter into text (the catalogue's `t` marks string values as user data). */
 export function translator<K extends string>(catalogue: Catalogue<K>, fill: (v: string | number) => string = String) {
   return (locale: Locale, key: K, params: Record<string, string | number> = {}) =>
     catalogue[locale][key].replace(/\{(\w+)\}/g, (m, name: string) =>
