@@ -21,12 +21,23 @@ export function resolveLocale(
 /** A message catalogue: every key has an English and a Chinese text; `{name}` placeholders. */
 export type Catalogue<K extends string> = Record<Locale, Record<K, string>>;
 
-/** `fill` turns a parameter into text (the catalogue's `t` marks string values as user data). */
+/**
+ * A template's `{name}` placeholders filled from `params`, each value turned into text by `fill` (the
+ * catalogue's `t` marks string values as user data); a placeholder with no parameter stays as written.
+ */
+export function fillIn(
+  template: string,
+  params: Record<string, string | number>,
+  fill: (v: string | number) => string = String,
+): string {
+  return template.replace(/\{(\w+)\}/g, (m, name: string) =>
+    name in params ? fill(params[name] as string | number) : m,
+  );
+}
+
 export function translator<K extends string>(catalogue: Catalogue<K>, fill: (v: string | number) => string = String) {
   return (locale: Locale, key: K, params: Record<string, string | number> = {}) =>
-    catalogue[locale][key].replace(/\{(\w+)\}/g, (m, name: string) =>
-      name in params ? fill(params[name] as string | number) : m,
-    );
+    fillIn(catalogue[locale][key], params, fill);
 }
 
 export function formatNumber(locale: Locale, n: number, digits = 0): string {
