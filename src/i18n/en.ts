@@ -812,6 +812,34 @@ export const en = {
   "reason_word.per.weekly": "week",
   "reason_word.per.monthly": "month end",
   "reason_word.risk_other": "other risk",
+  // ── the risk register's sentences: evidence the detector found (risk.evidence.*, stored as key +
+  // numbers; other evidence keys are health reasons), its gap words, a next step per cause ──
+  "risk.evidence.usage_collapse": "daily active users fell from {from} to {to} (-{pct}%) over the last two weeks",
+  "risk.evidence.detractor": "NPS {score} (detractor) {days} days ago",
+  "risk.evidence.renewal_unready": "renewal in {days} days with {count} readiness gaps: {gaps}",
+  "risk.evidence.renewal_lapsed": "renewal date passed {days} days ago with no outcome recorded",
+  "risk.gap.terms": "terms not confirmed",
+  "risk.gap.expectations": "expectations not met",
+  "risk.gap.decision_maker": "decision maker not engaged",
+  "risk.gap.promises": "open promises",
+  "risk.gap.value_report": "no value report",
+  "risk.next_step.wrong_fit":
+    "Agree with the sponsor what the product can and cannot do for them; plan the exit or the fit.",
+  "risk.next_step.roi_gap": "Build the value case with their numbers and review it with the decision maker.",
+  "risk.next_step.decision_maker_changed": "Meet the new decision maker and re-sell the value they inherit.",
+  "risk.next_step.slow_go_live": "Find what blocks go-live and agree a dated plan with their project lead.",
+  "risk.next_step.slow_feedback": "Answer their open feedback with a date, or say plainly what will not be built.",
+  "risk.next_step.champion_changed": "Find and win a new champion; introduce them to what the last one valued.",
+  "risk.next_step.requirement_not_delivered": "Give a delivery date or an alternative, in writing.",
+  "risk.next_step.payment_overdue": "Check with finance and the buyer why payment is late.",
+  "risk.next_step.refusing_contact":
+    "Reach them through another person (executive sponsor, partner) instead of more of the same.",
+  "risk.next_step.usage_collapse": "Call today: find out what changed before the drop.",
+  "risk.next_step.detractor": "Call the person who answered, hear them out and agree one fix.",
+  "risk.next_step.renewal_unready":
+    "Close the readiness gaps this week: terms, decision maker, promises, value report.",
+  "risk.next_step.other": "Agree the next step with the account team.",
+  "risk.closed_itself": "closed by itself: the evidence is gone",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,6 +1,6 @@
 import { addDays } from "../../domain/dates.js";
 import type { Reason } from "../../domain/health/types.js";
-import { NEXT_STEP, renderEvidence } from "../../domain/risk/evidence.js";
+import { nextStep, renderEvidence } from "../../domain/risk/evidence.js";
 import { sparkline } from "../../domain/sparkline.js";
 import { callButtons } from "../../reply/account-buttons.js";
 import { accountTrendAttachment } from "../../reply/charts.js";
@@ -113,6 +113,6 @@ export function riskLine(d: Deps, r: RegisterRow): string {
     d.t(r.source === "detected" ? "risk.opened_detected" : "risk.opened_person", { date: day(d, r.raisedAt) }),
   );
   if (r.confirmed) parts.push(d.t("risk.confirmed"));
-  parts.push(d.t("risk.next", { step: r.nextStep ?? NEXT_STEP[d.locale][r.cause] }));
+  parts.push(d.t("risk.next", { step: r.nextStep ?? nextStep(d.locale, r.cause) }));
   return parts.join(" · ");
 }

@@ -1,7 +1,7 @@
 // People raise and resolve risks: `risk raise <account> <cause> [note]`, `risk resolve ...`, and the
 // card's buttons (which run the same commands). The account is re-scored at once, so the grade and
 // the card agree with the register the moment the answer comes back.
-import { NEXT_STEP } from "../../domain/risk/evidence.js";
+import { nextStep } from "../../domain/risk/evidence.js";
 import { CAUSE_SEVERITY, type RiskCause } from "../../domain/risk/register.js";
 import type { Reply } from "../../reply/model.js";
 import { audit } from "../../store/repos/audit.js";
@@ -34,7 +34,7 @@ export async function raiseRiskCommand(d: Deps, a: FoundAccount, cause: RiskCaus
   ]);
   await d.rescore?.([a.id]);
   return outcome === "raised"
-    ? simple(d.t("risk.raised", { ...params, step: NEXT_STEP[d.locale][cause] }), undefined, "warning")
+    ? simple(d.t("risk.raised", { ...params, step: nextStep(d.locale, cause) }), undefined, "warning")
     : simple(d.t("risk.confirmed_detected", params), undefined, "warning");
 }
 
