@@ -840,6 +840,11 @@ export const en = {
     "Close the readiness gaps this week: terms, decision maker, promises, value report.",
   "risk.next_step.other": "Agree the next step with the account team.",
   "risk.closed_itself": "closed by itself: the evidence is gone",
+  // ── what a reader is told when Tend fails or a message is cut to the platform's limit ──
+  "error.internal": "Something went wrong on our side (error {id}). Please try again.",
+  "slack.more_not_shown":
+    "…and {count} more not shown here. Narrow the question (a window, a member, a team) to see them.",
+  "feishu.more_not_shown": "… {count} more not shown",
 } as const;
 
 export type MessageKey = keyof typeof en;
