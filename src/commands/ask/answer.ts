@@ -11,14 +11,14 @@ import { type AskLexicon, askLexicon, teamNames } from "../../store/repos/ask.js
 import { audit } from "../../store/repos/audit.js";
 import { canWrite, readableFilter } from "../access.js";
 import type { Deps } from "../handlers/common.js";
-import { type Command, type ParseResult, startsWithVerb } from "../parse.js";
+import { type Command, type ParseResult, startsWithVerb, TEAM_WORDS } from "../parse.js";
 import { type ModelSettings, translate } from "./model.js";
 import { commandLine, isWrite, readQuestion } from "./read.js";
 
 type Run = (command: Command) => Promise<Reply>;
 
 /** A scope written out: `@handle`, a Slack mention, or the word team / 团队 ("renewals at risk" is not one). */
-const EXPLICIT_SCOPE = /(^|\s)(@|<@)\S|(^|\s)(team|团队)(\s|$)/i;
+const EXPLICIT_SCOPE = new RegExp(`(^|\\s)(@|<@)\\S|(^|\\s)(${TEAM_WORDS.join("|")})(\\s|$)`, "i");
 
 /** True when the grammar answers the text as typed: its verb parsed and its names are known. */
 async function answersAsTyped(d: Deps, parsed: ParseResult, lexicon: () => Promise<AskLexicon>): Promise<boolean> {
