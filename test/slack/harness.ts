@@ -4,7 +4,7 @@ import { HttpApp } from "../../src/http/server.js";
 import { type Logger, silentLogger } from "../../src/log.js";
 import { checkBlockKitLimits, type SlackBlock } from "../../src/reply/render-slack.js";
 import type { SlackApp } from "../../src/slack/app.js";
-import { mountSlackWith } from "../../src/slack/door.js";
+import { mountSlackWith } from "../../src/slack/mount.js";
 import type { Db } from "../../src/store/db.js";
 import { PEOPLE, seedBook } from "../commands/book.js";
 import { type StoreKind, testDb } from "../support/store.js";
@@ -12,7 +12,7 @@ import { type SlackApiStandIn, startSlackApiStandIn } from "./api-stand-in.js";
 import { slackTestConfig } from "./config.js";
 import { postSigned } from "./sign.js";
 
-// Tend's own HTTP server with the Slack door mounted (Bolt's HTTPReceiver behind our signature
+// Tend's own HTTP server with the Slack endpoint mounted (Bolt's HTTPReceiver behind our signature
 // check), the crafted book, and a stand-in Slack Web API. Slack user ids map to the book's people.
 
 export const NOW = new Date("2026-11-23T14:00:00Z");
@@ -76,8 +76,8 @@ export async function startSlackHarness(
   // Answers go in the ack or through response_url by what the test chose, never by how busy the
   // machine is: the default budget is generous here (speed is measured by `npm run bench slack`).
   const ackBudgetMs = opts.ackBudgetMs ?? TEST_ACK_BUDGET_MS;
-  const door = await mountSlackWith(ctx, http, { ackBudgetMs, ackDeadlineMs: TEST_ACK_BUDGET_MS + 1_000 });
-  if (!door) throw new Error("slack door not mounted");
+  const part = await mountSlackWith(ctx, http, { ackBudgetMs, ackDeadlineMs: TEST_ACK_BUDGET_MS + 1_000 });
+  if (!part) throw new Error("Slack endpoint not mounted");
   const { port } = (await http.listen(0, "127.0.0.1")) as AddressInfo;
   const url = `http://127.0.0.1:${port}/slack/events`;
   const acks: unknown[] = [];
@@ -85,7 +85,7 @@ export async function startSlackHarness(
     db,
     ctx,
     api,
-    slack: door.slack,
+    slack: part.slack,
     url,
     book,
     acks,
@@ -93,7 +93,7 @@ export async function startSlackHarness(
     async send(body, o = {}) {
       const res = await h.post(body, o);
       const text = await res.text();
-      await door.slack.idle();
+      await part.slack.idle();
       const json = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
       if (json) acks.push(json);
       return { status: res.status, json };
@@ -116,7 +116,7 @@ export async function startSlackHarness(
     },
     async close() {
       await http.close();
-      await door.stop?.();
+      await part.stop?.();
       await api.close();
       await db.close();
     },
