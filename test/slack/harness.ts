@@ -10,7 +10,7 @@ import { PEOPLE, seedBook } from "../commands/book.js";
 import { type StoreKind, testDb } from "../support/store.js";
 import { type SlackApiStandIn, startSlackApiStandIn } from "./api-stand-in.js";
 import { slackTestConfig } from "./config.js";
-import { postSigned } from "./sign.js";
+import { interactionBody, postSigned, triggerId } from "./sign.js";
 
 // Tend's own HTTP server with the Slack endpoint mounted (Bolt's HTTPReceiver behind our signature
 // check), the crafted book, and a stand-in Slack Web API. Slack user ids map to the book's people.
@@ -148,4 +148,52 @@ export function buttonsOf(msg: { blocks?: unknown }): { action_id: string; value
     .flatMap((b) => b.elements ?? [])
     .filter((e) => e.type === "button")
     .map((e) => ({ action_id: e.action_id, value: e.value, text: e.text.text }));
+}
+
+/** A signed block_actions press of `button` by `user`, in an (ephemeral) channel message or App Home. */
+export function buttonPress(
+  h: SlackHarness,
+  user: string,
+  button: { action_id: string; value: string },
+  where: { ephemeral?: boolean; home?: boolean; channel?: string; responseUrl?: string } = {},
+) {
+  const base = {
+    type: "block_actions",
+    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: "T_TEND" },
+    api_app_id: "A_TEND",
+    token: "legacy-verification-token",
+    trigger_id: triggerId(),
+    team: { id: "T_TEND", domain: "tend-test" },
+    enterprise: null,
+    is_enterprise_install: false,
+    actions: [
+      {
+        type: "button",
+        action_id: button.action_id,
+        block_id: "b1",
+        text: { type: "plain_text", text: "x" },
+        value: button.value,
+        action_ts: "1700000000.100",
+      },
+    ],
+  };
+  if (where.home)
+    return interactionBody({
+      ...base,
+      container: { type: "view", view_id: "V_HOME" },
+      view: { id: "V_HOME", type: "home", team_id: "T_TEND", blocks: [], state: { values: {} } },
+    });
+  const channel = where.channel ?? "C_GENERAL";
+  return interactionBody({
+    ...base,
+    container: {
+      type: "message",
+      message_ts: "1700000000.000009",
+      channel_id: channel,
+      is_ephemeral: where.ephemeral ?? true,
+    },
+    channel: { id: channel, name: "general" },
+    message: { type: "message", ts: "1700000000.000009", text: "card" },
+    response_url: where.responseUrl ?? h.api.responseUrl(),
+  });
 }
