@@ -6,9 +6,27 @@
 // open issues and past renewal outcomes are all drawn from it with noise. The score the health
 // engine computes is never consulted, so whether it separates outcomes is a fair test.
 import { addDays, daysBetween, dayToDate } from "../domain/dates.js";
-import type { UsageRow } from "../store/repos/usage.js";
+import type {
+  AccountRow,
+  Attitude,
+  CallRow,
+  ContactRole,
+  ContactRow,
+  DemoBook,
+  InteractionKind,
+  MilestoneRow,
+  OpportunityRow,
+  PromiseRow,
+  RenewalRow,
+  RiskRow,
+  Role,
+  Severity,
+  Tier,
+} from "./book/rows.js";
 import * as N from "./names.js";
 import { hexOf, type Rng, rng } from "./random.js";
+
+export type { DemoBook } from "./book/rows.js";
 
 export const DEMO_SEED = "tend-demo-1";
 export const DEMO_EMAIL_DOMAIN = "demo.tend";
@@ -29,184 +47,7 @@ export const DEMO_STORIES = {
   detractor: "Kestrel Retail",
 } as const;
 
-type Tier = "strategic" | "key" | "standard" | "long_tail";
-type Stage = "handoff" | "onboarding" | "adoption" | "steady" | "renewal" | "churned";
-type Role = "admin" | "manager" | "csm" | "viewer";
-type ContactRole = "decision_maker" | "champion" | "admin" | "user" | "finance" | "executive";
-type Attitude = "supporter" | "neutral" | "opponent";
-type InteractionKind = "visit" | "call" | "qbr" | "exec_visit" | "training" | "email" | "praise" | "complaint";
-type Severity = "high" | "medium" | "low";
 type Lang = "en" | "zh";
-
-export interface TeamRow {
-  id: string;
-  name: string;
-  locale: string;
-  timezone: string;
-  slackChannel: string;
-  feishuChatId: string;
-}
-export interface MemberRow {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  teamId: string | null;
-  slackUserId: string;
-  feishuOpenId: string;
-  locale: string | null;
-  timezone: string | null;
-  active: boolean;
-}
-export interface AccountRow {
-  id: string;
-  externalId: string;
-  name: string;
-  aliases: string[];
-  tier: Tier;
-  industry: string;
-  region: string;
-  ownerId: string;
-  teamId: string;
-  arr: number;
-  currency: string;
-  contractStart: Date;
-  renewalDate: Date;
-  stage: Stage;
-  goLiveDate: Date;
-  seats: number;
-}
-export interface ContactRow {
-  id: string;
-  accountId: string;
-  name: string;
-  email: string | null;
-  title: string;
-  role: ContactRole;
-  influence: number;
-  attitude: Attitude;
-  active: boolean;
-  leftAt: Date | null;
-  lastContact: Date | null;
-}
-export interface InteractionRow {
-  id: string;
-  accountId: string;
-  kind: InteractionKind;
-  occurredAt: Date;
-  scheduled: boolean;
-  memberId: string;
-  contactName: string | null;
-  notes: string;
-  nextSteps: string | null;
-}
-export interface FeedbackRow {
-  id: string;
-  accountId: string;
-  title: string;
-  status: "open" | "in_progress" | "delivered" | "declined";
-  severity: Severity;
-  raisedAt: Date;
-  resolvedAt: Date | null;
-}
-export interface PromiseRow {
-  id: string;
-  accountId: string;
-  title: string;
-  madeAt: Date;
-  dueDate: Date;
-  status: "open" | "kept" | "broken" | "cancelled";
-  keptAt: Date | null;
-}
-export interface SurveyRow {
-  id: string;
-  accountId: string;
-  kind: "nps" | "csat";
-  score: number;
-  respondent: string | null;
-  comment: string | null;
-  respondedAt: Date;
-}
-export interface MilestoneRow {
-  id: string;
-  accountId: string;
-  title: string;
-  dueDate: Date;
-  status: "planned" | "done" | "missed";
-  doneAt: Date | null;
-}
-export interface RiskRow {
-  id: string;
-  accountId: string;
-  kind:
-    | "wrong_fit"
-    | "roi_gap"
-    | "decision_maker_changed"
-    | "slow_go_live"
-    | "slow_feedback"
-    | "champion_changed"
-    | "requirement_not_delivered"
-    | "payment_overdue"
-    | "other";
-  severity: Severity;
-  note: string;
-  raisedAt: Date;
-  resolvedAt: Date | null;
-}
-export interface OpportunityRow {
-  id: string;
-  accountId: string;
-  kind: "upsell" | "cross_sell" | "services";
-  title: string;
-  amount: number;
-  status: "open" | "won" | "lost";
-  /** null: the account's currency. */
-  currency: string | null;
-  stage: string | null;
-  expectedClose: Date | null;
-}
-/** A CSM's renewal call (RenewalCall): who called what, when, on which renewal. */
-export interface CallRow {
-  id: string;
-  accountId: string;
-  dueDate: Date;
-  call: "commit" | "likely" | "at_risk" | "lost";
-  note: string | null;
-  memberId: string | null;
-  source: string;
-  calledAt: Date;
-}
-export interface RenewalRow {
-  id: string;
-  accountId: string;
-  dueDate: Date;
-  arr: number;
-  status: "upcoming" | "in_progress" | "renewed" | "downsized" | "churned";
-  outcomeArr: number | null;
-  closedAt: Date | null;
-  termsClear: boolean | null;
-  valueReportSent: boolean;
-  notes: string | null;
-}
-
-export interface DemoBook {
-  today: string;
-  seed: string;
-  teams: TeamRow[];
-  members: MemberRow[];
-  accounts: AccountRow[];
-  contacts: ContactRow[];
-  usage: UsageRow[];
-  interactions: InteractionRow[];
-  feedback: FeedbackRow[];
-  promises: PromiseRow[];
-  surveys: SurveyRow[];
-  milestones: MilestoneRow[];
-  risks: RiskRow[];
-  opportunities: OpportunityRow[];
-  renewals: RenewalRow[];
-  calls: CallRow[];
-}
 
 // ---- the organisation ----
 
