@@ -5,7 +5,18 @@
 // Every account has a hidden health trajectory h(d) in [0, 1]; usage, contact cadence, sentiment,
 // open issues and past renewal outcomes are all drawn from it with noise. The score the health
 // engine computes is never consulted, so whether it separates outcomes is a fair test.
-import { addDays, daysBetween, dayToDate } from "../domain/dates.js";
+import { addDays, dayToDate } from "../domain/dates.js";
+import { type AccountPlan, clamp, newBookContext, round100, USAGE_DAYS, weekday } from "./book/context.js";
+import {
+  addTeamsAndMembers,
+  DEMO_PEOPLE,
+  type Lang,
+  memberId,
+  ownerDiligence,
+  TEAMS,
+  type TeamSpec,
+  teamId,
+} from "./book/organisation.js";
 import type {
   AccountRow,
   Attitude,
@@ -19,209 +30,34 @@ import type {
   PromiseRow,
   RenewalRow,
   RiskRow,
-  Role,
   Severity,
   Tier,
 } from "./book/rows.js";
+import { DEMO_STORIES } from "./book/stories.js";
 import * as N from "./names.js";
 import { hexOf, type Rng, rng } from "./random.js";
 
+export { USAGE_DAYS } from "./book/context.js";
+export {
+  DEMO_EMAIL_DOMAIN,
+  DEMO_PEOPLE,
+  demoEmail,
+  demoFeishuOpenId,
+  demoSlackUserId,
+} from "./book/organisation.js";
 export type { DemoBook } from "./book/rows.js";
+export { DEMO_STORIES } from "./book/stories.js";
 
 export const DEMO_SEED = "tend-demo-1";
-export const DEMO_EMAIL_DOMAIN = "demo.tend";
-/** Days of daily usage, ending today. */
-export const USAGE_DAYS = 120;
-
-/** Accounts that carry a story the bot must surface (docs/demo.md). */
-export const DEMO_STORIES = {
-  /** Strategic, champion left 18 days ago, active users down by half over five weeks. */
-  championLeft: "Northwind Logistics",
-  /** Went live 60 days ago, 20% of seats activated (target 60% by day 60). */
-  onboarding: "Brightwave Health",
-  /** Key account renewing in 45 days; an SSO promise 12 days overdue. */
-  renewalPromise: "杭州云帆科技有限公司",
-  /** Healthy and near its seat limit: open upsell and cross-sell. */
-  expansion: "Summit Analytics",
-  /** NPS 3 from the decision maker 6 days ago, with a complaint. */
-  detractor: "Kestrel Retail",
-} as const;
-
-type Lang = "en" | "zh";
-
-// ---- the organisation ----
-
-interface TeamSpec {
-  key: "amer" | "emea" | "cn";
-  name: string;
-  locale: "en" | "zh-CN";
-  lang: Lang;
-  timezone: string;
-  currency: string;
-  /** ARR multiplier from USD bands. */
-  fx: number;
-  regions: readonly string[];
-  /** UTC hours that are local business hours (meetings land there). */
-  utcHours: readonly [number, number];
-  accounts: number;
-}
-
-const TEAMS: readonly TeamSpec[] = [
-  {
-    key: "amer",
-    name: "Americas",
-    locale: "en",
-    lang: "en",
-    timezone: "America/New_York",
-    currency: "USD",
-    fx: 1,
-    regions: ["US East", "US West", "US Central", "Canada", "LATAM"],
-    utcHours: [14, 21],
-    accounts: 125,
-  },
-  {
-    key: "emea",
-    name: "EMEA",
-    locale: "en",
-    lang: "en",
-    timezone: "Europe/London",
-    currency: "EUR",
-    fx: 0.92,
-    regions: ["UK & Ireland", "DACH", "Nordics", "France", "Benelux"],
-    utcHours: [8, 16],
-    accounts: 80,
-  },
-  {
-    key: "cn",
-    name: "中国区",
-    locale: "zh-CN",
-    lang: "zh",
-    timezone: "Asia/Shanghai",
-    currency: "CNY",
-    fx: 7.2,
-    regions: [],
-    utcHours: [1, 9],
-    accounts: 105,
-  },
-];
-
-interface PersonSpec {
-  name: string;
-  handle: string;
-  role: Role;
-  team: TeamSpec["key"] | null;
-  active?: boolean;
-}
-
-/** Everyone in the demo organisation; email is `<handle>@demo.tend`. */
-export const DEMO_PEOPLE: readonly PersonSpec[] = [
-  { name: "Sam Rivera", handle: "sam.rivera", role: "admin", team: null },
-  { name: "Morgan Lee", handle: "morgan.lee", role: "manager", team: "amer" },
-  { name: "Alice Chen", handle: "alice.chen", role: "csm", team: "amer" },
-  { name: "Ben Carter", handle: "ben.carter", role: "csm", team: "amer" },
-  { name: "Carla Diaz", handle: "carla.diaz", role: "csm", team: "amer" },
-  { name: "David Kim", handle: "david.kim", role: "csm", team: "amer" },
-  { name: "Emma Brooks", handle: "emma.brooks", role: "csm", team: "amer" },
-  { name: "Victor Hale", handle: "victor.hale", role: "viewer", team: "amer" },
-  { name: "Felix Wagner", handle: "felix.wagner", role: "csm", team: "emea" },
-  { name: "Grace Walsh", handle: "grace.walsh", role: "csm", team: "emea" },
-  { name: "Hugo Martin", handle: "hugo.martin", role: "csm", team: "emea" },
-  { name: "Olivia Grant", handle: "olivia.grant", role: "csm", team: "emea", active: false },
-  { name: "王芳", handle: "wang.fang", role: "manager", team: "cn" },
-  { name: "李娜", handle: "li.na", role: "csm", team: "cn" },
-  { name: "张伟", handle: "zhang.wei", role: "csm", team: "cn" },
-  { name: "刘洋", handle: "liu.yang", role: "csm", team: "cn" },
-  { name: "陈静", handle: "chen.jing", role: "csm", team: "cn" },
-];
-
-export const demoEmail = (handle: string) => `${handle}@${DEMO_EMAIL_DOMAIN}`;
-/** Deterministic platform ids, shaped like the real ones (Slack U..., Feishu ou_<32 hex>). */
-export const demoSlackUserId = (handle: string) =>
-  `U0DEMO${String(DEMO_PEOPLE.findIndex((p) => p.handle === handle) + 1).padStart(3, "0")}`;
-export const demoFeishuOpenId = (handle: string) => `ou_${hexOf(`demo-member:${handle}`, 32)}`;
-const teamId = (key: string) => `demo-team-${key}`;
-const memberId = (handle: string) => `demo-member-${handle}`;
-
-// ---- helpers ----
-
-const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
-const weekday = (day: string) => dayToDate(day).getUTCDay();
-const round100 = (x: number) => Math.round(x / 100) * 100;
-
-interface AccountPlan {
-  row: AccountRow;
-  team: TeamSpec;
-  lang: Lang;
-  r: Rng;
-  /** Hidden health on day offset d (0 = today, negative = past). */
-  h: (d: number) => number;
-  /** Multiplier on engaged users (stories shape their own curve). */
-  engagement?: (d: number) => number;
-  /** Activation on day offset d, when a story fixes it. */
-  activation?: (d: number) => number;
-  /** Day offset usage ends (churned accounts), inclusive. */
-  lastUsageDay: number;
-  /** Owner's habit: >1 means contact gaps run longer. */
-  diligence: number;
-  story?: keyof typeof DEMO_STORIES;
-}
 
 /** Builds the demo book for `today` (YYYY-MM-DD). */
 export function generateDemoBook(opts: { today: string; seed?: string }): DemoBook {
   const { today } = opts;
   const seed = opts.seed ?? DEMO_SEED;
-  const day = (offset: number) => dayToDate(addDays(today, offset));
-  const offsetOf = (d: Date) => daysBetween(today, d);
-  const book: DemoBook = {
-    today,
-    seed,
-    teams: [],
-    members: [],
-    accounts: [],
-    contacts: [],
-    usage: [],
-    interactions: [],
-    feedback: [],
-    promises: [],
-    surveys: [],
-    milestones: [],
-    risks: [],
-    opportunities: [],
-    renewals: [],
-    calls: [],
-  };
-  const ids = new Map<string, number>();
-  const nextId = (kind: string) => {
-    const n = (ids.get(kind) ?? 0) + 1;
-    ids.set(kind, n);
-    return `demo-${kind}-${String(n).padStart(5, "0")}`;
-  };
-
-  for (const t of TEAMS)
-    book.teams.push({
-      id: teamId(t.key),
-      name: t.name,
-      locale: t.locale,
-      timezone: t.timezone,
-      slackChannel: `C0DEMO${t.key.toUpperCase()}`,
-      feishuChatId: `oc_${hexOf(`demo-team:${t.key}`, 32)}`,
-    });
-  for (const p of DEMO_PEOPLE)
-    book.members.push({
-      id: memberId(p.handle),
-      email: demoEmail(p.handle),
-      name: p.name,
-      role: p.role,
-      teamId: p.team ? teamId(p.team) : null,
-      slackUserId: demoSlackUserId(p.handle),
-      feishuOpenId: demoFeishuOpenId(p.handle),
-      locale: null,
-      timezone: null,
-      active: p.active ?? true,
-    });
-  const diligence = new Map(
-    DEMO_PEOPLE.map((p) => [memberId(p.handle), rng(`${seed}:habit:${p.handle}`).range(0.75, 1.35)]),
-  );
+  const ctx = newBookContext(today, seed);
+  const { book, day, offsetOf, nextId } = ctx;
+  addTeamsAndMembers(book);
+  const diligence = ownerDiligence(seed);
 
   // ---- accounts ----
   const usedNames = new Set<string>(Object.values(DEMO_STORIES));
