@@ -5,8 +5,11 @@
 // Every account has a hidden health trajectory h(d) in [0, 1]; usage, contact cadence, sentiment,
 // open issues and past renewal outcomes are all drawn from it with noise. The score the health
 // engine computes is never consulted, so whether it separates outcomes is a fair test.
-import { addDays, dayToDate } from "../domain/dates.js";
-import { type AccountPlan, clamp, newBookContext, round100, USAGE_DAYS, weekday } from "./book/context.js";
+import { dayToDate } from "../domain/dates.js";
+import { type AccountPlan, clamp, newBookContext, round100, USAGE_DAYS } from "./book/context.js";
+import { addFeedback } from "./book/feedback.js";
+import { addMilestones } from "./book/milestones.js";
+import { addOpportunities } from "./book/opportunities.js";
 import {
   addTeamsAndMembers,
   DEMO_PEOPLE,
@@ -17,6 +20,8 @@ import {
   type TeamSpec,
   teamId,
 } from "./book/organisation.js";
+import { addPromises } from "./book/promises.js";
+import { addRisks } from "./book/risks.js";
 import type {
   AccountRow,
   Attitude,
@@ -26,14 +31,12 @@ import type {
   DemoBook,
   InteractionKind,
   MilestoneRow,
-  OpportunityRow,
-  PromiseRow,
   RenewalRow,
-  RiskRow,
-  Severity,
   Tier,
 } from "./book/rows.js";
 import { DEMO_STORIES } from "./book/stories.js";
+import { addSurveys } from "./book/surveys.js";
+import { addUsage } from "./book/usage.js";
 import * as N from "./names.js";
 import { hexOf, type Rng, rng } from "./random.js";
 
@@ -248,15 +251,15 @@ export function generateDemoBook(opts: { today: string; seed?: string }): DemoBo
       book.renewals.push(upcomingRenewal(p, renewal));
     }
     const contacts = makeContacts(p);
-    makeUsage(p, goLive);
+    addUsage(ctx, p, goLive);
     makeInteractions(p, contacts);
     if (row.stage !== "churned") renewalTalk(p, contacts, renewal);
-    makeFeedback(p);
-    makePromises(p);
-    makeSurveys(p, contacts);
-    makeMilestones(p, goLive);
-    makeRisks(p, goLive);
-    makeOpportunities(p);
+    addFeedback(ctx, p);
+    addPromises(ctx, p);
+    addSurveys(ctx, p, contacts);
+    addMilestones(ctx, p, goLive);
+    addRisks(ctx, p, goLive);
+    addOpportunities(ctx, p);
     storyPatch(p, contacts);
     book.contacts.push(...contacts);
   }
@@ -356,34 +359,6 @@ export function generateDemoBook(opts: { today: string; seed?: string }): DemoBo
       out.push({ ...old, id: nextId("contact"), name: personName(r, lang, taken), active: true, leftAt: null });
     }
     return out;
-  }
-
-  function makeUsage(p: AccountPlan, goLive: number) {
-    const { r, row } = p;
-    const seats = row.seats;
-    const target = clamp(0.3 + 0.65 * p.h(-USAGE_DAYS) + r.normal() * 0.05, 0.08, 0.99);
-    const longTail = row.tier === "long_tail";
-    for (let d = -(USAGE_DAYS - 1); d <= p.lastUsageDay; d++) {
-      if (d < goLive) continue;
-      const since = d - goLive;
-      const act = p.activation ? p.activation(d) : target * (0.15 + 0.85 * Math.min(1, since / 60) ** 0.7);
-      const activated = Math.max(1, Math.round(seats * act));
-      const dow = weekday(addDays(today, d));
-      const week = dow === 0 || dow === 6 ? 0.25 : longTail ? r.range(0.3, 1) : 1;
-      const hd = p.h(d);
-      const engaged = (p.engagement ? p.engagement(d) : 0.35 + 0.6 * hd) * week * (1 + r.normal() * 0.06);
-      const active = clamp(Math.round(activated * engaged), 0, activated);
-      book.usage.push({
-        accountId: row.id,
-        day: addDays(today, d),
-        activeUsers: active,
-        activatedUsers: activated,
-        seats,
-        logins: Math.round(active * (1.5 + 2 * hd)),
-        coreFeaturesUsed: clamp(Math.round(8 * (0.2 + 0.75 * hd)), 1, 8),
-        coreFeaturesTotal: 8,
-      });
-    }
   }
 
   function at(p: AccountPlan, d: number): Date {
@@ -487,220 +462,6 @@ export function generateDemoBook(opts: { today: string; seed?: string }): DemoBo
     interaction({ ...p, r }, strategic ? "visit" : "call", -r.int(2, Math.max(2, Math.min(25, 60 - due))), dm.name);
     book.interactions.at(-1)!.notes =
       p.lang === "zh" ? "续约沟通：明年的范围、目标与条款" : "Renewal conversation: next year's scope, goals and terms";
-  }
-
-  function makeFeedback(p: AccountPlan) {
-    const { r, row, lang } = p;
-    const start = offsetOf(row.contractStart);
-    const end = row.stage === "churned" ? p.lastUsageDay : 0;
-    let n = r.weighted([
-      [0, 0.35],
-      [1, 0.3],
-      [2, 0.2],
-      [3, 0.1],
-      [4, 0.05],
-    ]);
-    if (p.h(0) < 0.35) n++;
-    const titles = new Set<string>();
-    for (let k = 0; k < n; k++) {
-      const raised = Math.max(start + 5, end - r.int(3, 240));
-      if (raised > end) continue;
-      const title = r.pick(N.FEEDBACK[lang]);
-      if (titles.has(title)) continue;
-      titles.add(title);
-      const age = end - raised;
-      // Healthy accounts get answers: most items older than two months are closed one way or another.
-      const resolved = r.chance(Math.min(0.95, (age / 45) * (0.3 + p.h(raised))));
-      const resolvedAt = resolved ? raised + r.int(Math.min(5, age), age) : null;
-      book.feedback.push({
-        id: nextId("feedback"),
-        accountId: row.id,
-        title,
-        status: resolved ? (r.chance(0.75) ? "delivered" : "declined") : r.chance(0.5) ? "open" : "in_progress",
-        severity: r.weighted<Severity>([
-          ["high", 0.15],
-          ["medium", 0.55],
-          ["low", 0.3],
-        ]),
-        raisedAt: day(raised),
-        resolvedAt: resolvedAt === null ? null : day(resolvedAt),
-      });
-    }
-  }
-
-  function makePromises(p: AccountPlan) {
-    const { r, row, lang } = p;
-    const big = row.tier === "strategic" || row.tier === "key";
-    const n = big ? r.int(0, 3) : r.chance(0.35) ? 1 : 0;
-    const start = offsetOf(row.contractStart);
-    const end = row.stage === "churned" ? p.lastUsageDay : 0;
-    for (let k = 0; k < n; k++) {
-      const made = Math.max(start, end - r.int(5, 200));
-      const due = made + r.int(14, 60);
-      let status: PromiseRow["status"] = "open";
-      let kept: number | null = null;
-      if (due < end) {
-        if (r.chance(0.86 + 0.12 * p.h(due))) {
-          status = "kept";
-          kept = Math.max(made, due - r.int(0, 10));
-        } else if (end - due > 45) status = r.chance(0.5) ? "broken" : "cancelled";
-      }
-      book.promises.push({
-        id: nextId("promise"),
-        accountId: row.id,
-        title: r.pick(N.PROMISES[lang]),
-        madeAt: day(made),
-        dueDate: day(due),
-        status,
-        keptAt: kept === null ? null : day(kept),
-      });
-    }
-  }
-
-  function makeSurveys(p: AccountPlan, contacts: ContactRow[]) {
-    const { r, row, lang } = p;
-    const start = offsetOf(row.contractStart);
-    const end = row.stage === "churned" ? p.lastUsageDay : 0;
-    const people = contacts.filter((c) => c.role !== "user");
-    // Relationship NPS runs as a campaign twice a year (the last one closed two to five weeks ago).
-    if (start < -90 && r.chance(0.8)) {
-      for (const t of [-r.int(15, 35), -r.int(195, 215), -r.int(375, 395)]) {
-        if (t > end || t < start + 60) continue;
-        const score = clamp(Math.round(2 + 8.5 * p.h(t) + r.normal() * 1.3), 0, 10);
-        const bucket = score >= 9 ? "high" : score >= 7 ? "mid" : "low";
-        book.surveys.push({
-          id: nextId("survey"),
-          accountId: row.id,
-          kind: "nps",
-          score,
-          respondent: r.pick(people).name,
-          comment: r.chance(0.5) ? r.pick(N.NPS_COMMENTS[bucket][lang]) : null,
-          respondedAt: day(t),
-        });
-      }
-    }
-    for (let k = r.int(0, 3); k > 0; k--) {
-      const t = end - r.int(0, 110);
-      if (t < start) continue;
-      book.surveys.push({
-        id: nextId("survey"),
-        accountId: row.id,
-        kind: "csat",
-        score: clamp(Math.round(1.5 + 3.5 * p.h(t) + r.normal() * 0.6), 1, 5),
-        respondent: r.pick(contacts).name,
-        comment: null,
-        respondedAt: day(t),
-      });
-    }
-  }
-
-  function milestone(p: AccountPlan, title: string, due: number) {
-    const { r } = p;
-    let status: MilestoneRow["status"] = "planned";
-    let done: number | null = null;
-    if (due <= 0) {
-      if (r.chance(0.72 + 0.28 * p.h(due))) {
-        status = "done";
-        done = Math.min(0, due + r.int(-3, 5));
-      } else if (-due > 14) status = "missed";
-    }
-    book.milestones.push({
-      id: nextId("milestone"),
-      accountId: p.row.id,
-      title,
-      dueDate: day(due),
-      status,
-      doneAt: done === null ? null : day(done),
-    });
-  }
-
-  function makeMilestones(p: AccountPlan, goLive: number) {
-    const { r, row, lang } = p;
-    if (row.stage === "churned") return;
-    const start = offsetOf(row.contractStart);
-    if (goLive > -180) {
-      const plan = N.MILESTONES.onboarding[lang];
-      const offsets = [start + 5 - goLive, -14, -7, -3, 0, 30, 60, 90];
-      plan.forEach((title, k) => {
-        milestone(p, title, goLive + offsets[k]!);
-      });
-    } else if (row.tier === "strategic" || row.tier === "key") {
-      const titles = [...N.MILESTONES.success[lang]];
-      for (let k = r.int(1, 2); k > 0; k--) {
-        const title = titles.splice(r.int(0, titles.length - 1), 1)[0]!;
-        milestone(p, title, r.int(-30, 120));
-      }
-    }
-  }
-
-  function makeRisks(p: AccountPlan, goLive: number) {
-    const { r, row, lang } = p;
-    const hNow = p.h(row.stage === "churned" ? p.lastUsageDay : 0);
-    const risk = (
-      kind: Exclude<RiskRow["kind"], "other">,
-      severity: Severity,
-      raised: number,
-      resolved: number | null,
-    ) =>
-      book.risks.push({
-        id: nextId("risk"),
-        accountId: row.id,
-        kind,
-        severity,
-        note: N.RISK_NOTES[kind][lang],
-        raisedAt: day(raised),
-        resolvedAt: resolved === null ? null : day(resolved),
-      });
-    if (p.story) return;
-    if (hNow < 0.3 && r.chance(0.7)) {
-      const kind = r.pick([
-        "roi_gap",
-        "slow_feedback",
-        "wrong_fit",
-        "requirement_not_delivered",
-        "payment_overdue",
-      ] as const);
-      risk(kind, hNow < 0.1 ? "high" : "medium", -r.int(5, 60), null);
-    }
-    if (row.stage === "onboarding" && p.h(0) < 0.4) risk("slow_go_live", "medium", goLive + r.int(0, 20), null);
-    if (r.chance(0.1)) {
-      const raised = -r.int(60, 200);
-      risk(
-        r.pick(["decision_maker_changed", "slow_feedback", "requirement_not_delivered"] as const),
-        "medium",
-        raised,
-        raised + r.int(10, 50),
-      );
-    }
-  }
-
-  function makeOpportunities(p: AccountPlan) {
-    const { r, row, lang } = p;
-    if (row.stage === "churned" || p.story || p.h(0) < 0.72 || !r.chance(0.35)) return;
-    const kind = r.weighted<OpportunityRow["kind"]>([
-      ["upsell", 0.5],
-      ["cross_sell", 0.3],
-      ["services", 0.2],
-    ]);
-    book.opportunities.push({
-      id: nextId("opportunity"),
-      accountId: row.id,
-      kind,
-      title: N.OPPORTUNITIES[kind][lang],
-      amount: round100(row.arr * r.range(0.1, 0.4)),
-      status: r.weighted([
-        ["open", 0.7],
-        ["won", 0.2],
-        ["lost", 0.1],
-      ]),
-      currency: null,
-      stage: null,
-      expectedClose: null,
-    });
-    // Stage and expected close follow the status (no extra draws: the rest of the book stays the same).
-    const o = book.opportunities.at(-1)!;
-    o.stage = o.status === "open" ? "Proposal" : o.status === "won" ? "Closed won" : "Closed lost";
-    o.expectedClose = day(o.status === "open" ? 30 + (book.opportunities.length % 5) * 20 : -30);
   }
 
   /**
