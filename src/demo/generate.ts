@@ -1,19 +1,12 @@
-// The demo book: a believable CS organisation (3 teams, ~300 accounts, 120 days of usage) built
-// from a seed and "today", as plain rows. Pure: no I/O, no clock, no Math.random - the same
-// (seed, today) gives the same rows on every machine, so tests and docs can name what is in it.
-//
-// Every account has a hidden health trajectory h(d) in [0, 1]; usage, contact cadence, sentiment,
-// open issues and past renewal outcomes are all drawn from it with noise. The score the health
-// engine computes is never consulted, so whether it separates outcomes is a fair test.
-import { dayToDate } from "../domain/dates.js";
+import { makeContacts, setLastContacts } from "./book/contacts.js";
 import { type AccountPlan, clamp, newBookContext, round100, USAGE_DAYS } from "./book/context.js";
 import { addFeedback } from "./book/feedback.js";
+import { addInteraction, addInteractions, addRenewalTalk, scheduleVisits } from "./book/interactions.js";
 import { addMilestones } from "./book/milestones.js";
 import { addOpportunities } from "./book/opportunities.js";
 import {
   addTeamsAndMembers,
   DEMO_PEOPLE,
-  type Lang,
   memberId,
   ownerDiligence,
   TEAMS,
@@ -22,23 +15,12 @@ import {
 } from "./book/organisation.js";
 import { addPromises } from "./book/promises.js";
 import { addRisks } from "./book/risks.js";
-import type {
-  AccountRow,
-  Attitude,
-  CallRow,
-  ContactRole,
-  ContactRow,
-  DemoBook,
-  InteractionKind,
-  MilestoneRow,
-  RenewalRow,
-  Tier,
-} from "./book/rows.js";
+import type { AccountRow, CallRow, ContactRow, DemoBook, MilestoneRow, RenewalRow, Tier } from "./book/rows.js";
 import { DEMO_STORIES } from "./book/stories.js";
 import { addSurveys } from "./book/surveys.js";
 import { addUsage } from "./book/usage.js";
 import * as N from "./names.js";
-import { hexOf, type Rng, rng } from "./random.js";
+import { type Rng, rng } from "./random.js";
 
 export { USAGE_DAYS } from "./book/context.js";
 export {
@@ -250,10 +232,10 @@ export function generateDemoBook(opts: { today: string; seed?: string }): DemoBo
                 : "steady";
       book.renewals.push(upcomingRenewal(p, renewal));
     }
-    const contacts = makeContacts(p);
+    const contacts = makeContacts(ctx, p);
     addUsage(ctx, p, goLive);
-    makeInteractions(p, contacts);
-    if (row.stage !== "churned") renewalTalk(p, contacts, renewal);
+    addInteractions(ctx, p, contacts);
+    if (row.stage !== "churned") addRenewalTalk(ctx, p, contacts, renewal);
     addFeedback(ctx, p);
     addPromises(ctx, p);
     addSurveys(ctx, p, contacts);
@@ -263,20 +245,9 @@ export function generateDemoBook(opts: { today: string; seed?: string }): DemoBo
     storyPatch(p, contacts);
     book.contacts.push(...contacts);
   }
-  scheduleVisits();
+  scheduleVisits(ctx, plans);
   makeCalls();
-  // Contact.lastContact follows the (held, not planned) interactions that name them.
-  const last = new Map<string, string>();
-  for (const i of book.interactions) {
-    if (i.scheduled || !i.contactName || i.kind === "email") continue;
-    const key = `${i.accountId}\u0000${i.contactName}`;
-    const d = i.occurredAt.toISOString().slice(0, 10);
-    if ((last.get(key) ?? "") < d) last.set(key, d);
-  }
-  for (const c of book.contacts) {
-    const d = last.get(`${c.accountId}\u0000${c.name}`);
-    c.lastContact = d ? dayToDate(d) : null;
-  }
+  setLastContacts(book);
   return book;
 
   function upcomingRenewal(p: AccountPlan, due: number): RenewalRow {
@@ -294,174 +265,6 @@ export function generateDemoBook(opts: { today: string; seed?: string }): DemoBo
       valueReportSent: due <= 60 ? r.chance(0.25 + 0.5 * hNow) : false,
       notes: null,
     };
-  }
-
-  function personName(r: Rng, lang: Lang, taken: Set<string>): string {
-    for (;;) {
-      const name =
-        lang === "zh" ? r.pick(N.CN_SURNAMES) + r.pick(N.CN_GIVEN) : `${r.pick(N.FIRST_NAMES)} ${r.pick(N.LAST_NAMES)}`;
-      if (!taken.has(name)) {
-        taken.add(name);
-        return name;
-      }
-    }
-  }
-
-  function makeContacts(p: AccountPlan): ContactRow[] {
-    const { r, row, lang } = p;
-    const hNow = p.h(0);
-    const roles: ContactRole[] = ["decision_maker", "champion", "admin"];
-    if (row.tier === "strategic" || row.tier === "key") {
-      if (r.chance(0.7)) roles.push("finance");
-      if (r.chance(row.tier === "strategic" ? 0.8 : 0.3)) roles.push("executive");
-    }
-    for (let k = r.int(0, 2); k > 0; k--) roles.push("user");
-    const taken = new Set<string>();
-    const domain =
-      lang === "zh" ? `${hexOf(row.id, 6)}.example.cn` : `${(row.aliases[0] ?? "acct").toLowerCase()}.example`;
-    const out: ContactRow[] = roles.map((role, k) => {
-      const name = personName(r, lang, taken);
-      const attitude: Attitude =
-        role === "decision_maker"
-          ? hNow > 0.6
-            ? "supporter"
-            : hNow < 0.3 && r.chance(0.45)
-              ? "opponent"
-              : "neutral"
-          : role === "champion"
-            ? hNow < 0.25
-              ? "neutral"
-              : "supporter"
-            : r.weighted<Attitude>([
-                ["supporter", 0.4],
-                ["neutral", 0.55],
-                ["opponent", 0.05],
-              ]);
-      return {
-        id: nextId("contact"),
-        accountId: row.id,
-        name,
-        email: lang === "zh" ? `c${k + 1}@${domain}` : `${name.toLowerCase().replace(/[^a-z]+/g, ".")}@${domain}`,
-        title: r.pick(N.TITLES[role][lang]),
-        role,
-        influence: { decision_maker: 5, executive: 5, champion: 4, finance: 3, admin: 2, user: 2 }[role],
-        attitude,
-        active: true,
-        leftAt: null,
-        lastContact: null,
-      };
-    });
-    // Some accounts lost a champion months ago and found a new one (old news: no nudge).
-    if (!p.story && r.chance(0.06)) {
-      const old = out.find((c) => c.role === "champion")!;
-      old.active = false;
-      old.leftAt = day(-r.int(35, 200));
-      out.push({ ...old, id: nextId("contact"), name: personName(r, lang, taken), active: true, leftAt: null });
-    }
-    return out;
-  }
-
-  function at(p: AccountPlan, d: number): Date {
-    const [from, to] = p.team.utcHours;
-    const hour = p.r.int(from, to);
-    return new Date(day(d).getTime() + hour * 3_600_000 + p.r.int(0, 3) * 15 * 60_000);
-  }
-
-  function interaction(
-    p: AccountPlan,
-    kind: InteractionKind,
-    d: number,
-    contactName: string | null,
-    scheduled = false,
-  ) {
-    book.interactions.push({
-      id: nextId("interaction"),
-      accountId: p.row.id,
-      kind,
-      occurredAt: at(p, d),
-      scheduled,
-      memberId: p.row.ownerId,
-      contactName,
-      notes: p.r.pick(N.NOTES[kind][p.lang]),
-      nextSteps: null,
-    });
-  }
-
-  function makeInteractions(p: AccountPlan, contacts: ContactRow[]) {
-    const { r, row } = p;
-    const start = Math.max(offsetOf(row.contractStart), -200);
-    const end = row.stage === "churned" ? p.lastUsageDay : 0;
-    const base = { strategic: 9, key: 18, standard: 40, long_tail: 75 }[row.tier];
-    const gapOf = () => base * p.diligence * (p.h(0) < 0.35 ? 1.25 : 1) * r.range(0.6, 1.4);
-    const dm = contacts.find((c) => c.role === "decision_maker" && c.active)?.name ?? null;
-    const champ = contacts.find((c) => c.role === "champion" && c.active)?.name ?? null;
-    const exec = contacts.find((c) => c.role === "executive")?.name;
-    const admin = contacts.find((c) => c.role === "admin")?.name;
-    const mix: Record<Tier, [InteractionKind, number][]> = {
-      strategic: [
-        ["visit", 3],
-        ["call", 4],
-        ["qbr", 1],
-        ["exec_visit", 0.5],
-        ["training", 0.5],
-      ],
-      key: [
-        ["visit", 2],
-        ["call", 5],
-        ["qbr", 1],
-        ["training", 1],
-      ],
-      standard: [
-        ["call", 6],
-        ["visit", 1],
-        ["training", 1],
-      ],
-      long_tail: [
-        ["call", 3],
-        ["email", 5],
-      ],
-    };
-    // The handoff call from sales opens every relationship (of those that began in view).
-    if (offsetOf(row.contractStart) >= start) {
-      interaction(p, "call", Math.min(end, start + r.int(1, 5)), champ);
-      book.interactions.at(-1)!.notes =
-        p.lang === "zh"
-          ? "销售交接会：决策链、购买原因、特殊条款"
-          : "Handoff from sales: decision chain, why they bought, special terms";
-    }
-    for (let t = end - Math.round(r.range(0, 1.2) * gapOf()); t > start + 5; t -= Math.max(2, Math.round(gapOf()))) {
-      const kind = r.weighted(mix[row.tier]);
-      const who =
-        kind === "exec_visit"
-          ? (exec ?? dm)
-          : kind === "training"
-            ? (admin ?? champ)
-            : kind === "qbr" || r.chance(0.15 + 0.35 * p.h(t))
-              ? dm
-              : champ;
-      interaction(p, kind, t, who);
-      const ht = p.h(t);
-      if (ht > 0.8 && r.chance(0.12)) interaction(p, "praise", t, champ);
-      if (ht < 0.35 && r.chance(0.2)) interaction(p, "complaint", t, champ);
-    }
-    for (let t = end - r.int(0, 30); t >= start; t -= r.int(20, 45)) interaction(p, "email", t, champ);
-  }
-
-  /**
-   * Once a renewal is in progress (due within 60 days) most CSMs talk terms with the decision maker;
-   * healthier accounts and more diligent owners more often. Without it nearly every small account
-   * would reach its renewal date with the decision maker unmet. Its own stream, so the rest of the
-   * account's draws stay as they were.
-   */
-  function renewalTalk(p: AccountPlan, contacts: ContactRow[], due: number) {
-    if (due < 0 || due > 60) return;
-    const r = rng(`${seed}:renewal-talk:${p.row.id}`);
-    const dm = contacts.find((c) => c.role === "decision_maker" && c.active);
-    if (!dm || !r.chance(Math.min(0.9, (0.35 + 0.5 * p.h(0)) / p.diligence))) return;
-    const strategic = p.row.tier === "strategic" || p.row.tier === "key";
-    interaction({ ...p, r }, strategic ? "visit" : "call", -r.int(2, Math.max(2, Math.min(25, 60 - due))), dm.name);
-    book.interactions.at(-1)!.notes =
-      p.lang === "zh" ? "续约沟通：明年的范围、目标与条款" : "Renewal conversation: next year's scope, goals and terms";
   }
 
   /**
@@ -501,21 +304,6 @@ export function generateDemoBook(opts: { today: string; seed?: string }): DemoBo
     }
   }
 
-  /** A few visits on the calendar today and in the next days (visit-prep briefs). */
-  function scheduleVisits() {
-    const r = rng(`${seed}:calendar`);
-    const candidates = plans.filter(
-      (p) => p.row.stage !== "churned" && !p.story && (p.row.tier === "strategic" || p.row.tier === "key"),
-    );
-    const offsets = [0, 0, 0, 1, 1, 1, 2, 3, 4, 6, 8, 9];
-    for (const d of offsets) {
-      const p = candidates.splice(r.int(0, candidates.length - 1), 1)[0];
-      if (!p) break;
-      const contact = book.contacts.find((c) => c.accountId === p.row.id && c.role === "champion" && c.active);
-      interaction(p, r.pick(["visit", "visit", "qbr", "exec_visit"] as const), d, contact?.name ?? null, true);
-    }
-  }
-
   /** The hand-written parts of each story, on top of what the seed drew. */
   function storyPatch(p: AccountPlan, contacts: ContactRow[]) {
     if (!p.story) return;
@@ -541,7 +329,7 @@ export function generateDemoBook(opts: { today: string; seed?: string }): DemoBo
         drop(book.interactions, (i) => i.occurredAt < day(-24) || (i.kind === "email" && i.occurredAt < day(-18)));
         for (const i of mine(book.interactions))
           if (i.contactName === dm.name && i.occurredAt > day(-80)) i.contactName = champion.name;
-        interaction(p, "call", -24, "Priya Raman");
+        addInteraction(ctx, p, "call", -24, "Priya Raman");
         // Keep the story about the relationship: no unrelated overdue promise.
         for (const x of mine(book.promises))
           if (x.status === "open" && x.dueDate < day(0)) Object.assign(x, { status: "kept", keptAt: x.dueDate });
@@ -647,7 +435,7 @@ export function generateDemoBook(opts: { today: string; seed?: string }): DemoBo
           comment: "We want every regional team on it next year",
           respondedAt: day(-20),
         });
-        interaction(p, "praise", -9, champion.name);
+        addInteraction(ctx, p, "praise", -9, champion.name);
         book.interactions.at(-1)!.notes = "Finance team asked for access after seeing the forecasting dashboards";
         book.opportunities.push(
           {
@@ -686,7 +474,7 @@ export function generateDemoBook(opts: { today: string; seed?: string }): DemoBo
           comment: "Report exports time out and support takes days to answer",
           respondedAt: day(-6),
         });
-        interaction(p, "complaint", -6, dm.name);
+        addInteraction(ctx, p, "complaint", -6, dm.name);
         book.interactions.at(-1)!.notes = "Escalation: report exports time out before their Monday meeting";
         book.feedback.push({
           id: nextId("feedback"),
