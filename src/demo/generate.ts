@@ -1,26 +1,27 @@
+// The demo book: a believable CS organisation (3 teams, ~300 accounts, 120 days of usage) built
+// from a seed and "today", as plain rows. Pure: no I/O, no clock, no Math.random - the same
+// (seed, today) gives the same rows on every machine, so tests and docs can name what is in it.
+//
+// Every account has a hidden health trajectory h(d) in [0, 1]; usage, contact cadence, sentiment,
+// open issues and past renewal outcomes are all drawn from it with noise. The score the health
+// engine computes is never consulted, so whether it separates outcomes is a fair test.
+
+import { planAccounts, stageOf } from "./book/accounts.js";
 import { makeContacts, setLastContacts } from "./book/contacts.js";
-import { type AccountPlan, clamp, newBookContext, round100, USAGE_DAYS } from "./book/context.js";
+import { type AccountPlan, newBookContext } from "./book/context.js";
 import { addFeedback } from "./book/feedback.js";
 import { addInteraction, addInteractions, addRenewalTalk, scheduleVisits } from "./book/interactions.js";
 import { addMilestones } from "./book/milestones.js";
 import { addOpportunities } from "./book/opportunities.js";
-import {
-  addTeamsAndMembers,
-  DEMO_PEOPLE,
-  memberId,
-  ownerDiligence,
-  TEAMS,
-  type TeamSpec,
-  teamId,
-} from "./book/organisation.js";
+import { addTeamsAndMembers, memberId, ownerDiligence, TEAMS, type TeamSpec, teamId } from "./book/organisation.js";
 import { addPromises } from "./book/promises.js";
+import { addPastRenewals, addRenewalCalls, addUpcomingRenewal } from "./book/renewals.js";
 import { addRisks } from "./book/risks.js";
-import type { AccountRow, CallRow, ContactRow, DemoBook, MilestoneRow, RenewalRow, Tier } from "./book/rows.js";
+import type { AccountRow, ContactRow, DemoBook, MilestoneRow } from "./book/rows.js";
 import { DEMO_STORIES } from "./book/stories.js";
 import { addSurveys } from "./book/surveys.js";
 import { addUsage } from "./book/usage.js";
-import * as N from "./names.js";
-import { type Rng, rng } from "./random.js";
+import { rng } from "./random.js";
 
 export { USAGE_DAYS } from "./book/context.js";
 export {
@@ -44,172 +45,10 @@ export function generateDemoBook(opts: { today: string; seed?: string }): DemoBo
   addTeamsAndMembers(book);
   const diligence = ownerDiligence(seed);
 
-  // ---- accounts ----
-  const usedNames = new Set<string>(Object.values(DEMO_STORIES));
-  const usedBrands = new Set<string>(["云帆"]);
-  const usedCompounds = new Set<string>(["Northwind", "Brightwave", "Summit", "Kestrel"]);
-  const plans: AccountPlan[] = [];
-
-  const nameFor = (r: Rng, team: TeamSpec, industry: (typeof N.INDUSTRIES)[number], region: string) => {
-    for (;;) {
-      if (team.lang === "zh") {
-        const brand = r.pick(N.CN_BRAND_A) + r.pick(N.CN_BRAND_B);
-        if (usedBrands.has(brand) || brand[0] === brand[1]) continue;
-        const city = r.pick(N.CN_CITIES);
-        const name = `${city}${brand}${industry.zh}${r.chance(0.3) ? "股份" : ""}有限公司`;
-        if (usedNames.has(name)) continue;
-        usedBrands.add(brand);
-        usedNames.add(name);
-        return { name, aliases: [`${brand}${industry.zh}`, brand], region: N.CN_REGION_OF_CITY[city] ?? "华东" };
-      }
-      const compound = r.pick(N.COMPOUND_A) + r.pick(N.COMPOUND_B);
-      if (usedCompounds.has(compound)) continue;
-      const legal = team.key === "emea" ? r.pick(N.LEGAL_EMEA[region] ?? [""]) : r.chance(0.25) ? "Inc." : "";
-      const name = [compound, r.pick(industry.en), legal].filter(Boolean).join(" ");
-      if (usedNames.has(name)) continue;
-      usedCompounds.add(compound);
-      usedNames.add(name);
-      return { name, aliases: [compound], region };
-    }
-  };
-
-  const TIER_BANDS: Record<Tier, { seats: [number, number]; arr: [number, number] }> = {
-    strategic: { seats: [400, 2000], arr: [250_000, 900_000] },
-    key: { seats: [120, 500], arr: [80_000, 250_000] },
-    standard: { seats: [25, 150], arr: [15_000, 80_000] },
-    long_tail: { seats: [5, 30], arr: [3_000, 15_000] },
-  };
-
-  for (const team of TEAMS) {
-    const csms = DEMO_PEOPLE.filter((p) => p.team === team.key && p.role === "csm" && p.active !== false);
-    for (let i = 0; i < team.accounts; i++) {
-      const r = rng(`${seed}:account:${team.key}:${i}`);
-      const tier = r.weighted<Tier>([
-        ["strategic", 0.05],
-        ["key", 0.2],
-        ["standard", 0.45],
-        ["long_tail", 0.3],
-      ]);
-      const industry = r.pick(N.INDUSTRIES);
-      const n = nameFor(r, team, industry, team.regions.length ? r.pick(team.regions) : "");
-      const band = TIER_BANDS[tier];
-      const owner = memberId(csms[i % csms.length]!.handle);
-      const seats = r.int(...band.seats);
-      const arr = team.fx * r.range(...band.arr);
-      // Hidden health: a level, a gentle drift, and for some a slide in the last weeks.
-      const h0 = r.weighted<[number, number]>([
-        [[0.12, 0.4], 0.2],
-        [[0.4, 0.65], 0.32],
-        [[0.65, 0.95], 0.48],
-      ]);
-      const level = r.range(...h0);
-      const drift = r.normal() * 0.06;
-      const slides = r.chance(0.07);
-      const slide = r.range(0.2, 0.4);
-      const slideStart = -r.int(20, 45);
-      const h = (d: number) =>
-        clamp(
-          level +
-            (drift * (d + USAGE_DAYS)) / USAGE_DAYS -
-            (slides && d > slideStart ? (slide * (d - slideStart)) / -slideStart : 0),
-          0.03,
-          0.98,
-        );
-      // Lifecycle: new customers (signed in the last months) or established ones with a renewal ahead.
-      const isNew = r.chance(0.1);
-      let contractStart: number;
-      let goLive: number;
-      let renewal: number;
-      let years = 1;
-      if (isNew) {
-        contractStart = -r.int(15, 170);
-        goLive = contractStart + r.int(30, 60);
-        renewal = contractStart + 365;
-      } else {
-        years = r.weighted([
-          [1, 0.1],
-          [2, 0.4],
-          [3, 0.3],
-          [4, 0.2],
-        ]);
-        renewal = r.int(1, 365);
-        contractStart = renewal - 365 * years;
-        goLive = contractStart + r.int(30, 60);
-      }
-      const row: AccountRow = {
-        id: nextId("account"),
-        externalId: `CRM-${team.key.toUpperCase()}-${String(1001 + i)}`,
-        name: n.name,
-        aliases: n.aliases,
-        tier,
-        industry: industry.key,
-        region: n.region,
-        ownerId: owner,
-        teamId: teamId(team.key),
-        arr: team.currency === "CNY" ? Math.round(arr / 1000) * 1000 : round100(arr),
-        currency: team.currency,
-        contractStart: day(contractStart),
-        renewalDate: day(renewal),
-        stage: "steady",
-        goLiveDate: day(goLive),
-        seats,
-      };
-      plans.push({ row, team, lang: team.lang, r, h, lastUsageDay: 0, diligence: diligence.get(owner) ?? 1 });
-      if (years >= 2) planPastRenewals(plans.at(-1)!, renewal - 365, years);
-    }
-  }
+  const plans = planAccounts(ctx, diligence);
   for (const s of storyAccounts(seed, day)) {
     plans.push(s);
-    const ren = offsetOf(s.row.renewalDate);
-    const years = Math.round((ren - offsetOf(s.row.contractStart)) / 365);
-    if (years >= 2) planPastRenewals(s, ren - 365, years);
-  }
-
-  /** Last renewal before the upcoming one: its outcome is drawn from health two months before. */
-  function planPastRenewals(p: AccountPlan, due: number, years: number) {
-    const { r, row } = p;
-    const risk = 1 - p.h(due - 60);
-    const u = r.next();
-    const pChurn = p.story ? 0 : risk * risk;
-    const pDown = p.story ? 0 : 0.35 * risk;
-    // Churn needs usage history to show it coming; older non-renewals are long gone from the book.
-    const outcome = u < pChurn && due >= -110 ? "churned" : u < pChurn + pDown ? "downsized" : "renewed";
-    let prevArr = row.arr;
-    if (outcome === "downsized") prevArr = row.arr / r.range(0.65, 0.85);
-    if (outcome === "renewed" && p.h(due - 60) > 0.7 && r.chance(0.5)) prevArr = row.arr / r.range(1.05, 1.2);
-    prevArr = row.currency === "CNY" ? Math.round(prevArr / 1000) * 1000 : round100(prevArr);
-    const closed = Math.min(0, due + r.int(-10, 3));
-    book.renewals.push({
-      id: nextId("renewal"),
-      accountId: row.id,
-      dueDate: day(due),
-      arr: prevArr,
-      status: outcome,
-      outcomeArr: outcome === "churned" ? 0 : row.arr,
-      closedAt: day(closed),
-      termsClear: true,
-      valueReportSent: r.chance(0.6),
-      notes: null,
-    });
-    if (years >= 3)
-      book.renewals.push({
-        id: nextId("renewal"),
-        accountId: row.id,
-        dueDate: day(due - 365),
-        arr: prevArr,
-        status: "renewed",
-        outcomeArr: prevArr,
-        closedAt: day(due - 365 - r.int(0, 10)),
-        termsClear: true,
-        valueReportSent: r.chance(0.5),
-        notes: null,
-      });
-    if (outcome === "churned") {
-      row.stage = "churned";
-      row.arr = prevArr;
-      row.renewalDate = day(due);
-      p.lastUsageDay = due;
-    }
+    addPastRenewals(ctx, s);
   }
 
   // ---- everything else per account ----
@@ -219,18 +58,8 @@ export function generateDemoBook(opts: { today: string; seed?: string }): DemoBo
     const goLive = offsetOf(row.goLiveDate);
     const renewal = offsetOf(row.renewalDate);
     if (row.stage !== "churned") {
-      const since = -goLive;
-      row.stage =
-        goLive > 0
-          ? "handoff"
-          : since < 90
-            ? "onboarding"
-            : since < 180
-              ? "adoption"
-              : renewal <= 60
-                ? "renewal"
-                : "steady";
-      book.renewals.push(upcomingRenewal(p, renewal));
+      row.stage = stageOf(goLive, renewal);
+      addUpcomingRenewal(ctx, p, renewal);
     }
     const contacts = makeContacts(ctx, p);
     addUsage(ctx, p, goLive);
@@ -246,63 +75,9 @@ export function generateDemoBook(opts: { today: string; seed?: string }): DemoBo
     book.contacts.push(...contacts);
   }
   scheduleVisits(ctx, plans);
-  makeCalls();
+  addRenewalCalls(ctx);
   setLastContacts(book);
   return book;
-
-  function upcomingRenewal(p: AccountPlan, due: number): RenewalRow {
-    const { r, row } = p;
-    const hNow = p.h(0);
-    return {
-      id: nextId("renewal"),
-      accountId: row.id,
-      dueDate: day(due),
-      arr: row.arr,
-      status: due <= 60 ? "in_progress" : "upcoming",
-      outcomeArr: null,
-      closedAt: null,
-      termsClear: due <= 120 ? r.chance(0.45 + 0.45 * hNow) : null,
-      valueReportSent: due <= 60 ? r.chance(0.25 + 0.5 * hNow) : false,
-      notes: null,
-    };
-  }
-
-  /**
-   * CSMs' renewal calls on open renewals due within 120 days, from their own stream (the rest of the
-   * book is unchanged by them): some fresh, some older than 30 days (asked again). The renewal with
-   * an overdue promise is called "commit" by its owner: a commit the model doubts.
-   */
-  function makeCalls() {
-    const r = rng(`${seed}:calls`);
-    const owners = new Map(book.accounts.map((a) => [a.id, a.ownerId]));
-    const story = book.accounts.find((a) => a.name === DEMO_STORIES.renewalPromise)?.id;
-    for (const ren of book.renewals) {
-      if (ren.status !== "upcoming" && ren.status !== "in_progress") continue;
-      const left = offsetOf(ren.dueDate);
-      if (left < 0 || left > 120) continue;
-      const doubted = ren.accountId === story;
-      if (!doubted && !r.chance(0.6)) continue;
-      const call: CallRow["call"] = doubted
-        ? "commit"
-        : ren.termsClear
-          ? "commit"
-          : r.weighted([
-              ["likely", 0.7],
-              ["at_risk", 0.25],
-              ["lost", 0.05],
-            ]);
-      book.calls.push({
-        id: nextId("call"),
-        accountId: ren.accountId,
-        dueDate: ren.dueDate,
-        call,
-        note: doubted ? "客户口头确认会续约" : null,
-        memberId: owners.get(ren.accountId) ?? null,
-        source: "import",
-        calledAt: new Date(day(doubted ? -12 : -r.int(3, 50)).getTime() + 10 * 3_600_000),
-      });
-    }
-  }
 
   /** The hand-written parts of each story, on top of what the seed drew. */
   function storyPatch(p: AccountPlan, contacts: ContactRow[]) {
