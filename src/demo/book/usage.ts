@@ -3,7 +3,7 @@
 import { addDays } from "../../domain/dates.js";
 import { type AccountPlan, type BookContext, clamp, USAGE_DAYS, weekday } from "./context.js";
 
-/** One usage row per day from go-live (or USAGE_DAYS ago) to today, or to the day a churned account left. */
+/** One usage row a day over the last USAGE_DAYS days, from go-live on, to today or the day a churned account left. */
 export function addUsage(ctx: BookContext, p: AccountPlan, goLive: number) {
   const { book, today } = ctx;
   const { r, row } = p;
