@@ -7,7 +7,7 @@ import type { AppContext } from "../context.js";
 import { DELIVERY_DEFAULTS, startDrainer } from "../delivery/outbox.js";
 import type { ChatSender } from "../delivery/types.js";
 import { dayToDate } from "../domain/dates.js";
-import type { MountDoor } from "../door.js";
+import type { MountPart } from "../service-part.js";
 import { pgRunCoordinator } from "./coordinator.js";
 import { atLocalHour } from "./jobs.js";
 import { runJob } from "./run.js";
@@ -119,9 +119,9 @@ export function startScheduler(
   };
 }
 
-/** The scheduler door: mounted when TEND_SCHEDULER is on (the default); it sends through `senders`. */
-export const schedulerDoor =
-  (senders: (ctx: AppContext) => Promise<ChatSender[]>): MountDoor =>
+/** The scheduler, as a service part: mounted when TEND_SCHEDULER is on (the default); it sends through `senders`. */
+export const schedulerPart =
+  (senders: (ctx: AppContext) => Promise<ChatSender[]>): MountPart =>
   async (ctx) => {
     if (!ctx.config.scheduler) return undefined;
     let running: { stop(): Promise<void> } | undefined;

@@ -14,7 +14,7 @@ import { audit } from "../../store/repos/audit.js";
 import { deleteFeed, feedOf, saveFeed, setLeadMinutes, upcomingMeetings } from "../../store/repos/calendar.js";
 import type { CalendarAction } from "../parse.js";
 import type { Conversation } from "../types.js";
-import { type Deps, simple } from "./common.js";
+import { type HandlerContext, simple } from "./common.js";
 import { meetingVisitBrief } from "./visit-brief.js";
 
 /** Errors that mean the address itself is wrong: it is not kept. */
@@ -26,10 +26,10 @@ function platformsOf(ctx: AppContext): Platform[] {
   return [...(ctx.config.slack ? (["slack"] as const) : []), ...(ctx.config.feishu ? (["feishu"] as const) : [])];
 }
 
-const when = (d: Deps, at: Date) =>
+const when = (d: HandlerContext, at: Date) =>
   new Intl.DateTimeFormat(d.locale, { dateStyle: "medium", timeStyle: "short", timeZone: d.asker.timeZone }).format(at);
 
-async function upcoming(d: Deps): Promise<Block[]> {
+async function upcoming(d: HandlerContext): Promise<Block[]> {
   const now = d.asker.now;
   const list = await upcomingMeetings(
     d.db,
@@ -56,7 +56,7 @@ async function upcoming(d: Deps): Promise<Block[]> {
 
 export async function calendarCommand(
   ctx: AppContext,
-  d: Deps,
+  d: HandlerContext,
   action: CalendarAction,
   conversation: Conversation,
 ): Promise<Reply> {

@@ -11,7 +11,7 @@ import { lastContacts, listAccounts, listDetails, readinessOf } from "../../stor
 import { openPromisesDueBy, plannedVisitsOn } from "../../store/repos/interactions.js";
 import { agendaBlock } from "./agenda.js";
 import { stakeItem, stakeLines, stakeReadiness } from "./at-risk.js";
-import { auditRead, type Deps, day } from "./common.js";
+import { auditRead, day, type HandlerContext } from "./common.js";
 import { gapText, isLapsed, renewalItem, renewalLines } from "./renewals.js";
 
 /** Lines of "what needs you today" before a "more" line (routine reminders are summed apart). */
@@ -20,7 +20,7 @@ export const NEEDS_LIMIT = 25;
 /** Red accounts nobody has talked to for this long need the owner today. */
 export const RED_CONTACT_DAYS = 14;
 
-export async function mine(d: Deps, home = false): Promise<Reply> {
+export async function mine(d: HandlerContext, home = false): Promise<Reply> {
   const me = d.asker.member;
   const today = d.asker.today;
   const filter: AccountFilter = { kind: "owner", ownerId: me.id };

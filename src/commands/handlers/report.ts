@@ -8,7 +8,7 @@ import { reportT } from "../../reply/value-report-text.js";
 import { audit } from "../../store/repos/audit.js";
 import { markValueReportSent, valueReportFacts } from "../../store/repos/value-report.js";
 import { canWrite } from "../access.js";
-import { auditRead, type Deps, day, type FoundAccount, simple } from "./common.js";
+import { auditRead, day, type FoundAccount, type HandlerContext, simple } from "./common.js";
 import { writeRefusal } from "./writes.js";
 
 /** Items per section shown in chat; the documents carry them all. */
@@ -19,7 +19,7 @@ export function reportLocale(teamLocale: string | null, fallback: Locale): Local
   return asLocale(teamLocale) ?? fallback;
 }
 
-export async function valueReport(d: Deps, a: FoundAccount): Promise<Reply> {
+export async function valueReport(d: HandlerContext, a: FoundAccount): Promise<Reply> {
   const facts = await valueReportFacts(d.db, a.id, d.asker.today);
   const report = composeValueReport(facts);
   const locale = reportLocale(facts.account.teamLocale, d.locale);
@@ -70,7 +70,7 @@ export async function valueReport(d: Deps, a: FoundAccount): Promise<Reply> {
   return { summary: t("report.chat.summary", { account: a.name }), blocks, tone: "neutral", attachments };
 }
 
-export async function valueReportSent(d: Deps, a: FoundAccount): Promise<Reply> {
+export async function valueReportSent(d: HandlerContext, a: FoundAccount): Promise<Reply> {
   const refused = writeRefusal(d, "verb.report_sent");
   if (refused) return refused;
   const t = reportT(d.locale);

@@ -6,12 +6,17 @@ import { CAUSE_SEVERITY, type RiskCause } from "../../domain/risk/register.js";
 import type { Reply } from "../../reply/model.js";
 import { audit } from "../../store/repos/audit.js";
 import { raiseRisk, resolveRisk } from "../../store/repos/risks.js";
-import { type Deps, type FoundAccount, simple } from "./common.js";
+import { type FoundAccount, type HandlerContext, simple } from "./common.js";
 
 /** Longest note kept with a risk (chat text is data: stored as typed, escaped per surface). */
 export const MAX_RISK_NOTE = 1000;
 
-export async function raiseRiskCommand(d: Deps, a: FoundAccount, cause: RiskCause, note?: string): Promise<Reply> {
+export async function raiseRiskCommand(
+  d: HandlerContext,
+  a: FoundAccount,
+  cause: RiskCause,
+  note?: string,
+): Promise<Reply> {
   const severity = CAUSE_SEVERITY[cause];
   const outcome = await raiseRisk(d.db, {
     accountId: a.id,
@@ -38,7 +43,12 @@ export async function raiseRiskCommand(d: Deps, a: FoundAccount, cause: RiskCaus
     : simple(d.t("risk.confirmed_detected", params), undefined, "warning");
 }
 
-export async function resolveRiskCommand(d: Deps, a: FoundAccount, cause: RiskCause, note?: string): Promise<Reply> {
+export async function resolveRiskCommand(
+  d: HandlerContext,
+  a: FoundAccount,
+  cause: RiskCause,
+  note?: string,
+): Promise<Reply> {
   const closed = await resolveRisk(d.db, {
     accountId: a.id,
     cause,
