@@ -5,7 +5,7 @@
 import { feedUrl } from "../../calendar/fetch.js";
 import { ct } from "../../calendar/messages.js";
 import { seal } from "../../calendar/secret.js";
-import { calendarErrorText, syncCalendars } from "../../calendar/sync.js";
+import { type CalendarReport, calendarErrorText, type SyncOptions, syncCalendars } from "../../calendar/sync.js";
 import { PROACTIVE_DEFAULTS } from "../../config/proactive.js";
 import type { AppContext } from "../../context.js";
 import type { Platform } from "../../delivery/types.js";
@@ -54,6 +54,17 @@ async function upcoming(d: HandlerContext): Promise<Block[]> {
   return blocks;
 }
 
+/**
+ * Reads connected calendars, with each meeting brief carrying the full visit brief of its account
+ * (the scheduler's poll, `tend sync calendar` and connecting a calendar all read this way).
+ */
+export function syncCalendarsWithBriefs(
+  ctx: AppContext,
+  opts: Omit<SyncOptions, "visitBrief">,
+): Promise<CalendarReport> {
+  return syncCalendars(ctx, { ...opts, visitBrief: (email, a) => meetingVisitBrief(ctx, email, a) });
+}
+
 export async function calendarCommand(
   ctx: AppContext,
   d: HandlerContext,
@@ -72,12 +83,7 @@ export async function calendarCommand(
       if (!url) return simple(ct(d.locale, "calendar.bad_url"), "invalid", "warning");
       await saveFeed(d.db, me.id, seal(key, url, me.id), now);
       // Read it at once: a wrong address is answered now, not in ten minutes.
-      const report = await syncCalendars(ctx, {
-        config,
-        platforms: platformsOf(ctx),
-        memberId: me.id,
-        visitBrief: (email, a) => meetingVisitBrief(ctx, email, a),
-      });
+      const report = await syncCalendarsWithBriefs(ctx, { config, platforms: platformsOf(ctx), memberId: me.id });
       const error = report.feeds[0]?.error;
       if (error && FATAL.has(error)) {
         await deleteFeed(d.db, me.id, now);
