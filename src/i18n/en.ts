@@ -839,7 +839,6 @@ export const en = {
   "risk.next_step.renewal_unready":
     "Close the readiness gaps this week: terms, decision maker, promises, value report.",
   "risk.next_step.other": "Agree the next step with the account team.",
-  "risk.closed_itself": "closed by itself: the evidence is gone",
   // ── what a reader is told when Tend fails or a message is cut to the platform's limit ──
   "error.internal": "Something went wrong on our side (error {id}). Please try again.",
   "slack.more_not_shown":

@@ -799,7 +799,6 @@ export const zhCN: Record<MessageKey, string> = {
   "risk.next_step.detractor": "致电打分的人，听完意见并约定一项改进。",
   "risk.next_step.renewal_unready": "本周补齐续约准备缺口：条款、决策人、承诺、价值报告。",
   "risk.next_step.other": "与客户团队约定下一步。",
-  "risk.closed_itself": "已自动关闭：风险依据已消失",
   // ── Tend 出错或消息被平台上限截断时的提示 ──
   "error.internal": "我们这边出了点问题（错误 {id}），请重试。",
   "slack.more_not_shown": "……还有 {count} 项未显示。请缩小范围（时间窗、成员或团队）查看。",

@@ -30,6 +30,3 @@ export function renderEvidence(evidence: { key: string; params?: P | null }, loc
 
 /** What to do about a cause, in the reader's language. */
 export const nextStep = (locale: Locale, cause: RiskCause): string => tPlain(locale, `risk.next_step.${cause}`);
-
-/** The note a detected risk closes itself with once its evidence is gone. */
-export const closedItself = (locale: Locale): string => tPlain(locale, "risk.closed_itself");
