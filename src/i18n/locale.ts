@@ -18,6 +18,21 @@ export function resolveLocale(
   return asLocale(member) ?? asLocale(team) ?? fallback;
 }
 
+/**
+ * The punctuation that joins texts, per language (Chinese uses its own full-width marks): `items` a
+ * list of names or words, `clauses` whole statements, `label` a name and what follows it, `phrases`
+ * the short parts of one sentence, `reasons` the reasons given for one thing, `aside` a remark after a name.
+ */
+export const SEPARATORS = {
+  en: { items: ", ", clauses: "; ", label: ": ", phrases: "; ", reasons: ", ", aside: " - " },
+  "zh-CN": { items: "、", clauses: "；", label: "：", phrases: "，", reasons: "，", aside: "——" },
+} as const satisfies Record<Locale, Record<string, string>>;
+
+export type Separator = keyof (typeof SEPARATORS)["en"];
+
+/** The separator of `kind` in `locale`. */
+export const sep = (locale: Locale, kind: Separator): string => SEPARATORS[locale][kind];
+
 /** A message catalogue: every key has an English and a Chinese text; `{name}` placeholders. */
 export type Catalogue<K extends string> = Record<Locale, Record<K, string>>;
 
@@ -62,7 +77,7 @@ export function formatMoneyTotals(locale: Locale, xs: { amount: number; currency
   return [...sums]
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .map(([c, v]) => formatMoney(locale, v, c))
-    .join(locale === "zh-CN" ? "；" : "; ");
+    .join(sep(locale, "clauses"));
 }
 
 export function formatPercent(locale: Locale, ratio: number, digits = 0): string {

@@ -15,7 +15,7 @@ import {
   modelWhy,
   periodRange,
 } from "../../domain/forecast.js";
-import { formatPercent } from "../../i18n/locale.js";
+import { formatPercent, sep } from "../../i18n/locale.js";
 import { forecastAttachment } from "../../reply/charts.js";
 import type { Attachment, Block, Reply } from "../../reply/model.js";
 import { callHistory, forecastRenewals, openRenewalDue, recordCall } from "../../store/repos/forecast.js";
@@ -31,7 +31,7 @@ export function whyText(d: HandlerContext, x: Parameters<typeof modelWhy>[0]): s
   const why = modelWhy(x).map((k) =>
     k === "gaps" ? d.t("forecast.why_gaps", { count: x.gaps }) : d.t(`forecast.why_${k as "red"}`),
   );
-  return (why.length ? why : [d.t("forecast.why_green")]).join(d.locale === "zh-CN" ? "，" : ", ");
+  return (why.length ? why : [d.t("forecast.why_green")]).join(sep(d.locale, "reasons"));
 }
 
 function lineDetail(d: HandlerContext, l: ForecastLine, today: string): string {

@@ -3,7 +3,7 @@ import type { DimensionScore, Reason } from "../../domain/health/types.js";
 import { type QuadrantMove, quadrantMoves } from "../../domain/quadrant.js";
 import { sparkline } from "../../domain/sparkline.js";
 import { MESSAGES, type MessageKey } from "../../i18n/catalogue.js";
-import { formatNumber, formatPercent } from "../../i18n/locale.js";
+import { formatNumber, formatPercent, sep } from "../../i18n/locale.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { scoreHistory } from "../../store/repos/accounts.js";
 import {
@@ -43,7 +43,7 @@ function inputValue(d: HandlerContext, key: string, v: InputValue): string {
 
 /** One dimension's inputs as "label: value" pairs in the reader's language (core features as "6 of 8"). */
 function inputLine(d: HandlerContext, inputs: Record<string, InputValue>): string {
-  const colon = d.locale === "zh-CN" ? "：" : ": ";
+  const colon = sep(d.locale, "label");
   const { core_features_used: used, core_features_total: total, ...rest } = inputs;
   const pairs: [string, string][] = [];
   if (used !== undefined || total !== undefined)

@@ -1,3 +1,4 @@
+import { sep } from "../../i18n/locale.js";
 // `mine`: the asker's book - grades, what needs them today, at risk, renewals (also the home view).
 
 import { PROACTIVE_DEFAULTS } from "../../config/proactive.js";
@@ -125,7 +126,7 @@ export async function mine(d: HandlerContext, home = false): Promise<Reply> {
         names: routine
           .slice(0, 3)
           .map((n) => n.accountName)
-          .join(d.locale === "zh-CN" ? "、" : ", "),
+          .join(sep(d.locale, "items")),
       }),
     });
   blocks.push({

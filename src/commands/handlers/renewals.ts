@@ -1,7 +1,7 @@
 // `renewals`: renewals in a window, ranked by ARR at risk, with readiness gaps.
 import { addDays, daysBetween } from "../../domain/dates.js";
 import { arrAtRisk, quarterEnd, rankingValue, readinessGaps } from "../../domain/renewal.js";
-import { formatMoneyTotals } from "../../i18n/locale.js";
+import { formatMoneyTotals, sep } from "../../i18n/locale.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { type ListRow, listAccounts, type ReadinessRow, readinessOf } from "../../store/repos/accounts.js";
 import type { RenewalWindow, Scope } from "../parse.js";
@@ -71,7 +71,7 @@ export function byName(a: { name: string; id: string }, b: { name: string; id: s
 export function gapText(d: HandlerContext, line: Pick<RenewalLine, "gaps" | "ready">): string {
   return line.gaps
     .map((g) => (g === "promises" ? d.t("gap.promises", { count: line.ready.openPromises }) : d.t(`gap.${g}`)))
-    .join(d.locale === "zh-CN" ? "、" : ", ");
+    .join(sep(d.locale, "items"));
 }
 
 export async function renewals(d: HandlerContext, window: RenewalWindow, scope: Scope): Promise<Reply> {

@@ -4,7 +4,7 @@ import { addDays, isoDay, localDay } from "../../domain/dates.js";
 import { settingsFor } from "../../domain/health/config.js";
 import { HEALTH_DEFAULTS } from "../../domain/health/defaults.js";
 import { readinessGaps } from "../../domain/renewal.js";
-import { formatPercent } from "../../i18n/locale.js";
+import { formatPercent, sep } from "../../i18n/locale.js";
 import { accountTrendAttachment } from "../../reply/charts.js";
 import type { Block, Reply } from "../../reply/model.js";
 import type { Db } from "../../store/db.js";
@@ -284,7 +284,7 @@ function practiceSection(d: HandlerContext, b: Brief): Block[] {
           : []),
         ...(p.cadenceDays !== null ? [t("brief.practice_cadence", { days: p.cadenceDays })] : []),
       ];
-  const what = practices.length ? practices.join(d.locale === "zh-CN" ? "；" : "; ") : t("brief.practice_generic");
+  const what = practices.length ? practices.join(sep(d.locale, "clauses")) : t("brief.practice_generic");
   out.push({
     type: "text",
     text: `**${t("brief.practice")}**\n${

@@ -4,7 +4,7 @@
 // reader's language.
 
 import { MESSAGES, type MessageKey, tPlain } from "../../i18n/catalogue.js";
-import type { Locale } from "../../i18n/locale.js";
+import { type Locale, sep } from "../../i18n/locale.js";
 import { renderReason } from "../health/reasons.js";
 import type { RiskCause } from "./register.js";
 
@@ -18,7 +18,7 @@ const gaps = (locale: Locale, p: P) =>
       const key = `risk.gap.${g}`;
       return Object.hasOwn(MESSAGES.en, key) ? tPlain(locale, key as MessageKey) : g;
     })
-    .join(locale === "zh-CN" ? "、" : ", ");
+    .join(sep(locale, "items"));
 
 /** An evidence sentence in `locale`: the register's own keys first, then the health reasons'. */
 export function renderEvidence(evidence: { key: string; params?: P | null }, locale: Locale): string {
