@@ -3,6 +3,7 @@
 import { PROACTIVE_DEFAULTS } from "../../config/proactive.js";
 import { addDays, daysBetween } from "../../domain/dates.js";
 import type { Grade } from "../../domain/health/types.js";
+import { sep } from "../../i18n/locale.js";
 import { loadRuleFacts } from "../../proactive/facts.js";
 import { nudgeText } from "../../proactive/nudges.js";
 import { planToday, urgencyOf, withRoutineSummed } from "../../proactive/planner.js";
@@ -18,7 +19,7 @@ import {
 import { openPromisesDueBy, plannedVisitsOn } from "../../store/repos/interactions.js";
 import { agendaBlock } from "./agenda.js";
 import { type StakeLine, stakeItem, stakeLines, stakeReadiness } from "./at-risk.js";
-import { auditRead, type Deps, day } from "./common.js";
+import { auditRead, day, type HandlerContext } from "./common.js";
 import { gapText, isLapsed, type RenewalLine, renewalItem, renewalLines } from "./renewals.js";
 
 /** Lines of "what needs you today" before a "more" line (routine reminders are summed apart). */
@@ -40,7 +41,7 @@ interface Need {
   urgency: number;
 }
 
-export async function mine(d: Deps, home = false): Promise<Reply> {
+export async function mine(d: HandlerContext, home = false): Promise<Reply> {
   const me = d.asker.member;
   const today = d.asker.today;
   // The list holds every account of the book that is not churned: the grade counts come from it.
@@ -92,7 +93,7 @@ function gradeCounts(rows: ListRow[]): Record<Grade | "none", number> {
  * shows (today's visits, red accounts nobody talked to, promises and renewals coming due), most
  * urgent first.
  */
-async function todaysNeeds(d: Deps, rows: ListRow[], renewalSoon: RenewalLine[]) {
+async function todaysNeeds(d: HandlerContext, rows: ListRow[], renewalSoon: RenewalLine[]) {
   const today = d.asker.today;
   // Same accounts as `rows`, by relation: a list of thousands of ids is slow to send and plan.
   const promises = await openPromisesDueBy(d.db, d.asker.member.id, addDays(today, 7));
@@ -117,7 +118,7 @@ async function todaysNeeds(d: Deps, rows: ListRow[], renewalSoon: RenewalLine[])
 }
 
 /** The planner's lines for the member, the routine reminders it sums up, and the renewals it reminds of. */
-async function plannerNeeds(d: Deps): Promise<{ needs: Need[]; routine: Nudge[]; reminded: Set<string> }> {
+async function plannerNeeds(d: HandlerContext): Promise<{ needs: Need[]; routine: Nudge[]; reminded: Set<string> }> {
   const me = d.asker.member;
   const today = d.asker.today;
   const config = d.proactiveConfig ? await d.proactiveConfig() : PROACTIVE_DEFAULTS;
@@ -136,7 +137,7 @@ async function plannerNeeds(d: Deps): Promise<{ needs: Need[]; routine: Nudge[];
 }
 
 /** Red accounts with no contact for RED_CONTACT_DAYS, or none ever. */
-async function redUncontactedNeeds(d: Deps, rows: ListRow[]): Promise<Need[]> {
+async function redUncontactedNeeds(d: HandlerContext, rows: ListRow[]): Promise<Need[]> {
   const today = d.asker.today;
   const reds = rows.filter((r) => r.grade === "red");
   const contacted = await lastContacts(
@@ -163,7 +164,7 @@ async function redUncontactedNeeds(d: Deps, rows: ListRow[]): Promise<Need[]> {
 }
 
 /** Overdue promises are the planner's; promises coming due this week are `mine`'s own reminder. */
-function promiseNeeds(d: Deps, promises: Awaited<ReturnType<typeof openPromisesDueBy>>): Need[] {
+function promiseNeeds(d: HandlerContext, promises: Awaited<ReturnType<typeof openPromisesDueBy>>): Need[] {
   const needs: Need[] = [];
   for (const p of promises) {
     const due = p.dueDate.toISOString().slice(0, 10);
@@ -187,7 +188,7 @@ function renewalsSoon(rows: ListRow[], readiness: Map<string, ReadinessRow>, tod
 }
 
 /** Renewals within 30 days with readiness gaps, unless the planner already reminds of them. */
-function renewalNeeds(d: Deps, renewalSoon: RenewalLine[], reminded: Set<string>): Need[] {
+function renewalNeeds(d: HandlerContext, renewalSoon: RenewalLine[], reminded: Set<string>): Need[] {
   return renewalSoon
     .filter((l) => l.days >= 0 && l.days <= 30 && l.gaps.length > 0 && !reminded.has(l.row.id))
     .map((l) => ({
@@ -199,7 +200,7 @@ function renewalNeeds(d: Deps, renewalSoon: RenewalLine[], reminded: Set<string>
 }
 
 /** The first NEEDS_LIMIT needs, a "more" line, and the routine reminders summed up in one line. */
-function needsBlock(d: Deps, needs: Need[], routine: Nudge[]): Block {
+function needsBlock(d: HandlerContext, needs: Need[], routine: Nudge[]): Block {
   const items: { text: string; tone?: Tone }[] = needs.slice(0, NEEDS_LIMIT).map(({ text, tone }) => ({ text, tone }));
   if (needs.length > NEEDS_LIMIT) items.push({ text: d.t("mine.more", { count: needs.length - NEEDS_LIMIT }) });
   if (routine.length)
@@ -209,14 +210,14 @@ function needsBlock(d: Deps, needs: Need[], routine: Nudge[]): Block {
         names: routine
           .slice(0, 3)
           .map((n) => n.accountName)
-          .join(d.locale === "zh-CN" ? "、" : ", "),
+          .join(sep(d.locale, "items")),
       }),
     });
   return { type: "list", title: d.t("mine.today"), items: items.length ? items : [{ text: d.t("mine.today_none") }] };
 }
 
 /** The at-risk section, with each account's details; none when nothing is at stake. */
-async function atRiskBlock(d: Deps, atRisk: StakeLine[]): Promise<Block | undefined> {
+async function atRiskBlock(d: HandlerContext, atRisk: StakeLine[]): Promise<Block | undefined> {
   const details = await listDetails(
     d.db,
     atRisk.map((l) => l.row.id),
@@ -226,7 +227,7 @@ async function atRiskBlock(d: Deps, atRisk: StakeLine[]): Promise<Block | undefi
   return { type: "list", title: d.t("mine.at_risk"), items: atRisk.map((l) => stakeItem(d, l, details.get(l.row.id))) };
 }
 
-function renewalsBlock(d: Deps, renewalSoon: RenewalLine[]): Block {
+function renewalsBlock(d: HandlerContext, renewalSoon: RenewalLine[]): Block {
   return {
     type: "list",
     title: d.t("mine.renewals"),
