@@ -29,44 +29,31 @@ function byDay<T extends Row & { day: string }>(rows: T[]): Map<string, T[]> {
 /** The rows behind the rules' facts; `owner` narrows them to one member's accounts (`mine`). */
 export async function ruleFactRows(db: Db, day: string, owner?: string) {
   const f = factQuery(db, day, owner);
-  // Sequential on purpose: PGlite serves one query at a time anyway, and the pool stays free.
-  const accounts = await accountRows(f);
-  // Each account's 8 days, oldest first: sorted per account here, not by the query (its ORDER BY
-  // over 8 rows per account, today's with reasons and components, spilled to disk on a big book).
-  const scores = byDay(await scoreRows(f));
-  const usage = new Map((await usageRows(f)).map((r) => [r.accountId, r]));
-  const lastContact = new Map((await lastContactRows(f)).map((r) => [r.accountId, r.last]));
-  const left = group(await leftRows(f));
-  const dms = new Map((await decisionMakerRows(f)).map((r) => [r.accountId, r]));
-  const feedback = group(await feedbackRows(f));
-  const promises = group(await promiseRows(f));
-  const milestones = group(await milestoneRows(f));
-  const detractors = group(await detractorRows(f));
-  const visits = group(await visitRows(f));
-  const renewals = group(await renewalRows(f));
-  const expansion = new Map(
-    (await expansionInputs(db, owner ? { kind: "owner", ownerId: owner } : { kind: "all" }, day)).map((x) => [x.id, x]),
-  );
+  // Sequential on purpose (in the order written): PGlite serves one query at a time anyway, and the
+  // pool stays free.
   return {
-    accounts,
-    scores,
-    usage,
-    lastContact,
-    left,
-    dms,
-    feedback,
-    promises,
-    milestones,
-    detractors,
-    visits,
-    renewals,
-    expansion,
+    accounts: await accountRows(f),
+    // Each account's 8 days, oldest first: sorted per account here, not by the query (its ORDER BY
+    // over 8 rows per account, today's with reasons and components, spilled to disk on a big book).
+    scores: byDay(await scoreRows(f)),
+    usage: new Map((await usageRows(f)).map((r) => [r.accountId, r])),
+    lastContact: new Map((await lastContactRows(f)).map((r) => [r.accountId, r.last])),
+    left: group(await leftRows(f)),
+    dms: new Map((await decisionMakerRows(f)).map((r) => [r.accountId, r])),
+    feedback: group(await feedbackRows(f)),
+    promises: group(await promiseRows(f)),
+    milestones: group(await milestoneRows(f)),
+    detractors: group(await detractorRows(f)),
+    visits: group(await visitRows(f)),
+    renewals: group(await renewalRows(f)),
+    expansion: new Map((await expansionRows(f)).map((x) => [x.id, x])),
   };
 }
 
 /** One day's queries, narrowed to one owner's accounts or not. */
 interface FactQuery {
   db: Db;
+  day: string;
   owner: string | undefined;
   /** ` AND "accountId"` in the owner's accounts, the owner being parameter $n; nothing without one. */
   own: (n: number) => string;
@@ -77,11 +64,17 @@ interface FactQuery {
 function factQuery(db: Db, day: string, owner: string | undefined): FactQuery {
   return {
     db,
+    day,
     owner,
     own: (n: number) => (owner ? ` AND "accountId" IN (SELECT id FROM "Account" WHERE "ownerId" = $${n})` : ""),
     q: <T extends Row>(sql: string, params: unknown[] = [day]) =>
       db.pool.query<T>(sql, owner ? [...params, owner] : params).then((r) => r.rows),
   };
+}
+
+/** The expansion signals' inputs (src/store/repos/expansion.ts). */
+function expansionRows({ db, day, owner }: FactQuery) {
+  return expansionInputs(db, owner ? { kind: "owner", ownerId: owner } : { kind: "all" }, day);
 }
 
 async function accountRows({ db, owner }: FactQuery) {
