@@ -45,6 +45,15 @@ export function activationTarget(settings: Settings, day: number): number {
   return points.at(-1)!.target;
 }
 
+/** A part read against 60, the line between the two: the `low` drag below it, the `high` lift from it up. */
+function judged(score: number, weight: number, low: string, high: string, params: Reason["params"]): Part {
+  return {
+    score,
+    weight,
+    reasons: [score < 60 ? { kind: "drag", key: low, params } : { kind: "lift", key: high, params }],
+  };
+}
+
 function seatsOf(f: HealthFacts): number | null {
   const s = f.usage?.seats ?? f.seats;
   return s && s > 0 ? s : null;
@@ -140,15 +149,7 @@ function activationPart(
   }
   const params = { pct: pct(rate), activated, seats };
   const score = toTarget(rate, a.activationTarget);
-  return {
-    score,
-    weight: a.parts.activation,
-    reasons: [
-      score < 60
-        ? { kind: "drag", key: "activity.activation_low", params }
-        : { kind: "lift", key: "activity.activation_high", params },
-    ],
-  };
+  return judged(score, a.parts.activation, "activity.activation_low", "activity.activation_high", params);
 }
 
 /** Active users (at the account's rhythm) over seats. */
@@ -163,15 +164,7 @@ function utilisationPart(
   inputs.utilisation = round2(rate);
   const score = toTarget(rate, a.utilisationTarget);
   const params = { active: Math.round(active), seats, pct: pct(rate), per: rhythm };
-  return {
-    score,
-    weight: a.parts.utilisation,
-    reasons: [
-      score < 60
-        ? { kind: "drag", key: "activity.active_users_low", params }
-        : { kind: "lift", key: "activity.active_users_high", params },
-    ],
-  };
+  return judged(score, a.parts.utilisation, "activity.active_users_low", "activity.active_users_high", params);
 }
 
 /** Weekly use: the share of weeks used; daily use: the average day against the peak; month-end use: none. */
@@ -223,17 +216,7 @@ export function depth({ facts: f, settings: s }: Context): DimensionDraft {
   return {
     dimension: "depth",
     inputs,
-    parts: [
-      {
-        score,
-        weight: 1,
-        reasons: [
-          score < 60
-            ? { kind: "drag", key: "depth.core_features_low", params }
-            : { kind: "lift", key: "depth.core_features", params },
-        ],
-      },
-    ],
+    parts: [judged(score, 1, "depth.core_features_low", "depth.core_features", params)],
   };
 }
 

@@ -197,14 +197,7 @@ function withRisks(
   const active = facts.risks.filter((r) => r.raisedAt <= facts.day);
   const medium = active.filter((r) => r.severity === "medium");
   let score = raw - medium.length * settings.risk.mediumPenalty;
-  for (const r of medium)
-    reasons.push({
-      kind: "drag",
-      dimension: "risk",
-      key: "risk.medium",
-      params: { kind: r.kind, days: daysBetween(r.raisedAt, facts.day) },
-      impact: settings.risk.mediumPenalty,
-    });
+  for (const r of medium) reasons.push(riskReason(r, "risk.medium", settings.risk.mediumPenalty, facts.day));
   score = Math.round(Math.min(100, Math.max(0, score)));
   // The person who signs the renewal saying they would not recommend us is never green, however
   // well the rest reads: the score stops just below the green band.
@@ -222,15 +215,13 @@ function withRisks(
   score = Math.min(score, cap);
   // A capping flag explains the grade even when it costs no points: it leads the drags.
   const lead = Math.max(lost, ...reasons.filter((r) => r.kind === "drag").map((r) => r.impact + 1));
-  for (const r of high)
-    reasons.push({
-      kind: "drag",
-      dimension: "risk",
-      key: "risk.high",
-      params: { kind: r.kind, days: daysBetween(r.raisedAt, facts.day) },
-      impact: round1(lead),
-    });
+  for (const r of high) reasons.push(riskReason(r, "risk.high", round1(lead), facts.day));
   return { score, cappedBy: high[0]!.kind };
+}
+
+/** A risk flag as a drag: its kind and how long it has been open. */
+function riskReason(r: { kind: string; raisedAt: string }, key: string, impact: number, day: string): Reason {
+  return { kind: "drag", dimension: "risk", key, params: { kind: r.kind, days: daysBetween(r.raisedAt, day) }, impact };
 }
 
 /** The strongest drags, then the strongest lifts. */
