@@ -1,5 +1,5 @@
-import { type Lexicon, readQuestion } from "../src/commands/ask/read.js";
-import { parseCommand } from "../src/commands/parse.js";
+import { type Lexicon, readQuestion } from "../src/conversation/ask/read.js";
+import { parseCommand } from "../src/conversation/parse.js";
 import { resolveAccount } from "../src/domain/resolve.js";
 import { meaning, scoreAll } from "../test/ask/score.js";
 import { QUESTION_BOOK, QUESTION_TODAY, QUESTIONS } from "../test/fixtures/questions.js";

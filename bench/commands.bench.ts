@@ -1,9 +1,10 @@
 // Command latency: p50/p99 of each role's command mix through handleCommand (identify, parse,
 // authorize, query, build the reply, render Block Kit) on the demo book, then with 10k more accounts
 // in the largest team. Reference: Slack wants slash commands acknowledged within 3 s.
-import { handleCommand } from "../src/commands/index.js";
+
 import { parseConfig } from "../src/config/env.js";
 import type { AppContext } from "../src/context.js";
+import { handleCommand } from "../src/conversation/index.js";
 import { demoEmail } from "../src/demo/generate.js";
 import { installDemo } from "../src/demo/load.js";
 import { silentLogger } from "../src/log.js";

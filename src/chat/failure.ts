@@ -1,4 +1,4 @@
-import { apologise } from "../commands/apology.js";
+import { apologise } from "../conversation/apology.js";
 import type { SendResult } from "../delivery/types.js";
 import { tPlain } from "../i18n/catalogue.js";
 import type { Locale } from "../i18n/locale.js";

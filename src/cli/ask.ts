@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { handleCommand } from "../commands/index.js";
+import { handleCommand } from "../conversation/index.js";
 import { attachmentFiles } from "../reply/attachments.js";
 import type { Reply } from "../reply/model.js";
 import { renderFeishuCard } from "../reply/render-feishu.js";

@@ -1,6 +1,6 @@
 import { loadChatSenders } from "../chat-senders.js";
-import { syncCalendarsWithBriefs } from "../commands/handlers/calendar.js";
 import { loadProactiveConfig, type ProactiveConfig } from "../config/proactive.js";
+import { syncCalendarsWithBriefs } from "../conversation/handlers/calendar.js";
 import type { Platform } from "../delivery/types.js";
 import { JOBS, type JobName } from "../jobs/jobs.js";
 import { runJob } from "../jobs/run.js";

@@ -1,7 +1,7 @@
-import { type Asker, askerFor } from "../commands/access.js";
-import { briefFor } from "../commands/handlers/visit-brief.js";
 import type { ProactiveConfig } from "../config/proactive.js";
 import type { AppContext } from "../context.js";
+import { type Asker, askerFor } from "../conversation/access.js";
+import { briefFor } from "../conversation/handlers/visit-brief.js";
 import { enqueue, type OutboxMessage, outboxKey } from "../delivery/outbox.js";
 import type { Platform } from "../delivery/types.js";
 import { addDays, dayToDate, localDay, localHour } from "../domain/dates.js";

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import cron, { type ScheduledTask } from "node-cron";
 import type { CalendarReport } from "../calendar/sync.js";
-import { syncCalendarsWithBriefs } from "../commands/handlers/calendar.js";
 import { loadProactiveConfig, PROACTIVE_DEFAULTS, type ProactiveConfig } from "../config/proactive.js";
 import type { AppContext } from "../context.js";
+import { syncCalendarsWithBriefs } from "../conversation/handlers/calendar.js";
 import { DELIVERY_DEFAULTS, startDrainer } from "../delivery/outbox.js";
 import type { ChatSender } from "../delivery/types.js";
 import { dayToDate } from "../domain/dates.js";

@@ -1,9 +1,9 @@
-// The playground's JSON API: thin adapters from the page to the conversation core (src/commands)
+// The playground's JSON API: thin adapters from the page to the conversation core (src/conversation)
 // and the proactive engine's dry run (src/proactive). No command logic lives here.
 import { z } from "zod";
-import { handleAction, handleCommand, handleForm, homeView } from "../commands/index.js";
 import type { ProactiveConfig } from "../config/proactive.js";
 import type { AppContext } from "../context.js";
+import { handleAction, handleCommand, handleForm, homeView } from "../conversation/index.js";
 import { localDay } from "../domain/dates.js";
 import type { Identity } from "../domain/identity.js";
 import { resolveLocale } from "../i18n/locale.js";

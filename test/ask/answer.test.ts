@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { handleAction, handleCommand } from "../../src/commands/index.js";
 import type { AppContext } from "../../src/context.js";
+import { handleAction, handleCommand } from "../../src/conversation/index.js";
 import type { Identity } from "../../src/domain/identity.js";
 import type { Reply } from "../../src/reply/model.js";
 import { renderText } from "../../src/reply/render-text.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { commandLine, type Lexicon, readQuestion } from "../../src/commands/ask/read.js";
-import { parseCommand } from "../../src/commands/parse.js";
+import { commandLine, type Lexicon, readQuestion } from "../../src/conversation/ask/read.js";
+import { parseCommand } from "../../src/conversation/parse.js";
 import { QUESTIONS } from "../fixtures/questions.js";
 import { HELD_OUT } from "../fixtures/questions-held-out.js";
 import { BOOK_LEXICON, expected, meaning, scoreAll } from "./score.js";

@@ -1,7 +1,7 @@
 // Scores the plain-language reader on the labelled questions (test/fixtures/questions.ts): used by
 // the accuracy test and by `npm run bench ask`.
-import { isWrite, type Lexicon, type Reading, readQuestion } from "../../src/commands/ask/read.js";
-import { type Command, parseCommand } from "../../src/commands/parse.js";
+import { isWrite, type Lexicon, type Reading, readQuestion } from "../../src/conversation/ask/read.js";
+import { type Command, parseCommand } from "../../src/conversation/parse.js";
 import { addDays } from "../../src/domain/dates.js";
 import { resolveAccount } from "../../src/domain/resolve.js";
 import { type LabelledQuestion, QUESTION_BOOK, QUESTION_TODAY, QUESTIONS } from "../fixtures/questions.js";

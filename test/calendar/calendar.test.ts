@@ -2,10 +2,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { parseFeed } from "../../src/calendar/parse.js";
 import { syncCalendars } from "../../src/calendar/sync.js";
 import { runCli } from "../../src/cli/main.js";
-import { meetingVisitBrief } from "../../src/commands/handlers/visit-brief.js";
-import { handleAction, handleCommand, handleForm } from "../../src/commands/index.js";
 import { resolveProactiveConfig } from "../../src/config/proactive.js";
 import type { AppContext } from "../../src/context.js";
+import { meetingVisitBrief } from "../../src/conversation/handlers/visit-brief.js";
+import { handleAction, handleCommand, handleForm } from "../../src/conversation/index.js";
 import { drainOnce } from "../../src/delivery/outbox.js";
 import { briefDueAt } from "../../src/domain/meetings.js";
 import { calendarTick } from "../../src/jobs/scheduler.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { forecastCharts } from "../../src/commands/handlers/forecast.js";
+import { forecastCharts } from "../../src/conversation/handlers/forecast.js";
 
 describe("the forecast's pictures", () => {
   it("one chart per currency, open renewals by month and call (closed ones left out), alt text in numbers", () => {

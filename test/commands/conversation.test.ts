@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
-import { handleAction, handleCommand, handleForm, homeView } from "../../src/commands/index.js";
 import type { AppContext } from "../../src/context.js";
+import { handleAction, handleCommand, handleForm, homeView } from "../../src/conversation/index.js";
 import type { Identity } from "../../src/domain/identity.js";
 import type { Reply } from "../../src/reply/model.js";
 import { renderText } from "../../src/reply/render-text.js";

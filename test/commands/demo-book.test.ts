@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
-import { handleCommand } from "../../src/commands/index.js";
 import type { AppContext } from "../../src/context.js";
+import { handleCommand } from "../../src/conversation/index.js";
 import { rankingValue } from "../../src/domain/renewal.js";
 import { t } from "../../src/i18n/catalogue.js";
 import type { Locale } from "../../src/i18n/locale.js";

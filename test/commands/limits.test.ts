@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { handleCommand, homeView } from "../../src/commands/index.js";
 import type { AppContext } from "../../src/context.js";
+import { handleCommand, homeView } from "../../src/conversation/index.js";
 import type { Locale } from "../../src/i18n/locale.js";
 import { FEISHU_CARD_LIMITS, renderFeishuCard } from "../../src/reply/render-feishu.js";
 import {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { HELP_TOPICS, parseCommand } from "../../src/commands/parse.js";
+import { HELP_TOPICS, parseCommand } from "../../src/conversation/parse.js";
 
 const cmd = (text: string) => {
   const r = parseCommand(text);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { COMMAND_SLOTS, commandSlots } from "../../src/commands/slots.js";
+import { COMMAND_SLOTS, commandSlots } from "../../src/conversation/slots.js";
 import type { Db } from "../../src/store/db.js";
 
 // A burst of commands runs a few at a time per store (bounded memory), every one is answered, in the

@@ -39,7 +39,7 @@ describe("layers", () => {
 
   it("the store imports nothing above it", () => {
     const store = sources(path.join(SRC, "store")).filter((f) =>
-      /from "(\.\.\/)+(commands|proactive|slack|feishu|playground|import|health|cli|demo|delivery)\//.test(
+      /from "(\.\.\/)+(conversation|jobs|calendar|chat|sync|signals|proactive|slack|feishu|playground|import|health|cli|demo|delivery)\//.test(
         readFileSync(f, "utf8"),
       ),
     );

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { handleCommand } from "../../src/commands/index.js";
 import { resolveProactiveConfig } from "../../src/config/proactive.js";
 import type { AppContext } from "../../src/context.js";
+import { handleCommand } from "../../src/conversation/index.js";
 import { addDays, dayToDate } from "../../src/domain/dates.js";
 import { departmentOf, type ExpansionInput, expansionSignals, nudgeWorthy } from "../../src/domain/expansion.js";
 import { runJob } from "../../src/jobs/run.js";

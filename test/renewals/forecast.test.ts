@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { handleCommand } from "../../src/commands/index.js";
-import { parseCommand } from "../../src/commands/parse.js";
 import type { AppContext } from "../../src/context.js";
+import { handleCommand } from "../../src/conversation/index.js";
+import { parseCommand } from "../../src/conversation/parse.js";
 import { addDays } from "../../src/domain/dates.js";
 import {
   buildForecast,

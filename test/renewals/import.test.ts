@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
-import { handleCommand } from "../../src/commands/index.js";
+import { handleCommand } from "../../src/conversation/index.js";
 import { renderText } from "../../src/reply/render-text.js";
 import type { Db } from "../../src/store/db.js";
 import { stripData } from "../../src/text/user-data.js";

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { handleCommand } from "../../src/commands/index.js";
+import { handleCommand } from "../../src/conversation/index.js";
 import { dayToDate } from "../../src/domain/dates.js";
 import { resolveUnitEconomics, segmentValues, trailingTwelveMonths } from "../../src/domain/unit-economics.js";
 import { loadUnitEconomics } from "../../src/renewals/unit-economics-file.js";

@@ -5,8 +5,8 @@
 // surface and the output is searched for anything the hostile text could have turned into markup.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { handleAction, handleCommand, homeView } from "../../src/commands/index.js";
 import { resolveProactiveConfig } from "../../src/config/proactive.js";
+import { handleAction, handleCommand, homeView } from "../../src/conversation/index.js";
 import type { Identity } from "../../src/domain/identity.js";
 import { runJob } from "../../src/jobs/run.js";
 import type { Form, Reply } from "../../src/reply/model.js";

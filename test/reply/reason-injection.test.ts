@@ -2,8 +2,8 @@
 // answered a survey). Those names are data: a contact named like a mention or a link must reach
 // Slack and Feishu as literal text on the card, the health view and the risk list.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { handleCommand } from "../../src/commands/index.js";
 import type { AppContext } from "../../src/context.js";
+import { handleCommand } from "../../src/conversation/index.js";
 import { addDays, dayToDate } from "../../src/domain/dates.js";
 import { recompute } from "../../src/health/recompute.js";
 import { renderFeishuCard } from "../../src/reply/render-feishu.js";

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { handleCommand } from "../../src/commands/index.js";
+import { handleCommand } from "../../src/conversation/index.js";
 import type { Attachment, Reply } from "../../src/reply/model.js";
 import { renderText } from "../../src/reply/render-text.js";
 import type { Db } from "../../src/store/db.js";

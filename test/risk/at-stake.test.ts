@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { handleCommand } from "../../src/commands/index.js";
 import type { AppContext } from "../../src/context.js";
+import { handleCommand } from "../../src/conversation/index.js";
 import { addDays, dayToDate } from "../../src/domain/dates.js";
 import { renderText } from "../../src/reply/render-text.js";
 import type { Db } from "../../src/store/db.js";

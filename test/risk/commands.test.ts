@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { handleAction, handleCommand } from "../../src/commands/index.js";
-import { parseCommand } from "../../src/commands/parse.js";
 import type { AppContext } from "../../src/context.js";
+import { handleAction, handleCommand } from "../../src/conversation/index.js";
+import { parseCommand } from "../../src/conversation/parse.js";
 import { addDays, dayToDate } from "../../src/domain/dates.js";
 import { recompute } from "../../src/health/recompute.js";
 import type { Reply } from "../../src/reply/model.js";

@@ -1,9 +1,9 @@
 import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { handleCommand } from "../../src/commands/index.js";
-import { COMMAND_WORDS, MAX_COMMAND_LENGTH, parseCommand } from "../../src/commands/parse.js";
 import { parseConfig } from "../../src/config/env.js";
+import { handleCommand } from "../../src/conversation/index.js";
+import { COMMAND_WORDS, MAX_COMMAND_LENGTH, parseCommand } from "../../src/conversation/parse.js";
 import { demoEmail } from "../../src/demo/generate.js";
 import { columnsOf, IMPORT_KINDS, type ImportKind } from "../../src/import/kinds.js";
 import { INGEST_MAX_BYTES } from "../../src/import/mount.js";

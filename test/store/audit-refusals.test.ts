@@ -2,8 +2,8 @@
 // unknown people, other-team probes, viewer writes, forged buttons, other workspaces and tenants.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
-import { handleAction, handleCommand } from "../../src/commands/index.js";
 import type { AppContext } from "../../src/context.js";
+import { handleAction, handleCommand } from "../../src/conversation/index.js";
 import type { Identity } from "../../src/domain/identity.js";
 import type { Db } from "../../src/store/db.js";
 import { PEOPLE, seedBook } from "../commands/book.js";

@@ -2,8 +2,8 @@
 // ILIKE a Slack user whose email is new_admin@… was linked to the member new.admin@… and got their
 // admin role; `team ____`, `@b_n.carter` and `@%` found someone.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { handleCommand } from "../../src/commands/index.js";
 import type { AppContext } from "../../src/context.js";
+import { handleCommand } from "../../src/conversation/index.js";
 import type { Db } from "../../src/store/db.js";
 import { findMemberByHandle, findMemberByIdentity, findTeamByName } from "../../src/store/repos/members.js";
 import { PEOPLE, seedBook } from "../commands/book.js";

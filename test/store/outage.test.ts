@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { handleCommand } from "../../src/commands/index.js";
 import { parseConfig } from "../../src/config/env.js";
+import { handleCommand } from "../../src/conversation/index.js";
 import { startDrainer } from "../../src/delivery/outbox.js";
 import { t } from "../../src/i18n/catalogue.js";
 import { createLogger } from "../../src/log.js";

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { withinBudget } from "../../chat/budget.js";
 import type { ChatUser } from "../../chat/contract.js";
 import { failureText } from "../../chat/failure.js";
-import { handleAction, handleForm } from "../../commands/index.js";
+import { handleAction, handleForm } from "../../conversation/index.js";
 import { tPlain } from "../../i18n/catalogue.js";
 import type { Locale } from "../../i18n/locale.js";
 import { ACTION_IDS, type ActionOutcome, FORM_IDS, type Tone } from "../../reply/model.js";

@@ -1,7 +1,7 @@
 import type * as lark from "@larksuiteoapi/node-sdk";
-import { apologise } from "../../commands/apology.js";
-import { handleCommand } from "../../commands/index.js";
-import { parseCommand } from "../../commands/parse.js";
+import { apologise } from "../../conversation/apology.js";
+import { handleCommand } from "../../conversation/index.js";
+import { parseCommand } from "../../conversation/parse.js";
 import { type FeishuCard, renderFeishuCard } from "../../reply/render-feishu.js";
 import { identifyFeishuUser } from "../identity.js";
 import { claimBeforeAnswer, otherTenant } from "../incoming.js";

@@ -1,6 +1,6 @@
 import type * as lark from "@larksuiteoapi/node-sdk";
-import { apologise } from "../../commands/apology.js";
-import { handleCommand } from "../../commands/index.js";
+import { apologise } from "../../conversation/apology.js";
+import { handleCommand } from "../../conversation/index.js";
 import { tPlain } from "../../i18n/catalogue.js";
 import { attachmentFiles } from "../../reply/attachments.js";
 import type { Reply, Tone } from "../../reply/model.js";

@@ -1,7 +1,7 @@
 import type { App, BlockAction, ButtonAction, webApi } from "@slack/bolt";
 import type { ChatUser } from "../../chat/contract.js";
 import { failureText } from "../../chat/failure.js";
-import { handleAction } from "../../commands/index.js";
+import { handleAction } from "../../conversation/index.js";
 import { tPlain } from "../../i18n/catalogue.js";
 import type { Locale } from "../../i18n/locale.js";
 import type { Reply, Tone } from "../../reply/model.js";

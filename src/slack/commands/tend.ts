@@ -1,6 +1,6 @@
 import type { App } from "@slack/bolt";
 import { failureText } from "../../chat/failure.js";
-import { handleCommand, withinReach } from "../../commands/index.js";
+import { handleCommand, withinReach } from "../../conversation/index.js";
 import { firstDelivery } from "../dedupe.js";
 import { slackErrors } from "../errors.js";
 import { identifySlackUser, resolveMentions, unescapeSlackText } from "../identity.js";

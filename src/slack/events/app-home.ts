@@ -1,6 +1,6 @@
 import type { App, webApi } from "@slack/bolt";
 import type { ChatUser } from "../../chat/contract.js";
-import { homeView } from "../../commands/index.js";
+import { homeView } from "../../conversation/index.js";
 import { renderSlackHome } from "../../reply/render-slack.js";
 import { identifySlackUser } from "../identity.js";
 import type { SlackServices } from "../services.js";

@@ -2,7 +2,7 @@ import type { App, webApi } from "@slack/bolt";
 import { z } from "zod";
 import type { ChatUser } from "../../chat/contract.js";
 import { failureText } from "../../chat/failure.js";
-import { handleForm } from "../../commands/index.js";
+import { handleForm } from "../../conversation/index.js";
 import { tPlain } from "../../i18n/catalogue.js";
 import type { Form, FormOutcome } from "../../reply/model.js";
 import { BLOCK_KIT_LIMITS, renderSlackModal, slackModalValues } from "../../reply/render-slack.js";

@@ -1,6 +1,6 @@
 // Plain text on every surface (Slack, Feishu, CLI, playground) comes through here from
 // handleCommand: a command typed as the grammar has it runs as before; anything else is read by the
-// reader (src/commands/ask/read.ts) and, for what it cannot place, by the optional model. Reads run
+// reader (src/conversation/ask/read.ts) and, for what it cannot place, by the optional model. Reads run
 // headed by what was understood; writes only ever ask for a one-click confirmation.
 
 import { nameKey, resolveAccount } from "../../domain/resolve.js";

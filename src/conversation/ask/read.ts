@@ -1,7 +1,7 @@
 // The plain-language reader: common ways of asking, in English and Chinese, read into Tend's own
 // commands ("who renews next quarter?" -> `renewals 128`, "我的客户里哪些有风险" -> `risk @me`).
 // Pure and deterministic: the question, the names the asker may see and today in; a command, the
-// likeliest few (when unsure) or nothing out. No model: see src/commands/ask/model.ts for that.
+// likeliest few (when unsure) or nothing out. No model: see src/conversation/ask/model.ts for that.
 
 import { editDistance, type NamedAccount, nameKey } from "../../domain/resolve.js";
 import { causeOf, type RiskCause } from "../../domain/risk/register.js";
