@@ -536,4 +536,26 @@ describe.each(STORE_KINDS)("Segment intake: which events are the same (%s)", (ki
     expect((await post("track", old)).body).toMatchObject({ stored: 1, duplicates: 0 });
     await door.stop?.();
   });
+
+  it("the roll-up also vacuums the tables the intake keeps rewriting", async () => {
+    const { door, post, ctx } = await intake({ vacuumEveryMs: 0 });
+    const sent: string[] = [];
+    const query = ctx.db.pool.query.bind(ctx.db.pool);
+    ctx.db.pool.query = ((sql: unknown, ...rest: unknown[]) => {
+      if (typeof sql === "string") sent.push(sql);
+      return (query as (...a: unknown[]) => unknown)(sql, ...rest);
+    }) as typeof ctx.db.pool.query;
+    const warned: unknown[] = [];
+    ctx.log = { ...silentLogger, warn: (...a: unknown[]) => warned.push(a) } as unknown as typeof ctx.log;
+    await post("track", {
+      userId: "v1",
+      event: "Report Created",
+      messageId: "vac-1",
+      context: { groupId: "CRM-BOLT" },
+    });
+    await door.intake!.settle();
+    expect(sent.some((s) => s.startsWith("VACUUM"))).toBe(true);
+    expect(warned).toEqual([]);
+    await door.stop?.();
+  });
 });

@@ -285,6 +285,18 @@ export async function tallyIntake(
   );
 }
 
+/**
+ * The tables the intake rewrites all the time (account days queued and taken, user days, the usage
+ * rows the roll-up rewrites) vacuumed: their dead rows would otherwise pile up where the server's
+ * autovacuum is off or behind (and PGlite has none), slowing every later roll-up and write. Skips a
+ * table something else holds, and never truncates one (that takes a lock the writers would wait on).
+ */
+export async function vacuumIntakeTables(q: SqlRunner): Promise<void> {
+  await q.query(
+    `VACUUM (SKIP_LOCKED, TRUNCATE false) "ProductDirtyDay", "ProductUserDay", "UsageSnapshot", "ProductIntakeDay"`,
+  );
+}
+
 /** Events received more than `days` ago are let go (their usage rows stay); bounded per call. */
 export async function pruneEvents(q: SqlRunner, days: number, limit = 50_000): Promise<number> {
   const res = await q.query(
