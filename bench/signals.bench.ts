@@ -6,7 +6,7 @@ import { parseConfig } from "../src/config/env.js";
 import type { AppContext } from "../src/context.js";
 import { HttpApp } from "../src/http/server.js";
 import { silentLogger } from "../src/log.js";
-import { mountSegment } from "../src/signals/door.js";
+import { mountSegment } from "../src/signals/mount.js";
 import type { Db } from "../src/store/db.js";
 import type { BenchRow } from "./harness.js";
 import { benchStores } from "./stores.js";
@@ -204,8 +204,8 @@ export async function run(): Promise<BenchRow[]> {
         now: () => new Date(),
       };
       const http = new HttpApp(silentLogger);
-      const door = await mountSegment(ctx, http);
-      door.intake!.start();
+      const part = await mountSegment(ctx, http);
+      part.intake!.start();
       const { port } = await http.listen(0, "127.0.0.1");
       const post = poster(port);
       await groupAll(post);
@@ -224,10 +224,10 @@ export async function run(): Promise<BenchRow[]> {
           }
         }),
       );
-      await door.intake!.settle();
+      await part.intake!.settle();
       const secs = (performance.now() - t0) / 1000;
       clearInterval(sampler);
-      await door.stop?.();
+      await part.stop?.();
       await http.close();
       const rate = sent / secs;
 

@@ -10,7 +10,7 @@ import { demoSlackUserId } from "../src/demo/generate.js";
 import { installDemo } from "../src/demo/load.js";
 import { HttpApp } from "../src/http/server.js";
 import { silentLogger } from "../src/log.js";
-import { mountSlackWith } from "../src/slack/door.js";
+import { mountSlackWith } from "../src/slack/mount.js";
 import { startSlackApiStandIn } from "../test/slack/api-stand-in.js";
 import { postSigned, signedHeaders, slashCommandBody, TEST_SIGNING_SECRET } from "../test/slack/sign.js";
 import { BENCH_DEMO_TODAY, ROLE_MIX } from "./commands.bench.js";
@@ -78,8 +78,8 @@ export async function run(): Promise<BenchRow[]> {
       const demo = await installDemo(ctx, { today: BENCH_DEMO_TODAY });
       if (!demo.loaded) throw new Error("the bench store was not empty");
       // Production timing: the default ack budget and Slack's deadline.
-      const door = await mountSlackWith(ctx, http);
-      if (!door) throw new Error("slack door not mounted");
+      const part = await mountSlackWith(ctx, http);
+      if (!part) throw new Error("slack part not mounted");
       const { port } = (await http.listen(0, "127.0.0.1")) as AddressInfo;
       const url = `http://127.0.0.1:${port}/slack/events`;
 
@@ -96,7 +96,7 @@ export async function run(): Promise<BenchRow[]> {
 
       // Warm-up, then one at a time.
       for (const c of MIX) await command(c);
-      await door.slack.idle();
+      await part.slack.idle();
       api.responses.length = 0;
       const seq: number[] = [];
       let inAck = 0;
@@ -105,7 +105,7 @@ export async function run(): Promise<BenchRow[]> {
           const x = await command(c);
           seq.push(x.ms);
           if (x.inAck) inAck++;
-          await door.slack.idle();
+          await part.slack.idle();
         }
       seq.sort((a, b) => a - b);
       const laterSeq = api.responses.length;
@@ -118,7 +118,7 @@ export async function run(): Promise<BenchRow[]> {
         return { body, headers: signedHeaders(body, { now }) };
       });
       const burst = await burstFrom(url, requests);
-      await door.slack.idle(60_000);
+      await part.slack.idle(60_000);
       const refused = burst.filter((b) => b.status !== 200).length;
       if (refused) throw new Error(`${refused} of the burst's commands were not acknowledged (HTTP status)`);
       const burstMs = burst.map((b) => b.ms).sort((a, b) => a - b);
@@ -151,7 +151,7 @@ export async function run(): Promise<BenchRow[]> {
         },
       );
       await http.close();
-      await door.stop?.();
+      await part.stop?.();
     } finally {
       await http.close(0).catch(() => {});
       await api.close();

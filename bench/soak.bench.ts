@@ -1,5 +1,5 @@
 // The soak suite's load figures: 200 signed /tend commands at once against the service's HTTP server
-// (Slack door) on the demo book. Ack latency p50/p99/max vs Slack's 3 s, and the time until every
+// (Slack endpoint) on the demo book. Ack latency p50/p99/max vs Slack's 3 s, and the time until every
 // answer had arrived (in the ack or through response_url). The client is a process of its own (on the
 // same 2 CPUs). `npm run test:soak` checks correctness of the same load.
 import { parseConfig } from "../src/config/env.js";

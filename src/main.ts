@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from "./config/env.js";
 import { configSecrets, createLogger, prettyLines } from "./log.js";
 import { createService } from "./service.js";
 
-// `npm start`: migrate, mount every configured door, serve, and shut down cleanly on SIGTERM/SIGINT.
+// `npm start`: migrate, mount every configured part, serve, and shut down cleanly on SIGTERM/SIGINT.
 async function main() {
   let config: ReturnType<typeof loadConfig>;
   try {

@@ -3,16 +3,16 @@ import { loadChatSenders } from "./chat-senders.js";
 import type { Config } from "./config/env.js";
 import type { AppContext } from "./context.js";
 import { autoLoadDemo } from "./demo/auto.js";
-import type { Door, MountDoor } from "./door.js";
 import { HttpApp, sendJson } from "./http/server.js";
-import { mountIngest } from "./import/door.js";
-import { schedulerDoor } from "./jobs/scheduler.js";
+import { mountIngest } from "./import/mount.js";
+import { schedulerPart } from "./jobs/scheduler.js";
 import { errorLine, type Logger } from "./log.js";
-import { mountPlayground } from "./playground/door.js";
-import { mountSegment } from "./signals/door.js";
-import { mountSlack } from "./slack/door.js";
+import { mountPlayground } from "./playground/mount.js";
+import type { MountPart, ServicePart } from "./service-part.js";
+import { mountSegment } from "./signals/mount.js";
+import { mountSlack } from "./slack/mount.js";
 import { type Db, describeStore, isStoreUnavailable, openDb, reachStore } from "./store/db.js";
-import { mountSync } from "./sync/door.js";
+import { mountSync } from "./sync/mount.js";
 
 export interface Service {
   ctx: AppContext;
@@ -100,7 +100,7 @@ export async function createService(
   // `npm start` on an empty embedded store loads the demo book (TEND_DEMO=off starts empty).
   if (!db) await autoLoadDemo(ctx);
   const http = new HttpApp(log);
-  const doors: Door[] = [];
+  const parts: ServicePart[] = [];
 
   http.route("GET", "/healthz", async (_req, res) => {
     // While a long write holds the embedded store (in this process, working), a ping would only queue
@@ -113,14 +113,14 @@ export async function createService(
     sendJson(res, ok ? 200 : 503, {
       status: ok ? "ok" : "degraded",
       store: { kind: store.kind, reachable, busy, migrationsCurrent: pending.length === 0, pending },
-      doors: doors.map((d) => d.name),
+      parts: parts.map((d) => d.name),
     });
   });
 
-  // Each door mounts its routes on `http` and returns what to start and stop with the service.
-  for (const mount of serviceDoors()) {
-    const door = await mount(ctx, http);
-    if (door) doors.push(door);
+  // Each part mounts its routes on `http` and returns what to start and stop with the service.
+  for (const mount of serviceParts()) {
+    const part = await mount(ctx, http);
+    if (part) parts.push(part);
   }
 
   const service: Service = {
@@ -129,14 +129,14 @@ export async function createService(
     async start() {
       const address = await http.listen(config.port, config.host ?? (config.playground ? "127.0.0.1" : undefined));
       service.address = address;
-      for (const d of doors) await d.start?.();
+      for (const d of parts) await d.start?.();
       return address;
     },
     async stop() {
       // Stop taking work first, finish in-flight requests, then stop background work, then the store.
       await http.close();
-      for (const d of [...doors].reverse())
-        await d.stop?.().catch((err) => log.error({ err, door: d.name }, "stop failed"));
+      for (const d of [...parts].reverse())
+        await d.stop?.().catch((err) => log.error({ err, part: d.name }, "stop failed"));
       await store.close();
     },
   };
@@ -152,17 +152,17 @@ function withTimeout<T>(p: Promise<T>, ms: number, otherwise: T): Promise<T> {
 }
 
 /**
- * The doors of the service, in mounting order: each mounts its routes on the HTTP app and says what
+ * The parts of the service, in mounting order: each mounts its routes on the HTTP app and says what
  * to start and stop; a surface that is not configured mounts nothing. The one place parts are composed.
  */
-function serviceDoors(): MountDoor[] {
+function serviceParts(): MountPart[] {
   return [
-    schedulerDoor(loadChatSenders),
+    schedulerPart(loadChatSenders),
     // Always mounted: with no TEND_INGEST_TOKEN it answers 403 and says how to turn it on.
     mountIngest,
     async (ctx, http) => (ctx.config.slack ? mountSlack(ctx, http) : undefined),
     // Loaded only when configured: the Feishu SDK alone adds ~55 MB to the service's memory.
-    async (ctx, http) => (ctx.config.feishu ? (await import("./feishu/door.js")).mountFeishu(ctx, http) : undefined),
+    async (ctx, http) => (ctx.config.feishu ? (await import("./feishu/mount.js")).mountFeishu(ctx, http) : undefined),
     mountPlayground,
     mountSync,
     // Always mounted: with no TEND_SEGMENT_WRITE_KEY it answers 404 and says how to turn it on.

@@ -24,7 +24,7 @@ import {
 } from "../domain/meetings.js";
 import { rescoreAccounts } from "../health/rescore.js";
 import { t as coreT } from "../i18n/catalogue.js";
-import { formatDate, type Locale, resolveLocale } from "../i18n/locale.js";
+import { formatDate, type Locale, resolveLocale, sep } from "../i18n/locale.js";
 import type { Block, Reply } from "../reply/model.js";
 import { inTransaction } from "../store/db.js";
 import {
@@ -147,7 +147,7 @@ const timeText = (locale: Locale, at: Date, tz: string) =>
 
 const peopleText = (locale: Locale, row: Pick<MeetingRow, "attendees">) => {
   const names = row.attendees.map((a) => a.name ?? a.email);
-  return names.length ? names.join(locale === "zh-CN" ? "、" : ", ") : ct(locale, "calendar.brief.someone");
+  return names.length ? names.join(sep(locale, "items")) : ct(locale, "calendar.brief.someone");
 };
 
 function errorText(locale: Locale, error: string): string {

@@ -1,9 +1,9 @@
 import type { AppContext } from "../context.js";
 import type { ChatSender, Platform } from "../delivery/types.js";
 import type { Identity } from "../domain/identity.js";
-import type { MountDoor } from "../door.js";
 import type { MessageKey } from "../i18n/catalogue.js";
 import type { Locale } from "../i18n/locale.js";
+import type { MountPart } from "../service-part.js";
 import type { MemberRow } from "../store/repos/members.js";
 
 // The one contract every chat platform implements (src/slack/platform.ts, src/feishu/platform.ts):
@@ -51,7 +51,7 @@ export interface ChatTiming {
 export interface ChatPlatform<Client> {
   platform: Platform;
   /** receive: mounts the platform's listeners (an HTTP route or a socket) on the service. */
-  mount: MountDoor;
+  mount: MountPart;
   /** identify: the asker behind a platform user id (and workspace or tenant). */
   identify(ctx: AppContext, client: Client, userId: string, tenant: string | undefined): Promise<ChatUser>;
   /** send: the outbox's sender for proactive messages. */

@@ -1,6 +1,5 @@
-import { syncCalendars } from "../calendar/sync.js";
 import { loadChatSenders } from "../chat-senders.js";
-import { meetingVisitBrief } from "../commands/handlers/visit-brief.js";
+import { syncCalendarsWithBriefs } from "../commands/handlers/calendar.js";
 import { loadProactiveConfig, type ProactiveConfig } from "../config/proactive.js";
 import type { Platform } from "../delivery/types.js";
 import { JOBS, type JobName } from "../jobs/jobs.js";
@@ -79,12 +78,7 @@ async function runCalendar(
   // A dry run with no platform configured still shows what each member would get.
   const platforms: Platform[] =
     senders.length || !dryRun ? senders.map((s) => s.platform) : (["slack", "feishu"] as Platform[]);
-  const report = await syncCalendars(ctx, {
-    config,
-    platforms,
-    dryRun,
-    visitBrief: (email, a) => meetingVisitBrief(ctx, email, a),
-  });
+  const report = await syncCalendarsWithBriefs(ctx, { config, platforms, dryRun });
   if (report.note) io.out(report.note);
   for (const f of report.feeds) {
     const read = f.read === "error" ? `read failed (${f.error})` : f.read === "not_modified" ? "not modified" : "read";

@@ -2,7 +2,7 @@
 // details (the error, what was being done) go to the log under the same id, so a support question
 // ("error 3fa9c1") finds them - and nobody in a chat ever reads a stack or a query.
 import { randomBytes } from "node:crypto";
-import { t } from "../i18n/catalogue.js";
+import { t, tPlain } from "../i18n/catalogue.js";
 import type { Locale } from "../i18n/locale.js";
 import { errorLine, type Logger } from "../log.js";
 import { isStoreUnavailable } from "../store/db.js";
@@ -15,11 +15,6 @@ export interface Apology {
   kind: "internal" | "store_unavailable";
 }
 
-const TEXT: Record<Locale, (id: string) => string> = {
-  en: (id) => `Something went wrong on our side (error ${id}). Please try again.`,
-  "zh-CN": (id) => `我们这边出了点问题（错误 ${id}），请重试。`,
-};
-
 export const newErrorId = (): string => randomBytes(3).toString("hex");
 
 /**
@@ -28,7 +23,7 @@ export const newErrorId = (): string => randomBytes(3).toString("hex");
  */
 export function apologyFor(err: unknown, locale: Locale, id: string = newErrorId()): Apology {
   if (isStoreUnavailable(err)) return { id, text: t(locale, "error.store"), kind: "store_unavailable" };
-  return { id, text: TEXT[locale](id), kind: "internal" };
+  return { id, text: tPlain(locale, "error.internal", { id }), kind: "internal" };
 }
 
 /** Logs a failure under a new error id and returns the apology that names it. */

@@ -33,7 +33,7 @@ import { sinceLastVisit } from "./ask/since.js";
 import { accountCard } from "./handlers/account.js";
 import { risk } from "./handlers/at-risk.js";
 import { calendarCommand } from "./handlers/calendar.js";
-import { auditRead, type Deps, depsFor, findAccount, simple } from "./handlers/common.js";
+import { auditRead, findAccount, type HandlerContext, handlerContext, simple } from "./handlers/common.js";
 import { expansion } from "./handlers/expansion.js";
 import { forecast, makeCall } from "./handlers/forecast.js";
 import { healthBreakdown } from "./handlers/health.js";
@@ -49,7 +49,7 @@ import { auditableText, type Command, INTERACTION_KINDS, MAX_SNOOZE_DAYS, parseC
 import { commandSlots } from "./slots.js";
 import type { ActionRequest, Asking, CommandRequest, FormRequest } from "./types.js";
 
-type Gate = { ok: true; d: Deps } | { ok: false; reply: Reply };
+type Gate = { ok: true; d: HandlerContext } | { ok: false; reply: Reply };
 
 /** Unknown or inactive people get a polite refusal and nothing else. */
 async function gate(ctx: AppContext, { identity, member }: Asking): Promise<Gate> {
@@ -66,7 +66,7 @@ async function gate(ctx: AppContext, { identity, member }: Asking): Promise<Gate
     await rescoreAccounts(ctx, ids, asker.today);
   };
   const proactive = () => loadProactiveConfig(ctx.config.proactiveConfigFile);
-  const d = depsFor(ctx.db, asker, rescore, proactive);
+  const d = handlerContext(ctx.db, asker, rescore, proactive);
   if (ctx.config.llm) d.model = ctx.config.llm;
   d.unitEconomics = () => loadUnitEconomics(ctx.config.unitEconomicsFile);
   return { ok: true, d };
@@ -115,7 +115,7 @@ const internal = (apology: Apology): Reply =>
     : simple(apology.text, "internal", "danger");
 
 /** The brief with "since the last visit" above its buttons when a model is configured. */
-async function withSinceLastVisit(d: Deps, accountId: string, brief: Reply): Promise<Reply> {
+async function withSinceLastVisit(d: HandlerContext, accountId: string, brief: Reply): Promise<Reply> {
   if (!d.model || brief.error) return brief;
   const extra = await sinceLastVisit(d, accountId, d.model);
   if (extra.length === 0) return brief;
@@ -125,7 +125,7 @@ async function withSinceLastVisit(d: Deps, accountId: string, brief: Reply): Pro
   return { ...brief, blocks };
 }
 
-export async function runCommand(d: Deps, command: Command): Promise<Reply> {
+export async function runCommand(d: HandlerContext, command: Command): Promise<Reply> {
   switch (command.kind) {
     case "help":
       return help(d, command.topic);
@@ -319,13 +319,13 @@ function json(value: string): unknown {
   }
 }
 
-async function readableAccount(d: Deps, accountId: string) {
+async function readableAccount(d: HandlerContext, accountId: string) {
   const a = await accountRef(d.db, accountId);
   return a && canRead(d.asker, a) ? a : undefined;
 }
 
 export function logForm(
-  d: Deps,
+  d: HandlerContext,
   account: { id: string; name: string },
   kind?: string,
   interaction?: { id: string; day: string },
@@ -386,7 +386,7 @@ export async function handleAction(ctx: AppContext, req: ActionRequest): Promise
  * that says why, with the refusal recorded.
  */
 async function writableAccount(
-  d: Deps,
+  d: HandlerContext,
   verb: MessageKey,
   accountId: string,
   refuse: (reason: string, accountId?: string) => Promise<void>,
@@ -400,7 +400,7 @@ async function writableAccount(
 
 /** A button press by a known member; `refuse` records a refusal the reply itself does not carry. */
 async function actionOutcome(
-  d: Deps,
+  d: HandlerContext,
   req: ActionRequest,
   refuse: (reason: string, accountId?: string) => Promise<void>,
 ): Promise<ActionOutcome> {

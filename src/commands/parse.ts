@@ -275,13 +275,16 @@ export function parseDay(token: string): DaySpec | undefined {
   return undefined;
 }
 
+/** The word that names a team scope (`renewals team emea`, `续约 团队`); the question reader uses it too. */
+export const TEAM_WORDS = ["team", "团队"] as const;
+
 function parseScope(tokens: string[]): Scope {
   if (tokens.length === 0) return { kind: "default" };
   const first = tokens[0] as string;
   if (first.startsWith("@") && first.length > 1) return { kind: "member", who: first.slice(1) };
   if (/^<@[A-Z0-9]+(\|[^>]*)?>$/i.test(first)) return { kind: "member", who: first.replace(/^<@|(\|[^>]*)?>$/g, "") };
   const lower = first.toLowerCase();
-  if (lower === "team" || lower === "团队") {
+  if ((TEAM_WORDS as readonly string[]).includes(lower)) {
     const rest = tokens.slice(1).join(" ");
     return rest ? { kind: "team", name: rest } : { kind: "team" };
   }
@@ -340,7 +343,7 @@ export function parseCommand(input: string): ParseResult {
           if (days < 1 || days > 730) return usage("renewals", "bad_window", w);
           window = { days };
           rest = args.slice(1);
-        } else if (w === "quarter" || w === "q" || w === "本季度" || w === "季度") {
+        } else if (own(FORECAST_PERIODS, w)?.kind === "quarter") {
           window = { quarter: true };
           rest = args.slice(1);
         }

@@ -11,7 +11,7 @@ import { FEISHU_DELIVERY_PREFIX } from "./incoming.js";
 import { FEISHU_TIMING, type FeishuServices } from "./services.js";
 
 // The Feishu app: one Lark client and one EventDispatcher with our listeners, one register function
-// per kind. Both modes feed the same dispatcher: HTTP (door.ts verifies and decrypts first) and the
+// per kind. Both modes feed the same dispatcher: HTTP (mount.ts verifies and decrypts first) and the
 // long connection (the SDK's WSClient hands it events as they arrive).
 
 export const FEISHU_EVENTS_PATH = "/feishu/events";
@@ -32,7 +32,7 @@ export interface FeishuAppOptions {
 
 export function createFeishuApp(ctx: AppContext, opts: FeishuAppOptions = {}): FeishuApp {
   const cfg = ctx.config.feishu as FeishuConfig;
-  const log = ctx.log.child({ door: "feishu" });
+  const log = ctx.log.child({ part: "feishu" });
   // Feishu users without a member or team locale get FEISHU_LOCALE (Chinese unless set otherwise).
   const fctx: AppContext = { ...ctx, config: { ...ctx.config, locale: cfg.locale } };
   const client = larkClient(cfg, ctx.log);

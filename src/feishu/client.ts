@@ -17,7 +17,7 @@ export function larkDomain(cfg: Pick<FeishuConfig, "domain">): lark.Domain | str
 
 /** The SDK's logger interface over our pino logger (its info is our debug: it is chatty). */
 export function larkLogger(log: Logger): lark.Logger {
-  const child = log.child({ door: "feishu" });
+  const child = log.child({ part: "feishu" });
   const text = (msg: unknown[]) => msg.map((m) => (typeof m === "string" ? m : safe(safeObject(m)))).join(" ");
   return {
     error: (...msg) => child.error(text(msg)),

@@ -1,9 +1,9 @@
 import type * as lark from "@larksuiteoapi/node-sdk";
 import type { ChatPlatform } from "../chat/contract.js";
-import { mountFeishu } from "./door.js";
 import { feishuErrors } from "./errors.js";
 import { identifyFeishuUser } from "./identity.js";
 import { FEISHU_DELIVERY_PREFIX } from "./incoming.js";
+import { mountFeishu } from "./mount.js";
 import { createChatSender } from "./sender.js";
 import { FEISHU_TIMING } from "./services.js";
 

@@ -12,7 +12,7 @@ interface Route {
 }
 
 /**
- * One HTTP server for every door (health, Slack, Feishu, ingest API, playground). Tracks in-flight
+ * One HTTP server for every part (health, Slack, Feishu, ingest API, playground). Tracks in-flight
  * requests so shutdown can stop taking work and finish what it started.
  */
 export class HttpApp {

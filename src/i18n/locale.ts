@@ -18,28 +18,41 @@ export function resolveLocale(
   return asLocale(member) ?? asLocale(team) ?? fallback;
 }
 
+/**
+ * The punctuation that joins texts, per language (Chinese uses its own full-width marks): `items` a
+ * list of names or words, `clauses` whole statements, `label` a name and what follows it, `phrases`
+ * the short parts of one sentence, `reasons` the reasons given for one thing, `aside` a remark after a name.
+ */
+export const SEPARATORS = {
+  en: { items: ", ", clauses: "; ", label: ": ", phrases: "; ", reasons: ", ", aside: " - " },
+  "zh-CN": { items: "、", clauses: "；", label: "：", phrases: "，", reasons: "，", aside: "——" },
+} as const satisfies Record<Locale, Record<string, string>>;
+
+export type Separator = keyof (typeof SEPARATORS)["en"];
+
+/** The separator of `kind` in `locale`. */
+export const sep = (locale: Locale, kind: Separator): string => SEPARATORS[locale][kind];
+
 /** A message catalogue: every key has an English and a Chinese text; `{name}` placeholders. */
 export type Catalogue<K extends string> = Record<Locale, Record<K, string>>;
 
 /**
- * A small catalogue written as pairs, each key's English and Chinese side by side (charts, alt texts,
- * the value report): `bilingual({ "trend.title": ["Last 90 days", "近 90 天"] })`.
+ * A template's `{name}` placeholders filled from `params`, each value turned into text by `fill` (the
+ * catalogue's `t` marks string values as user data); a placeholder with no parameter stays as written.
  */
-export function bilingual<K extends string>(pairs: Record<K, readonly [en: string, zh: string]>): Catalogue<K> {
-  const en = {} as Record<K, string>;
-  const zh = {} as Record<K, string>;
-  for (const k of Object.keys(pairs) as K[]) [en[k], zh[k]] = pairs[k];
-  return { en, "zh-CN": zh };
+export function fillIn(
+  template: string,
+  params: Record<string, string | number>,
+  fill: (v: string | number) => string = String,
+): string {
+  return template.replace(/\{(\w+)\}/g, (m, name: string) =>
+    name in params ? fill(params[name] as string | number) : m,
+  );
 }
 
-export type CatalogueKey<C> = C extends Catalogue<infer K> ? K : never;
-
-/** `fill` turns a parameter into text (the reply catalogues mark string values as user data). */
 export function translator<K extends string>(catalogue: Catalogue<K>, fill: (v: string | number) => string = String) {
   return (locale: Locale, key: K, params: Record<string, string | number> = {}) =>
-    catalogue[locale][key].replace(/\{(\w+)\}/g, (m, name: string) =>
-      name in params ? fill(params[name] as string | number) : m,
-    );
+    fillIn(catalogue[locale][key], params, fill);
 }
 
 export function formatNumber(locale: Locale, n: number, digits = 0): string {
@@ -64,7 +77,7 @@ export function formatMoneyTotals(locale: Locale, xs: { amount: number; currency
   return [...sums]
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .map(([c, v]) => formatMoney(locale, v, c))
-    .join(locale === "zh-CN" ? "；" : "; ");
+    .join(sep(locale, "clauses"));
 }
 
 export function formatPercent(locale: Locale, ratio: number, digits = 0): string {

@@ -7,7 +7,7 @@ import type { Platform } from "../delivery/types.js";
 import { addDays, dayToDate, localDay, localHour } from "../domain/dates.js";
 import { buildForecast, periodRange } from "../domain/forecast.js";
 import { loadHealthConfig } from "../health/config-file.js";
-import { type Locale, resolveLocale } from "../i18n/locale.js";
+import { resolveLocale } from "../i18n/locale.js";
 import { loadRuleFacts } from "../proactive/facts.js";
 import { composeDigest, digestContent } from "../proactive/morning-digest.js";
 import { composeNudges } from "../proactive/nudges.js";
@@ -115,6 +115,27 @@ function memberTarget(m: MemberInfo, platforms: Platform[]): { platform: Platfor
   return undefined;
 }
 
+/**
+ * Where, how and when a member's message goes: their chat, their language, after their quiet hours.
+ * Undefined for a member with no chat id (listed as unreachable), except in a preview.
+ */
+function memberDelivery(p: PlanContext, report: PlanReport, m: MemberInfo, team: TeamInfo | undefined, now: Date) {
+  const to = `${m.name} <${m.email}>`;
+  const found = memberTarget(m, p.platforms);
+  if (!found) {
+    if (!report.unreachable.includes(to)) report.unreachable.push(to);
+    if (!p.preview) return undefined;
+  }
+  const tz = memberTz(p.ctx, m, team);
+  return {
+    target: found ?? nowhere(p),
+    to,
+    undeliverable: !found || undefined,
+    locale: resolveLocale(m.locale, team?.locale, p.ctx.config.locale),
+    notBefore: outsideQuietHours(now, tz, m.quietStart ?? p.config.quietStart, m.quietEnd ?? p.config.quietEnd),
+  };
+}
+
 function teamTargets(t: TeamInfo, platforms: Platform[]) {
   const out: { platform: Platform; recipient: string }[] = [];
   if (t.slackChannel && platforms.includes("slack")) out.push({ platform: "slack", recipient: t.slackChannel });
@@ -197,18 +218,9 @@ export async function planMemberMessages(p: PlanContext, kind: "nudges" | "renew
     for (const m of group) {
       const list = perMember.get(m.id);
       if (!list?.length) continue;
-      const team = m.teamId ? teamOf.get(m.teamId) : undefined;
-      const locale: Locale = resolveLocale(m.locale, team?.locale, ctx.config.locale);
-      const found = memberTarget(m, p.platforms);
-      const label = `${m.name} <${m.email}>`;
-      if (!found) {
-        report.unreachable.push(label);
-        if (!p.preview) continue;
-      }
-      const target = found ?? nowhere(p);
-      const undeliverable = !found || undefined;
-      const tz = memberTz(ctx, m, team);
-      const notBefore = outsideQuietHours(now, tz, m.quietStart ?? config.quietStart, m.quietEnd ?? config.quietEnd);
+      const delivery = memberDelivery(p, report, m, m.teamId ? teamOf.get(m.teamId) : undefined, now);
+      if (!delivery) continue;
+      const { target, to: label, undeliverable, locale, notBefore } = delivery;
       if (kind === "brief") {
         const row = await findMemberById(ctx.db, m.id);
         const asker = row?.active ? askerFor(ctx, row, target.platform) : undefined;
@@ -323,28 +335,17 @@ export async function planWeekly(p: PlanContext): Promise<PlanReport> {
     };
     const movement = await teamGradeMovement(ctx.db, team.id, addDays(day, -7), day);
     for (const m of managers) {
-      const found = memberTarget(m, p.platforms);
-      const label = `${m.name} <${m.email}>`;
-      if (!found) {
-        report.unreachable.push(label);
-        if (!p.preview) continue;
-      }
-      const target = found ?? nowhere(p);
-      const locale = resolveLocale(m.locale, team.locale, ctx.config.locale);
-      const tz = memberTz(ctx, m, team);
+      const delivery = memberDelivery(p, report, m, team, ctx.now());
+      if (!delivery) continue;
+      const { target, to, undeliverable, locale, notBefore } = delivery;
       report.messages.push({
         kind: "weekly",
         ...target,
-        to: label,
+        to,
         key: outboxKey({ kind: "weekly", subject: team.id, ...target, period: weekOf(day) }),
         reply: composeWeekly(locale, { team: team.name, day, accounts, closed, forecast, movement }),
-        undeliverable: !found || undefined,
-        notBefore: outsideQuietHours(
-          ctx.now(),
-          tz,
-          m.quietStart ?? p.config.quietStart,
-          m.quietEnd ?? p.config.quietEnd,
-        ),
+        undeliverable,
+        notBefore,
         nudges: [],
       });
     }
@@ -371,24 +372,18 @@ export async function planTicketAlerts(p: PlanContext): Promise<PlanReport> {
   for (const a of alerts) {
     const m = memberById.get(a.ticket.ownerId);
     if (!m?.active) continue;
-    const team = m.teamId ? teamOf.get(m.teamId) : undefined;
-    const found = memberTarget(m, p.platforms);
-    const label = `${m.name} <${m.email}>`;
-    if (!found) {
-      if (!report.unreachable.includes(label)) report.unreachable.push(label);
-      if (!p.preview) continue;
-    }
-    const target = found ?? nowhere(p);
-    const tz = memberTz(ctx, m, team);
+    const delivery = memberDelivery(p, report, m, m.teamId ? teamOf.get(m.teamId) : undefined, now);
+    if (!delivery) continue;
+    const { target, to, undeliverable, locale, notBefore } = delivery;
     report.messages.push({
       kind: "ticket",
       ...target,
-      to: label,
+      to,
       key: outboxKey({ kind: "ticket", subject: ticketSubject(a.ticket), ...target, period: "overdue" }),
-      reply: ticketAlertReply(resolveLocale(m.locale, team?.locale, ctx.config.locale), a),
-      notBefore: outsideQuietHours(now, tz, m.quietStart ?? config.quietStart, m.quietEnd ?? config.quietEnd),
+      reply: ticketAlertReply(locale, a),
+      notBefore,
       nudges: [],
-      undeliverable: !found || undefined,
+      undeliverable,
     });
   }
   return report;

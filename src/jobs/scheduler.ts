@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import cron, { type ScheduledTask } from "node-cron";
-import { syncCalendars } from "../calendar/sync.js";
-import { meetingVisitBrief } from "../commands/handlers/visit-brief.js";
+import type { CalendarReport } from "../calendar/sync.js";
+import { syncCalendarsWithBriefs } from "../commands/handlers/calendar.js";
 import { loadProactiveConfig, PROACTIVE_DEFAULTS, type ProactiveConfig } from "../config/proactive.js";
 import type { AppContext } from "../context.js";
 import { DELIVERY_DEFAULTS, startDrainer } from "../delivery/outbox.js";
 import type { ChatSender } from "../delivery/types.js";
 import { dayToDate } from "../domain/dates.js";
-import type { MountDoor } from "../door.js";
+import type { MountPart } from "../service-part.js";
 import { pgRunCoordinator } from "./coordinator.js";
 import { atLocalHour } from "./jobs.js";
 import { runJob } from "./run.js";
@@ -91,11 +91,7 @@ export function startScheduler(
     cron.schedule(
       `*/${config.calendarPollMinutes} * * * *`,
       logged("calendar", async () => {
-        const r = await syncCalendars(ctx, {
-          config,
-          platforms: senders.map((s) => s.platform),
-          visitBrief: (email, a) => meetingVisitBrief(ctx, email, a),
-        });
+        const r = await calendarTick(ctx, config, senders);
         if (r.enqueued) drainer?.kick();
       }),
       { ...common, name: "tend-calendar", timezone: "UTC" },
@@ -119,9 +115,14 @@ export function startScheduler(
   };
 }
 
-/** The scheduler door: mounted when TEND_SCHEDULER is on (the default); it sends through `senders`. */
-export const schedulerDoor =
-  (senders: (ctx: AppContext) => Promise<ChatSender[]>): MountDoor =>
+/** One calendar poll: briefs queued before meetings (with the full visit brief), meetings logged after. */
+export function calendarTick(ctx: AppContext, config: ProactiveConfig, senders: ChatSender[]): Promise<CalendarReport> {
+  return syncCalendarsWithBriefs(ctx, { config, platforms: senders.map((s) => s.platform) });
+}
+
+/** The scheduler, as a service part: mounted when TEND_SCHEDULER is on (the default); it sends through `senders`. */
+export const schedulerPart =
+  (senders: (ctx: AppContext) => Promise<ChatSender[]>): MountPart =>
   async (ctx) => {
     if (!ctx.config.scheduler) return undefined;
     let running: { stop(): Promise<void> } | undefined;

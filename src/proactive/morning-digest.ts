@@ -1,7 +1,7 @@
 import type { ProactiveConfig } from "../config/proactive.js";
 import { addDays, daysBetween, dayToDate } from "../domain/dates.js";
 import { tPlural as t, tPlain } from "../i18n/catalogue.js";
-import { formatDate, formatMoney, type Locale } from "../i18n/locale.js";
+import { formatDate, formatMoney, type Locale, sep } from "../i18n/locale.js";
 import type { Block, Reply, Tone } from "../reply/model.js";
 import { reasonText } from "../reply/reasons.js";
 import { arrByCurrency, gradeText, scoreOn } from "./format.js";
@@ -123,7 +123,7 @@ export function composeDigest(
             score: f.scores.at(-1)?.score ?? "-",
             reason:
               t(locale, why === "red" ? "digest.reason_red" : "digest.reason_quadrant") +
-              (f.topDrag ? `${locale === "zh-CN" ? "——" : " - "}${reasonText(f.topDrag, locale)}` : ""),
+              (f.topDrag ? `${sep(locale, "aside")}${reasonText(f.topDrag, locale)}` : ""),
           }),
           tone: "danger" as const,
         }))

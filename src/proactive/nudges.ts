@@ -1,6 +1,6 @@
 import { dayToDate } from "../domain/dates.js";
 import { t as commandText, type MessageKey, tPlural as t } from "../i18n/catalogue.js";
-import { formatDate, type Locale } from "../i18n/locale.js";
+import { formatDate, type Locale, sep } from "../i18n/locale.js";
 import { callButtons, logButton, runButton, snoozeButton } from "../reply/account-buttons.js";
 import type { Block, Button, Reply } from "../reply/model.js";
 import { reasonText } from "../reply/reasons.js";
@@ -12,7 +12,7 @@ import { nudgeKey } from "./state.js";
 
 /** The sentence of one nudge in the reader's language, with the account name in front. */
 export function nudgeText(locale: Locale, n: Nudge): string {
-  return `${data(n.accountName)}${locale === "zh-CN" ? "：" : ": "}${nudgeSentence(locale, n)}`;
+  return `${data(n.accountName)}${sep(locale, "label")}${nudgeSentence(locale, n)}`;
 }
 
 /** The sentence of one nudge without the account name (several nudges under one account). */
@@ -22,7 +22,7 @@ export function nudgeSentence(locale: Locale, n: Nudge): string {
     const gaps = String(n.params.gaps ?? "")
       .split(",")
       .filter(Boolean);
-    params.gapText = gaps.map((g) => t(locale, `nudge.gap.${g}` as MessageKey)).join(locale === "zh-CN" ? "、" : ", ");
+    params.gapText = gaps.map((g) => t(locale, `nudge.gap.${g}` as MessageKey)).join(sep(locale, "items"));
     params.due = formatDate(locale, dayToDate(String(n.params.due)));
   }
   if (n.rule === "usage_drop")
@@ -57,7 +57,7 @@ function quadrantChange(locale: Locale, p: Nudge["params"]): string {
     if (from !== undefined && from !== to)
       parts.push(t(locale, `quadrant.${axis}`, { from: level(from), to: level(to) }));
   }
-  return parts.join(locale === "zh-CN" ? "，" : "; ");
+  return parts.join(sep(locale, "phrases"));
 }
 
 function actionButton(locale: Locale, n: Nudge, a: NudgeAction): Button {
@@ -148,7 +148,7 @@ export function composeNudges(locale: Locale, memberName: string, shown: Nudge[]
         kinds: [...kinds]
           .sort((a, b) => b[1] - a[1])
           .map(([label, k]) => `${label} ${k}`)
-          .join(locale === "zh-CN" ? "、" : ", "),
+          .join(sep(locale, "items")),
       }),
     });
   }

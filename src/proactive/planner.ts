@@ -4,25 +4,10 @@
 // Urgency decides the order (and so what a cap keeps): a usage collapse, a lapsed renewal, a red
 // grade or a high-severity cause (a decision maker who left) always before routine cadence reminders.
 import { evaluateRules } from "./rules/index.js";
-import type { Nudge, RuleContext, RuleFacts, RuleId } from "./rules/types.js";
+import { type Nudge, RULE_IDS, type RuleContext, type RuleFacts, type RuleId } from "./rules/types.js";
 
 /** The rules of the morning batch (visit prep and renewal reminders have their own messages too). */
-export const TODAY_RULES: RuleId[] = [
-  "contact_overdue",
-  "usage_drop",
-  "health_drop",
-  "quadrant_down",
-  "grade_red",
-  "stakeholder_left",
-  "onboarding_behind",
-  "feedback_open",
-  "promise_overdue",
-  "nps_detractor",
-  "renewal_reminder",
-  "renewal_passed",
-  "expansion_signal",
-  "call_stale",
-];
+export const TODAY_RULES: RuleId[] = RULE_IDS.filter((id) => id !== "visit_prep");
 
 /** A usage drop this deep is a collapse: as urgent as a lapsed renewal. */
 export const COLLAPSE_PCT = 60;

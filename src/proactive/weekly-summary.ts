@@ -5,7 +5,7 @@ import type { Forecast } from "../domain/forecast.js";
 import { type MetricsRenewal, teamMetrics } from "../domain/health/metrics.js";
 import { rankingValue } from "../domain/renewal.js";
 import { t as commandText, tPlural as t, tPlain } from "../i18n/catalogue.js";
-import { formatDate, formatMoney, formatPercent, type Locale } from "../i18n/locale.js";
+import { formatDate, formatMoney, formatPercent, type Locale, sep } from "../i18n/locale.js";
 import { healthDistributionAttachment } from "../reply/charts.js";
 import { signalsText } from "../reply/expansion-signals.js";
 import type { Block, Reply } from "../reply/model.js";
@@ -134,7 +134,7 @@ export function composeWeekly(locale: Locale, w: WeeklyInput): Reply {
       });
       return [all.length > 1 ? `${c}: ${line}` : line];
     })
-    .join(locale === "zh-CN" ? "；" : "; ");
+    .join(sep(locale, "clauses"));
   const blocks: Block[] = [
     { type: "header", text: t(locale, "weekly.header", { team: w.team, day: formatDate(locale, dayToDate(w.day)) }) },
     {

@@ -1,32 +1,11 @@
 // Chart attachments with the words beside them: each picture has a title and an alt text that says
-// what it shows in numbers, for screen readers and surfaces without pictures.
+// what it shows in numbers, for screen readers and surfaces without pictures. Alt texts (the
+// catalogue's alt.*) hold only Tend's numbers and words: plain text, no data markers.
 import { chartLabel } from "../charts/labels.js";
 import type { ForecastSpec, GradeCounts } from "../charts/spec.js";
-import { bilingual, type Locale, translator } from "../i18n/locale.js";
+import { tPlain } from "../i18n/catalogue.js";
+import type { Locale } from "../i18n/locale.js";
 import type { Attachment } from "./model.js";
-
-const TEXT = bilingual({
-  "alt.trend": [
-    "Health score {first} to {last} over {days} days; active users {u1} to {u2}.",
-    "近 {days} 天健康分从 {first} 到 {last}；活跃用户从 {u1} 到 {u2}。",
-  ],
-  "alt.trend_no_usage": [
-    "Health score {first} to {last} over {days} days; no usage data.",
-    "近 {days} 天健康分从 {first} 到 {last}；没有使用数据。",
-  ],
-  "alt.trend_no_score": [
-    "No health score yet; active users {u1} to {u2} over {days} days.",
-    "还没有健康分；近 {days} 天活跃用户从 {u1} 到 {u2}。",
-  ],
-  "alt.dist": [
-    "A week ago: {b}. Now: {n}. {up} accounts moved up a grade, {down} down.",
-    "一周前：{b}。现在：{n}。{up} 个客户等级上升，{down} 个下降。",
-  ],
-  "alt.grades": ["{green} green, {yellow} yellow, {red} red, {new} new", "绿 {green}、黄 {yellow}、红 {red}、新 {new}"],
-  "alt.forecast": ["ARR due by month in {currency}: {months}.", "按月到期的 ARR（{currency}）：{months}。"],
-});
-// Alt texts hold only Tend's numbers and words: plain text, no data markers.
-const t = translator(TEXT);
 
 const firstOf = (xs: (number | null)[]) => xs.find((x) => x !== null) ?? null;
 const lastOf = (xs: (number | null)[]) => [...xs].reverse().find((x) => x !== null) ?? null;
@@ -45,10 +24,10 @@ export function accountTrendAttachment(
   const days = rows.days.length;
   const alt =
     s1 === null
-      ? t(locale, "alt.trend_no_score", { days, u1: u1 as number, u2: u2 as number })
+      ? tPlain(locale, "alt.trend_no_score", { days, u1: u1 as number, u2: u2 as number })
       : u1 === null
-        ? t(locale, "alt.trend_no_usage", { days, first: s1, last: s2 as number })
-        : t(locale, "alt.trend", { days, first: s1, last: s2 as number, u1, u2: u2 as number });
+        ? tPlain(locale, "alt.trend_no_usage", { days, first: s1, last: s2 as number })
+        : tPlain(locale, "alt.trend", { days, first: s1, last: s2 as number, u1, u2: u2 as number });
   return {
     kind: "chart",
     name: "health-usage-90-days",
@@ -64,12 +43,12 @@ export function healthDistributionAttachment(
 ): Attachment | undefined {
   const total = Object.values(m.now).reduce((a, b) => a + b, 0) + Object.values(m.before).reduce((a, b) => a + b, 0);
   if (total === 0) return undefined;
-  const grades = (g: GradeCounts) => t(locale, "alt.grades", { ...g });
+  const grades = (g: GradeCounts) => tPlain(locale, "alt.grades", { ...g });
   return {
     kind: "chart",
     name: "team-health",
     title: chartLabel(locale, "dist.title"),
-    alt: t(locale, "alt.dist", { b: grades(m.before), n: grades(m.now), up: m.up, down: m.down }),
+    alt: tPlain(locale, "alt.dist", { b: grades(m.before), n: grades(m.now), up: m.up, down: m.down }),
     chart: { type: "health-distribution", locale, before: m.before, now: m.now, moves: { up: m.up, down: m.down } },
   };
 }
@@ -88,7 +67,7 @@ export function forecastAttachment(spec: ForecastSpec): Attachment | undefined {
     kind: "chart",
     name: `forecast-${spec.source}`,
     title: chartLabel(spec.locale, spec.source === "csm" ? "forecast.title.csm" : "forecast.title.model"),
-    alt: t(spec.locale, "alt.forecast", { currency: spec.currency, months }),
+    alt: tPlain(spec.locale, "alt.forecast", { currency: spec.currency, months }),
     chart: spec,
   };
 }

@@ -2,6 +2,8 @@
 // {action, value} (the model's action id and value); form cards submit {form, privateValue} with
 // the field values in `form_value`.
 
+import { tPlain } from "../i18n/catalogue.js";
+import { LOCALES } from "../i18n/locale.js";
 import { plain, renderRich } from "../text/user-data.js";
 import type { Block, Button, Form, Reply, Tone } from "./model.js";
 
@@ -151,7 +153,9 @@ export function renderFeishuCard(reply: Reply, images: FeishuCardImage[] = []): 
     const last = els[els.length - 1];
     let tail = last && last.tag === "column_set" && last.flex_mode === "flow" ? [els.pop() as FeishuElement] : [];
     let dropped = 0;
-    const note = () => markdown(`<font color='grey'>… ${dropped} more not shown / 另有 ${dropped} 项未显示</font>`);
+    // The card does not know its reader's language: the note says it in both.
+    const more = () => LOCALES.map((l) => tPlain(l, "feishu.more_not_shown", { count: dropped })).join(" / ");
+    const note = () => markdown(`<font color='grey'>${more()}</font>`);
     const fits = (head: FeishuElement[]) =>
       bytes({ ...card, body: { elements: [...head, note(), ...tail] } }) <= FEISHU_CARD_LIMITS.cardBytes;
     // Oversized buttons themselves (unusual) go too rather than breaking the card.

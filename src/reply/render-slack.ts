@@ -1,6 +1,7 @@
 // Slack Block Kit rendering of the reply model. Slack rejects a whole message when one limit is
 // broken, so every limit is declared once here and enforced by splitting or truncating with a
 // visible "more" note - never by failing.
+import { tPlain } from "../i18n/catalogue.js";
 import type { Locale } from "../i18n/locale.js";
 import { plain, renderRich } from "../text/user-data.js";
 import type { ActionId, Block, Button, Form, Reply, Tone } from "./model.js";
@@ -38,11 +39,6 @@ export interface SlackMessage {
   blocks: SlackBlock[];
   response_type?: "ephemeral" | "in_channel";
 }
-
-const MORE: Record<Locale, (n: number) => string> = {
-  en: (n) => `…and ${n} more not shown here. Narrow the question (a window, a member, a team) to see them.`,
-  "zh-CN": (n) => `……还有 ${n} 项未显示。请缩小范围（时间窗、成员或团队）查看。`,
-};
 
 /** Cuts to `max` characters (by code point) with an ellipsis. */
 export function clip(s: string, max: number): string {
@@ -194,7 +190,10 @@ export function renderSlack(reply: Reply, locale: Locale = "en", maxBlocks: numb
     const dropped = blocks.length - tailActions.length - keep;
     blocks = [
       ...blocks.slice(0, keep),
-      { type: "context", elements: [mrkdwn(MORE[locale](dropped), L.contextText)] },
+      {
+        type: "context",
+        elements: [mrkdwn(tPlain(locale, "slack.more_not_shown", { count: dropped }), L.contextText)],
+      },
       ...tailActions,
     ];
   }

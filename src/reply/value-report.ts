@@ -2,9 +2,9 @@
 // carries both. Every value from the store is data (marked by the catalogue) and escaped here.
 import { dayToDate } from "../domain/dates.js";
 import { sectionEmpty, type ValueReport } from "../domain/value-report.js";
+import { type T, tFor } from "../i18n/catalogue.js";
 import { formatDate, formatNumber, formatPercent, type Locale } from "../i18n/locale.js";
 import { plain, renderRich } from "../text/user-data.js";
-import { type ReportT, reportT } from "./value-report-text.js";
 
 export interface ReportSection {
   id: "results" | "help" | "improvements" | "plan";
@@ -23,7 +23,7 @@ export interface ReportDoc {
 }
 
 export function reportDoc(r: ValueReport, locale: Locale, ownerName: string | null): ReportDoc {
-  const t = reportT(locale);
+  const t = tFor(locale);
   const date = (iso: string) => formatDate(locale, dayToDate(iso));
   const pct = (v: number | null) => (v === null ? "-" : formatPercent(locale, v));
   const n = (v: number) => formatNumber(locale, v);
@@ -67,7 +67,7 @@ export function reportDoc(r: ValueReport, locale: Locale, ownerName: string | nu
 
 function results(
   r: ValueReport,
-  t: ReportT,
+  t: T,
   date: (iso: string) => string,
   pct: (v: number | null) => string,
   n: (v: number) => string,
@@ -100,7 +100,7 @@ function results(
   return out;
 }
 
-function help(r: ValueReport, t: ReportT, date: (iso: string) => string): string[] {
+function help(r: ValueReport, t: T, date: (iso: string) => string): string[] {
   const out = r.help.counts.map((c) => t(`report.help.${c.kind}`, { count: c.count, date: date(c.last) }));
   if (r.help.requests.raised > 0) out.push(t("report.help.requests", r.help.requests));
   return out;

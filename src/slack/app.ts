@@ -14,7 +14,7 @@ import { registerLogInteractionView } from "./views/log-interaction.js";
 
 // The Bolt app: global middleware (in-flight tracking, workspace allow-list, retry dedupe) and the
 // listeners, one register function per kind. HTTP mode hands verified requests to Bolt's own
-// HTTPReceiver (see door.ts); Socket Mode uses Bolt's SocketModeReceiver.
+// HTTPReceiver (see mount.ts); Socket Mode uses Bolt's SocketModeReceiver.
 
 export const SLACK_EVENTS_PATH = "/slack/events";
 
@@ -29,7 +29,7 @@ function arrivedAt(req: object): number {
 export interface SlackApp {
   app: App;
   mode: "http" | "socket";
-  /** HTTP mode only: Bolt's receiver; door.ts feeds it requests whose signature we checked. */
+  /** HTTP mode only: Bolt's receiver; mount.ts feeds it requests whose signature we checked. */
   receiver: HTTPReceiver | undefined;
   /** Resolves when no listener is running (bounded by `maxMs`). */
   idle(maxMs?: number): Promise<void>;
@@ -53,7 +53,7 @@ type AnyArgs = {
 
 export function createSlackApp(ctx: AppContext, opts: SlackAppOptions = {}): SlackApp {
   const cfg = ctx.config.slack as SlackConfig;
-  const log = ctx.log.child({ door: "slack" });
+  const log = ctx.log.child({ part: "slack" });
   const clientOptions = slackClientOptions(cfg, ctx.log);
   const logger = boltLogger(ctx.log);
 
@@ -83,7 +83,7 @@ export function createSlackApp(ctx: AppContext, opts: SlackAppOptions = {}): Sla
         endpoints: SLACK_EVENTS_PATH,
         logger,
         unhandledRequestTimeoutMillis: (opts.ackDeadlineMs ?? SLACK_TIMING.ackDeadlineMs) + 1,
-        // The ack budget counts from when the request reached us (door.ts stamps it).
+        // The ack budget counts from when the request reached us (mount.ts stamps it).
         customPropertiesExtractor: (req) => ({ [ARRIVED_AT]: arrivedAt(req) }),
       });
   const app = new App({

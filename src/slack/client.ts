@@ -39,7 +39,7 @@ export function slackWebClient(cfg: SlackConfig, log: Logger): webApi.WebClient 
 
 /** Bolt's and the Web API client's logger interface over our pino logger (their info is our debug). */
 export function boltLogger(log: Logger): BoltLogger {
-  const child = log.child({ door: "slack" });
+  const child = log.child({ part: "slack" });
   let level = "info" as LogLevel;
   const text = (msg: unknown[]) =>
     msg.map((m) => (typeof m === "string" ? m : JSON.stringify(safeObject(m)))).join(" ");

@@ -1,9 +1,9 @@
 import type { webApi } from "@slack/bolt";
 import type { ChatPlatform } from "../chat/contract.js";
 import { SLACK_DELIVERY_PREFIX } from "./dedupe.js";
-import { mountSlack } from "./door.js";
 import { slackErrors } from "./errors.js";
 import { identifySlackUser } from "./identity.js";
+import { mountSlack } from "./mount.js";
 import { createChatSender } from "./sender.js";
 import { SLACK_TIMING } from "./services.js";
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import { HttpApp } from "../../src/http/server.js";
 import { createLogger, silentLogger } from "../../src/log.js";
-import { mountPlaygroundWith } from "../../src/playground/door.js";
+import { mountPlaygroundWith } from "../../src/playground/mount.js";
 import type { Reply } from "../../src/reply/model.js";
 import type { Db } from "../../src/store/db.js";
 import { stripData } from "../../src/text/user-data.js";
@@ -104,9 +104,9 @@ describe("plain language on the command line and in the playground", () => {
     const lines: string[] = [];
     const c = { ...ctx(), log: createLogger("info", { write: (l: string) => lines.push(l) }) };
     const http = new HttpApp(silentLogger);
-    const door = await mountPlaygroundWith(c, http);
+    const part = await mountPlaygroundWith(c, http);
     const { port } = await http.listen(0, "127.0.0.1");
-    await door.start?.();
+    await part.start?.();
     const token = lines.join("").match(/token=([\w-]+)/)?.[1] ?? "";
     try {
       const res = await fetch(`http://127.0.0.1:${port}/playground/api/command`, {

@@ -8,6 +8,7 @@ import { resolveProactiveConfig } from "../../src/config/proactive.js";
 import type { AppContext } from "../../src/context.js";
 import { drainOnce } from "../../src/delivery/outbox.js";
 import { briefDueAt } from "../../src/domain/meetings.js";
+import { calendarTick } from "../../src/jobs/scheduler.js";
 import { silentLogger } from "../../src/log.js";
 import type { Db } from "../../src/store/db.js";
 import { stripData } from "../../src/text/user-data.js";
@@ -310,6 +311,27 @@ describe.each(STORE_KINDS)("calendar-aware briefs and logs on %s", (kind) => {
     expect(chat.posted.map((p) => [p.channel, stripData(p.text)])).toEqual([
       ["U_ALICE", expect.stringContaining("Brief for your meeting with Acme")],
     ]);
+  });
+
+  it("the scheduler's calendar poll queues the meeting brief with the account's full visit brief", async () => {
+    await connect();
+    const acme = await db.prisma.account.findFirstOrThrow({ where: { name: "Acme" } });
+    const usage = { activeUsers: 12, activatedUsers: 20, seats: 40 };
+    await db.prisma.usageSnapshot.upsert({
+      where: { accountId_day: { accountId: acme.id, day: at(`${DAY}T00:00:00Z`) } },
+      create: { accountId: acme.id, day: at(`${DAY}T00:00:00Z`), ...usage },
+      update: usage,
+    });
+    const r = await calendarTick(ctxAt(`${DAY}T14:25:00Z`), config, [webApiSender(`${chat.url}/api/`)]);
+    expect(r.enqueued).toBe(1);
+    const row = await db.pool.query<{ blocks: { type: string; text?: string }[]; picture: string | null }>(
+      `SELECT payload->'blocks' AS blocks, payload->'attachments'->0->>'name' AS picture FROM "Outbox"`,
+    );
+    const queued = row.rows[0];
+    // Beyond the meeting's own header and line: the visit brief's sections and its 90-day picture.
+    expect(queued?.blocks.length).toBeGreaterThan(4);
+    expect(stripData(JSON.stringify(queued?.blocks))).toContain("Dana Lee");
+    expect(queued?.picture).toBe("health-usage-90-days");
   });
 
   it("a moved meeting moves its brief; a cancelled one cancels it", async () => {

@@ -11,7 +11,7 @@ import {
 } from "./harness.js";
 import { envelope, eventId, messagePush, TEST_TENANT, textMessage } from "./push.js";
 
-// The Feishu door over HTTP: pushes encrypted and signed as Feishu sends them reach Tend's own server,
+// The Feishu endpoint over HTTP: pushes encrypted and signed as Feishu sends them reach Tend's own server,
 // are verified and decrypted, and the conversation core's answer goes back through the real Lark SDK
 // to a stand-in open API as a card (JSON 2.0) replying to the user's message.
 

@@ -4,7 +4,7 @@ import { parseConfig } from "../../src/config/env.js";
 import type { AppContext } from "../../src/context.js";
 import type { LimiterClock } from "../../src/delivery/limits.js";
 import type { FeishuApp } from "../../src/feishu/app.js";
-import { mountFeishuWith } from "../../src/feishu/door.js";
+import { mountFeishuWith } from "../../src/feishu/mount.js";
 import { HttpApp } from "../../src/http/server.js";
 import { type Logger, silentLogger } from "../../src/log.js";
 import type { Db } from "../../src/store/db.js";
@@ -13,7 +13,7 @@ import { type FeishuStandIn, startFeishuStandIn } from "../delivery/feishu-stand
 import { type StoreKind, testDb } from "../support/store.js";
 import { feishuRequest, TEST_ENCRYPT_KEY, TEST_TENANT, TEST_VERIFICATION_TOKEN } from "./push.js";
 
-// Tend's own HTTP server with the Feishu door mounted, the crafted book, and a stand-in of Feishu's
+// Tend's own HTTP server with the Feishu endpoint mounted, the crafted book, and a stand-in of Feishu's
 // open API reached through the real Lark SDK (FEISHU_DOMAIN = the stand-in's URL). The book has no
 // Feishu ids, so most people are linked here; Ada is left to be linked by email via the contact API.
 
@@ -33,7 +33,7 @@ export interface FeishuHarness {
   ctx: AppContext;
   api: FeishuStandIn;
   feishu: FeishuApp;
-  /** Starts the door (long connection: connects the SDK's WSClient). */
+  /** Starts the part (long connection: connects the SDK's WSClient). */
   start(): Promise<void>;
   url: string;
   book: Awaited<ReturnType<typeof seedBook>>;
@@ -90,23 +90,23 @@ export async function startFeishuHarness(
   const ctx: AppContext = { config, log, db, now: () => NOW };
   const http = new HttpApp(log);
   const sleeps: number[] = [];
-  const door = await mountFeishuWith(ctx, http, {
+  const part = await mountFeishuWith(ctx, http, {
     ...(opts.ackBudgetMs === undefined ? {} : { ackBudgetMs: opts.ackBudgetMs }),
     ...(opts.limiterClock ? { limiterClock: opts.limiterClock } : {}),
     sleep: async (ms) => {
       sleeps.push(ms);
     },
   });
-  if (!door) throw new Error("feishu door not mounted");
+  if (!part) throw new Error("feishu part not mounted");
   const { port } = (await http.listen(0, "127.0.0.1")) as AddressInfo;
   const url = `http://127.0.0.1:${port}/feishu/events`;
   const h: FeishuHarness = {
     db,
     ctx,
     api,
-    feishu: door.feishu,
+    feishu: part.feishu,
     start: async () => {
-      await door.start?.();
+      await part.start?.();
     },
     url,
     book,
@@ -120,7 +120,7 @@ export async function startFeishuHarness(
       o.tamper?.(req);
       const res = await fetch(url, { method: "POST", headers: req.headers, body: req.body });
       const text = await res.text();
-      await door.feishu.idle();
+      await part.feishu.idle();
       return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
     },
     async processed() {
@@ -137,7 +137,7 @@ export async function startFeishuHarness(
     },
     async close() {
       await http.close();
-      await door.stop?.();
+      await part.stop?.();
       await api.close();
       await db.close();
     },

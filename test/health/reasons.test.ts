@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { REASON_KEYS, REASON_SENTENCES, renderReason } from "../../src/domain/health/reasons.js";
+import { REASON_KEYS, renderReason } from "../../src/domain/health/reasons.js";
 import type { Reason } from "../../src/domain/health/types.js";
+import { MESSAGES } from "../../src/i18n/catalogue.js";
 import { reasonText } from "../../src/reply/reasons.js";
 
 // One example per reason key: the sentence a CSM reads, with its numbers, in both languages.
@@ -184,7 +185,8 @@ describe("reason sentences", () => {
 
   it("every key the scorer can give has an example above and a sentence in both languages", () => {
     expect(EXAMPLES.map((e) => e[0]).sort()).toEqual([...REASON_KEYS].sort());
-    expect(Object.keys(REASON_SENTENCES["zh-CN"]).sort()).toEqual([...REASON_KEYS].sort());
+    const zh = Object.keys(MESSAGES["zh-CN"]).filter((k) => k.startsWith("reason."));
+    expect(zh.map((k) => k.slice("reason.".length)).sort()).toEqual([...REASON_KEYS].sort());
   });
 
   it("singular and plural in English", () => {

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/env.js";
-import { INGEST_MAX_BYTES } from "../../src/import/door.js";
+import { INGEST_MAX_BYTES } from "../../src/import/mount.js";
 import { createLogger } from "../../src/log.js";
 import { createService, type Service } from "../../src/service.js";
 import type { Db } from "../../src/store/db.js";

@@ -3,14 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/env.js";
 import { HttpApp } from "../../src/http/server.js";
 import { createLogger, silentLogger } from "../../src/log.js";
-import { mountPlayground } from "../../src/playground/door.js";
+import { mountPlayground } from "../../src/playground/mount.js";
 import type { Reply } from "../../src/reply/model.js";
 import { createService } from "../../src/service.js";
 import { DEMO_NOW, DEMO_STORIES, demoEmail } from "../support/demo.js";
 import { testDb } from "../support/store.js";
 import { type Playground, startPlayground } from "./harness.js";
 
-// The playground door's JSON API, as the page uses it: the conversation core and the proactive
+// The playground's JSON API, as the page uses it: the conversation core and the proactive
 // engine's dry run behind it, over the demo book.
 
 const alice = demoEmail("alice.chen"); // CSM, Americas, owns Northwind Logistics (champion left)
@@ -30,7 +30,7 @@ interface MorningAnswer {
 
 const buttonsOf = (reply: Reply) => reply.blocks.flatMap((b) => (b.type === "buttons" ? b.buttons : []));
 
-describe("the playground door", () => {
+describe("the playground part", () => {
   let p: Playground;
   beforeAll(async () => {
     p = await startPlayground();
@@ -49,8 +49,8 @@ describe("the playground door", () => {
 
   it("is mounted with no chat platform, listed by /healthz, and listens on 127.0.0.1 only", async () => {
     expect(p.service.address?.address).toBe("127.0.0.1");
-    const health = (await (await fetch(`${p.url}/healthz`)).json()) as { doors: string[] };
-    expect(health.doors).toContain("playground");
+    const health = (await (await fetch(`${p.url}/healthz`)).json()) as { parts: string[] };
+    expect(health.parts).toContain("playground");
     const page = await p.fetch(`${p.url}/`);
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toMatch(/text\/html/);
@@ -268,11 +268,11 @@ describe("when the playground is on", () => {
   afterAll(() => db.close());
   const mounted = async (env: Record<string, string>) => {
     const config = parseConfig({ TEND_DEMO: "off", ...env });
-    const door = await mountPlayground(
+    const part = await mountPlayground(
       { config, log: silentLogger, db, now: () => DEMO_NOW },
       new HttpApp(silentLogger),
     );
-    return door?.name;
+    return part?.name;
   };
 
   it("is off once a chat platform is configured, unless TEND_PLAYGROUND=on", async () => {

@@ -5,7 +5,7 @@ import { createService, type Service } from "../../src/service.js";
 import type { Db } from "../../src/store/db.js";
 import { DEMO_NOW, demoDb } from "../support/demo.js";
 
-// The service as `npm start` runs it with no chat platform configured (so the playground door is
+// The service as `npm start` runs it with no chat platform configured (so the playground part is
 // on), over a copy of the demo book, with the clock at DEMO_NOW.
 
 export interface Playground {

@@ -4,14 +4,14 @@ import { runCli } from "../../src/cli/main.js";
 import { PROACTIVE_DEFAULTS } from "../../src/config/proactive.js";
 import { listOutbox } from "../../src/delivery/outbox.js";
 import { HttpApp } from "../../src/http/server.js";
-import { hourlyTick, schedulerDoor } from "../../src/jobs/scheduler.js";
+import { hourlyTick, schedulerPart } from "../../src/jobs/scheduler.js";
 import { silentLogger } from "../../src/log.js";
 import type { Db } from "../../src/store/db.js";
 import { webApiSender } from "../delivery/chat-stand-in.js";
 import { testContext, testDb } from "../support/store.js";
 import { at, DAY, seed } from "./crafted.js";
 
-const mountScheduler = schedulerDoor(loadChatSenders);
+const mountScheduler = schedulerPart(loadChatSenders);
 
 describe("scheduler", () => {
   let db: Db;
@@ -68,13 +68,13 @@ describe("scheduler", () => {
     }
   });
 
-  it("mounts as a door only when the scheduler is on, and stops cleanly", async () => {
+  it("mounts as a part only when the scheduler is on, and stops cleanly", async () => {
     const off = await mountScheduler(testContext(db), new HttpApp(silentLogger));
     expect(off).toBeUndefined();
-    const door = await mountScheduler(testContext(db, { env: { TEND_SCHEDULER: "on" } }), new HttpApp(silentLogger));
-    expect(door?.name).toBe("scheduler");
-    await door?.start?.();
-    await door?.stop?.();
+    const part = await mountScheduler(testContext(db, { env: { TEND_SCHEDULER: "on" } }), new HttpApp(silentLogger));
+    expect(part?.name).toBe("scheduler");
+    await part?.start?.();
+    await part?.stop?.();
   });
 
   it("tend outbox shows failed deliveries with the reason", async () => {

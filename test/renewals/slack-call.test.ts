@@ -1,38 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stripData } from "../../src/text/user-data.js";
-import { blockText, buttonsOf, type SlackHarness, startSlackHarness, USERS } from "../slack/harness.js";
-import { interactionBody, slashCommandBody, triggerId } from "../slack/sign.js";
+import { blockText, buttonPress, buttonsOf, type SlackHarness, startSlackHarness, USERS } from "../slack/harness.js";
+import { slashCommandBody } from "../slack/sign.js";
 import { STORE_KINDS } from "../support/store.js";
 
 // The renewal call buttons end to end on Slack: a signed /tend into Tend's HTTP server (Bolt's
 // receiver), the card's call buttons, and a signed block_actions press recorded in the store.
-
-function press(h: SlackHarness, user: string, button: { action_id: string; value: string }) {
-  return interactionBody({
-    type: "block_actions",
-    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: "T_TEND" },
-    api_app_id: "A_TEND",
-    token: "legacy-verification-token",
-    trigger_id: triggerId(),
-    team: { id: "T_TEND", domain: "tend-test" },
-    enterprise: null,
-    is_enterprise_install: false,
-    actions: [
-      {
-        type: "button",
-        action_id: button.action_id,
-        block_id: "b1",
-        text: { type: "plain_text", text: "x" },
-        value: button.value,
-        action_ts: "1700000000.100",
-      },
-    ],
-    container: { type: "message", message_ts: "1700000000.000009", channel_id: "C_GENERAL", is_ephemeral: true },
-    channel: { id: "C_GENERAL", name: "general" },
-    message: { type: "message", ts: "1700000000.000009", text: "card" },
-    response_url: h.api.responseUrl(),
-  });
-}
 
 describe.each(STORE_KINDS)("renewal call buttons on Slack (%s)", (kind) => {
   let h: SlackHarness;
@@ -51,7 +24,7 @@ describe.each(STORE_KINDS)("renewal call buttons on Slack (%s)", (kind) => {
     expect(calls.map((b) => b.text)).toEqual(["Commit", "Likely", "At risk", "Lost"]);
     const atRisk = calls.find((b) => b.value.endsWith(" at_risk"))!;
     expect(atRisk.action_id).toMatch(/^tend\.run:\d+$/);
-    await h.send(press(h, USERS.cara, atRisk));
+    await h.send(buttonPress(h, USERS.cara, atRisk));
     const answer = h.api.responses.at(-1)?.body;
     expect(stripData(blockText(answer))).toContain("Call recorded for Acme Corp's renewal");
     const rows = await h.db.prisma.renewalCall.findMany({ where: { accountId: h.book.accounts.acme.id } });
@@ -63,7 +36,9 @@ describe.each(STORE_KINDS)("renewal call buttons on Slack (%s)", (kind) => {
 
   it("a viewer's press is refused and writes nothing", async () => {
     const before = await h.db.prisma.renewalCall.count();
-    await h.send(press(h, USERS.vic, { action_id: "tend.run:9", value: `call id:${h.book.accounts.acme.id} commit` }));
+    await h.send(
+      buttonPress(h, USERS.vic, { action_id: "tend.run:9", value: `call id:${h.book.accounts.acme.id} commit` }),
+    );
     expect(stripData(blockText(h.api.responses.at(-1)?.body))).toContain("read-only");
     expect(await h.db.prisma.renewalCall.count()).toBe(before);
   });

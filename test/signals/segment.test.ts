@@ -10,7 +10,7 @@ import { parseConfig } from "../../src/config/env.js";
 import { HttpApp } from "../../src/http/server.js";
 import { createLogger, silentLogger } from "../../src/log.js";
 import { createService, type Service } from "../../src/service.js";
-import { mountSegment } from "../../src/signals/door.js";
+import { mountSegment } from "../../src/signals/mount.js";
 import type { Db } from "../../src/store/db.js";
 import { intakeStatus, pruneEvents, rollUpDays } from "../../src/store/repos/product-events.js";
 import { STORE_KINDS, testContext, testDb } from "../support/store.js";
@@ -321,7 +321,7 @@ describe.each(STORE_KINDS)("Segment intake under pressure (%s)", (kind) => {
     const ctx = testContext(db, { env: { TEND_SEGMENT_WRITE_KEY: KEY } });
     ctx.log = silentLogger;
     http = new HttpApp(silentLogger);
-    const door = await mountSegment(ctx, http, { maxQueued: 25, maxFlush: 25 });
+    const part = await mountSegment(ctx, http, { maxQueued: 25, maxFlush: 25 });
     const { port } = await http.listen(0, "127.0.0.1");
     // Stall the store: the embedded store's one connection is held; on PostgreSQL the events table is locked.
     let release: () => Promise<void>;
@@ -354,13 +354,13 @@ describe.each(STORE_KINDS)("Segment intake under pressure (%s)", (kind) => {
     await a.closeAndFlush();
     expect(failures).toEqual([]);
     expect(statuses.filter((s) => s === 200)).toHaveLength(2);
-    await door.intake!.settle();
+    await part.intake!.settle();
     const n = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "ProductEvent"`);
     expect(n.rows[0]!.n).toBe(40);
     expect(await usage(db, ids.bolt)).toMatchObject([{ day: "2026-11-22", activeUsers: 4 }]);
     const status = await intakeStatus(db.pool);
     expect(status.outcomes.find((o) => o.outcome === "overloaded")?.requests).toBe(1);
-    await door.stop?.();
+    await part.stop?.();
   });
 
   it("a track sent alongside the group call that ties its user counts for the account (flushes run side by side)", async () => {
@@ -368,7 +368,7 @@ describe.each(STORE_KINDS)("Segment intake under pressure (%s)", (kind) => {
     const ids = await seed(db);
     const ctx = testContext(db, { env: { TEND_SEGMENT_WRITE_KEY: KEY } });
     http = new HttpApp(silentLogger);
-    const door = await mountSegment(ctx, http);
+    const part = await mountSegment(ctx, http);
     const { port } = await http.listen(0, "127.0.0.1");
     const auth = `Basic ${Buffer.from(`${KEY}:`).toString("base64")}`;
     const post = (p: string, body: unknown) =>
@@ -393,13 +393,13 @@ describe.each(STORE_KINDS)("Segment intake under pressure (%s)", (kind) => {
       ]);
       expect(answers.map((a) => a.status)).toEqual([200, 200]);
     }
-    await door.intake!.settle();
+    await part.intake!.settle();
     const orphans = await db.pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM "ProductEvent" WHERE "kind" = 'track' AND "accountId" IS NULL`,
     );
     expect(orphans.rows[0]!.n).toBe(0);
     expect(await usage(db, ids.bolt)).toMatchObject([{ day: "2026-11-22", activeUsers: 10 }]);
-    await door.stop?.();
+    await part.stop?.();
   });
 
   it("with no write key the intake is off and says how to turn it on", async () => {

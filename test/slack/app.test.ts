@@ -1,59 +1,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { STORE_KINDS } from "../support/store.js";
-import { blockText, buttonsOf, type SlackHarness, startSlackHarness, USERS } from "./harness.js";
+import { blockText, buttonPress, buttonsOf, type SlackHarness, startSlackHarness, USERS } from "./harness.js";
 import { eventBody, interactionBody, slashCommandBody, triggerId } from "./sign.js";
 
 // The Slack app end to end: signed requests into Tend's HTTP server, Bolt's HTTPReceiver, the
 // conversation core on a real store, and a stand-in Slack Web API recording what Slack would see.
 
 const card = (json: unknown) => json as { blocks: unknown[] };
-
-function buttonPress(
-  h: SlackHarness,
-  user: string,
-  button: { action_id: string; value: string },
-  where: { ephemeral?: boolean; home?: boolean; channel?: string; responseUrl?: string } = {},
-) {
-  const base = {
-    type: "block_actions",
-    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: "T_TEND" },
-    api_app_id: "A_TEND",
-    token: "legacy-verification-token",
-    trigger_id: triggerId(),
-    team: { id: "T_TEND", domain: "tend-test" },
-    enterprise: null,
-    is_enterprise_install: false,
-    actions: [
-      {
-        type: "button",
-        action_id: button.action_id,
-        block_id: "b1",
-        text: { type: "plain_text", text: "x" },
-        value: button.value,
-        action_ts: "1700000000.100",
-      },
-    ],
-  };
-  if (where.home)
-    return interactionBody({
-      ...base,
-      container: { type: "view", view_id: "V_HOME" },
-      view: { id: "V_HOME", type: "home", team_id: "T_TEND", blocks: [], state: { values: {} } },
-    });
-  const channel = where.channel ?? "C_GENERAL";
-  return interactionBody({
-    ...base,
-    container: {
-      type: "message",
-      message_ts: "1700000000.000009",
-      channel_id: channel,
-      is_ephemeral: where.ephemeral ?? true,
-    },
-    channel: { id: channel, name: "general" },
-    message: { type: "message", ts: "1700000000.000009", text: "card" },
-    response_url: where.responseUrl ?? h.api.responseUrl(),
-  });
-}
 
 function submission(user: string, privateMetadata: string, values: Record<string, unknown>) {
   const state: Record<string, Record<string, unknown>> = {};

@@ -4,15 +4,15 @@ import { HttpApp } from "../../src/http/server.js";
 import { type Logger, silentLogger } from "../../src/log.js";
 import { checkBlockKitLimits, type SlackBlock } from "../../src/reply/render-slack.js";
 import type { SlackApp } from "../../src/slack/app.js";
-import { mountSlackWith } from "../../src/slack/door.js";
+import { mountSlackWith } from "../../src/slack/mount.js";
 import type { Db } from "../../src/store/db.js";
 import { PEOPLE, seedBook } from "../commands/book.js";
 import { type StoreKind, testDb } from "../support/store.js";
 import { type SlackApiStandIn, startSlackApiStandIn } from "./api-stand-in.js";
 import { slackTestConfig } from "./config.js";
-import { postSigned } from "./sign.js";
+import { interactionBody, postSigned, triggerId } from "./sign.js";
 
-// Tend's own HTTP server with the Slack door mounted (Bolt's HTTPReceiver behind our signature
+// Tend's own HTTP server with the Slack endpoint mounted (Bolt's HTTPReceiver behind our signature
 // check), the crafted book, and a stand-in Slack Web API. Slack user ids map to the book's people.
 
 export const NOW = new Date("2026-11-23T14:00:00Z");
@@ -76,8 +76,8 @@ export async function startSlackHarness(
   // Answers go in the ack or through response_url by what the test chose, never by how busy the
   // machine is: the default budget is generous here (speed is measured by `npm run bench slack`).
   const ackBudgetMs = opts.ackBudgetMs ?? TEST_ACK_BUDGET_MS;
-  const door = await mountSlackWith(ctx, http, { ackBudgetMs, ackDeadlineMs: TEST_ACK_BUDGET_MS + 1_000 });
-  if (!door) throw new Error("slack door not mounted");
+  const part = await mountSlackWith(ctx, http, { ackBudgetMs, ackDeadlineMs: TEST_ACK_BUDGET_MS + 1_000 });
+  if (!part) throw new Error("Slack endpoint not mounted");
   const { port } = (await http.listen(0, "127.0.0.1")) as AddressInfo;
   const url = `http://127.0.0.1:${port}/slack/events`;
   const acks: unknown[] = [];
@@ -85,7 +85,7 @@ export async function startSlackHarness(
     db,
     ctx,
     api,
-    slack: door.slack,
+    slack: part.slack,
     url,
     book,
     acks,
@@ -93,7 +93,7 @@ export async function startSlackHarness(
     async send(body, o = {}) {
       const res = await h.post(body, o);
       const text = await res.text();
-      await door.slack.idle();
+      await part.slack.idle();
       const json = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
       if (json) acks.push(json);
       return { status: res.status, json };
@@ -116,7 +116,7 @@ export async function startSlackHarness(
     },
     async close() {
       await http.close();
-      await door.stop?.();
+      await part.stop?.();
       await api.close();
       await db.close();
     },
@@ -148,4 +148,52 @@ export function buttonsOf(msg: { blocks?: unknown }): { action_id: string; value
     .flatMap((b) => b.elements ?? [])
     .filter((e) => e.type === "button")
     .map((e) => ({ action_id: e.action_id, value: e.value, text: e.text.text }));
+}
+
+/** A signed block_actions press of `button` by `user`, in an (ephemeral) channel message or App Home. */
+export function buttonPress(
+  h: SlackHarness,
+  user: string,
+  button: { action_id: string; value: string },
+  where: { ephemeral?: boolean; home?: boolean; channel?: string; responseUrl?: string } = {},
+) {
+  const base = {
+    type: "block_actions",
+    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: "T_TEND" },
+    api_app_id: "A_TEND",
+    token: "legacy-verification-token",
+    trigger_id: triggerId(),
+    team: { id: "T_TEND", domain: "tend-test" },
+    enterprise: null,
+    is_enterprise_install: false,
+    actions: [
+      {
+        type: "button",
+        action_id: button.action_id,
+        block_id: "b1",
+        text: { type: "plain_text", text: "x" },
+        value: button.value,
+        action_ts: "1700000000.100",
+      },
+    ],
+  };
+  if (where.home)
+    return interactionBody({
+      ...base,
+      container: { type: "view", view_id: "V_HOME" },
+      view: { id: "V_HOME", type: "home", team_id: "T_TEND", blocks: [], state: { values: {} } },
+    });
+  const channel = where.channel ?? "C_GENERAL";
+  return interactionBody({
+    ...base,
+    container: {
+      type: "message",
+      message_ts: "1700000000.000009",
+      channel_id: channel,
+      is_ephemeral: where.ephemeral ?? true,
+    },
+    channel: { id: channel, name: "general" },
+    message: { type: "message", ts: "1700000000.000009", text: "card" },
+    response_url: where.responseUrl ?? h.api.responseUrl(),
+  });
 }

@@ -20,7 +20,7 @@ const listUnder = (key: string) => {
 };
 
 describe("manifest.yml", () => {
-  it("points the command, interactivity and events at the endpoint the door mounts", () => {
+  it("points the command, interactivity and events at the endpoint the part mounts", () => {
     const urls = [...values("url"), ...values("request_url")];
     expect(urls).toHaveLength(3);
     for (const u of urls) expect(new URL(u as string).pathname).toBe(SLACK_EVENTS_PATH);

@@ -3,7 +3,7 @@ import { parseConfig } from "../../src/config/env.js";
 import type { AppContext } from "../../src/context.js";
 import { HttpApp } from "../../src/http/server.js";
 import { silentLogger } from "../../src/log.js";
-import { mountSlackWith } from "../../src/slack/door.js";
+import { mountSlackWith } from "../../src/slack/mount.js";
 import type { Db } from "../../src/store/db.js";
 import { PEOPLE, seedBook } from "../commands/book.js";
 import { testDb } from "../support/store.js";
@@ -19,7 +19,7 @@ describe("the Slack app in Socket Mode", () => {
   let api: SlackApiStandIn;
   let socket: SocketStandIn;
   let db: Db;
-  let door: Awaited<ReturnType<typeof mountSlackWith>>;
+  let part: Awaited<ReturnType<typeof mountSlackWith>>;
   beforeAll(async () => {
     api = await startSlackApiStandIn();
     socket = await startSocketStandIn();
@@ -34,11 +34,11 @@ describe("the Slack app in Socket Mode", () => {
       SLACK_API_URL: api.url,
     });
     const ctx: AppContext = { config, log: silentLogger, db, now: () => NOW };
-    door = await mountSlackWith(ctx, new HttpApp(silentLogger), { ackBudgetMs: TEST_ACK_BUDGET_MS });
-    await door?.start?.();
+    part = await mountSlackWith(ctx, new HttpApp(silentLogger), { ackBudgetMs: TEST_ACK_BUDGET_MS });
+    await part?.start?.();
   });
   afterAll(async () => {
-    await door?.stop?.();
+    await part?.stop?.();
     await socket.close();
     await api.close();
     await db.close();
@@ -76,7 +76,7 @@ describe("the Slack app in Socket Mode", () => {
       payload: event,
     });
     await socket.ackFor("env-ev-2");
-    await door?.slack.idle();
+    await part?.slack.idle();
     expect(api.of("views.publish")).toHaveLength(1);
   });
 });

@@ -5,15 +5,15 @@ import { handleCommand } from "../../src/commands/index.js";
 import { COMMAND_WORDS, MAX_COMMAND_LENGTH, parseCommand } from "../../src/commands/parse.js";
 import { parseConfig } from "../../src/config/env.js";
 import { demoEmail } from "../../src/demo/generate.js";
-import { INGEST_MAX_BYTES } from "../../src/import/door.js";
 import { columnsOf, IMPORT_KINDS, type ImportKind } from "../../src/import/kinds.js";
+import { INGEST_MAX_BYTES } from "../../src/import/mount.js";
 import { importRows } from "../../src/import/run.js";
 import { csvSource, jsonSource } from "../../src/import/source.js";
 import { createLogger, silentLogger } from "../../src/log.js";
 import { checkBlockKitLimits, renderSlack } from "../../src/reply/render-slack.js";
 import { renderText } from "../../src/reply/render-text.js";
 import { createService, type Service } from "../../src/service.js";
-import { SLACK_BODY_LIMIT } from "../../src/slack/door.js";
+import { SLACK_BODY_LIMIT } from "../../src/slack/mount.js";
 import type { Db } from "../../src/store/db.js";
 import { postSigned, TEST_SIGNING_SECRET } from "../slack/sign.js";
 import { DEMO_NOW, demoDb } from "../support/demo.js";
@@ -396,7 +396,7 @@ describe("bad input on the demo book", () => {
   });
 
   describe("oversized bodies", () => {
-    it("the Slack door refuses a signed body past its limit with 413, writes nothing, and keeps serving", async () => {
+    it("the Slack endpoint refuses a signed body past its limit with 413, writes nothing, and keeps serving", async () => {
       const before = await fingerprint();
       const big = `token=x&text=${"a".repeat(SLACK_BODY_LIMIT + 10)}`;
       const res = await postSigned(`${base}/slack/events`, big, { now: DEMO_NOW });

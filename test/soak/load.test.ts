@@ -5,7 +5,7 @@ import { DEMO_NOW, DEMO_STORIES, demoDb } from "../support/demo.js";
 import { scaled } from "./scale.js";
 import { fireSlashCommands, type LoadTarget, startLoadTarget } from "./slash-load.js";
 
-// A burst of signed slash commands on the demo book, through the real HTTP server and Slack door.
+// A burst of signed slash commands on the demo book, through the real HTTP server and Slack endpoint.
 // Correctness only: every request acknowledged with 200, every command answered (in the ack or via
 // its response_url) with the right account, nothing logged as an error. How fast is `npm run bench soak`.
 

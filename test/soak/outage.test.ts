@@ -7,7 +7,7 @@ import { DEMO_NOW, demoDb } from "../support/demo.js";
 import { scaled } from "./scale.js";
 import { fireSlashCommands, type LoadTarget, startLoadTarget } from "./slash-load.js";
 
-// A store outage under chat load: the service (HTTP server, Slack door) on the demo book in the local
+// A store outage under chat load: the service (HTTP server, Slack endpoint) on the demo book in the local
 // PostgreSQL, reached through a proxy that starts dropping every packet. Slash commands fired during
 // the outage are all acknowledged and all answered, with "can't reach its store" in the asker's
 // language; when the store is back, the same burst is answered normally. Nothing logs an error.

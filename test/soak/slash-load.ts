@@ -1,4 +1,4 @@
-// Load on the Slack door: N signed slash commands at once against the service's own HTTP server on
+// Load on the Slack endpoint: N signed slash commands at once against the service's own HTTP server on
 // the demo book, answered through a stand-in Slack (response_url, Web API). Shared by the soak test
 // (correctness: every command acknowledged and answered, nothing logged as an error) and by
 // `npm run bench soak` (the figures: ack p50/p99, time until every answer arrived).
@@ -50,7 +50,7 @@ export interface LoadTarget {
   close(): Promise<void>;
 }
 
-/** The real service (HTTP server, Slack door, ingest door) over `db`, Slack's side stood in. */
+/** The real service (HTTP server, Slack endpoint, ingest endpoint) over `db`, Slack's side stood in. */
 export async function startLoadTarget(db: Db, now: Date): Promise<LoadTarget> {
   const api = await startSlackApiStandIn();
   for (const p of DEMO_PEOPLE) api.users[demoSlackUserId(p.handle)] = { email: demoEmail(p.handle), name: p.name };

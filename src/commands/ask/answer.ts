@@ -10,18 +10,22 @@ import { accountsNamedExactly } from "../../store/repos/accounts.js";
 import { type AskLexicon, askLexicon, teamNames } from "../../store/repos/ask.js";
 import { audit } from "../../store/repos/audit.js";
 import { canWrite, readableFilter } from "../access.js";
-import type { Deps } from "../handlers/common.js";
-import { type Command, type ParseResult, startsWithVerb } from "../parse.js";
+import type { HandlerContext } from "../handlers/common.js";
+import { type Command, type ParseResult, startsWithVerb, TEAM_WORDS } from "../parse.js";
 import { type ModelSettings, translate } from "./model.js";
 import { commandLine, isWrite, readQuestion } from "./read.js";
 
 type Run = (command: Command) => Promise<Reply>;
 
 /** A scope written out: `@handle`, a Slack mention, or the word team / 团队 ("renewals at risk" is not one). */
-const EXPLICIT_SCOPE = /(^|\s)(@|<@)\S|(^|\s)(team|团队)(\s|$)/i;
+const EXPLICIT_SCOPE = new RegExp(`(^|\\s)(@|<@)\\S|(^|\\s)(${TEAM_WORDS.join("|")})(\\s|$)`, "i");
 
 /** True when the grammar answers the text as typed: its verb parsed and its names are known. */
-async function answersAsTyped(d: Deps, parsed: ParseResult, lexicon: () => Promise<AskLexicon>): Promise<boolean> {
+async function answersAsTyped(
+  d: HandlerContext,
+  parsed: ParseResult,
+  lexicon: () => Promise<AskLexicon>,
+): Promise<boolean> {
   if (!parsed.ok) return false;
   const c = parsed.command;
   if ("name" in c) {
@@ -51,7 +55,7 @@ function byRef(command: Command, lex: AskLexicon, accountId?: string): Command {
   return id ? { ...command, name: `id:${id}` } : command;
 }
 
-async function answer(d: Deps, command: Command, ref: Command, run: Run, byModel: boolean): Promise<Reply> {
+async function answer(d: HandlerContext, command: Command, ref: Command, run: Run, byModel: boolean): Promise<Reply> {
   const line = commandLine(command);
   if (isWrite(command) && canWrite(d.asker)) {
     const text = askT(d.locale, "ask.confirm", { command: line });
@@ -91,7 +95,7 @@ export interface AskOptions {
  * reply stands (a usage hint, or "no account called ..." with the closest names).
  */
 export async function answerPlainText(
-  d: Deps,
+  d: HandlerContext,
   text: string,
   parsed: ParseResult,
   run: Run,

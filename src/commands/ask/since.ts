@@ -9,10 +9,10 @@ import type { Block } from "../../reply/model.js";
 import { type AccountRecord, lastVisitDay, recordsSince } from "../../store/repos/ask.js";
 import { audit } from "../../store/repos/audit.js";
 import { data } from "../../text/user-data.js";
-import { type Deps, day } from "../handlers/common.js";
+import { day, type HandlerContext } from "../handlers/common.js";
 import { type ModelSettings, summarise } from "./model.js";
 
-function what(d: Deps, r: AccountRecord): string {
+function what(d: HandlerContext, r: AccountRecord): string {
   switch (r.kind) {
     case "interaction":
       return d.t(`kind.${r.label as "visit"}`);
@@ -25,7 +25,7 @@ function what(d: Deps, r: AccountRecord): string {
   }
 }
 
-export async function sinceLastVisit(d: Deps, accountId: string, model: ModelSettings): Promise<Block[]> {
+export async function sinceLastVisit(d: HandlerContext, accountId: string, model: ModelSettings): Promise<Block[]> {
   const today = d.asker.today;
   const last = await lastVisitDay(d.db, accountId, today);
   const records = await recordsSince(d.db, accountId, last ?? addDays(today, -90), today);

@@ -1,6 +1,6 @@
 import { addDays } from "../../domain/dates.js";
 import type { Reason } from "../../domain/health/types.js";
-import { NEXT_STEP, renderEvidence } from "../../domain/risk/evidence.js";
+import { nextStep, renderEvidence } from "../../domain/risk/evidence.js";
 import { sparkline } from "../../domain/sparkline.js";
 import { callButtons } from "../../reply/account-buttons.js";
 import { accountTrendAttachment } from "../../reply/charts.js";
@@ -12,10 +12,10 @@ import { data } from "../../text/user-data.js";
 import {
   accountButtons,
   auditRead,
-  type Deps,
   day,
   type FoundAccount,
   gradeLabel,
+  type HandlerContext,
   money,
   reason,
   renewalText,
@@ -23,7 +23,7 @@ import {
 } from "./common.js";
 
 /** The account card: grade, trend, ARR, renewal, stage, tier, owner, top reasons, open risks, actions. */
-export async function accountCard(d: Deps, found: FoundAccount): Promise<Reply> {
+export async function accountCard(d: HandlerContext, found: FoundAccount): Promise<Reply> {
   const a = await accountForCard(d.db, found.id);
   const history = await scoreHistory(d.db, a.id, addDays(d.asker.today, -29));
   const latest = history.filter((h) => h.day <= d.asker.today).at(-1);
@@ -105,7 +105,7 @@ export async function accountCard(d: Deps, found: FoundAccount): Promise<Reply> 
 }
 
 /** Evidence, who opened it and when, and the next step: "why", "since when" and "what now" in one line. */
-export function riskLine(d: Deps, r: RegisterRow): string {
+export function riskLine(d: HandlerContext, r: RegisterRow): string {
   const parts: string[] = [];
   if (r.evidenceKey) parts.push(renderEvidence({ key: r.evidenceKey, params: r.evidenceParams }, d.locale));
   if (r.note) parts.push(r.note);
@@ -113,6 +113,6 @@ export function riskLine(d: Deps, r: RegisterRow): string {
     d.t(r.source === "detected" ? "risk.opened_detected" : "risk.opened_person", { date: day(d, r.raisedAt) }),
   );
   if (r.confirmed) parts.push(d.t("risk.confirmed"));
-  parts.push(d.t("risk.next", { step: r.nextStep ?? NEXT_STEP[d.locale][r.cause] }));
+  parts.push(d.t("risk.next", { step: r.nextStep ?? nextStep(d.locale, r.cause) }));
   return parts.join(" · ");
 }

@@ -6,12 +6,12 @@ import { addDays, localDay } from "../../domain/dates.js";
 import { formatDate } from "../../i18n/locale.js";
 import type { Block } from "../../reply/model.js";
 import { plannedVisits, upcomingMeetings } from "../../store/repos/calendar.js";
-import type { Deps } from "./common.js";
+import type { HandlerContext } from "./common.js";
 
 export const AGENDA_DAYS = 7;
 const AGENDA_LINES = 10;
 
-export async function agendaBlock(d: Deps): Promise<{ block?: Block; accountIds: string[] }> {
+export async function agendaBlock(d: HandlerContext): Promise<{ block?: Block; accountIds: string[] }> {
   const { now, today, timeZone } = d.asker;
   const until = addDays(today, AGENDA_DAYS);
   const meetings = await upcomingMeetings(

@@ -12,7 +12,7 @@ import {
   readinessOf,
 } from "../../store/repos/accounts.js";
 import type { Scope } from "../parse.js";
-import { auditRead, type Deps, gradeLabel, money, reason } from "./common.js";
+import { auditRead, gradeLabel, type HandlerContext, money, reason } from "./common.js";
 import { byName, gapText, isLapsed, NO_READINESS, sumByCurrency } from "./renewals.js";
 import { LIST_LIMIT, resolveScope } from "./scope.js";
 
@@ -69,7 +69,7 @@ export function stakeLines(rows: ListRow[], readiness: Map<string, ReadinessRow>
 }
 
 /** Readiness of the rows whose renewal falls in the stake window (or has lapsed). */
-export async function stakeReadiness(d: Deps, rows: ListRow[], today: string) {
+export async function stakeReadiness(d: HandlerContext, rows: ListRow[], today: string) {
   const end = addDays(today, STAKE_DAYS);
   return readinessOf(
     d.db,
@@ -79,7 +79,7 @@ export async function stakeReadiness(d: Deps, rows: ListRow[], today: string) {
 }
 
 /** Causes with severity, the renewal at stake, then the top drags. */
-export function stakeDetail(d: Deps, l: StakeLine, detail: ListDetail | undefined): string {
+export function stakeDetail(d: HandlerContext, l: StakeLine, detail: ListDetail | undefined): string {
   const parts: string[] = [];
   if (l.lapsed) parts.push(d.t("risk.renewal_lapsed", { days: -(l.renewalDays ?? 0) }));
   else if (l.renewalDays !== null)
@@ -92,7 +92,7 @@ export function stakeDetail(d: Deps, l: StakeLine, detail: ListDetail | undefine
   return [...(rest.risks ? [rest.risks] : []), ...parts, ...(rest.reasons ? [rest.reasons] : [])].join(" · ");
 }
 
-function riskDetail(d: Deps, detail: ListDetail | undefined): { risks: string; reasons: string } {
+function riskDetail(d: HandlerContext, detail: ListDetail | undefined): { risks: string; reasons: string } {
   // Open risks are listed by name first, so their reason sentences ("medium risk: ...") would repeat them.
   const reasons = ((detail?.reasons ?? []) as Reason[])
     .filter((r) => r.kind === "drag" && !r.key.startsWith("risk."))
@@ -108,7 +108,7 @@ function riskDetail(d: Deps, detail: ListDetail | undefined): { risks: string; r
   return { risks: risks.join(" · "), reasons: reasons.join(" · ") };
 }
 
-export async function risk(d: Deps, scope: Scope): Promise<Reply> {
+export async function risk(d: HandlerContext, scope: Scope): Promise<Reply> {
   const s = await resolveScope(d, scope);
   if (!s.ok) return s.reply;
   const today = d.asker.today;
@@ -141,7 +141,7 @@ export async function risk(d: Deps, scope: Scope): Promise<Reply> {
   return { summary, blocks, tone: lines.length ? "danger" : "good" };
 }
 
-export function stakeItem(d: Deps, l: StakeLine, detail: ListDetail | undefined) {
+export function stakeItem(d: HandlerContext, l: StakeLine, detail: ListDetail | undefined) {
   const high = (detail?.openRisks ?? []).some((r) => r.severity === "high");
   return {
     text: d.t("risk.item", {

@@ -5,7 +5,7 @@
 import { feedUrl } from "../../calendar/fetch.js";
 import { ct } from "../../calendar/messages.js";
 import { seal } from "../../calendar/secret.js";
-import { calendarErrorText, syncCalendars } from "../../calendar/sync.js";
+import { type CalendarReport, calendarErrorText, type SyncOptions, syncCalendars } from "../../calendar/sync.js";
 import { PROACTIVE_DEFAULTS } from "../../config/proactive.js";
 import type { AppContext } from "../../context.js";
 import type { Platform } from "../../delivery/types.js";
@@ -14,7 +14,7 @@ import { audit } from "../../store/repos/audit.js";
 import { deleteFeed, feedOf, saveFeed, setLeadMinutes, upcomingMeetings } from "../../store/repos/calendar.js";
 import type { CalendarAction } from "../parse.js";
 import type { Conversation } from "../types.js";
-import { type Deps, simple } from "./common.js";
+import { type HandlerContext, simple } from "./common.js";
 import { meetingVisitBrief } from "./visit-brief.js";
 
 /** Errors that mean the address itself is wrong: it is not kept. */
@@ -26,10 +26,10 @@ function platformsOf(ctx: AppContext): Platform[] {
   return [...(ctx.config.slack ? (["slack"] as const) : []), ...(ctx.config.feishu ? (["feishu"] as const) : [])];
 }
 
-const when = (d: Deps, at: Date) =>
+const when = (d: HandlerContext, at: Date) =>
   new Intl.DateTimeFormat(d.locale, { dateStyle: "medium", timeStyle: "short", timeZone: d.asker.timeZone }).format(at);
 
-async function upcoming(d: Deps): Promise<Block[]> {
+async function upcoming(d: HandlerContext): Promise<Block[]> {
   const now = d.asker.now;
   const list = await upcomingMeetings(
     d.db,
@@ -54,9 +54,20 @@ async function upcoming(d: Deps): Promise<Block[]> {
   return blocks;
 }
 
+/**
+ * Reads connected calendars, with each meeting brief carrying the full visit brief of its account
+ * (the scheduler's poll, `tend sync calendar` and connecting a calendar all read this way).
+ */
+export function syncCalendarsWithBriefs(
+  ctx: AppContext,
+  opts: Omit<SyncOptions, "visitBrief">,
+): Promise<CalendarReport> {
+  return syncCalendars(ctx, { ...opts, visitBrief: (email, a) => meetingVisitBrief(ctx, email, a) });
+}
+
 export async function calendarCommand(
   ctx: AppContext,
-  d: Deps,
+  d: HandlerContext,
   action: CalendarAction,
   conversation: Conversation,
 ): Promise<Reply> {
@@ -72,12 +83,7 @@ export async function calendarCommand(
       if (!url) return simple(ct(d.locale, "calendar.bad_url"), "invalid", "warning");
       await saveFeed(d.db, me.id, seal(key, url, me.id), now);
       // Read it at once: a wrong address is answered now, not in ten minutes.
-      const report = await syncCalendars(ctx, {
-        config,
-        platforms: platformsOf(ctx),
-        memberId: me.id,
-        visitBrief: (email, a) => meetingVisitBrief(ctx, email, a),
-      });
+      const report = await syncCalendarsWithBriefs(ctx, { config, platforms: platformsOf(ctx), memberId: me.id });
       const error = report.feeds[0]?.error;
       if (error && FATAL.has(error)) {
         await deleteFeed(d.db, me.id, now);

@@ -18,7 +18,7 @@ import { type Asker, canRead, readableFilter } from "../access.js";
 import type { ModelSettings } from "../ask/model.js";
 
 /** What every handler receives. */
-export interface Deps {
+export interface HandlerContext {
   db: Db;
   asker: Asker;
   t: T;
@@ -33,12 +33,12 @@ export interface Deps {
   unitEconomics?: () => Promise<UnitEconomics>;
 }
 
-export function depsFor(
+export function handlerContext(
   db: Db,
   asker: Asker,
-  rescore?: Deps["rescore"],
-  proactiveConfig?: Deps["proactiveConfig"],
-): Deps {
+  rescore?: HandlerContext["rescore"],
+  proactiveConfig?: HandlerContext["proactiveConfig"],
+): HandlerContext {
   return {
     db,
     asker,
@@ -49,10 +49,10 @@ export function depsFor(
   };
 }
 
-export const money = (d: Deps, amount: number, currency: string) => formatMoney(d.locale, amount, currency);
-export const day = (d: Deps, iso: string) => formatDate(d.locale, dayToDate(iso));
+export const money = (d: HandlerContext, amount: number, currency: string) => formatMoney(d.locale, amount, currency);
+export const day = (d: HandlerContext, iso: string) => formatDate(d.locale, dayToDate(iso));
 /** A grade as read; an account in the "new" state (not enough data yet) shows that instead of its placeholder grade. */
-export const gradeLabel = (d: Deps, grade: Grade | null, score?: number | null, state?: string | null) =>
+export const gradeLabel = (d: HandlerContext, grade: Grade | null, score?: number | null, state?: string | null) =>
   state === "new"
     ? `🆕 ${d.t("grade.new")}`
     : grade === null
@@ -69,9 +69,9 @@ export const toneOf = (grade: Grade | null) =>
       : grade === "green"
         ? ("good" as const)
         : ("neutral" as const);
-export const reason = (d: Deps, r: Reason) => reasonText(r, d.locale);
+export const reason = (d: HandlerContext, r: Reason) => reasonText(r, d.locale);
 
-export function renewalText(d: Deps, renewalDate: string | null): string {
+export function renewalText(d: HandlerContext, renewalDate: string | null): string {
   if (!renewalDate) return d.t("label.no_renewal");
   const days = daysBetween(d.asker.today, renewalDate);
   return days >= 0
@@ -85,7 +85,7 @@ export function simple(summary: string, error?: Reply["error"], tone: Reply["ton
   return reply;
 }
 
-export function refusal(d: Deps, key: MessageKey, params?: Record<string, string | number>): Reply {
+export function refusal(d: HandlerContext, key: MessageKey, params?: Record<string, string | number>): Reply {
   return simple(d.t(key, params), "forbidden", "warning");
 }
 
@@ -93,7 +93,7 @@ export function refusal(d: Deps, key: MessageKey, params?: Record<string, string
  * Quick actions for an account card: brief and health, then (for people who may write) log a visit
  * and snooze 7 or 30 days, and share when `share` (a command text) is given.
  */
-export function accountButtons(d: Deps, account: { id: string; name: string }, share?: string): Button[] {
+export function accountButtons(d: HandlerContext, account: { id: string; name: string }, share?: string): Button[] {
   const ref = `id:${account.id}`;
   const buttons = [runButton(d.t("button.brief"), `brief ${ref}`), runButton(d.t("button.health"), `health ${ref}`)];
   if (d.asker.role !== "viewer")
@@ -119,7 +119,7 @@ export interface FoundAccount {
  * Names outside the asker's reach are simply not found (nothing is revealed about them).
  */
 export async function findAccount(
-  d: Deps,
+  d: HandlerContext,
   typed: string,
   commandFor: (ref: string) => string,
   opts: { confirmTypos?: boolean } = {},
@@ -171,7 +171,7 @@ export async function findAccount(
     : { reply };
 }
 
-function notFound(d: Deps, typed: string, choices: { label: string; command: string }[]): Reply {
+function notFound(d: HandlerContext, typed: string, choices: { label: string; command: string }[]): Reply {
   const head = d.t("resolve.unknown", { name: typed });
   const blocks: Block[] = [{ type: "text", text: head }];
   if (choices.length > 0) blocks.push({ type: "choices", prompt: d.t("resolve.suggest"), choices });
@@ -186,7 +186,12 @@ function onlyByTypo(typed: string, account: NamedRow): boolean {
   return ![account.name, ...account.aliases].some((n) => nameKey(n).includes(q));
 }
 
-export async function auditRead(d: Deps, action: string, accountIds: string[], detail?: Record<string, unknown>) {
+export async function auditRead(
+  d: HandlerContext,
+  action: string,
+  accountIds: string[],
+  detail?: Record<string, unknown>,
+) {
   await audit(
     d.db,
     accountIds.map((accountId) => ({

@@ -6,10 +6,10 @@ import { signalsText } from "../../reply/expansion-signals.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { expansionInputs, openOpportunities } from "../../store/repos/expansion.js";
 import type { Scope } from "../parse.js";
-import { auditRead, type Deps, day, gradeLabel, money } from "./common.js";
+import { auditRead, day, gradeLabel, type HandlerContext, money } from "./common.js";
 import { LIST_LIMIT, resolveScope } from "./scope.js";
 
-export async function expansion(d: Deps, scope: Scope): Promise<Reply> {
+export async function expansion(d: HandlerContext, scope: Scope): Promise<Reply> {
   const s = await resolveScope(d, scope);
   if (!s.ok) return s.reply;
   const today = d.asker.today;

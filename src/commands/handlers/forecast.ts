@@ -15,26 +15,26 @@ import {
   modelWhy,
   periodRange,
 } from "../../domain/forecast.js";
-import { formatPercent } from "../../i18n/locale.js";
+import { formatPercent, sep } from "../../i18n/locale.js";
 import { forecastAttachment } from "../../reply/charts.js";
 import type { Attachment, Block, Reply } from "../../reply/model.js";
 import { callHistory, forecastRenewals, openRenewalDue, recordCall } from "../../store/repos/forecast.js";
 import type { Scope } from "../parse.js";
-import { auditRead, type Deps, day, type FoundAccount, money, simple } from "./common.js";
+import { auditRead, day, type FoundAccount, type HandlerContext, money, simple } from "./common.js";
 import { LIST_LIMIT, resolveScope } from "./scope.js";
 import { writeRefusal } from "./writes.js";
 
-export const callLabel = (d: Deps, c: Call) => d.t(`call.${c}`);
+export const callLabel = (d: HandlerContext, c: Call) => d.t(`call.${c}`);
 
 /** The model's reasons in words ("red, a high-severity risk open, 3 readiness gaps"). */
-export function whyText(d: Deps, x: Parameters<typeof modelWhy>[0]): string {
+export function whyText(d: HandlerContext, x: Parameters<typeof modelWhy>[0]): string {
   const why = modelWhy(x).map((k) =>
     k === "gaps" ? d.t("forecast.why_gaps", { count: x.gaps }) : d.t(`forecast.why_${k as "red"}`),
   );
-  return (why.length ? why : [d.t("forecast.why_green")]).join(d.locale === "zh-CN" ? "，" : ", ");
+  return (why.length ? why : [d.t("forecast.why_green")]).join(sep(d.locale, "reasons"));
 }
 
-function lineDetail(d: Deps, l: ForecastLine, today: string): string {
+function lineDetail(d: HandlerContext, l: ForecastLine, today: string): string {
   const parts: string[] = [];
   if (l.disagreement === "optimistic") parts.push(d.t("forecast.doubts", { why: whyText(d, l) }));
   else if (l.disagreement === "cautious") parts.push(d.t("forecast.cautious"));
@@ -46,7 +46,7 @@ function lineDetail(d: Deps, l: ForecastLine, today: string): string {
   return parts.join(" · ");
 }
 
-export async function forecast(d: Deps, period: ForecastPeriod, scope: Scope): Promise<Reply> {
+export async function forecast(d: HandlerContext, period: ForecastPeriod, scope: Scope): Promise<Reply> {
   const s = await resolveScope(d, scope);
   if (!s.ok) return s.reply;
   const today = d.asker.today;
@@ -146,7 +146,7 @@ export async function forecast(d: Deps, period: ForecastPeriod, scope: Scope): P
 
 /** `call <account> <call> [note]`: the call on the account's next open renewal, with the model's beside it. */
 export async function makeCall(
-  d: Deps,
+  d: HandlerContext,
   a: FoundAccount,
   call: Call,
   note: string | undefined,
@@ -197,7 +197,7 @@ export async function makeCall(
 }
 
 /** The forecast chart data per currency (open renewals only; `at_risk` is drawn as at-risk). */
-export function forecastCharts(locale: Deps["locale"], points: MonthCallPoint[]): Attachment[] {
+export function forecastCharts(locale: HandlerContext["locale"], points: MonthCallPoint[]): Attachment[] {
   const currencies = [...new Set(points.filter((p) => p.call !== "closed").map((p) => p.currency))].sort();
   return currencies.flatMap((currency) => {
     const mine = points.filter((p) => p.currency === currency && p.call !== "closed");

@@ -3,16 +3,16 @@ import type { DimensionScore, Reason } from "../../domain/health/types.js";
 import { type QuadrantMove, quadrantMoves } from "../../domain/quadrant.js";
 import { sparkline } from "../../domain/sparkline.js";
 import { MESSAGES, type MessageKey } from "../../i18n/catalogue.js";
-import { formatNumber, formatPercent } from "../../i18n/locale.js";
+import { formatNumber, formatPercent, sep } from "../../i18n/locale.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { scoreHistory } from "../../store/repos/accounts.js";
 import {
   accountButtons,
   auditRead,
-  type Deps,
   day,
   type FoundAccount,
   gradeLabel,
+  type HandlerContext,
   reason,
   simple,
   toneOf,
@@ -29,7 +29,7 @@ const AVERAGES = new Set(["active_users", "recent_avg_active", "baseline_avg_act
 /** Value-and-support counts are null when nothing of the kind was ever recorded. */
 const RECORDED = new Set(["feedback_open_old", "promises_overdue", "milestones_overdue"]);
 
-function inputValue(d: Deps, key: string, v: InputValue): string {
+function inputValue(d: HandlerContext, key: string, v: InputValue): string {
   if (v === null) return d.t(RECORDED.has(key) ? "input.none_recorded" : "label.no_data");
   if (typeof v === "boolean") return d.t(v ? "input.yes" : "input.no");
   if (key === "frequency" && (v === "daily" || v === "weekly")) return d.t(`input.freq_${v}`);
@@ -42,8 +42,8 @@ function inputValue(d: Deps, key: string, v: InputValue): string {
 }
 
 /** One dimension's inputs as "label: value" pairs in the reader's language (core features as "6 of 8"). */
-function inputLine(d: Deps, inputs: Record<string, InputValue>): string {
-  const colon = d.locale === "zh-CN" ? "：" : ": ";
+function inputLine(d: HandlerContext, inputs: Record<string, InputValue>): string {
+  const colon = sep(d.locale, "label");
   const { core_features_used: used, core_features_total: total, ...rest } = inputs;
   const pairs: [string, string][] = [];
   if (used !== undefined || total !== undefined)
@@ -61,7 +61,7 @@ function inputLine(d: Deps, inputs: Record<string, InputValue>): string {
   return pairs.map(([label, value]) => `${label}${colon}${value}`).join(" · ");
 }
 
-export async function healthBreakdown(d: Deps, a: FoundAccount): Promise<Reply> {
+export async function healthBreakdown(d: HandlerContext, a: FoundAccount): Promise<Reply> {
   const history = await scoreHistory(d.db, a.id, addDays(d.asker.today, -90));
   const latest = history.filter((h) => h.day <= d.asker.today).at(-1);
   await auditRead(d, "health.read", [a.id]);

@@ -1,9 +1,9 @@
 import { RISK_CAUSES } from "../../domain/risk/register.js";
 import type { Reply } from "../../reply/model.js";
 import { HELP_TOPICS, type HelpTopic, INTERACTION_KINDS, type UsageProblem } from "../parse.js";
-import type { Deps } from "./common.js";
+import type { HandlerContext } from "./common.js";
 
-export function help(d: Deps, topic?: HelpTopic): Reply {
+export function help(d: HandlerContext, topic?: HelpTopic): Reply {
   if (topic && topic !== "help") {
     const text = d.t(`help.${topic}`);
     return {
@@ -29,7 +29,7 @@ export function help(d: Deps, topic?: HelpTopic): Reply {
 
 /** A usage problem, with the relevant command's help underneath. */
 export function usageReply(
-  d: Deps | { t: Deps["t"] },
+  d: HandlerContext | { t: HandlerContext["t"] },
   topic: HelpTopic,
   problem: UsageProblem,
   detail?: string,

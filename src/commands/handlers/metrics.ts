@@ -18,7 +18,7 @@ import { loadMetricsInputs } from "../../store/repos/metrics.js";
 import { segmentAccounts } from "../../store/repos/unit-economics.js";
 import { canSeeMetrics } from "../access.js";
 import type { Period, Scope } from "../parse.js";
-import { type Deps, GRADE_DOT, money, simple } from "./common.js";
+import { GRADE_DOT, type HandlerContext, money, simple } from "./common.js";
 import { resolveScope } from "./scope.js";
 
 function periodStart(period: Period, today: string): string {
@@ -28,7 +28,7 @@ function periodStart(period: Period, today: string): string {
   return quarterStart(today);
 }
 
-export async function metrics(d: Deps, scope: Scope, period: Period): Promise<Reply> {
+export async function metrics(d: HandlerContext, scope: Scope, period: Period): Promise<Reply> {
   if (!canSeeMetrics(d.asker)) return simple(d.t("access.forbidden_metrics"), "forbidden", "warning");
   const s = await resolveScope(d, scope);
   if (!s.ok) return s.reply;
@@ -96,7 +96,7 @@ export async function metrics(d: Deps, scope: Scope, period: Period): Promise<Re
  * under 3 flagged). Gross margin and CAC come from TEND_UNIT_ECONOMICS (docs/renewals.md).
  */
 async function unitEconomicsBlocks(
-  d: Deps,
+  d: HandlerContext,
   renewalRate: number | null,
   lifetime: number | null,
   where: { sql: string; params: unknown[] },

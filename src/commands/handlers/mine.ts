@@ -1,3 +1,4 @@
+import { sep } from "../../i18n/locale.js";
 // `mine`: the asker's book - grades, what needs them today, at risk, renewals (also the home view).
 
 import { PROACTIVE_DEFAULTS } from "../../config/proactive.js";
@@ -11,7 +12,7 @@ import { lastContacts, listAccounts, listDetails, readinessOf } from "../../stor
 import { openPromisesDueBy, plannedVisitsOn } from "../../store/repos/interactions.js";
 import { agendaBlock } from "./agenda.js";
 import { stakeItem, stakeLines, stakeReadiness } from "./at-risk.js";
-import { auditRead, type Deps, day } from "./common.js";
+import { auditRead, day, type HandlerContext } from "./common.js";
 import { gapText, isLapsed, renewalItem, renewalLines } from "./renewals.js";
 
 /** Lines of "what needs you today" before a "more" line (routine reminders are summed apart). */
@@ -20,7 +21,7 @@ export const NEEDS_LIMIT = 25;
 /** Red accounts nobody has talked to for this long need the owner today. */
 export const RED_CONTACT_DAYS = 14;
 
-export async function mine(d: Deps, home = false): Promise<Reply> {
+export async function mine(d: HandlerContext, home = false): Promise<Reply> {
   const me = d.asker.member;
   const today = d.asker.today;
   const filter: AccountFilter = { kind: "owner", ownerId: me.id };
@@ -125,7 +126,7 @@ export async function mine(d: Deps, home = false): Promise<Reply> {
         names: routine
           .slice(0, 3)
           .map((n) => n.accountName)
-          .join(d.locale === "zh-CN" ? "、" : ", "),
+          .join(sep(d.locale, "items")),
       }),
     });
   blocks.push({

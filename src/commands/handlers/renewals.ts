@@ -1,15 +1,15 @@
 // `renewals`: renewals in a window, ranked by ARR at risk, with readiness gaps.
 import { addDays, daysBetween } from "../../domain/dates.js";
 import { arrAtRisk, quarterEnd, rankingValue, readinessGaps } from "../../domain/renewal.js";
-import { formatMoneyTotals } from "../../i18n/locale.js";
+import { formatMoneyTotals, sep } from "../../i18n/locale.js";
 import type { Block, Reply } from "../../reply/model.js";
 import { type ListRow, listAccounts, type ReadinessRow, readinessOf } from "../../store/repos/accounts.js";
 import type { RenewalWindow, Scope } from "../parse.js";
-import { auditRead, type Deps, day, gradeLabel, money } from "./common.js";
+import { auditRead, day, gradeLabel, type HandlerContext, money } from "./common.js";
 import { LIST_LIMIT, resolveScope } from "./scope.js";
 
 /** A total per currency (see formatMoneyTotals); $0 when there is nothing to add up. */
-export function sumByCurrency(d: Deps, rows: { amount: number; currency: string }[]): string {
+export function sumByCurrency(d: HandlerContext, rows: { amount: number; currency: string }[]): string {
   return rows.length ? formatMoneyTotals(d.locale, rows) : money(d, 0, "USD");
 }
 
@@ -68,13 +68,13 @@ export function byName(a: { name: string; id: string }, b: { name: string; id: s
   return a.name.localeCompare(b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-export function gapText(d: Deps, line: Pick<RenewalLine, "gaps" | "ready">): string {
+export function gapText(d: HandlerContext, line: Pick<RenewalLine, "gaps" | "ready">): string {
   return line.gaps
     .map((g) => (g === "promises" ? d.t("gap.promises", { count: line.ready.openPromises }) : d.t(`gap.${g}`)))
-    .join(d.locale === "zh-CN" ? "、" : ", ");
+    .join(sep(d.locale, "items"));
 }
 
-export async function renewals(d: Deps, window: RenewalWindow, scope: Scope): Promise<Reply> {
+export async function renewals(d: HandlerContext, window: RenewalWindow, scope: Scope): Promise<Reply> {
   const s = await resolveScope(d, scope);
   if (!s.ok) return s.reply;
   const today = d.asker.today;
@@ -127,7 +127,7 @@ export async function renewals(d: Deps, window: RenewalWindow, scope: Scope): Pr
 }
 
 /** One renewal in a list; a lapsed one says so (and how long ago) instead of "in N days". */
-export function renewalItem(d: Deps, l: RenewalLine, today: string) {
+export function renewalItem(d: HandlerContext, l: RenewalLine, today: string) {
   const params = {
     name: l.row.name,
     arr: money(d, l.arr, l.row.currency),

@@ -1,14 +1,14 @@
 // `report <account>`: the customer-facing value report (Markdown + printable HTML attached), and
 // `report <account> sent`: the CSM confirms it went out, so the renewal readiness check counts it.
 import { composeValueReport, sectionEmpty } from "../../domain/value-report.js";
+import { tFor } from "../../i18n/catalogue.js";
 import { asLocale, type Locale } from "../../i18n/locale.js";
 import type { Attachment, Block, Button, Reply } from "../../reply/model.js";
 import { reportDoc, reportHtml, reportMarkdown } from "../../reply/value-report.js";
-import { reportT } from "../../reply/value-report-text.js";
 import { audit } from "../../store/repos/audit.js";
 import { markValueReportSent, valueReportFacts } from "../../store/repos/value-report.js";
 import { canWrite } from "../access.js";
-import { auditRead, type Deps, day, type FoundAccount, simple } from "./common.js";
+import { auditRead, day, type FoundAccount, type HandlerContext, simple } from "./common.js";
 import { writeRefusal } from "./writes.js";
 
 /** Items per section shown in chat; the documents carry them all. */
@@ -19,14 +19,14 @@ export function reportLocale(teamLocale: string | null, fallback: Locale): Local
   return asLocale(teamLocale) ?? fallback;
 }
 
-export async function valueReport(d: Deps, a: FoundAccount): Promise<Reply> {
+export async function valueReport(d: HandlerContext, a: FoundAccount): Promise<Reply> {
   const facts = await valueReportFacts(d.db, a.id, d.asker.today);
   const report = composeValueReport(facts);
   const locale = reportLocale(facts.account.teamLocale, d.locale);
   const doc = reportDoc(report, locale, facts.account.ownerName);
   // The chat answer speaks the asker's language; the documents the customer's.
   const chat = locale === d.locale ? doc : reportDoc(report, d.locale, facts.account.ownerName);
-  const t = reportT(d.locale);
+  const t = tFor(d.locale);
   const counts = {
     results: sectionEmpty.results(report) ? 0 : chat.sections[0]!.items.length,
     help: report.help.counts.length,
@@ -70,10 +70,10 @@ export async function valueReport(d: Deps, a: FoundAccount): Promise<Reply> {
   return { summary: t("report.chat.summary", { account: a.name }), blocks, tone: "neutral", attachments };
 }
 
-export async function valueReportSent(d: Deps, a: FoundAccount): Promise<Reply> {
+export async function valueReportSent(d: HandlerContext, a: FoundAccount): Promise<Reply> {
   const refused = writeRefusal(d, "verb.report_sent");
   if (refused) return refused;
-  const t = reportT(d.locale);
+  const t = tFor(d.locale);
   const marked = await markValueReportSent(d.db, a.id);
   if (!marked) return simple(t("report.sent.no_renewal", { account: a.name }), "invalid", "warning");
   await audit(d.db, [
@@ -90,5 +90,5 @@ export async function valueReportSent(d: Deps, a: FoundAccount): Promise<Reply> 
 
 /** The value report's button for renewal reminders (120 and 90 days out). */
 export function reportButton(locale: Locale, accountId: string): Button {
-  return { text: reportT(locale)("report.button"), actionId: "tend.run", value: `report id:${accountId}` };
+  return { text: tFor(locale)("report.button"), actionId: "tend.run", value: `report id:${accountId}` };
 }

@@ -1,17 +1,22 @@
 // People raise and resolve risks: `risk raise <account> <cause> [note]`, `risk resolve ...`, and the
 // card's buttons (which run the same commands). The account is re-scored at once, so the grade and
 // the card agree with the register the moment the answer comes back.
-import { NEXT_STEP } from "../../domain/risk/evidence.js";
+import { nextStep } from "../../domain/risk/evidence.js";
 import { CAUSE_SEVERITY, type RiskCause } from "../../domain/risk/register.js";
 import type { Reply } from "../../reply/model.js";
 import { audit } from "../../store/repos/audit.js";
 import { raiseRisk, resolveRisk } from "../../store/repos/risks.js";
-import { type Deps, type FoundAccount, simple } from "./common.js";
+import { type FoundAccount, type HandlerContext, simple } from "./common.js";
 
 /** Longest note kept with a risk (chat text is data: stored as typed, escaped per surface). */
 export const MAX_RISK_NOTE = 1000;
 
-export async function raiseRiskCommand(d: Deps, a: FoundAccount, cause: RiskCause, note?: string): Promise<Reply> {
+export async function raiseRiskCommand(
+  d: HandlerContext,
+  a: FoundAccount,
+  cause: RiskCause,
+  note?: string,
+): Promise<Reply> {
   const severity = CAUSE_SEVERITY[cause];
   const outcome = await raiseRisk(d.db, {
     accountId: a.id,
@@ -34,11 +39,16 @@ export async function raiseRiskCommand(d: Deps, a: FoundAccount, cause: RiskCaus
   ]);
   await d.rescore?.([a.id]);
   return outcome === "raised"
-    ? simple(d.t("risk.raised", { ...params, step: NEXT_STEP[d.locale][cause] }), undefined, "warning")
+    ? simple(d.t("risk.raised", { ...params, step: nextStep(d.locale, cause) }), undefined, "warning")
     : simple(d.t("risk.confirmed_detected", params), undefined, "warning");
 }
 
-export async function resolveRiskCommand(d: Deps, a: FoundAccount, cause: RiskCause, note?: string): Promise<Reply> {
+export async function resolveRiskCommand(
+  d: HandlerContext,
+  a: FoundAccount,
+  cause: RiskCause,
+  note?: string,
+): Promise<Reply> {
   const closed = await resolveRisk(d.db, {
     accountId: a.id,
     cause,

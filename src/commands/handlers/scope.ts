@@ -2,7 +2,7 @@ import type { AccountFilter } from "../../domain/identity.js";
 import type { Reply } from "../../reply/model.js";
 import { findMemberByHandle, findTeamByName } from "../../store/repos/members.js";
 import type { Scope } from "../parse.js";
-import { type Deps, simple } from "./common.js";
+import { type HandlerContext, simple } from "./common.js";
 
 /** Items shown per list; the rest is summarised with a "more" line. */
 export const LIST_LIMIT = 30;
@@ -10,7 +10,7 @@ export const LIST_LIMIT = 30;
 export type ScopeResult = { ok: true; filter: AccountFilter; label: string } | { ok: false; reply: Reply };
 
 /** Whose accounts a list covers, checked against the asker's role. */
-export async function resolveScope(d: Deps, scope: Scope): Promise<ScopeResult> {
+export async function resolveScope(d: HandlerContext, scope: Scope): Promise<ScopeResult> {
   const me = d.asker.member;
   const admin = d.asker.role === "admin";
   const teamFilter = (teamId: string, name: string): ScopeResult => ({

@@ -4,7 +4,7 @@ import { addDays, isoDay, localDay } from "../../domain/dates.js";
 import { settingsFor } from "../../domain/health/config.js";
 import { HEALTH_DEFAULTS } from "../../domain/health/defaults.js";
 import { readinessGaps } from "../../domain/renewal.js";
-import { formatPercent } from "../../i18n/locale.js";
+import { formatPercent, sep } from "../../i18n/locale.js";
 import { accountTrendAttachment } from "../../reply/charts.js";
 import type { Block, Reply } from "../../reply/model.js";
 import type { Db } from "../../store/db.js";
@@ -14,12 +14,21 @@ import { accountTickets } from "../../store/repos/support.js";
 import { accountTrend } from "../../store/repos/trends.js";
 import { data } from "../../text/user-data.js";
 import { type Asker, canRead, identify, readableFilter } from "../access.js";
-import { accountButtons, type Deps, day, depsFor, type FoundAccount, money, reason, renewalText } from "./common.js";
+import {
+  accountButtons,
+  day,
+  type FoundAccount,
+  type HandlerContext,
+  handlerContext,
+  money,
+  reason,
+  renewalText,
+} from "./common.js";
 
 const iso = (d: Date | null) => (d ? isoDay(d) : null);
 
 async function similarHealthyPeer(
-  d: Deps,
+  d: HandlerContext,
   a: { id: string; industry: string | null; tier: string; arr: unknown; currency: string },
 ): Promise<BriefFacts["peer"]> {
   const p = await healthyPeerOf(d.db, readableFilter(d.asker), a, d.asker.today);
@@ -37,7 +46,7 @@ async function similarHealthyPeer(
 
 /** The open renewal's readiness gaps, read as the renewals list reads them (src/domain/renewal.ts). */
 async function renewalGaps(
-  d: Deps,
+  d: HandlerContext,
   a: {
     id: string;
     renewals: { termsClear: boolean | null; valueReportSent: boolean }[];
@@ -75,7 +84,7 @@ type Brief = ReturnType<typeof buildBrief>;
 type BriefAccount = Awaited<ReturnType<typeof accountForBrief>>;
 type Ticket = Awaited<ReturnType<typeof accountTickets>>[number];
 
-export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
+export async function visitBrief(d: HandlerContext, found: FoundAccount): Promise<Reply> {
   const today = d.asker.today;
   const a = await accountForBrief(d.db, found.id, addDays(today, -56));
   const renewal = a.renewals[0]?.dueDate ?? a.renewalDate;
@@ -143,7 +152,7 @@ export async function visitBrief(d: Deps, found: FoundAccount): Promise<Reply> {
 }
 
 /** 1. Usage: active users, activation, core features, the trend and what to push. */
-function usageSection(d: Deps, b: Brief): Block[] {
+function usageSection(d: HandlerContext, b: Brief): Block[] {
   const t = d.t;
   const pct = (r: number) => formatPercent(d.locale, r);
   const signed = (r: number) => {
@@ -174,7 +183,7 @@ function usageSection(d: Deps, b: Brief): Block[] {
 }
 
 /** 2. What they raised: feedback, support tickets, and the last contact. */
-function raisedSection(d: Deps, b: Brief, tickets: Ticket[]): Block[] {
+function raisedSection(d: HandlerContext, b: Brief, tickets: Ticket[]): Block[] {
   const t = d.t;
   const out: Block[] = [];
   const raisedItems = b.raised.map((r) => ({
@@ -213,7 +222,7 @@ function raisedSection(d: Deps, b: Brief, tickets: Ticket[]): Block[] {
 }
 
 /** 3. The account record, the decision chain and the questions to ask. */
-function recordSection(d: Deps, a: BriefAccount, b: Brief, renewalDate: string | null): Block[] {
+function recordSection(d: HandlerContext, a: BriefAccount, b: Brief, renewalDate: string | null): Block[] {
   const t = d.t;
   const out: Block[] = [];
   out.push({ type: "text", text: `**${t("brief.chain")}**` });
@@ -261,7 +270,7 @@ function recordSection(d: Deps, a: BriefAccount, b: Brief, renewalDate: string |
 }
 
 /** 4. Good practice: what a healthy comparable account does. */
-function practiceSection(d: Deps, b: Brief): Block[] {
+function practiceSection(d: HandlerContext, b: Brief): Block[] {
   const t = d.t;
   const out: Block[] = [];
   const p = b.practice;
@@ -275,7 +284,7 @@ function practiceSection(d: Deps, b: Brief): Block[] {
           : []),
         ...(p.cadenceDays !== null ? [t("brief.practice_cadence", { days: p.cadenceDays })] : []),
       ];
-  const what = practices.length ? practices.join(d.locale === "zh-CN" ? "；" : "; ") : t("brief.practice_generic");
+  const what = practices.length ? practices.join(sep(d.locale, "clauses")) : t("brief.practice_generic");
   out.push({
     type: "text",
     text: `**${t("brief.practice")}**\n${
@@ -293,7 +302,7 @@ function practiceSection(d: Deps, b: Brief): Block[] {
 }
 
 /** 5. Recent changes. */
-function changesSection(d: Deps, b: Brief): Block[] {
+function changesSection(d: HandlerContext, b: Brief): Block[] {
   const t = d.t;
   const out: Block[] = [];
   const changeText = b.changes.map((c) => {
@@ -324,7 +333,7 @@ function changesSection(d: Deps, b: Brief): Block[] {
 }
 
 /** Open promises, overdue first in tone. */
-function promisesSection(d: Deps, b: Brief): Block[] {
+function promisesSection(d: HandlerContext, b: Brief): Block[] {
   const t = d.t;
   const out: Block[] = [];
   out.push({
@@ -351,7 +360,7 @@ function promisesSection(d: Deps, b: Brief): Block[] {
 export async function briefFor(db: Db, asker: Asker, accountId: string): Promise<Reply | undefined> {
   const a = await accountRef(db, accountId);
   if (!a || !canRead(asker, a)) return undefined;
-  return visitBrief(depsFor(db, asker), a);
+  return visitBrief(handlerContext(db, asker), a);
 }
 
 /**
@@ -365,5 +374,5 @@ export async function meetingVisitBrief(
 ): Promise<Reply | undefined> {
   const who = await identify(ctx, { surface: "cli", email: memberEmail });
   if (!who.ok) return undefined;
-  return visitBrief(depsFor(ctx.db, who.asker), { ...account, teamId: null, ownerId: null });
+  return visitBrief(handlerContext(ctx.db, who.asker), { ...account, teamId: null, ownerId: null });
 }

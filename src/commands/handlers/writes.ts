@@ -10,7 +10,7 @@ import { recordInteraction } from "../../store/repos/interactions.js";
 import { snoozeAccount } from "../../store/repos/nudge-state.js";
 import { canWrite } from "../access.js";
 import type { DaySpec, InteractionKindName } from "../parse.js";
-import { type Deps, day, type FoundAccount, simple } from "./common.js";
+import { day, type FoundAccount, type HandlerContext, simple } from "./common.js";
 
 const DAY_MS = 86_400_000;
 
@@ -18,7 +18,7 @@ export function resolveDay(spec: DaySpec, today: string): string {
   return "day" in spec ? spec.day : addDays(today, spec.offset);
 }
 
-export function writeRefusal(d: Deps, action: MessageKey): Reply | undefined {
+export function writeRefusal(d: HandlerContext, action: MessageKey): Reply | undefined {
   if (canWrite(d.asker)) return undefined;
   return simple(d.t("access.forbidden_write", { role: d.asker.role, action: d.t(action) }), "forbidden", "warning");
 }
@@ -44,7 +44,7 @@ function dayStart(dayIso: string, tz: string): Date {
  * is not a second interaction: the answer says so and offers the calendar's entry for notes; notes
  * typed with the log are added to it rather than lost.
  */
-async function alreadyFromCalendar(d: Deps, a: FoundAccount, input: LogInput, dayIso: string) {
+async function alreadyFromCalendar(d: HandlerContext, a: FoundAccount, input: LogInput, dayIso: string) {
   if (!MEETING_KINDS.has(input.kind)) return undefined;
   const tz = d.asker.timeZone;
   const found = await calendarLogged(d.db, a.id, dayStart(dayIso, tz), dayStart(addDays(dayIso, 1), tz));
@@ -86,7 +86,7 @@ async function alreadyFromCalendar(d: Deps, a: FoundAccount, input: LogInput, da
 }
 
 /** Records an interaction that happened (today unless a day is given; never in the future). */
-export async function logInteraction(d: Deps, a: FoundAccount, input: LogInput): Promise<Reply> {
+export async function logInteraction(d: HandlerContext, a: FoundAccount, input: LogInput): Promise<Reply> {
   const today = d.asker.today;
   const dayIso = input.day ?? today;
   if (dayIso > today) return simple(d.t("form.err_date"), "invalid", "warning");
@@ -120,7 +120,7 @@ export async function logInteraction(d: Deps, a: FoundAccount, input: LogInput):
   );
 }
 
-export async function planVisit(d: Deps, a: FoundAccount, dayIso: string): Promise<Reply> {
+export async function planVisit(d: HandlerContext, a: FoundAccount, dayIso: string): Promise<Reply> {
   if (dayIso < d.asker.today) return simple(d.t("plan.past", { date: day(d, dayIso) }), "invalid", "warning");
   const row = await recordInteraction(d.db, {
     accountId: a.id,
@@ -142,7 +142,7 @@ export async function planVisit(d: Deps, a: FoundAccount, dayIso: string): Promi
   return simple(d.t("plan.saved", { name: a.name, date: day(d, dayIso) }), undefined, "good");
 }
 
-export async function snooze(d: Deps, a: FoundAccount, days: number): Promise<Reply> {
+export async function snooze(d: HandlerContext, a: FoundAccount, days: number): Promise<Reply> {
   const until = new Date(d.asker.now.getTime() + days * DAY_MS);
   await snoozeAccount(d.db, d.asker.member.id, a.id, until);
   await audit(d.db, [
@@ -166,7 +166,7 @@ export async function snooze(d: Deps, a: FoundAccount, days: number): Promise<Re
  * changes. The key is the proactive engine's `accountId|rule|fingerprint` (src/proactive/state.ts).
  */
 export async function nudgeDone(
-  d: Deps,
+  d: HandlerContext,
   key: string,
   canReadAccount: (id: string) => Promise<boolean>,
 ): Promise<boolean> {

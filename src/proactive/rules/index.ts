@@ -1,7 +1,7 @@
 import { callStale, expansionSignal } from "./expansion.js";
 import { gradeRed, healthDrop, quadrantDown, usageDrop } from "./health.js";
 import { contactOverdue, stakeholderLeft } from "./relationship.js";
-import { renewalPassed, renewalReminder } from "./renewal.js";
+import { renewalPassed, renewalReminder } from "./renewal-reminders.js";
 import type { Nudge, Rule, RuleContext, RuleFacts, RuleId } from "./types.js";
 import { feedbackOpen, npsDetractor, onboardingBehind, promiseOverdue } from "./value.js";
 import { visitPrep } from "./visit.js";

@@ -4,13 +4,13 @@ import { HttpApp } from "../../src/http/server.js";
 import { createLogger, silentLogger } from "../../src/log.js";
 import { checkBlockKitLimits } from "../../src/reply/render-slack.js";
 import { createService } from "../../src/service.js";
-import { mountSlackWith } from "../../src/slack/door.js";
+import { mountSlackWith } from "../../src/slack/mount.js";
 import { testDb } from "../support/store.js";
 import { startSlackApiStandIn } from "./api-stand-in.js";
 import { slackTestConfig } from "./config.js";
 import { postSigned, slashCommandBody } from "./sign.js";
 
-describe("the Slack door", () => {
+describe("the Slack endpoint", () => {
   it("is mounted by the service when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set", async () => {
     const api = await startSlackApiStandIn();
     const db = await testDb();
@@ -18,8 +18,8 @@ describe("the Slack door", () => {
     const service = await createService(config, createLogger("silent"), db);
     try {
       const { port } = await service.start();
-      const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { doors: string[] };
-      expect(health.doors).toContain("slack");
+      const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { parts: string[] };
+      expect(health.parts).toContain("slack");
       const body = slashCommandBody({ text: "help", userId: "U_NOBODY", responseUrl: `${api.url}x` });
       // Signed with the real clock (the service's default): accepted; with a wrong secret: 401.
       const ok = await postSigned(`http://127.0.0.1:${port}/slack/events`, body, { now: new Date() });
@@ -46,10 +46,10 @@ describe("the Slack door", () => {
     const db = await testDb();
     const config = parseConfig({ TEND_DEMO: "off", SLACK_BOT_TOKEN: "xoxb-test", SLACK_APP_TOKEN: "xapp-test" });
     const http = new HttpApp(silentLogger);
-    const door = await mountSlackWith({ config, log: silentLogger, db, now: () => new Date() }, http);
-    expect(door?.name).toBe("slack (socket mode)");
-    expect(door?.slack.mode).toBe("socket");
-    expect(door?.slack.receiver).toBeUndefined();
+    const part = await mountSlackWith({ config, log: silentLogger, db, now: () => new Date() }, http);
+    expect(part?.name).toBe("slack (socket mode)");
+    expect(part?.slack.mode).toBe("socket");
+    expect(part?.slack.receiver).toBeUndefined();
     await db.close();
   });
 

@@ -1,13 +1,13 @@
 import * as lark from "@larksuiteoapi/node-sdk";
 import { z } from "zod";
 import type { AppContext } from "../context.js";
-import type { Door, MountDoor } from "../door.js";
 import { type HttpApp, readBody, sendJson } from "../http/server.js";
+import type { MountPart, ServicePart } from "../service-part.js";
 import { createFeishuApp, FEISHU_EVENTS_PATH, type FeishuApp, type FeishuAppOptions } from "./app.js";
 import { larkDomain, larkLogger } from "./client.js";
 import { decryptFeishu, FEISHU_SIGNATURE, header, sameSecret, verifyFeishuRequest } from "./verify.js";
 
-// The Feishu door. HTTP mode: POST /feishu/events on the service's own server (events and card
+// The Feishu endpoint. HTTP mode: POST /feishu/events on the service's own server (events and card
 // callbacks share the URL). We check the signature over the raw body (401 before anything else
 // happens), decrypt, check the verification token, answer url_verification, and hand the event to
 // the SDK's EventDispatcher. Long-connection mode (FEISHU_MODE=ws): the SDK's WSClient connects when
@@ -25,17 +25,17 @@ const Plain = z.looseObject({
   header: z.looseObject({ token: z.string().optional(), event_type: z.string().optional() }).optional(),
 });
 
-export const mountFeishu: MountDoor = (ctx, http) => mountFeishuWith(ctx, http);
+export const mountFeishu: MountPart = (ctx, http) => mountFeishuWith(ctx, http);
 
 export async function mountFeishuWith(
   ctx: AppContext,
   http: HttpApp,
   opts: FeishuAppOptions = {},
-): Promise<(Door & { feishu: FeishuApp }) | undefined> {
+): Promise<(ServicePart & { feishu: FeishuApp }) | undefined> {
   const cfg = ctx.config.feishu;
   if (!cfg) return undefined;
   const feishu = createFeishuApp(ctx, opts);
-  const log = ctx.log.child({ door: "feishu" });
+  const log = ctx.log.child({ part: "feishu" });
   if (cfg.mode === "ws") {
     const ws = new lark.WSClient({
       appId: cfg.appId,

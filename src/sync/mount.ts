@@ -1,6 +1,6 @@
 import cron, { type ScheduledTask } from "node-cron";
-import type { MountDoor } from "../door.js";
 import { pgRunCoordinator } from "../jobs/coordinator.js";
+import type { MountPart } from "../service-part.js";
 import { configuredSources } from "./registry.js";
 import { runConfiguredSyncs } from "./run.js";
 
@@ -8,7 +8,7 @@ import { runConfiguredSyncs } from "./run.js";
 // the cron coordinator (JobRun rows) lets one replica run each fire, and each source's run lease
 // keeps a slow run from overlapping the next fire or a `tend sync` typed meanwhile.
 
-export const mountSync: MountDoor = async (ctx) => {
+export const mountSync: MountPart = async (ctx) => {
   if (!ctx.config.scheduler || configuredSources(ctx.config).length === 0) return undefined;
   let task: ScheduledTask | undefined;
   return {

@@ -1,26 +1,26 @@
 import type { IncomingMessage } from "node:http";
 import type { AppContext } from "../context.js";
-import type { Door, MountDoor } from "../door.js";
 import { type HttpApp, readBody, sendJson } from "../http/server.js";
+import type { MountPart, ServicePart } from "../service-part.js";
 import { ARRIVED_AT, createSlackApp, SLACK_EVENTS_PATH, type SlackApp, type SlackAppOptions } from "./app.js";
 import { slackWebClient } from "./client.js";
 import { linkSlackMembers } from "./link-members.js";
 import { header, SLACK_SIGNATURE, verifySlackRequest } from "./verify.js";
 
-// The Slack door. HTTP mode: POST /slack/events on the service's own server; we check the signature
+// The Slack endpoint. HTTP mode: POST /slack/events on the service's own server; we check the signature
 // (and refuse with 401 before anything else happens), then hand the request to Bolt's HTTPReceiver.
 // Socket Mode (SLACK_APP_TOKEN set): Bolt opens the WebSocket when the service starts.
 
 /** Slack's payloads are small; anything near this is not from Slack. */
 export const SLACK_BODY_LIMIT = 1_000_000;
 
-export const mountSlack: MountDoor = (ctx, http) => mountSlackWith(ctx, http);
+export const mountSlack: MountPart = (ctx, http) => mountSlackWith(ctx, http);
 
 export async function mountSlackWith(
   ctx: AppContext,
   http: HttpApp,
   opts: SlackAppOptions = {},
-): Promise<(Door & { slack: SlackApp }) | undefined> {
+): Promise<(ServicePart & { slack: SlackApp }) | undefined> {
   const cfg = ctx.config.slack;
   if (!cfg) return undefined;
   const slack = createSlackApp(ctx, opts);

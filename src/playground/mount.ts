@@ -1,4 +1,4 @@
-// The playground door: a small local web page to try Tend without Slack or Feishu. You pick who you
+// The playground: a small local web page to try Tend without Slack or Feishu. You pick who you
 // are, so it only ever answers this machine: the service binds 127.0.0.1 when it is on, and every
 // request is checked again here (peer address, Host against DNS rebinding, JSON-only POSTs and Origin
 // against cross-site forms). A proxy on the same machine passes all of those, so every request must
@@ -11,8 +11,8 @@ import type { AddressInfo } from "node:net";
 import type { z } from "zod";
 import { loadProactiveConfig } from "../config/proactive.js";
 import type { AppContext } from "../context.js";
-import type { Door, MountDoor } from "../door.js";
 import { type HttpApp, HttpError, readBody, sendJson } from "../http/server.js";
+import type { MountPart, ServicePart } from "../service-part.js";
 import { ActionBody, action, CommandBody, command, FormBody, form, HomeBody, home, members, morning } from "./api.js";
 
 const STATIC = new URL("./static/", import.meta.url);
@@ -93,12 +93,12 @@ async function jsonBody<S extends z.ZodType>(req: IncomingMessage, schema: S): P
   return parsed.data;
 }
 
-export const mountPlayground: MountDoor = async (ctx, http) => {
+export const mountPlayground: MountPart = async (ctx, http) => {
   if (!ctx.config.playground) return undefined;
   return mountPlaygroundWith(ctx, http);
 };
 
-export async function mountPlaygroundWith(ctx: AppContext, http: HttpApp): Promise<Door> {
+export async function mountPlaygroundWith(ctx: AppContext, http: HttpApp): Promise<ServicePart> {
   const config = await loadProactiveConfig(ctx.config.proactiveConfigFile);
   // A new secret each start: whoever can read the log (the person who started Tend) gets in.
   const secret = randomBytes(24).toString("base64url");

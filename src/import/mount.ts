@@ -2,9 +2,9 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { AppContext } from "../context.js";
 import { localDay } from "../domain/dates.js";
-import type { Door } from "../door.js";
 import { rescoreAccounts } from "../health/rescore.js";
 import { type HttpApp, readBody, sendJson } from "../http/server.js";
+import type { ServicePart } from "../service-part.js";
 import { DATE_ORDERS, type DateOrder } from "./dates.js";
 import { IMPORT_KINDS } from "./kinds.js";
 import { ImportConflict, importRows } from "./run.js";
@@ -36,7 +36,7 @@ function sourceOf(req: IncomingMessage, body: string): RowSource | Promise<RowSo
   return jsonSource(body, { ndjson: type === "application/x-ndjson" || type === "application/jsonl" });
 }
 
-export async function mountIngest(ctx: AppContext, http: HttpApp): Promise<Door> {
+export async function mountIngest(ctx: AppContext, http: HttpApp): Promise<ServicePart> {
   http.route("POST", `${PREFIX}*`, async (req, res) => {
     const token = ctx.config.ingestToken;
     if (!token) {

@@ -1,15 +1,15 @@
 import type { AppContext } from "./context.js";
 import type { HttpApp } from "./http/server.js";
 
-// What the service mounts: each surface (ingest API, Slack, Feishu, scheduler, playground) is a door
+// What the service mounts: each surface (ingest API, Slack, Feishu, scheduler, playground) is a part
 // that adds its routes to the HTTP app and returns what to start and stop with the service. Kept
-// apart from service.ts, which composes the doors, so no door imports the module that loads it.
+// apart from service.ts, which composes the parts, so no part imports the module that loads it.
 
 /** Something mounted on the service: HTTP routes now, background work on start, cleanup on stop. */
-export interface Door {
+export interface ServicePart {
   name: string;
   start?(): Promise<void>;
   stop?(): Promise<void>;
 }
 
-export type MountDoor = (ctx: AppContext, http: HttpApp) => Promise<Door | undefined>;
+export type MountPart = (ctx: AppContext, http: HttpApp) => Promise<ServicePart | undefined>;

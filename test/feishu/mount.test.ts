@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/env.js";
-import { mountFeishuWith } from "../../src/feishu/door.js";
+import { mountFeishuWith } from "../../src/feishu/mount.js";
 import { HttpApp } from "../../src/http/server.js";
 import { silentLogger } from "../../src/log.js";
 import { createService } from "../../src/service.js";
@@ -9,10 +9,10 @@ import { testDb } from "../support/store.js";
 import { cardText, type FeishuHarness, OPEN_IDS, startFeishuHarness } from "./harness.js";
 import { envelope, textMessage } from "./push.js";
 
-// The Feishu door as the service mounts it, and HTTP mode without an encrypt key (plain pushes,
+// The Feishu endpoint as the service mounts it, and HTTP mode without an encrypt key (plain pushes,
 // verification token only).
 
-describe("the Feishu door", () => {
+describe("the Feishu endpoint", () => {
   let db: Db;
   beforeAll(async () => {
     db = await testDb();
@@ -33,8 +33,8 @@ describe("the Feishu door", () => {
     const service = await createService(config, silentLogger, db);
     const { port } = await service.start();
     try {
-      const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { doors: string[] };
-      expect(health.doors).toContain("feishu");
+      const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { parts: string[] };
+      expect(health.parts).toContain("feishu");
       const unsigned = await fetch(`http://127.0.0.1:${port}/feishu/events`, { method: "POST", body: "{}" });
       expect(unsigned.status).toBe(401);
     } finally {

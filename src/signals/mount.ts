@@ -10,8 +10,8 @@ import {
   parseMessages,
   toRow,
 } from "../domain/signals/segment.js";
-import type { Door } from "../door.js";
 import { type HttpApp, HttpError, readBody, sendJson } from "../http/server.js";
+import type { ServicePart } from "../service-part.js";
 import { isStoreUnavailable } from "../store/db.js";
 import { EventIntake, type IntakeOptions, loadEventsConfig, Overloaded } from "./intake.js";
 
@@ -58,7 +58,7 @@ export async function mountSegment(
   ctx: AppContext,
   http: HttpApp,
   opts: Partial<IntakeOptions> = {},
-): Promise<Door & { intake?: EventIntake }> {
+): Promise<ServicePart & { intake?: EventIntake }> {
   const writeKey = ctx.config.segmentWriteKey;
   const off = (_req: IncomingMessage, res: ServerResponse) =>
     sendJson(res, 404, {
