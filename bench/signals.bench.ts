@@ -240,10 +240,10 @@ export async function run(): Promise<BenchRow[]> {
         const values = chunk.map((e, j) => {
           params.push(`raw-${e.messageId}`, e.timestamp, e.event, e.userId);
           const b = j * 4;
-          return `($${b + 1}, $${b + 2}::timestamptz AT TIME ZONE 'UTC', 'track', $${b + 3}, $${b + 4})`;
+          return `($${b + 1}, $${b + 2}::timestamptz AT TIME ZONE 'UTC', $${b + 2}::timestamptz AT TIME ZONE 'UTC', 'track', $${b + 3}, $${b + 4})`;
         });
         await db.pool.query(
-          `INSERT INTO "ProductEvent" ("messageId","ts","kind","name","userKey") VALUES ${values.join(",")}`,
+          `INSERT INTO "ProductEvent" ("messageId","stampedAt","ts","kind","name","userKey") VALUES ${values.join(",")}`,
           params,
         );
       }

@@ -17,6 +17,7 @@ import {
   rematchGroups,
   rollUpDays,
   tallyIntake,
+  vacuumIntakeTables,
   writeEvents,
 } from "../store/repos/product-events.js";
 
@@ -59,6 +60,8 @@ export interface IntakeOptions {
   rollupEveryMs: number;
   /** Events are kept this many days (dedupe window, late attribution). */
   keepDays: number;
+  /** How often the roll-up also vacuums the tables the intake keeps rewriting. */
+  vacuumEveryMs: number;
   /** Flushes in flight at once on PostgreSQL (the embedded store always has one). */
   writers: number;
 }
@@ -68,6 +71,7 @@ export const INTAKE_DEFAULTS: IntakeOptions = {
   maxFlush: 5_000,
   rollupEveryMs: 5_000,
   keepDays: 35,
+  vacuumEveryMs: 60_000,
   writers: 2,
 };
 
@@ -94,6 +98,7 @@ export class EventIntake {
   private timer: NodeJS.Timeout | undefined;
   private rolling: Promise<void> | undefined;
   private lastPrune = 0;
+  private lastVacuum = Date.now();
   private tallies = new Map<IntakeOutcome, { requests: number; events: number; note?: string }>();
   readonly opts: IntakeOptions;
 
@@ -231,6 +236,10 @@ export class EventIntake {
         if (Date.now() - this.lastPrune > 3_600_000) {
           this.lastPrune = Date.now();
           await pruneEvents(q, this.opts.keepDays);
+        }
+        if (Date.now() - this.lastVacuum >= this.opts.vacuumEveryMs) {
+          this.lastVacuum = Date.now();
+          await vacuumIntakeTables(q);
         }
       } catch (err) {
         this.ctx.log.warn({ err: errorLine(err) }, "event intake: roll-up failed (tried again shortly)");

@@ -12,7 +12,7 @@ import { createLogger, silentLogger } from "../../src/log.js";
 import { createService, type Service } from "../../src/service.js";
 import { mountSegment } from "../../src/signals/mount.js";
 import type { Db } from "../../src/store/db.js";
-import { intakeStatus, rollUpDays } from "../../src/store/repos/product-events.js";
+import { intakeStatus, pruneEvents, rollUpDays } from "../../src/store/repos/product-events.js";
 import { STORE_KINDS, testContext, testDb } from "../support/store.js";
 
 // The real @segment/analytics-node client sending to Tend's running HTTP server, on each store kind.
@@ -410,5 +410,152 @@ describe.each(STORE_KINDS)("Segment intake under pressure (%s)", (kind) => {
     const res = await fetch(`http://127.0.0.1:${port}/segment/v1/batch`, { method: "POST", body: "{}" });
     expect(res.status).toBe(404);
     expect((await res.json()).error).toContain("TEND_SEGMENT_WRITE_KEY");
+  });
+});
+
+describe.each(STORE_KINDS)("Segment intake: which events are the same (%s)", (kind) => {
+  let db: Db;
+  let http: HttpApp | undefined;
+  afterEach(async () => {
+    await http?.close();
+    await db?.close();
+  });
+
+  /** The intake over HTTP; `post` answers each request's status and body (one request, one flush). */
+  async function intake(opts: Parameters<typeof mountSegment>[2] = {}) {
+    db = await testDb(kind);
+    const ids = await seed(db);
+    const ctx = testContext(db, { env: { TEND_SEGMENT_WRITE_KEY: KEY } });
+    http = new HttpApp(silentLogger);
+    const door = await mountSegment(ctx, http, opts);
+    const { port } = await http.listen(0, "127.0.0.1");
+    const auth = `Basic ${Buffer.from(`${KEY}:`).toString("base64")}`;
+    const post = async (p: string, body: unknown) => {
+      const res = await fetch(`http://127.0.0.1:${port}/segment/v1/${p}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: auth },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as { stored: number; duplicates: number } };
+    };
+    return { ids, door, post, ctx };
+  }
+
+  const count = async (messageId: string) =>
+    (await db.pool.query(`SELECT 1 FROM "ProductEvent" WHERE "messageId" = $1`, [messageId])).rowCount;
+
+  it("a retry counts once: without a timestamp, without a messageId, sent later by a client whose clock is off, or of an event stored before events had a stamp", async () => {
+    const { door, post } = await intake();
+    const bolt = { context: { groupId: "CRM-BOLT" } };
+    // A messageId and no timestamp: dated by its receipt, which a retry does not repeat.
+    const noStamp = { userId: "r1", event: "Report Created", messageId: "nots-1", ...bolt };
+    expect((await post("track", noStamp)).body).toMatchObject({ stored: 1, duplicates: 0 });
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await post("track", noStamp)).body).toMatchObject({ stored: 0, duplicates: 1 });
+    expect(await count("nots-1")).toBe(1);
+    // Neither: the same content is the same event.
+    const bare = { userId: "r2", event: "Report Created", ...bolt };
+    expect((await post("track", bare)).body).toMatchObject({ stored: 1, duplicates: 0 });
+    expect((await post("track", bare)).body).toMatchObject({ stored: 0, duplicates: 1 });
+    // A clock ten minutes slow: the event's time is corrected by each request's sentAt, and the retry,
+    // sent five minutes later, is corrected differently; its stamp as sent is the same.
+    const slow = (sentAt: string) => ({
+      batch: [
+        {
+          type: "track",
+          userId: "r3",
+          event: "Report Created",
+          messageId: "skew-1",
+          timestamp: "2026-11-22T09:50:00Z",
+          ...bolt,
+        },
+      ],
+      sentAt,
+    });
+    expect((await post("batch", slow("2026-11-22T09:51:00Z"))).body).toMatchObject({ stored: 1 });
+    expect((await post("batch", slow("2026-11-22T09:56:00Z"))).body).toMatchObject({ stored: 0, duplicates: 1 });
+    expect(await count("skew-1")).toBe(1);
+    // Stored before the key had a stamp (the migration gives those 1970-01-01): known by its messageId.
+    await db.pool.query(
+      `INSERT INTO "ProductEvent" ("stampedAt","messageId","ts","kind","name","userKey","groupId")
+       VALUES ('1970-01-01', 'legacy-1', '2026-11-21 10:00', 'track', 'Report Created', 'r4', 'CRM-BOLT')`,
+    );
+    const legacy = {
+      userId: "r4",
+      event: "Report Created",
+      messageId: "legacy-1",
+      timestamp: "2026-11-21T10:00:00Z",
+      ...bolt,
+    };
+    expect((await post("track", legacy)).body).toMatchObject({ stored: 0, duplicates: 1 });
+    expect(await count("legacy-1")).toBe(1);
+    const perUser = await db.pool.query<{ userKey: string; n: number }>(
+      `SELECT "userKey", count(*)::int AS n FROM "ProductEvent" WHERE "userKey" LIKE 'r_' GROUP BY 1 ORDER BY 1`,
+    );
+    expect(perUser.rows).toEqual(["r1", "r2", "r3", "r4"].map((userKey) => ({ userKey, n: 1 })));
+    await door.stop?.();
+  });
+
+  it("takes an event whose timestamp the store cannot hold, dated by its receipt (it used to fail the whole flush)", async () => {
+    const { door, post } = await intake();
+    const far = {
+      type: "track",
+      userId: "f1",
+      event: "Report Created",
+      messageId: "far-1",
+      timestamp: "-100000-01-01T00:00:00Z",
+    };
+    const res = await post("batch", {
+      batch: [far, { ...far, messageId: "far-2", timestamp: "2026-11-22T10:00:00Z" }],
+    });
+    expect(res).toMatchObject({ status: 200, body: { stored: 2 } });
+    const r = await db.pool.query<{ stamped: string; recent: boolean }>(
+      `SELECT to_char("stampedAt", 'YYYY-MM-DD') AS stamped, "ts" > now() AT TIME ZONE 'UTC' - interval '1 day' AS recent
+       FROM "ProductEvent" WHERE "messageId" = 'far-1'`,
+    );
+    expect(r.rows).toEqual([{ stamped: "1970-01-01", recent: true }]);
+    await door.stop?.();
+  });
+
+  it("lets events go after the dedupe window: a retry after it is taken again; an event received since with the same messageId stays", async () => {
+    const { door, post } = await intake();
+    const old = { userId: "o1", event: "Report Created", messageId: "old-1", timestamp: "2026-10-01T10:00:00Z" };
+    expect((await post("track", old)).body).toMatchObject({ stored: 1 });
+    // Another event that happens to reuse the messageId, stamped otherwise: a different event.
+    expect((await post("track", { ...old, timestamp: "2026-11-22T10:00:00Z" })).body).toMatchObject({ stored: 1 });
+    await db.pool.query(
+      `UPDATE "ProductEvent" SET "receivedAt" = now() AT TIME ZONE 'UTC' - interval '40 days'
+       WHERE "messageId" = 'old-1' AND "stampedAt" = '2026-10-01 10:00'`,
+    );
+    expect(await pruneEvents(db.pool, 35)).toBe(1);
+    const left = await db.pool.query<{ stamped: string }>(
+      `SELECT to_char("stampedAt", 'YYYY-MM-DD') AS stamped FROM "ProductEvent" WHERE "messageId" = 'old-1'`,
+    );
+    expect(left.rows).toEqual([{ stamped: "2026-11-22" }]);
+    // Past the window nothing remembers it: a retry now is stored (and counted) again.
+    expect((await post("track", old)).body).toMatchObject({ stored: 1, duplicates: 0 });
+    await door.stop?.();
+  });
+
+  it("the roll-up also vacuums the tables the intake keeps rewriting", async () => {
+    const { door, post, ctx } = await intake({ vacuumEveryMs: 0 });
+    const sent: string[] = [];
+    const query = ctx.db.pool.query.bind(ctx.db.pool);
+    ctx.db.pool.query = ((sql: unknown, ...rest: unknown[]) => {
+      if (typeof sql === "string") sent.push(sql);
+      return (query as (...a: unknown[]) => unknown)(sql, ...rest);
+    }) as typeof ctx.db.pool.query;
+    const warned: unknown[] = [];
+    ctx.log = { ...silentLogger, warn: (...a: unknown[]) => warned.push(a) } as unknown as typeof ctx.log;
+    await post("track", {
+      userId: "v1",
+      event: "Report Created",
+      messageId: "vac-1",
+      context: { groupId: "CRM-BOLT" },
+    });
+    await door.intake!.settle();
+    expect(sent.some((s) => s.startsWith("VACUUM"))).toBe(true);
+    expect(warned).toEqual([]);
+    await door.stop?.();
   });
 });

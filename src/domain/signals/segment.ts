@@ -152,6 +152,12 @@ export function compileMapping(config: EventsConfig): EventMapping {
 
 export interface EventRow {
   messageId: string;
+  /**
+   * The time the sender stamped on the message (its timestamp, else originalTimestamp) as sent, before
+   * any clock correction; null when it stamped none. A retry resends it unchanged, so with the
+   * messageId it is the event's identity in the store.
+   */
+  stampedAt: Date | null;
   ts: Date;
   kind: MessageKind;
   name: string | null;
@@ -168,10 +174,15 @@ export interface EventRow {
   groupName?: string | null;
 }
 
+/** Years 1 to 9999: what the store's timestamps take (a date outside them is treated as absent). */
+const MIN_MS = Date.parse("0001-01-01T00:00:00Z");
+const MAX_MS = Date.parse("9999-12-31T23:59:59.999Z");
+
 function toDate(v: string | number | undefined): Date | null {
   if (v === undefined) return null;
   const d = new Date(v);
-  return Number.isNaN(d.getTime()) ? null : d;
+  const t = d.getTime();
+  return Number.isNaN(t) || t < MIN_MS || t > MAX_MS ? null : d;
 }
 
 /** A clock further off than this (the sender's sentAt against our receipt) is corrected, as Segment does. */
@@ -184,7 +195,8 @@ export function toRow(
   receivedAt: Date,
   sentAt: string | number | undefined,
 ): EventRow {
-  let ts = toDate(m.timestamp) ?? toDate(m.originalTimestamp) ?? receivedAt;
+  const stampedAt = toDate(m.timestamp) ?? toDate(m.originalTimestamp);
+  let ts = stampedAt ?? receivedAt;
   const sent = toDate(m.sentAt ?? sentAt);
   if (sent && Math.abs(receivedAt.getTime() - sent.getTime()) > SKEW_MS)
     ts = new Date(ts.getTime() + (receivedAt.getTime() - sent.getTime()));
@@ -203,6 +215,7 @@ export function toRow(
   const row: EventRow = {
     // No messageId: the same content sent twice is still one event.
     messageId: m.messageId ?? `content:${createHash("sha256").update(JSON.stringify(m)).digest("hex").slice(0, 32)}`,
+    stampedAt,
     ts,
     kind: m.type,
     name,

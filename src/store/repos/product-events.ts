@@ -1,12 +1,20 @@
 import type { EventRow } from "../../domain/signals/segment.js";
 import type { SqlRunner } from "./usage.js";
 
-// Product events (Segment intake): one set-based statement per flush writes the events (a messageId
-// seen before is skipped), each user's day and the account days to roll up; a separate pass turns
-// those account days into the UsageSnapshot rows the health engine reads.
+// Product events (Segment intake): one set-based statement per flush writes the events (one seen
+// before is skipped), each user's day and the account days to roll up; a separate pass turns those
+// account days into the UsageSnapshot rows the health engine reads.
+//
+// An event is known by the time its sender stamped on it and its messageId (a retry resends both).
+// The key leads with the stamp: live events land at the end of the index, where its pages are in
+// memory. Keyed by the messageId alone (random UUIDs), every insert dirtied a random page of an
+// index that outgrew the server's buffers, and the intake slowed as the table grew.
+
+/** The stamp of events sent without one (and of those stored before events had a stamp). */
+const UNSTAMPED = "1970-01-01 00:00:00";
 
 export interface EventWrite {
-  /** New events stored (duplicates of an earlier messageId are not). */
+  /** New events stored (retries of an event stored before are not). */
   inserted: number;
   duplicates: number;
   /** Stored but not tied to an account yet (no group call, unknown groupId). */
@@ -46,9 +54,13 @@ export async function writeEvents(q: SqlRunner, rows: readonly EventRow[], defau
   const groups = rows.filter((r) => r.kind === "group" && r.groupId);
   if (groups.length) await writeGroups(q, groups, defaultTz);
   const seen = new Set<string>();
-  const unique = rows.filter((r) => !seen.has(r.messageId) && seen.add(r.messageId));
+  const unique = rows.filter((r) => {
+    const key = `${r.stampedAt?.getTime() ?? ""}|${r.messageId}`;
+    return !seen.has(key) && seen.add(key);
+  });
   const n = unique.length;
   const cols = {
+    stamp: new Array<string | null>(n),
     mid: new Array<string>(n),
     ts: new Array<string>(n),
     kind: new Array<string>(n),
@@ -60,6 +72,7 @@ export async function writeEvents(q: SqlRunner, rows: readonly EventRow[], defau
     active: new Array<boolean>(n),
   };
   unique.forEach((r, i) => {
+    cols.stamp[i] = r.stampedAt?.toISOString() ?? null;
     cols.mid[i] = r.messageId;
     cols.ts[i] = r.ts.toISOString();
     cols.kind[i] = r.kind;
@@ -72,8 +85,8 @@ export async function writeEvents(q: SqlRunner, rows: readonly EventRow[], defau
   });
   const res = await q.query<{ inserted: number; orphans: number }>(
     `WITH src AS (
-       SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[], $9::bool[])
-         AS s(mid, ts, kind, name, ukey, gid, feature, login, active)),
+       SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[], $9::bool[], $11::timestamptz[])
+         AS s(mid, ts, kind, name, ukey, gid, feature, login, active, stamp)),
      res AS (
        SELECT s.*, COALESCE(g."accountId", ga.id, ug."accountId") AS acc
        FROM src s
@@ -82,16 +95,34 @@ export async function writeEvents(q: SqlRunner, rows: readonly EventRow[], defau
        LEFT JOIN "ProductUser" u ON s.gid IS NULL AND u."userKey" = s.ukey
        LEFT JOIN "ProductGroup" ug ON ug."groupId" = u."groupId"),
      ins AS (
-       INSERT INTO "ProductEvent" ("messageId","receivedAt","ts","kind","name","userKey","groupId","accountId","day","feature","login","active")
-       SELECT r.mid, now() AT TIME ZONE 'UTC', r.ts AT TIME ZONE 'UTC', r.kind, r.name, r.ukey, r.gid, r.acc,
+       INSERT INTO "ProductEvent" ("stampedAt","messageId","receivedAt","ts","kind","name","userKey","groupId","accountId","day","feature","login","active")
+       SELECT COALESCE(r.stamp AT TIME ZONE 'UTC', $12::timestamp), r.mid, now() AT TIME ZONE 'UTC', r.ts AT TIME ZONE 'UTC',
+              r.kind, r.name, r.ukey, r.gid, r.acc,
               CASE WHEN r.acc IS NULL THEN NULL ELSE (r.ts AT TIME ZONE COALESCE(t.timezone, $10))::date END,
               r.feature, r.login, r.active
        FROM res r LEFT JOIN "Account" a ON a.id = r.acc LEFT JOIN "Team" t ON t.id = a."teamId"
-       ON CONFLICT ("messageId") DO NOTHING
+       -- A stamped event whose messageId is stored unstamped (stored before events had a stamp) is
+       -- that event: the lookup reads only the unstamped part of the index.
+       WHERE r.stamp IS NULL OR NOT EXISTS (
+         SELECT 1 FROM "ProductEvent" o WHERE o."stampedAt" = $12::timestamp AND o."messageId" = r.mid)
+       ON CONFLICT ("stampedAt","messageId") DO NOTHING
        RETURNING "accountId", "day", "userKey", "feature", "login", "active"),
      ${ACTIVITY("ins")}
      SELECT count(*)::int AS inserted, (count(*) FILTER (WHERE "accountId" IS NULL))::int AS orphans FROM ins`,
-    [cols.mid, cols.ts, cols.kind, cols.name, cols.ukey, cols.gid, cols.feature, cols.login, cols.active, defaultTz],
+    [
+      cols.mid,
+      cols.ts,
+      cols.kind,
+      cols.name,
+      cols.ukey,
+      cols.gid,
+      cols.feature,
+      cols.login,
+      cols.active,
+      defaultTz,
+      cols.stamp,
+      UNSTAMPED,
+    ],
   );
   const { inserted, orphans } = res.rows[0]!;
   return { inserted, duplicates: rows.length - inserted, orphans };
@@ -254,11 +285,23 @@ export async function tallyIntake(
   );
 }
 
+/**
+ * The tables the intake rewrites all the time (account days queued and taken, user days, the usage
+ * rows the roll-up rewrites) vacuumed: their dead rows would otherwise pile up where the server's
+ * autovacuum is off or behind (and PGlite has none), slowing every later roll-up and write. Skips a
+ * table something else holds, and never truncates one (that takes a lock the writers would wait on).
+ */
+export async function vacuumIntakeTables(q: SqlRunner): Promise<void> {
+  await q.query(
+    `VACUUM (SKIP_LOCKED, TRUNCATE false) "ProductDirtyDay", "ProductUserDay", "UsageSnapshot", "ProductIntakeDay"`,
+  );
+}
+
 /** Events received more than `days` ago are let go (their usage rows stay); bounded per call. */
 export async function pruneEvents(q: SqlRunner, days: number, limit = 50_000): Promise<number> {
   const res = await q.query(
-    `DELETE FROM "ProductEvent" WHERE "messageId" IN (
-       SELECT "messageId" FROM "ProductEvent" WHERE "receivedAt" < (now() AT TIME ZONE 'UTC') - make_interval(days => $1) LIMIT $2)`,
+    `DELETE FROM "ProductEvent" WHERE ("stampedAt","messageId") IN (
+       SELECT "stampedAt","messageId" FROM "ProductEvent" WHERE "receivedAt" < (now() AT TIME ZONE 'UTC') - make_interval(days => $1) LIMIT $2)`,
     [days, limit],
   );
   return res.rowCount ?? 0;
