@@ -62,6 +62,8 @@ export interface IntakeOptions {
   keepDays: number;
   /** How often the roll-up also vacuums the tables the intake keeps rewriting. */
   vacuumEveryMs: number;
+  /** Most old events let go by one roll-up; a full batch means more wait, taken at the next roll-up. */
+  pruneBatch: number;
   /** Flushes in flight at once on PostgreSQL (the embedded store always has one). */
   writers: number;
 }
@@ -72,6 +74,7 @@ export const INTAKE_DEFAULTS: IntakeOptions = {
   rollupEveryMs: 5_000,
   keepDays: 35,
   vacuumEveryMs: 60_000,
+  pruneBatch: 50_000,
   writers: 2,
 };
 
@@ -98,6 +101,8 @@ export class EventIntake {
   private timer: NodeJS.Timeout | undefined;
   private rolling: Promise<void> | undefined;
   private lastPrune = 0;
+  /** The last prune let go a full batch: the window has a backlog (a busy source), so prune again. */
+  private pruneBacklog = false;
   private lastVacuum = Date.now();
   private tallies = new Map<IntakeOutcome, { requests: number; events: number; note?: string }>();
   readonly opts: IntakeOptions;
@@ -233,9 +238,11 @@ export class EventIntake {
         this.tallies.clear();
         // The UTC day of receipt by the real clock, as `tend sync status` reads it.
         await tallyIntake(q, new Date().toISOString().slice(0, 10), tallies);
-        if (Date.now() - this.lastPrune > 3_600_000) {
+        // Hourly, or at every roll-up while a backlog lasts: a batch per roll-up (every few seconds)
+        // lets go of old events faster than any source can send new ones.
+        if (this.pruneBacklog || Date.now() - this.lastPrune > 3_600_000) {
           this.lastPrune = Date.now();
-          await pruneEvents(q, this.opts.keepDays);
+          this.pruneBacklog = (await pruneEvents(q, this.opts.keepDays, this.opts.pruneBatch)) >= this.opts.pruneBatch;
         }
         if (Date.now() - this.lastVacuum >= this.opts.vacuumEveryMs) {
           this.lastVacuum = Date.now();

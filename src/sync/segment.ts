@@ -25,7 +25,10 @@ export const segmentSource: SyncSource = {
     const attributed = await rematchGroups(ctx.db.pool, ctx.config.timezone);
     for (let n = await rollUpDays(ctx.db.pool, features); n > 0; n = await rollUpDays(ctx.db.pool, features))
       counts.updated += n;
-    const pruned = await pruneEvents(ctx.db.pool, INTAKE_DEFAULTS.keepDays);
+    // Every old event, a batch at a time (the service lets go of one batch per roll-up).
+    const { keepDays, pruneBatch } = INTAKE_DEFAULTS;
+    let pruned = 0;
+    for (let n = pruneBatch; n >= pruneBatch; pruned += n) n = await pruneEvents(ctx.db.pool, keepDays, pruneBatch);
     if (attributed) report.notes.push(`${attributed} earlier events now counted for accounts matched since`);
     if (pruned) report.notes.push(`${pruned} events older than ${INTAKE_DEFAULTS.keepDays} days let go`);
     return report;

@@ -537,6 +537,33 @@ describe.each(STORE_KINDS)("Segment intake: which events are the same (%s)", (ki
     await door.stop?.();
   });
 
+  it("a backlog of old events is let go a batch per roll-up until none is left, then hourly again", async () => {
+    const { door, post } = await intake({ pruneBatch: 2 });
+    const ev = (i: number) => ({ userId: "b1", event: "Report Created", messageId: `backlog-${i}` });
+    for (let i = 1; i <= 5; i++) expect((await post("track", ev(i))).body).toMatchObject({ stored: 1 });
+    const age = () =>
+      db.pool.query(
+        `UPDATE "ProductEvent" SET "receivedAt" = now() AT TIME ZONE 'UTC' - interval '40 days'
+          WHERE "messageId" LIKE 'backlog-%'`,
+      );
+    const left = async () =>
+      (await db.pool.query(`SELECT 1 FROM "ProductEvent" WHERE "messageId" LIKE 'backlog-%'`)).rowCount;
+    await age();
+    await door.intake!.rollup(); // the first prune of the hour: a full batch, so more may wait
+    expect(await left()).toBe(3);
+    await door.intake!.rollup();
+    expect(await left()).toBe(1);
+    await door.intake!.rollup(); // the last one: not a full batch, the backlog is gone
+    expect(await left()).toBe(0);
+    // Caught up: the next old event waits for the hourly prune.
+    expect((await post("track", ev(6))).body).toMatchObject({ stored: 1 });
+    await door.intake!.settle();
+    await age();
+    await door.intake!.rollup();
+    expect(await left()).toBe(1);
+    await door.stop?.();
+  });
+
   it("the roll-up also vacuums the tables the intake keeps rewriting", async () => {
     const { door, post, ctx } = await intake({ vacuumEveryMs: 0 });
     const sent: string[] = [];
