@@ -104,6 +104,7 @@ export class EventIntake {
   /** The last prune let go a full batch: the window has a backlog (a busy source), so prune again. */
   private pruneBacklog = false;
   private lastVacuum = Date.now();
+  private rewroteSinceVacuum = false;
   private tallies = new Map<IntakeOutcome, { requests: number; events: number; note?: string }>();
   readonly opts: IntakeOptions;
 
@@ -233,7 +234,8 @@ export class EventIntake {
       try {
         const q = this.ctx.db.pool;
         await rematchGroups(q, this.ctx.config.timezone);
-        while ((await rollUpDays(q, this.mapping.features)) > 0) {}
+        for (let n = await rollUpDays(q, this.mapping.features); n > 0; n = await rollUpDays(q, this.mapping.features))
+          this.rewroteSinceVacuum = true;
         const tallies = [...this.tallies.entries()].map(([outcome, t]) => ({ outcome, ...t }));
         this.tallies.clear();
         // The UTC day of receipt by the real clock, as `tend sync status` reads it.
@@ -244,7 +246,9 @@ export class EventIntake {
           this.lastPrune = Date.now();
           this.pruneBacklog = (await pruneEvents(q, this.opts.keepDays, this.opts.pruneBatch)) >= this.opts.pruneBatch;
         }
-        if (Date.now() - this.lastVacuum >= this.opts.vacuumEveryMs) {
+        // Only after rows were rewritten: an idle intake leaves a large usage table alone.
+        if (this.rewroteSinceVacuum && Date.now() - this.lastVacuum >= this.opts.vacuumEveryMs) {
+          this.rewroteSinceVacuum = false;
           this.lastVacuum = Date.now();
           await vacuumIntakeTables(q);
         }
