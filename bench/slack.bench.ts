@@ -79,7 +79,7 @@ export async function run(): Promise<BenchRow[]> {
       if (!demo.loaded) throw new Error("the bench store was not empty");
       // Production timing: the default ack budget and Slack's deadline.
       const part = await mountSlackWith(ctx, http);
-      if (!part) throw new Error("slack part not mounted");
+      if (!part) throw new Error("Slack endpoint not mounted");
       const { port } = (await http.listen(0, "127.0.0.1")) as AddressInfo;
       const url = `http://127.0.0.1:${port}/slack/events`;
 

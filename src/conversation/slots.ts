@@ -4,7 +4,7 @@ import type { Db } from "../store/db.js";
 // them all: each holds its rows (thousands of accounts on a big book) while it waits for the store's
 // connections, so the service's memory peaked at over 1.6 GB for 300 commands over 10k accounts on the
 // embedded store and V8 kept most of it. Beyond the store's connections more at once buys nothing;
-// the rest wait in order, holding only their request (Slack's ack deadline is met by the part's own
+// the rest wait in order, holding only their request (Slack's ack deadline is met by the Slack endpoint's own
 // race: a late answer goes through response_url).
 export const COMMAND_SLOTS = { postgres: 10, pglite: 4 } as const;
 
