@@ -105,6 +105,7 @@ export class EventIntake {
   private pruneBacklog = false;
   private lastVacuum = Date.now();
   private rewroteSinceVacuum = false;
+  private prunedSinceVacuum = false;
   private tallies = new Map<IntakeOutcome, { requests: number; events: number; note?: string }>();
   readonly opts: IntakeOptions;
 
@@ -244,13 +245,16 @@ export class EventIntake {
         // lets go of old events faster than any source can send new ones.
         if (this.pruneBacklog || Date.now() - this.lastPrune > 3_600_000) {
           this.lastPrune = Date.now();
-          this.pruneBacklog = (await pruneEvents(q, this.opts.keepDays, this.opts.pruneBatch)) >= this.opts.pruneBatch;
+          const pruned = await pruneEvents(q, this.opts.keepDays, this.opts.pruneBatch);
+          this.pruneBacklog = pruned >= this.opts.pruneBatch;
+          if (pruned > 0) this.prunedSinceVacuum = this.rewroteSinceVacuum = true;
         }
         // Only after rows were rewritten: an idle intake leaves a large usage table alone.
         if (this.rewroteSinceVacuum && Date.now() - this.lastVacuum >= this.opts.vacuumEveryMs) {
-          this.rewroteSinceVacuum = false;
+          const events = this.prunedSinceVacuum;
+          this.rewroteSinceVacuum = this.prunedSinceVacuum = false;
           this.lastVacuum = Date.now();
-          await vacuumIntakeTables(q);
+          await vacuumIntakeTables(q, { events });
         }
       } catch (err) {
         this.ctx.log.warn({ err: errorLine(err) }, "event intake: roll-up failed (tried again shortly)");

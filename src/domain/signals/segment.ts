@@ -153,7 +153,7 @@ export function compileMapping(config: EventsConfig): EventMapping {
 export interface EventRow {
   messageId: string;
   /**
-   * The time the sender stamped on the message (its timestamp, else originalTimestamp) as sent, before
+   * The time the client stamped on the message (originalTimestamp, else timestamp) as sent, before
    * any clock correction; null when it stamped none. A retry resends it unchanged, so with the
    * messageId it is the event's identity in the store.
    */
@@ -195,7 +195,9 @@ export function toRow(
   receivedAt: Date,
   sentAt: string | number | undefined,
 ): EventRow {
-  const stampedAt = toDate(m.timestamp) ?? toDate(m.originalTimestamp);
+  // The client's own stamp first: a Segment or RudderStack webhook forwards the client's time as
+  // originalTimestamp and recomputes timestamp per delivery, so a forwarded retry differs only there.
+  const stampedAt = toDate(m.originalTimestamp) ?? toDate(m.timestamp);
   let ts = stampedAt ?? receivedAt;
   const sent = toDate(m.sentAt ?? sentAt);
   if (sent && Math.abs(receivedAt.getTime() - sent.getTime()) > SKEW_MS)

@@ -291,9 +291,11 @@ export async function tallyIntake(
  * autovacuum is off or behind (and PGlite has none), slowing every later roll-up and write. Skips a
  * table something else holds, and never truncates one (that takes a lock the writers would wait on).
  */
-export async function vacuumIntakeTables(q: SqlRunner): Promise<void> {
+export async function vacuumIntakeTables(q: SqlRunner, opts: { events?: boolean } = {}): Promise<void> {
+  // The events table only after a prune let rows go: otherwise it only grows, and it is the largest.
+  const events = opts.events ? `, "ProductEvent"` : "";
   await q.query(
-    `VACUUM (SKIP_LOCKED, TRUNCATE false) "ProductDirtyDay", "ProductUserDay", "UsageSnapshot", "ProductIntakeDay"`,
+    `VACUUM (SKIP_LOCKED, TRUNCATE false) "ProductDirtyDay", "ProductUserDay", "UsageSnapshot", "ProductIntakeDay"${events}`,
   );
 }
 
