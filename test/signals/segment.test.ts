@@ -427,7 +427,7 @@ describe.each(STORE_KINDS)("Segment intake: which events are the same (%s)", (ki
     const ids = await seed(db);
     const ctx = testContext(db, { env: { TEND_SEGMENT_WRITE_KEY: KEY } });
     http = new HttpApp(silentLogger);
-    const door = await mountSegment(ctx, http, opts);
+    const part = await mountSegment(ctx, http, opts);
     const { port } = await http.listen(0, "127.0.0.1");
     const auth = `Basic ${Buffer.from(`${KEY}:`).toString("base64")}`;
     const post = async (p: string, body: unknown) => {
@@ -438,14 +438,14 @@ describe.each(STORE_KINDS)("Segment intake: which events are the same (%s)", (ki
       });
       return { status: res.status, body: (await res.json()) as { stored: number; duplicates: number } };
     };
-    return { ids, door, post, ctx };
+    return { ids, part, post, ctx };
   }
 
   const count = async (messageId: string) =>
     (await db.pool.query(`SELECT 1 FROM "ProductEvent" WHERE "messageId" = $1`, [messageId])).rowCount;
 
   it("a retry counts once: without a timestamp, without a messageId, sent later by a client whose clock is off, or of an event stored before events had a stamp", async () => {
-    const { door, post } = await intake();
+    const { part, post } = await intake();
     const bolt = { context: { groupId: "CRM-BOLT" } };
     // A messageId and no timestamp: dated by its receipt, which a retry does not repeat.
     const noStamp = { userId: "r1", event: "Report Created", messageId: "nots-1", ...bolt };
@@ -509,11 +509,11 @@ describe.each(STORE_KINDS)("Segment intake: which events are the same (%s)", (ki
       `SELECT "userKey", count(*)::int AS n FROM "ProductEvent" WHERE "userKey" LIKE 'r_' GROUP BY 1 ORDER BY 1`,
     );
     expect(perUser.rows).toEqual(["r1", "r2", "r3", "r4", "r5"].map((userKey) => ({ userKey, n: 1 })));
-    await door.stop?.();
+    await part.stop?.();
   });
 
   it("takes an event whose timestamp the store cannot hold, dated by its receipt (it used to fail the whole flush)", async () => {
-    const { door, post } = await intake();
+    const { part, post } = await intake();
     const far = {
       type: "track",
       userId: "f1",
@@ -530,11 +530,11 @@ describe.each(STORE_KINDS)("Segment intake: which events are the same (%s)", (ki
        FROM "ProductEvent" WHERE "messageId" = 'far-1'`,
     );
     expect(r.rows).toEqual([{ stamped: "1970-01-01", recent: true }]);
-    await door.stop?.();
+    await part.stop?.();
   });
 
   it("lets events go after the dedupe window: a retry after it is taken again; an event received since with the same messageId stays", async () => {
-    const { door, post } = await intake();
+    const { part, post } = await intake();
     const old = { userId: "o1", event: "Report Created", messageId: "old-1", timestamp: "2026-10-01T10:00:00Z" };
     expect((await post("track", old)).body).toMatchObject({ stored: 1 });
     // Another event that happens to reuse the messageId, stamped otherwise: a different event.
@@ -550,11 +550,11 @@ describe.each(STORE_KINDS)("Segment intake: which events are the same (%s)", (ki
     expect(left.rows).toEqual([{ stamped: "2026-11-22" }]);
     // Past the window nothing remembers it: a retry now is stored (and counted) again.
     expect((await post("track", old)).body).toMatchObject({ stored: 1, duplicates: 0 });
-    await door.stop?.();
+    await part.stop?.();
   });
 
   it("a backlog of old events is let go a batch per roll-up until none is left, then hourly again", async () => {
-    const { door, post, ctx } = await intake({ pruneBatch: 2, vacuumEveryMs: 0 });
+    const { part, post, ctx } = await intake({ pruneBatch: 2, vacuumEveryMs: 0 });
     const vacuums: string[] = [];
     const query = ctx.db.pool.query.bind(ctx.db.pool);
     ctx.db.pool.query = ((sql: unknown, ...rest: unknown[]) => {
@@ -571,25 +571,25 @@ describe.each(STORE_KINDS)("Segment intake: which events are the same (%s)", (ki
     const left = async () =>
       (await db.pool.query(`SELECT 1 FROM "ProductEvent" WHERE "messageId" LIKE 'backlog-%'`)).rowCount;
     await age();
-    await door.intake!.rollup(); // the first prune of the hour: a full batch, so more may wait
+    await part.intake!.rollup(); // the first prune of the hour: a full batch, so more may wait
     expect(await left()).toBe(3);
     // Rows let go: the events table is vacuumed with the others, so their space is used again.
     expect(vacuums.at(-1)).toContain(`"ProductEvent"`);
-    await door.intake!.rollup();
+    await part.intake!.rollup();
     expect(await left()).toBe(1);
-    await door.intake!.rollup(); // the last one: not a full batch, the backlog is gone
+    await part.intake!.rollup(); // the last one: not a full batch, the backlog is gone
     expect(await left()).toBe(0);
     // Caught up: the next old event waits for the hourly prune.
     expect((await post("track", ev(6))).body).toMatchObject({ stored: 1 });
-    await door.intake!.settle();
+    await part.intake!.settle();
     await age();
-    await door.intake!.rollup();
+    await part.intake!.rollup();
     expect(await left()).toBe(1);
-    await door.stop?.();
+    await part.stop?.();
   });
 
   it("the roll-up also vacuums the tables the intake keeps rewriting", async () => {
-    const { door, post, ctx } = await intake({ vacuumEveryMs: 0 });
+    const { part, post, ctx } = await intake({ vacuumEveryMs: 0 });
     const sent: string[] = [];
     const query = ctx.db.pool.query.bind(ctx.db.pool);
     ctx.db.pool.query = ((sql: unknown, ...rest: unknown[]) => {
@@ -604,15 +604,15 @@ describe.each(STORE_KINDS)("Segment intake: which events are the same (%s)", (ki
       messageId: "vac-1",
       context: { groupId: "CRM-BOLT" },
     });
-    await door.intake!.settle();
+    await part.intake!.settle();
     expect(sent.some((s) => s.startsWith("VACUUM"))).toBe(true);
     // Nothing pruned: the events table, the largest, is left alone.
     expect(sent.filter((s) => s.startsWith("VACUUM")).every((s) => !s.includes(`"ProductEvent"`))).toBe(true);
     expect(warned).toEqual([]);
     // Nothing rewritten since: an idle roll-up leaves the tables alone.
     sent.length = 0;
-    await door.intake!.rollup();
+    await part.intake!.rollup();
     expect(sent.some((s) => s.startsWith("VACUUM"))).toBe(false);
-    await door.stop?.();
+    await part.stop?.();
   });
 });

@@ -1,7 +1,7 @@
 import type { Tier } from "./config.js";
 
 // What the scorer reads about one account on one day: plain numbers the I/O layer aggregates with
-// set-based SQL (src/health/facts.ts). Everything is "as of" `day`; null means no data.
+// set-based SQL (src/store/repos/health-facts.ts). Everything is "as of" `day`; null means no data.
 
 export type Severity = "high" | "medium" | "low";
 

@@ -1,5 +1,5 @@
 // Account reads for the conversation core: set-based SQL, one round-trip per list.
-// Health rows are read directly here until src/store/repos/health.ts (health issue) offers them.
+// The latest score, open risks and next renewal come with each row, read in the same query.
 import type { Grade, Reason } from "../../domain/health/types.js";
 import type { AccountFilter } from "../../domain/identity.js";
 import { filterSql } from "../account-filter.js";
